@@ -1,0 +1,47 @@
+# Parcours — everything a developer or CI runs. `make help` lists the targets.
+SHELL := /bin/bash
+CARGO ?= cargo
+# PostgreSQL used by the test suites (each test creates its own database from a migrated template).
+export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help run test test-domain ci fmt fmt-check lint boundary openapi openapi-check docs bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: ## Start the API on the embedded SQLite default (var/parcours.sqlite3), reference data loaded
+	@mkdir -p var
+	$(CARGO) run --release -p parcours-api --bin parcours -- serve
+
+test: ## Run the whole suite (PostgreSQL part skipped, loudly, when no server answers)
+	$(CARGO) test --workspace --all-targets
+
+test-domain: ## Only the rules engine
+	$(CARGO) test -p parcours-domain
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+lint: ## Clippy on every target, warnings are errors
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+boundary: ## The domain crate must not depend on diesel, actix or any IO crate (pure rules)
+	@deps=$$($(CARGO) tree -p parcours-domain -e normal --prefix none --locked | awk '{print $$1}' | sort -u); \
+	for crate in diesel diesel_migrations actix-web actix-http actix-rt tokio r2d2 libsqlite3-sys pq-sys; do \
+	  if grep -qx "$$crate" <<<"$$deps"; then echo "boundary violation: parcours-domain depends on $$crate"; exit 1; fi; \
+	done; echo "boundary ok: parcours-domain depends on no IO crate ($$(wc -l <<<"$$deps") crates checked)"
+
+docs: ## Regenerate docs/rules.md from the rules engine
+	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_rules_md
+
+bench: ## Benchmarks (criterion); figures go to docs/performance.md
+	$(CARGO) bench -p parcours-domain --bench determinations
+
+ci: fmt-check lint boundary ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL
+	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --all-targets --locked
+
+clean:
+	$(CARGO) clean

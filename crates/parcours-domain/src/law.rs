@@ -1,0 +1,77 @@
+//! Vocabulary shared by every rule: regimes, confidence in a source, legal citations.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How well a rule or parameter is sourced (rules.md legend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Stated by a primary text or by two independent sources that agree.
+    Confirmed,
+    /// One credible secondary source, not contradicted.
+    Likely,
+    /// Not verified: always a dated, configurable parameter.
+    Unconfirmed,
+}
+
+impl Confidence {
+    /// The tag used in rules.md.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "CONFIRMED",
+            Confidence::Likely => "LIKELY",
+            Confidence::Unconfirmed => "UNCONFIRMED",
+        }
+    }
+}
+
+/// The successive versions of Book II of the CWASS on integration (rules.md §0). A person's obligations
+/// follow the regime in force on their reference date (rule T1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RegimeId {
+    /// *Décret du 27 mars 2014*: the *parcours d'accueil*; only the welcome module is obligatory.
+    R2014,
+    /// *Décret du 28 avril 2016*: the *parcours d'intégration*, four obligatory axes, 120/20/4 hours.
+    R2016,
+    /// *Décret du 8 novembre 2018*: 400/60/4 hours, fines from 2019, work dispensation.
+    R2018,
+    /// *Décret du 14 mars 2024*: completion period of three years.
+    R2024,
+}
+
+impl RegimeId {
+    /// Every regime, oldest first.
+    pub const ALL: [RegimeId; 4] = [RegimeId::R2014, RegimeId::R2016, RegimeId::R2018, RegimeId::R2024];
+
+    /// The stable identifier (`R2018`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RegimeId::R2014 => "R2014",
+            RegimeId::R2016 => "R2016",
+            RegimeId::R2018 => "R2018",
+            RegimeId::R2024 => "R2024",
+        }
+    }
+
+    /// Parses `R2018` (case-insensitive).
+    pub fn parse(input: &str) -> Option<RegimeId> {
+        RegimeId::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(input.trim()))
+    }
+}
+
+impl fmt::Display for RegimeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text in French (first) and English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bilingual {
+    /// French.
+    pub fr: &'static str,
+    /// English.
+    pub en: &'static str,
+}

@@ -1,0 +1,43 @@
+//! # parcours-domain
+//!
+//! The rules of the Walloon integration pathway for newcomers (*parcours d'intégration des
+//! primo-arrivants*), as pure code: no IO, no database, no web framework, no clock. Time is a parameter
+//! (`as_of`), reference data is passed in, and every decision comes with the clauses that fired, each with
+//! its article, regime and a plain explanation in French and English.
+//!
+//! Find a rule by its legal name:
+//! - who is a *primo-arrivant*, exempt, dispensed or obliged: [`determination`] (CWASS art. 150, 152/7);
+//! - the regimes R2014, R2016, R2018, R2024 and their hours and periods: [`regime`];
+//! - the dispensation catalogue D1-D10 and the historical ones: [`dispensation`];
+//! - the open quantities of the law (UNCONFIRMED), dated: [`parameters`];
+//! - UE+ membership by date: [`ue_plus`]; residence cards: [`residence`]; national number: [`niss`];
+//! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`].
+
+pub mod dates;
+pub mod determination;
+pub mod dispensation;
+pub mod law;
+pub mod nationality;
+pub mod niss;
+pub mod parameters;
+pub mod reasons;
+pub mod reevaluation;
+pub mod reference;
+pub mod regime;
+pub mod residence;
+pub mod rules_doc;
+pub mod ue_plus;
+
+pub use determination::{
+    Deadline, DeadlineKind, Determination, Facts, FactsError, FamilyLink, RULES_VERSION, Reason, Status, determine,
+    determine_under,
+};
+pub use dispensation::DispensationCode;
+pub use law::{Confidence, RegimeId};
+pub use nationality::Nationality;
+pub use niss::Niss;
+pub use parameters::Parameters;
+pub use reasons::ReasonCode;
+pub use reevaluation::{Change, Reevaluation, reevaluate};
+pub use reference::{CriCode, NisCode, ReferenceData};
+pub use residence::ResidenceDocument;

@@ -1,0 +1,301 @@
+//! The quantities the law leaves open (rules tagged UNCONFIRMED in rules.md), as named, dated parameters
+//! with their source note. Nothing here is a hidden constant: every value can be replaced from a date on,
+//! and `docs/rules.md` lists them all (generated from [`Parameters::describe`]).
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::law::Confidence;
+use crate::nationality::Nationality;
+
+/// A value that applies from a date on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatedValue<T> {
+    /// First day the value applies.
+    pub valid_from: NaiveDate,
+    /// The value.
+    pub value: T,
+}
+
+/// A named parameter with its history of values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameter<T> {
+    /// Stable name, used in configuration and documentation.
+    pub name: &'static str,
+    /// How well the value is sourced.
+    pub confidence: Confidence,
+    /// Where the default comes from and what is unknown.
+    pub source: &'static str,
+    /// Values over time, sorted by `valid_from`; the first one starts at the beginning of time.
+    versions: Vec<DatedValue<T>>,
+}
+
+impl<T: Clone> Parameter<T> {
+    fn new(name: &'static str, confidence: Confidence, source: &'static str, initial: T) -> Parameter<T> {
+        Parameter {
+            name,
+            confidence,
+            source,
+            versions: vec![DatedValue { valid_from: NaiveDate::MIN, value: initial }],
+        }
+    }
+
+    /// The value that applies on `date`.
+    pub fn on(&self, date: NaiveDate) -> &T {
+        self.versions.iter().rev().find(|v| v.valid_from <= date).map(|v| &v.value).unwrap_or(&self.versions[0].value)
+    }
+
+    /// Sets a new value from `valid_from` on (replacing any version from that same date).
+    pub fn set_from(&mut self, valid_from: NaiveDate, value: T) {
+        self.versions.retain(|v| v.valid_from != valid_from);
+        self.versions.push(DatedValue { valid_from, value });
+        self.versions.sort_by_key(|v| v.valid_from);
+    }
+
+    /// All versions, oldest first.
+    pub fn versions(&self) -> &[DatedValue<T>] {
+        &self.versions
+    }
+}
+
+/// CEFR levels, for the French placement test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CefrLevel {
+    /// Pre-A1 (alphabetisation).
+    #[serde(rename = "pre_A1")]
+    PreA1,
+    /// A1.
+    A1,
+    /// A2.
+    A2,
+    /// B1.
+    B1,
+    /// B2.
+    B2,
+    /// C1.
+    C1,
+    /// C2.
+    C2,
+}
+
+impl fmt::Display for CefrLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CefrLevel::PreA1 => "pre-A1",
+            CefrLevel::A1 => "A1",
+            CefrLevel::A2 => "A2",
+            CefrLevel::B1 => "B1",
+            CefrLevel::B2 => "B2",
+            CefrLevel::C1 => "C1",
+            CefrLevel::C2 => "C2",
+        })
+    }
+}
+
+/// Range of the administrative fine, in euros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FineRange {
+    /// Minimum.
+    pub min_eur: u32,
+    /// Maximum.
+    pub max_eur: u32,
+}
+
+/// Which date the age (18/65) and the "less than three years" of legal stay are measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceDateBasis {
+    /// The *commande* of the residence title of more than three months (rules.md rule 1.5 recommendation).
+    TitleOrderDate,
+    /// The first registration in a commune of the French-language region (the Brussels choice).
+    FirstRegistrationDate,
+}
+
+/// Every open quantity of the law, with defaults and source notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parameters {
+    /// When R2014 became operational (rules.md §0).
+    pub r2014_entry_into_force: Parameter<NaiveDate>,
+    /// When the 2024 decree's pathway provisions apply (rules.md §0, §14.1).
+    pub r2024_entry_into_force: Parameter<NaiveDate>,
+    /// The date age and legal stay are measured on (rules 1.5 and D4).
+    pub reference_date_basis: Parameter<ReferenceDateBasis>,
+    /// French placement level from which the CRI may waive the French axis (rule 3.1).
+    pub french_level_waiving_language_axis: Parameter<CefrLevel>,
+    /// Share of required hours to attend for the attestation, in percent (rule 5.3).
+    pub attendance_threshold_percent: Parameter<u8>,
+    /// Fine range, by date of the facts (rule 6.1).
+    pub fine_range: Parameter<FineRange>,
+    /// Ceiling of all extensions under R2024, in months from the reference date (rule 4.4).
+    pub r2024_extension_ceiling_months: Parameter<u32>,
+    /// Whether M-card holders (Brexit Withdrawal Agreement) are treated as exempt (rules.md §9).
+    pub m_card_holders_exempt: Parameter<bool>,
+    /// Whether third-country family of a Belgian who never used free movement is exempt (rule 1.2).
+    pub family_of_non_mobile_belgian_exempt: Parameter<bool>,
+    /// Nationalities dispensed under a standstill clause identical to the EEC-Turkey one (rule 1.6, D10).
+    pub standstill_nationalities: Parameter<BTreeSet<Nationality>>,
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        use Confidence::{Likely, Unconfirmed};
+        let mut fine_range = Parameter::new(
+            "fine_range",
+            Unconfirmed,
+            "R2014: 50-2,500 EUR (levif.be 2014, alterechos.be 2014) [CONFIRMED]; from R2016 the press reports \
+             100-2,500 EUR (rtbf.be id=9222653, truncated) [UNCONFIRMED]. Rules.md rule 6.1.",
+            FineRange { min_eur: 50, max_eur: 2500 },
+        );
+        fine_range.set_from(d(2016, 5, 19), FineRange { min_eur: 100, max_eur: 2500 });
+        Parameters {
+            r2014_entry_into_force: Parameter::new(
+                "r2014_entry_into_force",
+                Unconfirmed,
+                "Decree of 27 March 2014, operational after the circular of 23 February 2015 (vlex.be); exact \
+                 start not found. Default: the circular's date. Rules.md §0.",
+                d(2015, 2, 23),
+            ),
+            r2024_entry_into_force: Parameter::new(
+                "r2024_entry_into_force",
+                Unconfirmed,
+                "AGW of 6 June 2024 applies from 1 January 2025; the decree was \"mis en application en 2025\" \
+                 (cainamur.be). Exact date of the pathway provisions not found. Rules.md §0 and §14.1.",
+                d(2025, 1, 1),
+            ),
+            reference_date_basis: Parameter::new(
+                "reference_date_basis",
+                Unconfirmed,
+                "Rules.md rule 1.5 and D4 recommend the order date of the residence title of more than three \
+                 months; the official answer was not retrieved (parlement-wallonie.be iddoc=77702).",
+                ReferenceDateBasis::TitleOrderDate,
+            ),
+            french_level_waiving_language_axis: Parameter::new(
+                "french_level_waiving_language_axis",
+                Unconfirmed,
+                "The French axis is obligatory only \"si nécessaire\" according to the placement test; the \
+                 level that waives it was not found. Default A2. Rules.md rule 3.1.",
+                CefrLevel::A2,
+            ),
+            attendance_threshold_percent: Parameter::new(
+                "attendance_threshold_percent",
+                Unconfirmed,
+                "80 % under R2014 for voluntary modules (alterechos.be 2014, truncated); current threshold not \
+                 found. Rules.md rule 5.3.",
+                80,
+            ),
+            fine_range,
+            r2024_extension_ceiling_months: Parameter::new(
+                "r2024_extension_ceiling_months",
+                Unconfirmed,
+                "Extension grounds and maximum not found for R2024. Default: the same 18-month headroom as \
+                 R2016/R2018 above the 36-month period. Rules.md rule 4.4.",
+                54,
+            ),
+            m_card_holders_exempt: Parameter::new(
+                "m_card_holders_exempt",
+                Unconfirmed,
+                "UK nationals covered by the Withdrawal Agreement: Brussels exempts them explicitly; Walloon \
+                 status not found. Default: exempt, as in Brussels. Rules.md §9.",
+                true,
+            ),
+            family_of_non_mobile_belgian_exempt: Parameter::new(
+                "family_of_non_mobile_belgian_exempt",
+                Unconfirmed,
+                "Directive 2004/38 covers family of a Belgian only if the Belgian used free movement; Brussels \
+                 does not exempt the others; the Walloon equivalent was not found. Default: not exempt. \
+                 Rules.md rule 1.2.",
+                false,
+            ),
+            standstill_nationalities: Parameter::new(
+                "standstill_nationalities",
+                Likely,
+                "CRWASS provision quoted by wordscope.be dispenses nationals of states with a standstill clause \
+                 identical to the EEC-Turkey one; Turkey is confirmed, other states are not. Rules.md rule 1.6.",
+                BTreeSet::from([Nationality::TURKEY]),
+            ),
+        }
+    }
+}
+
+/// A parameter as shown in documentation and on the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParameterDescription {
+    /// Stable name.
+    pub name: &'static str,
+    /// Confidence of the default.
+    pub confidence: Confidence,
+    /// Source note.
+    pub source: &'static str,
+    /// Versions as `(valid_from, value)`, values rendered as text.
+    pub versions: Vec<(NaiveDate, String)>,
+}
+
+fn describe<T: Clone>(p: &Parameter<T>, render: impl Fn(&T) -> String) -> ParameterDescription {
+    ParameterDescription {
+        name: p.name,
+        confidence: p.confidence,
+        source: p.source,
+        versions: p.versions().iter().map(|v| (v.valid_from, render(&v.value))).collect(),
+    }
+}
+
+impl Parameters {
+    /// Every parameter with its versions, for documentation and the API.
+    pub fn describe(&self) -> Vec<ParameterDescription> {
+        vec![
+            describe(&self.r2014_entry_into_force, |v| v.to_string()),
+            describe(&self.r2024_entry_into_force, |v| v.to_string()),
+            describe(&self.reference_date_basis, |v| {
+                match v {
+                    ReferenceDateBasis::TitleOrderDate => "title_order_date",
+                    ReferenceDateBasis::FirstRegistrationDate => "first_registration_date",
+                }
+                .to_owned()
+            }),
+            describe(&self.french_level_waiving_language_axis, |v| v.to_string()),
+            describe(&self.attendance_threshold_percent, |v| format!("{v} %")),
+            describe(&self.fine_range, |v| format!("{}-{} EUR", v.min_eur, v.max_eur)),
+            describe(&self.r2024_extension_ceiling_months, |v| format!("{v} months")),
+            describe(&self.m_card_holders_exempt, |v| v.to_string()),
+            describe(&self.family_of_non_mobile_belgian_exempt, |v| v.to_string()),
+            describe(&self.standstill_nationalities, |v| {
+                v.iter().map(|n| n.code().to_owned()).collect::<Vec<_>>().join(", ")
+            }),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dated_parameter_returns_the_version_in_force() {
+        let p = Parameters::default();
+        assert_eq!(p.fine_range.on(d(2015, 6, 1)).min_eur, 50);
+        assert_eq!(p.fine_range.on(d(2016, 5, 19)).min_eur, 100);
+    }
+
+    #[test]
+    fn setting_a_parameter_from_a_date_keeps_the_past() {
+        let mut p = Parameters::default();
+        p.attendance_threshold_percent.set_from(d(2027, 1, 1), 75);
+        assert_eq!(*p.attendance_threshold_percent.on(d(2026, 12, 31)), 80);
+        assert_eq!(*p.attendance_threshold_percent.on(d(2027, 1, 1)), 75);
+    }
+
+    #[test]
+    fn every_unconfirmed_parameter_carries_a_source_note() {
+        for p in Parameters::default().describe() {
+            assert!(p.source.len() > 40, "{}", p.name);
+            assert!(!p.versions.is_empty(), "{}", p.name);
+        }
+    }
+}

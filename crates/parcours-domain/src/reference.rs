@@ -1,0 +1,690 @@
+//! Dated reference data the rules read: communes with their NIS code, language region and competent CRI,
+//! the eight CRIs, and the other Belgian communes (to tell "outside Wallonia" from "unknown code").
+//!
+//! Nothing here is global: callers build a [`ReferenceData`] (from the store, or from the files bundled
+//! with the crate through [`bundled`]) and pass it to [`crate::determine`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::parameters::Parameters;
+
+/// The communes file shipped with the crate (see `data/README.md`).
+pub const COMMUNES_CSV: &str = include_str!("../data/communes-wallonie.csv");
+/// The CRI file shipped with the crate.
+pub const CRIS_CSV: &str = include_str!("../data/cri.csv");
+/// Statbel's REFNIS extract, for communes outside Wallonia.
+pub const REFNIS_CSV: &str = include_str!("../data/refnis.csv");
+/// The 2025 mergers, which REFNIS predates.
+pub const MERGERS_2025_CSV: &str = include_str!("../data/fusies-2025.csv");
+
+/// A five-digit NIS (REFNIS) commune code.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NisCode(u32);
+
+/// Why a string is not a NIS commune code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NisCodeError;
+
+impl fmt::Display for NisCodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a NIS commune code has exactly five digits, the first one from 1 to 9")
+    }
+}
+
+impl std::error::Error for NisCodeError {}
+
+impl NisCode {
+    /// Parses five digits (`62063`).
+    pub fn parse(input: &str) -> Result<NisCode, NisCodeError> {
+        let s = input.trim();
+        if s.len() != 5 || !s.bytes().all(|b| b.is_ascii_digit()) || s.starts_with('0') {
+            return Err(NisCodeError);
+        }
+        s.parse().map(NisCode).map_err(|_| NisCodeError)
+    }
+
+    /// The numeric value.
+    pub fn value(&self) -> u32 {
+        self.0
+    }
+
+    /// The Belgian region the code belongs to, from its province prefix (REFNIS structure).
+    pub fn region(&self) -> BelgianRegion {
+        match self.0 / 1000 {
+            21 => BelgianRegion::Brussels,
+            25 | 50..=59 | 60..=69 | 80..=89 | 90..=99 => BelgianRegion::Wallonia,
+            _ => BelgianRegion::Flanders,
+        }
+    }
+}
+
+impl TryFrom<String> for NisCode {
+    type Error = NisCodeError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        NisCode::parse(&value)
+    }
+}
+
+impl From<NisCode> for String {
+    fn from(value: NisCode) -> Self {
+        value.to_string()
+    }
+}
+
+impl fmt::Display for NisCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:05}", self.0)
+    }
+}
+
+impl fmt::Debug for NisCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NisCode({:05})", self.0)
+    }
+}
+
+/// The three regions of Belgium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BelgianRegion {
+    /// Walloon Region (French- and German-language regions).
+    Wallonia,
+    /// Flemish Region.
+    Flanders,
+    /// Brussels-Capital Region.
+    Brussels,
+}
+
+/// The language region of a Walloon commune (Constitution art. 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LanguageRegion {
+    /// *Région de langue française*: the Walloon pathway applies (CWASS art. 150, 1°).
+    French,
+    /// German-language region: the German-speaking Community's own pathway applies (rule 8.1).
+    German,
+}
+
+/// The eight regional integration centres (CWASS art. 153/1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CriCode {
+    /// Centre Régional d'Intégration du Brabant wallon.
+    #[serde(rename = "CRIBW")]
+    Cribw,
+    /// Centre d'Action Interculturelle de la province de Namur.
+    #[serde(rename = "CAI")]
+    Cai,
+    /// Centre Régional d'Intégration de la province de Luxembourg.
+    #[serde(rename = "CRILUX")]
+    Crilux,
+    /// Centre Régional pour l'Intégration des Personnes Étrangères ou d'origine étrangère de Liège.
+    #[serde(rename = "CRIPEL")]
+    Cripel,
+    /// Centre Régional de Verviers pour l'Intégration.
+    #[serde(rename = "CRVI")]
+    Crvi,
+    /// Centre Régional d'Intégration de Charleroi.
+    #[serde(rename = "CRIC")]
+    Cric,
+    /// Centre Régional d'Action Interculturelle du Centre.
+    #[serde(rename = "CeRAIC")]
+    Ceraic,
+    /// Centre Interculturel de Mons et du Borinage.
+    #[serde(rename = "CIMB")]
+    Cimb,
+}
+
+/// Why a string is not a CRI code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriCodeError;
+
+impl fmt::Display for CriCodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown CRI: expected CRIBW, CAI, CRILUX, CRIPEL, CRVI, CRIC, CeRAIC or CIMB")
+    }
+}
+
+impl std::error::Error for CriCodeError {}
+
+impl CriCode {
+    /// The eight CRIs.
+    pub const ALL: [CriCode; 8] = [
+        CriCode::Cribw,
+        CriCode::Cai,
+        CriCode::Crilux,
+        CriCode::Cripel,
+        CriCode::Crvi,
+        CriCode::Cric,
+        CriCode::Ceraic,
+        CriCode::Cimb,
+    ];
+
+    /// The official acronym (`CeRAIC` keeps its capitalisation).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CriCode::Cribw => "CRIBW",
+            CriCode::Cai => "CAI",
+            CriCode::Crilux => "CRILUX",
+            CriCode::Cripel => "CRIPEL",
+            CriCode::Crvi => "CRVI",
+            CriCode::Cric => "CRIC",
+            CriCode::Ceraic => "CeRAIC",
+            CriCode::Cimb => "CIMB",
+        }
+    }
+
+    /// Parses an acronym, case-insensitively.
+    pub fn parse(input: &str) -> Result<CriCode, CriCodeError> {
+        let wanted = input.trim();
+        CriCode::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(wanted)).ok_or(CriCodeError)
+    }
+}
+
+impl fmt::Display for CriCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// How sure the project is that a commune belongs to a CRI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentStatus {
+    /// A source places the commune in the CRI's territory.
+    Confirmed,
+    /// Follows from geography and partial evidence (part of Hainaut).
+    Derived,
+    /// Set by the Region through the API.
+    Corrected,
+}
+
+/// A commune's CRI during a period (the *ressort territorial* "peut être dynamique").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriAssignment {
+    /// The competent CRI.
+    pub cri: CriCode,
+    /// First day.
+    pub valid_from: NaiveDate,
+    /// Last day (`9999-12-31` when open-ended).
+    pub valid_to: NaiveDate,
+    /// Confirmed, derived or corrected.
+    pub status: AssignmentStatus,
+}
+
+/// A Walloon commune, valid between two dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commune {
+    /// NIS code.
+    pub nis: NisCode,
+    /// French name (as in REFNIS).
+    pub name_fr: String,
+    /// Dutch name.
+    pub name_nl: String,
+    /// German name.
+    pub name_de: String,
+    /// Arrondissement NIS code.
+    pub arrondissement_nis: String,
+    /// Province NIS code.
+    pub province_nis: String,
+    /// French- or German-language region.
+    pub language_region: LanguageRegion,
+    /// First day the code is valid.
+    pub valid_from: NaiveDate,
+    /// Last day the code is valid (`9999-12-31` when still valid).
+    pub valid_to: NaiveDate,
+    /// Competent CRI over time (empty for German-language communes).
+    pub cri_assignments: Vec<CriAssignment>,
+}
+
+impl Commune {
+    /// Whether the NIS code is in use on `date`.
+    pub fn is_valid_on(&self, date: NaiveDate) -> bool {
+        self.valid_from <= date && date <= self.valid_to
+    }
+
+    /// The CRI assignment in force on `date`.
+    pub fn cri_on(&self, date: NaiveDate) -> Option<&CriAssignment> {
+        self.cri_assignments.iter().find(|a| a.valid_from <= date && date <= a.valid_to)
+    }
+
+    /// Assigns the commune to `cri` from `from` onwards: the assignment that covers `from` ends the day
+    /// before, later ones are replaced. Used when the Region corrects a derived assignment.
+    pub fn reassign(&mut self, cri: CriCode, from: NaiveDate) {
+        let end_of_time = far_future();
+        self.cri_assignments.retain(|a| a.valid_from < from);
+        if let Some(previous) = self.cri_assignments.iter_mut().find(|a| a.valid_to >= from) {
+            previous.valid_to = from.pred_opt().unwrap_or(from);
+        }
+        self.cri_assignments.push(CriAssignment {
+            cri,
+            valid_from: from,
+            valid_to: end_of_time,
+            status: AssignmentStatus::Corrected,
+        });
+        self.cri_assignments.sort_by_key(|a| a.valid_from);
+    }
+}
+
+/// A commune of Flanders or Brussels (only its code and validity matter here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherBelgianCommune {
+    /// NIS code.
+    pub nis: NisCode,
+    /// French name.
+    pub name_fr: String,
+    /// First day.
+    pub valid_from: NaiveDate,
+    /// Last day.
+    pub valid_to: NaiveDate,
+}
+
+/// A CRI as described in `cri.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cri {
+    /// Acronym.
+    pub code: CriCode,
+    /// Official name.
+    pub name_fr: String,
+    /// Seat.
+    pub seat_city: String,
+    /// Web domain.
+    pub website: String,
+    /// Plain description of the territory.
+    pub territory: String,
+}
+
+/// Everything dated that a determination reads besides the facts.
+#[derive(Debug, Clone)]
+pub struct ReferenceData {
+    communes: BTreeMap<NisCode, Commune>,
+    other_communes: BTreeMap<NisCode, Vec<OtherBelgianCommune>>,
+    cris: Vec<Cri>,
+    /// The law's open quantities, dated (rules tagged UNCONFIRMED).
+    pub parameters: Parameters,
+}
+
+/// What a NIS code means on a given date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommuneLookup<'a> {
+    /// A Walloon commune in force on that date.
+    Walloon(&'a Commune),
+    /// A commune of Flanders or Brussels in force on that date.
+    OutsideWallonia(BelgianRegion),
+    /// The code exists but was not in force on that date (e.g. Bertogne 82005 after 2024-12-31).
+    NotInForce {
+        /// First day of validity.
+        valid_from: NaiveDate,
+        /// Last day of validity.
+        valid_to: NaiveDate,
+    },
+    /// No Belgian commune has this code.
+    Unknown,
+}
+
+/// A reference file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceDataError {
+    /// Which file.
+    pub file: &'static str,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ReferenceDataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl std::error::Error for ReferenceDataError {}
+
+fn far_future() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+impl ReferenceData {
+    /// Builds reference data from its parts.
+    pub fn new(
+        communes: Vec<Commune>,
+        other_communes: Vec<OtherBelgianCommune>,
+        cris: Vec<Cri>,
+        parameters: Parameters,
+    ) -> ReferenceData {
+        let mut others: BTreeMap<NisCode, Vec<OtherBelgianCommune>> = BTreeMap::new();
+        for c in other_communes {
+            others.entry(c.nis).or_default().push(c);
+        }
+        ReferenceData {
+            communes: communes.into_iter().map(|c| (c.nis, c)).collect(),
+            other_communes: others,
+            cris,
+            parameters,
+        }
+    }
+
+    /// What `nis` designates on `date`.
+    pub fn lookup(&self, nis: NisCode, date: NaiveDate) -> CommuneLookup<'_> {
+        if let Some(commune) = self.communes.get(&nis) {
+            return if commune.is_valid_on(date) {
+                CommuneLookup::Walloon(commune)
+            } else {
+                CommuneLookup::NotInForce { valid_from: commune.valid_from, valid_to: commune.valid_to }
+            };
+        }
+        match self.other_communes.get(&nis) {
+            Some(rows) => match rows.iter().find(|r| r.valid_from <= date && date <= r.valid_to) {
+                Some(_) => CommuneLookup::OutsideWallonia(nis.region()),
+                None => CommuneLookup::NotInForce {
+                    valid_from: rows.iter().map(|r| r.valid_from).min().unwrap_or(date),
+                    valid_to: rows.iter().map(|r| r.valid_to).max().unwrap_or(date),
+                },
+            },
+            None => CommuneLookup::Unknown,
+        }
+    }
+
+    /// The Walloon commune with this code, whatever the date.
+    pub fn commune(&self, nis: NisCode) -> Option<&Commune> {
+        self.communes.get(&nis)
+    }
+
+    /// Mutable access, to apply a correction of the Region.
+    pub fn commune_mut(&mut self, nis: NisCode) -> Option<&mut Commune> {
+        self.communes.get_mut(&nis)
+    }
+
+    /// All Walloon communes, by NIS code.
+    pub fn communes(&self) -> impl Iterator<Item = &Commune> {
+        self.communes.values()
+    }
+
+    /// The eight CRIs.
+    pub fn cris(&self) -> &[Cri] {
+        &self.cris
+    }
+
+    /// Communes of Flanders and Brussels.
+    pub fn other_communes(&self) -> impl Iterator<Item = &OtherBelgianCommune> {
+        self.other_communes.values().flatten()
+    }
+}
+
+/// The reference data bundled with the crate, with default parameters.
+pub fn bundled() -> ReferenceData {
+    // The files are part of the crate and covered by tests: failing here is a build defect.
+    let communes = parse_communes_csv(COMMUNES_CSV).expect("bundled communes file is valid");
+    let cris = parse_cris_csv(CRIS_CSV).expect("bundled CRI file is valid");
+    let others = parse_other_communes(REFNIS_CSV, MERGERS_2025_CSV).expect("bundled REFNIS files are valid");
+    ReferenceData::new(communes, others, cris, Parameters::default())
+}
+
+/// Splits one CSV line (RFC 4180 quoting, comma separator).
+pub fn split_csv_line(line: &str, separator: char) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => in_quotes = !in_quotes,
+            c if c == separator && !in_quotes => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+fn iso_date(file: &'static str, line: usize, s: &str) -> Result<NaiveDate, ReferenceDataError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%d/%m/%Y"))
+        .map_err(|_| ReferenceDataError { file, line, message: format!("bad date `{s}`") })
+}
+
+fn nis(file: &'static str, line: usize, s: &str) -> Result<NisCode, ReferenceDataError> {
+    NisCode::parse(s).map_err(|_| ReferenceDataError { file, line, message: format!("bad NIS code `{s}`") })
+}
+
+/// Parses `communes-wallonie.csv`.
+pub fn parse_communes_csv(text: &str) -> Result<Vec<Commune>, ReferenceDataError> {
+    const FILE: &str = "communes-wallonie.csv";
+    let mut communes = Vec::new();
+    for (index, line) in text.lines().enumerate().skip(1) {
+        let n = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f = split_csv_line(line, ',');
+        if f.len() != 13 {
+            return Err(ReferenceDataError {
+                file: FILE,
+                line: n,
+                message: format!("{} fields, expected 13", f.len()),
+            });
+        }
+        let language_region = match f[8].as_str() {
+            "fr" => LanguageRegion::French,
+            "de" => LanguageRegion::German,
+            other => {
+                return Err(ReferenceDataError { file: FILE, line: n, message: format!("language region `{other}`") });
+            }
+        };
+        let valid_from = iso_date(FILE, n, &f[11])?;
+        let valid_to = iso_date(FILE, n, &f[12])?;
+        let cri_assignments = if f[9].is_empty() {
+            Vec::new()
+        } else {
+            let cri = CriCode::parse(&f[9]).map_err(|_| ReferenceDataError {
+                file: FILE,
+                line: n,
+                message: format!("CRI `{}`", f[9]),
+            })?;
+            let status = match f[10].as_str() {
+                "confirmed" => AssignmentStatus::Confirmed,
+                "derived" => AssignmentStatus::Derived,
+                other => {
+                    return Err(ReferenceDataError { file: FILE, line: n, message: format!("CRI status `{other}`") });
+                }
+            };
+            vec![CriAssignment { cri, valid_from, valid_to, status }]
+        };
+        communes.push(Commune {
+            nis: nis(FILE, n, &f[0])?,
+            name_fr: f[1].clone(),
+            name_nl: f[2].clone(),
+            name_de: f[3].clone(),
+            arrondissement_nis: f[4].clone(),
+            province_nis: f[6].clone(),
+            language_region,
+            valid_from,
+            valid_to,
+            cri_assignments,
+        });
+    }
+    Ok(communes)
+}
+
+/// Parses `cri.csv`.
+pub fn parse_cris_csv(text: &str) -> Result<Vec<Cri>, ReferenceDataError> {
+    const FILE: &str = "cri.csv";
+    let mut cris = Vec::new();
+    for (index, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f = split_csv_line(line, ',');
+        if f.len() != 5 {
+            return Err(ReferenceDataError { file: FILE, line: index + 1, message: "expected 5 fields".into() });
+        }
+        let code = CriCode::parse(&f[0]).map_err(|_| ReferenceDataError {
+            file: FILE,
+            line: index + 1,
+            message: format!("CRI `{}`", f[0]),
+        })?;
+        cris.push(Cri {
+            code,
+            name_fr: f[1].clone(),
+            seat_city: f[2].clone(),
+            website: f[3].clone(),
+            territory: f[4].clone(),
+        });
+    }
+    Ok(cris)
+}
+
+/// Parses the REFNIS extract (commune rows outside Wallonia) and applies the 2025 mergers, which it
+/// predates: merged codes end on 2024-12-31 and new codes start on 2025-01-01.
+pub fn parse_other_communes(refnis: &str, mergers: &str) -> Result<Vec<OtherBelgianCommune>, ReferenceDataError> {
+    const FILE: &str = "refnis.csv";
+    let merger_day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut rows = Vec::new();
+    for (index, line) in refnis.lines().enumerate().skip(1) {
+        let n = index + 1;
+        let f = split_csv_line(line, ',');
+        if f.len() != 8 || f[0] != "4" {
+            continue;
+        }
+        let code = nis(FILE, n, &f[1])?;
+        if code.region() == BelgianRegion::Wallonia {
+            continue;
+        }
+        rows.push(OtherBelgianCommune {
+            nis: code,
+            name_fr: f[4].clone(),
+            valid_from: iso_date(FILE, n, &f[6])?,
+            valid_to: iso_date(FILE, n, &f[7])?,
+        });
+    }
+    for (index, line) in mergers.lines().enumerate().skip(1) {
+        let Some((merging, new)) = line.split_once(",\t") else { continue };
+        let codes_in = |s: &str| -> Vec<(String, String)> {
+            s.split(" + ")
+                .filter_map(|part| {
+                    let (name, rest) = part.trim().rsplit_once(" (")?;
+                    Some((name.to_owned(), rest.trim_end_matches(')').to_owned()))
+                })
+                .collect()
+        };
+        let Some((new_name, new_code)) = codes_in(new).into_iter().next() else { continue };
+        let new_nis = nis("fusies-2025.csv", index + 1, &new_code)?;
+        if new_nis.region() == BelgianRegion::Wallonia {
+            continue; // Bastogne-Bertogne is in communes-wallonie.csv already.
+        }
+        for (_, old_code) in codes_in(merging) {
+            let old = nis("fusies-2025.csv", index + 1, &old_code)?;
+            if old == new_nis {
+                continue;
+            }
+            for row in rows.iter_mut().filter(|r| r.nis == old && r.valid_to >= merger_day) {
+                row.valid_to = merger_day.pred_opt().unwrap_or(merger_day);
+            }
+        }
+        if !rows.iter().any(|r| r.nis == new_nis && r.valid_to >= merger_day) {
+            rows.push(OtherBelgianCommune {
+                nis: new_nis,
+                name_fr: new_name,
+                valid_from: merger_day,
+                valid_to: far_future(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    fn code(s: &str) -> NisCode {
+        NisCode::parse(s).expect("valid NIS")
+    }
+
+    #[test]
+    fn bundled_files_hold_263_walloon_codes_and_eight_cris() {
+        let data = bundled();
+        assert_eq!(data.communes().count(), 263);
+        assert_eq!(data.cris().len(), 8);
+    }
+
+    #[test]
+    fn rule_8_2_communes_per_cri_on_first_january_2025_match_the_data_readme() {
+        let data = bundled();
+        let on = d(2025, 1, 1);
+        let count = |cri: CriCode| {
+            data.communes().filter(|c| c.is_valid_on(on) && c.cri_on(on).map(|a| a.cri) == Some(cri)).count()
+        };
+        let expected = [
+            (CriCode::Cribw, 27),
+            (CriCode::Cai, 38),
+            (CriCode::Crilux, 43),
+            (CriCode::Cripel, 55),
+            (CriCode::Crvi, 20),
+            (CriCode::Cric, 19),
+            (CriCode::Ceraic, 26),
+            (CriCode::Cimb, 24),
+        ];
+        for (cri, n) in expected {
+            assert_eq!(count(cri), n, "{cri}");
+        }
+        let french = data.communes().filter(|c| c.is_valid_on(on) && c.language_region == LanguageRegion::French);
+        assert_eq!(french.count(), 252);
+    }
+
+    #[test]
+    fn bertogne_ends_with_the_2025_merger_into_bastogne() {
+        let data = bundled();
+        assert!(matches!(data.lookup(code("82005"), d(2024, 12, 31)), CommuneLookup::Walloon(_)));
+        assert!(matches!(data.lookup(code("82005"), d(2025, 1, 1)), CommuneLookup::NotInForce { .. }));
+        assert!(matches!(data.lookup(code("82039"), d(2025, 1, 1)), CommuneLookup::Walloon(_)));
+    }
+
+    #[test]
+    fn flemish_and_brussels_codes_are_outside_wallonia_and_unknown_codes_are_unknown() {
+        let data = bundled();
+        assert_eq!(data.lookup(code("21004"), d(2024, 1, 1)), CommuneLookup::OutsideWallonia(BelgianRegion::Brussels));
+        assert_eq!(data.lookup(code("44021"), d(2024, 1, 1)), CommuneLookup::OutsideWallonia(BelgianRegion::Flanders));
+        assert_eq!(data.lookup(code("23106"), d(2025, 6, 1)), CommuneLookup::OutsideWallonia(BelgianRegion::Flanders));
+        assert!(matches!(data.lookup(code("23023"), d(2025, 6, 1)), CommuneLookup::NotInForce { .. }));
+        assert_eq!(data.lookup(code("99999"), d(2024, 1, 1)), CommuneLookup::Unknown);
+    }
+
+    #[test]
+    fn region_correction_ends_the_previous_assignment_the_day_before() {
+        let mut data = bundled();
+        let tournai = code("57081");
+        let commune = data.commune_mut(tournai).expect("Tournai");
+        assert_eq!(commune.cri_on(d(2025, 1, 1)).map(|a| a.cri), Some(CriCode::Cimb));
+        commune.reassign(CriCode::Ceraic, d(2026, 3, 1));
+        assert_eq!(commune.cri_on(d(2026, 2, 28)).map(|a| a.cri), Some(CriCode::Cimb));
+        let after = commune.cri_on(d(2026, 3, 1)).expect("assigned");
+        assert_eq!((after.cri, after.status), (CriCode::Ceraic, AssignmentStatus::Corrected));
+    }
+
+    #[test]
+    fn csv_splitter_handles_quotes_and_doubled_quotes() {
+        assert_eq!(split_csv_line(r#"a,"b, c","d ""e""""#, ','), ["a", "b, c", "d \"e\""]);
+    }
+
+    #[test]
+    fn nis_code_requires_five_digits() {
+        assert!(NisCode::parse("6206").is_err());
+        assert!(NisCode::parse("062063").is_err());
+        assert!(NisCode::parse("6206a").is_err());
+        assert_eq!(code("62063").to_string(), "62063");
+    }
+}

@@ -1,0 +1,850 @@
+//! Table tests written from the law (one per rule of rules.md tagged CONFIRMED or LIKELY), boundary cases,
+//! and property tests for the engine's invariants.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use parcours_domain::determination::{DeadlineKind, FamilyLink, Status};
+use parcours_domain::reference::{CriCode, bundled};
+use parcours_domain::regime::{Axis, AxisObligation, StartBasis, fines_applicable_from, regime, regime_for};
+use parcours_domain::{
+    Change, DispensationCode, Facts, FactsError, Nationality, NisCode, ReasonCode, ReferenceData, RegimeId,
+    ResidenceDocument, determine, determine_under, reevaluate,
+};
+use proptest::prelude::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+}
+
+fn reference() -> &'static ReferenceData {
+    static DATA: OnceLock<ReferenceData> = OnceLock::new();
+    DATA.get_or_init(bundled)
+}
+
+const AS_OF: fn() -> NaiveDate = || d(2026, 11, 24);
+
+fn nis(code: &str) -> NisCode {
+    NisCode::parse(code).expect("valid NIS")
+}
+
+fn nat(code: &str) -> Nationality {
+    Nationality::parse(code).expect("valid nationality")
+}
+
+/// A Moroccan woman with a B card in Liège, title ordered on 2022-03-15: obliged under R2018.
+fn newcomer() -> Facts {
+    Facts {
+        birth_date: d(1990, 5, 10),
+        nationality: nat("MAR"),
+        residence_document: Some(ResidenceDocument::B),
+        title_order_date: Some(d(2022, 3, 15)),
+        first_registration_date: Some(d(2022, 2, 1)),
+        legal_stay_start: Some(d(2021, 9, 1)),
+        domicile: nis("62063"),
+        family_link: None,
+        claimed_dispensations: Vec::new(),
+        granted_dispensations: Vec::new(),
+    }
+}
+
+/// The same person with every date anchored on a given title order date.
+fn ordered_on(order: NaiveDate) -> Facts {
+    Facts {
+        title_order_date: Some(order),
+        first_registration_date: Some(order),
+        legal_stay_start: Some(order),
+        ..newcomer()
+    }
+}
+
+fn status(facts: &Facts) -> Status {
+    determine(facts, reference(), AS_OF()).expect("facts are consistent").status
+}
+
+fn reasons(facts: &Facts) -> Vec<ReasonCode> {
+    determine(facts, reference(), AS_OF()).expect("facts are consistent").reasons.iter().map(|r| r.code).collect()
+}
+
+// ---- Rule T1: regime by title order date -------------------------------------------------------------
+
+#[test]
+fn rule_t1_regime_follows_the_title_order_date() {
+    let cases = [
+        (d(2015, 6, 1), Some(RegimeId::R2014)),
+        (d(2016, 5, 18), Some(RegimeId::R2014)),
+        (d(2016, 5, 19), Some(RegimeId::R2016)),
+        (d(2018, 12, 16), Some(RegimeId::R2016)),
+        (d(2018, 12, 17), Some(RegimeId::R2018)),
+        (d(2024, 12, 31), Some(RegimeId::R2018)),
+        (d(2025, 1, 1), Some(RegimeId::R2024)),
+    ];
+    for (order, expected) in cases {
+        let result = determine(&ordered_on(order), reference(), AS_OF()).expect("consistent");
+        assert_eq!(result.regime, expected, "order {order}");
+        assert_eq!(result.status, Status::Obliged, "order {order}");
+    }
+}
+
+#[test]
+fn rule_t1_order_before_the_first_regime_is_not_concerned() {
+    let facts = ordered_on(d(2014, 6, 1));
+    assert_eq!(status(&facts), Status::NotConcerned);
+    assert!(reasons(&facts).contains(&ReasonCode::BeforeAnyObligation));
+}
+
+#[test]
+fn rule_t1_r2024_entry_into_force_is_a_dated_parameter() {
+    let mut data = reference().clone();
+    data.parameters.r2024_entry_into_force.set_from(NaiveDate::MIN, d(2025, 3, 1));
+    assert_eq!(regime_for(d(2025, 2, 28), &data.parameters), Some(RegimeId::R2018));
+    assert_eq!(regime_for(d(2025, 3, 1), &data.parameters), Some(RegimeId::R2024));
+}
+
+// ---- Rule 1.1: definition of primo-arrivant ---------------------------------------------------------
+
+#[test]
+fn rule_1_1_third_country_newcomer_in_french_language_region_is_obliged() {
+    let result = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Obliged);
+    assert_eq!(result.regime, Some(RegimeId::R2018));
+    assert_eq!(result.competent_cri, Some(CriCode::Cripel));
+    assert!(!result.voluntary_participation_open);
+    let codes: Vec<_> = result.reasons.iter().map(|r| r.code).collect();
+    assert_eq!(
+        codes,
+        [
+            ReasonCode::PrimoArrivant,
+            ReasonCode::RegimeApplied,
+            ReasonCode::Obliged,
+            ReasonCode::PresentationDeadline,
+            ReasonCode::CompletionDeadline,
+            ReasonCode::ExtensionCeiling
+        ]
+    );
+    assert!(result.reasons.iter().all(|r| r.regime == Some(RegimeId::R2018)));
+}
+
+#[test]
+fn rule_1_1_belgian_national_is_not_concerned_but_may_volunteer() {
+    let facts = Facts { nationality: Nationality::BELGIUM, ..newcomer() };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::NotConcerned);
+    assert!(result.voluntary_participation_open);
+    assert!(result.has_reason(ReasonCode::BelgianNational));
+}
+
+#[test]
+fn rule_1_1_ue_plus_nationals_are_exempt() {
+    for code in ["FRA", "DEU", "ITA", "POL", "ROU", "BGR", "HRV", "ISL", "LIE", "NOR", "CHE"] {
+        let facts = Facts { nationality: nat(code), ..newcomer() };
+        assert_eq!(status(&facts), Status::Exempt, "{code}");
+        assert!(reasons(&facts).contains(&ReasonCode::UePlusNational), "{code}");
+    }
+}
+
+#[test]
+fn rule_1_1_eu_and_eu_plus_cards_are_held_by_ue_plus_citizens_only() {
+    for doc in [ResidenceDocument::Eu, ResidenceDocument::EuPlus] {
+        let facts = Facts { nationality: Nationality::Stateless, residence_document: Some(doc), ..newcomer() };
+        assert_eq!(status(&facts), Status::Exempt);
+        assert!(reasons(&facts).contains(&ReasonCode::UePlusCitizenCard));
+    }
+}
+
+#[test]
+fn rule_1_1_domicile_outside_wallonia_is_not_concerned() {
+    for code in ["21004", "44021", "11002"] {
+        let facts = Facts { domicile: nis(code), ..newcomer() };
+        let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+        assert_eq!(result.status, Status::NotConcerned, "{code}");
+        assert!(result.has_reason(ReasonCode::OutsideWallonia));
+        assert!(!result.voluntary_participation_open);
+        assert_eq!(result.competent_cri, None);
+    }
+}
+
+#[test]
+fn uk_national_is_exempt_until_the_end_of_the_transition_period() {
+    let mut facts = ordered_on(d(2020, 12, 31));
+    facts.nationality = nat("GBR");
+    assert_eq!(status(&facts), Status::Exempt);
+    let after = Facts { nationality: nat("GBR"), ..ordered_on(d(2021, 1, 1)) };
+    assert_eq!(status(&after), Status::Obliged);
+}
+
+#[test]
+fn croatian_is_a_third_country_national_before_accession_and_exempt_after() {
+    let before = Facts { nationality: nat("HRV"), ..ordered_on(d(2013, 6, 30)) };
+    let after = Facts { nationality: nat("HRV"), ..ordered_on(d(2013, 7, 1)) };
+    let under = |f: &Facts| determine_under(f, reference(), AS_OF(), RegimeId::R2014).expect("consistent").status;
+    assert_eq!(under(&before), Status::Obliged);
+    assert_eq!(under(&after), Status::Exempt);
+}
+
+// ---- Rule 1.2: family members of UE+ citizens ---------------------------------------------------------
+
+#[test]
+fn rule_1_2_family_member_of_a_ue_plus_citizen_is_exempt() {
+    for link in [FamilyLink::UePlusCitizen, FamilyLink::MobileBelgian] {
+        let facts = Facts { family_link: Some(link), ..newcomer() };
+        assert_eq!(status(&facts), Status::Exempt, "{link:?}");
+        assert!(reasons(&facts).contains(&ReasonCode::FamilyOfUePlusCitizen));
+    }
+}
+
+#[test]
+fn rule_1_2_f_card_spouse_of_an_eu_citizen_is_exempt() {
+    for doc in [ResidenceDocument::F, ResidenceDocument::FPlus] {
+        let facts = Facts { residence_document: Some(doc), ..newcomer() };
+        assert_eq!(status(&facts), Status::Exempt);
+        assert_eq!(reasons(&facts), [ReasonCode::FamilyOfUePlusCitizen, ReasonCode::VoluntaryParticipationOpen]);
+    }
+}
+
+#[test]
+fn rule_1_2_family_of_a_non_mobile_belgian_follows_its_parameter() {
+    let facts = Facts { family_link: Some(FamilyLink::NonMobileBelgian), ..newcomer() };
+    assert_eq!(status(&facts), Status::Obliged);
+    assert!(reasons(&facts).contains(&ReasonCode::FamilyOfNonMobileBelgianNotExempt));
+    let mut data = reference().clone();
+    data.parameters.family_of_non_mobile_belgian_exempt.set_from(d(2020, 1, 1), true);
+    let result = determine(&facts, &data, AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Exempt);
+    assert!(result.has_reason(ReasonCode::FamilyOfNonMobileBelgianExempt));
+}
+
+// ---- Rule 1.3: outside the definition ------------------------------------------------------------------
+
+#[test]
+fn rule_1_3_no_residence_title_is_not_concerned() {
+    let facts = Facts { residence_document: None, ..newcomer() };
+    assert_eq!(reasons(&facts), [ReasonCode::NoResidenceTitle, ReasonCode::VoluntaryParticipationOpen]);
+}
+
+#[test]
+fn rule_1_3_title_of_three_months_or_less_is_not_concerned() {
+    let facts = Facts { residence_document: Some(ResidenceDocument::N), ..newcomer() };
+    assert_eq!(status(&facts), Status::NotConcerned);
+    assert!(reasons(&facts).contains(&ReasonCode::TitleThreeMonthsOrLess));
+}
+
+#[test]
+fn rule_1_3_every_third_country_title_over_three_months_makes_a_primo_arrivant() {
+    for doc in [
+        ResidenceDocument::A,
+        ResidenceDocument::B,
+        ResidenceDocument::K,
+        ResidenceDocument::L,
+        ResidenceDocument::H,
+        ResidenceDocument::I,
+        ResidenceDocument::J,
+    ] {
+        let facts = Facts { residence_document: Some(doc), ..newcomer() };
+        assert_eq!(status(&facts), Status::Obliged, "{doc}");
+    }
+}
+
+// ---- Rule 1.4: asylum applicants ------------------------------------------------------------------------
+
+#[test]
+fn rule_1_4_asylum_applicant_with_orange_card_is_not_concerned_but_may_volunteer() {
+    let facts = Facts { residence_document: Some(ResidenceDocument::AttestationImmatriculation), ..newcomer() };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::NotConcerned);
+    assert!(result.voluntary_participation_open);
+    assert!(result.has_reason(ReasonCode::AsylumApplicant));
+}
+
+#[test]
+fn annexe_15_is_pending_until_the_card_is_issued() {
+    let facts = Facts { residence_document: Some(ResidenceDocument::Annexe15), ..newcomer() };
+    assert!(reasons(&facts).contains(&ReasonCode::TitlePending));
+}
+
+// ---- Rule 1.5: less than three years of legal stay --------------------------------------------------------
+
+#[test]
+fn rule_1_5_legal_stay_of_exactly_three_years_is_not_concerned() {
+    let facts = Facts { legal_stay_start: Some(d(2019, 3, 15)), ..newcomer() };
+    assert_eq!(status(&facts), Status::NotConcerned);
+    assert!(reasons(&facts).contains(&ReasonCode::LegalStayThreeYearsOrMore));
+}
+
+#[test]
+fn rule_1_5_legal_stay_one_day_short_of_three_years_is_obliged() {
+    let facts = Facts { legal_stay_start: Some(d(2019, 3, 16)), ..newcomer() };
+    assert_eq!(status(&facts), Status::Obliged);
+}
+
+#[test]
+fn rule_1_5_reference_date_basis_is_a_parameter() {
+    // Legal stay from 2019-02-10: under three years on the first registration (2022-02-01), three years on
+    // the order (2022-03-15).
+    let facts = Facts { legal_stay_start: Some(d(2019, 2, 10)), ..newcomer() };
+    assert_eq!(status(&facts), Status::NotConcerned);
+    let mut data = reference().clone();
+    data.parameters
+        .reference_date_basis
+        .set_from(NaiveDate::MIN, parcours_domain::parameters::ReferenceDateBasis::FirstRegistrationDate);
+    let result = determine(&facts, &data, AS_OF()).expect("consistent");
+    assert_eq!(result.reference_date, d(2022, 2, 1));
+    assert_eq!(result.status, Status::Obliged);
+}
+
+// ---- Rule 1.6: standstill clause ----------------------------------------------------------------------
+
+#[test]
+fn rule_1_6_turkish_national_is_dispensed_not_excluded() {
+    let facts = Facts { nationality: Nationality::TURKEY, ..newcomer() };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Dispensed);
+    assert!(result.has_reason(ReasonCode::PrimoArrivant));
+    assert!(result.has_reason(ReasonCode::DispensedStandstillNationality));
+    assert!(result.voluntary_participation_open);
+    assert!(result.deadlines.is_empty());
+}
+
+#[test]
+fn rule_1_6_standstill_nationalities_are_configurable() {
+    let mut data = reference().clone();
+    data.parameters.standstill_nationalities.set_from(d(2020, 1, 1), BTreeSet::from([Nationality::TURKEY, nat("MAR")]));
+    assert_eq!(determine(&newcomer(), &data, AS_OF()).expect("consistent").status, Status::Dispensed);
+    let before = ordered_on(d(2019, 6, 1));
+    assert_eq!(determine(&before, &data, AS_OF()).expect("consistent").status, Status::Obliged);
+}
+
+// ---- Rule 2.1 and 2.2: obligation and dispensations -------------------------------------------------------
+
+#[test]
+fn rule_2_1_obliged_person_is_not_offered_voluntary_participation() {
+    let result = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    assert!(!result.has_reason(ReasonCode::VoluntaryParticipationOpen));
+}
+
+#[test]
+fn rule_2_2_d4_eighteenth_birthday_on_the_reference_date_is_obliged() {
+    let facts = Facts { birth_date: d(2004, 3, 15), ..newcomer() };
+    assert_eq!(status(&facts), Status::Obliged);
+}
+
+#[test]
+fn rule_2_2_d4_day_before_eighteenth_birthday_is_dispensed() {
+    let facts = Facts { birth_date: d(2004, 3, 16), ..newcomer() };
+    assert_eq!(status(&facts), Status::Dispensed);
+    assert!(reasons(&facts).contains(&ReasonCode::DispensedUnder18));
+}
+
+#[test]
+fn rule_2_2_d4_sixty_fifth_birthday_on_the_reference_date_is_dispensed() {
+    let facts = Facts { birth_date: d(1957, 3, 15), ..newcomer() };
+    assert_eq!(status(&facts), Status::Dispensed);
+    assert!(reasons(&facts).contains(&ReasonCode::Dispensed65OrOver));
+}
+
+#[test]
+fn rule_2_2_d4_day_before_sixty_fifth_birthday_is_obliged() {
+    let facts = Facts { birth_date: d(1957, 3, 16), ..newcomer() };
+    assert_eq!(status(&facts), Status::Obliged);
+}
+
+#[test]
+fn rule_2_2_claimed_dispensations_stay_pending_until_the_cri_decides() {
+    use DispensationCode::*;
+    for code in [D1, D2, D3, D5, D6, D7, D8, D9] {
+        let facts = Facts { claimed_dispensations: vec![code], ..newcomer() };
+        let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+        assert_eq!(result.status, Status::Obliged, "{code}");
+        assert_eq!(result.pending_claims, [code]);
+        assert!(
+            result
+                .reasons
+                .iter()
+                .any(|r| r.code == ReasonCode::DispensationClaimPending && r.dispensation == Some(code))
+        );
+    }
+}
+
+#[test]
+fn rule_2_2_dispensation_granted_by_the_cri_dispenses() {
+    let facts = Facts { granted_dispensations: vec![DispensationCode::D5], ..newcomer() };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Dispensed);
+    assert!(result.deadlines.is_empty());
+    assert!(
+        result
+            .reasons
+            .iter()
+            .any(|r| r.code == ReasonCode::DispensationGranted && r.dispensation == Some(DispensationCode::D5))
+    );
+}
+
+#[test]
+fn rule_2_2_automatic_dispensations_cannot_be_claimed_into_existence() {
+    let facts = Facts { claimed_dispensations: vec![DispensationCode::D4, DispensationCode::D10], ..newcomer() };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Obliged);
+    assert!(result.pending_claims.is_empty());
+}
+
+// ---- Rule 2.3: historical dispensations -----------------------------------------------------------------
+
+#[test]
+fn rule_2_3_work_dispensation_did_not_exist_before_2018() {
+    let facts = Facts { granted_dispensations: vec![DispensationCode::D5], ..ordered_on(d(2017, 6, 1)) };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Obliged);
+    assert!(result.has_reason(ReasonCode::DispensationNotInRegime));
+}
+
+#[test]
+fn rule_2_3_schengen_dispensation_applies_before_2018_and_not_after() {
+    let granted = vec![DispensationCode::SchengenOneYear];
+    let before = Facts { granted_dispensations: granted.clone(), ..ordered_on(d(2017, 6, 1)) };
+    let after = Facts { granted_dispensations: granted, ..ordered_on(d(2019, 6, 1)) };
+    assert_eq!(status(&before), Status::Dispensed);
+    assert_eq!(status(&after), Status::Obliged);
+    assert!(reasons(&after).contains(&ReasonCode::DispensationNotInRegime));
+}
+
+#[test]
+fn rule_2_3_business_owner_dispensation_exists_only_under_r2014() {
+    let granted = vec![DispensationCode::BusinessOwner];
+    assert_eq!(
+        status(&Facts { granted_dispensations: granted.clone(), ..ordered_on(d(2015, 6, 1)) }),
+        Status::Dispensed
+    );
+    assert_eq!(status(&Facts { granted_dispensations: granted, ..ordered_on(d(2016, 6, 1)) }), Status::Obliged);
+}
+
+// ---- Rule 2.5 and 2.6 -----------------------------------------------------------------------------------
+
+#[test]
+fn rule_2_5_special_identity_card_holder_is_not_concerned() {
+    let facts = Facts { residence_document: Some(ResidenceDocument::SpecialIdentityCard), ..newcomer() };
+    assert!(reasons(&facts).contains(&ReasonCode::DiplomaticStatus));
+}
+
+#[test]
+fn rule_2_6_recognised_refugee_with_a_title_is_obliged_like_any_newcomer() {
+    let facts =
+        Facts { nationality: Nationality::Stateless, residence_document: Some(ResidenceDocument::A), ..newcomer() };
+    assert_eq!(status(&facts), Status::Obliged);
+}
+
+#[test]
+fn m_card_holders_are_exempt_by_default_and_obliged_when_the_parameter_says_so() {
+    let facts = Facts { nationality: nat("GBR"), residence_document: Some(ResidenceDocument::M), ..newcomer() };
+    assert!(reasons(&facts).contains(&ReasonCode::WithdrawalAgreementBeneficiary));
+    let mut data = reference().clone();
+    data.parameters.m_card_holders_exempt.set_from(NaiveDate::MIN, false);
+    assert_eq!(determine(&facts, &data, AS_OF()).expect("consistent").status, Status::Obliged);
+}
+
+// ---- Rules 3.x: axes and hours -----------------------------------------------------------------------------
+
+fn hours(regime_id: RegimeId) -> Vec<(Axis, u32, AxisObligation)> {
+    regime(regime_id, &reference().parameters, AS_OF()).axes.iter().map(|a| (a.axis, a.hours, a.obligation)).collect()
+}
+
+#[test]
+fn rule_3_hours_per_axis_follow_the_regime() {
+    use AxisObligation::*;
+    assert_eq!(
+        hours(RegimeId::R2014),
+        [(Axis::French, 120, Voluntary), (Axis::Citizenship, 20, Voluntary), (Axis::Orientation, 4, Voluntary)]
+    );
+    assert_eq!(
+        hours(RegimeId::R2016),
+        [(Axis::French, 120, IfNeeded), (Axis::Citizenship, 20, Always), (Axis::Orientation, 4, IfNeeded)]
+    );
+    for id in [RegimeId::R2018, RegimeId::R2024] {
+        assert_eq!(
+            hours(id),
+            [(Axis::French, 400, IfNeeded), (Axis::Citizenship, 60, Always), (Axis::Orientation, 4, IfNeeded)]
+        );
+    }
+}
+
+#[test]
+fn rule_3_1_french_over_sixteen_months_and_citizenship_over_four_under_r2018() {
+    let r = regime(RegimeId::R2018, &reference().parameters, AS_OF());
+    assert_eq!(r.axes[0].within_months, Some(16));
+    assert_eq!(r.axes[1].within_months, Some(4));
+}
+
+#[test]
+fn rule_3_3_activities_are_free_from_r2018() {
+    let free = |id| regime(id, &reference().parameters, AS_OF()).activities_free;
+    assert!(!free(RegimeId::R2016));
+    assert!(free(RegimeId::R2018));
+    assert!(free(RegimeId::R2024));
+}
+
+#[test]
+fn r2024_citizenship_may_be_taught_in_a_language_the_person_understands() {
+    assert!(regime(RegimeId::R2024, &reference().parameters, AS_OF()).citizenship_in_understood_language);
+    assert!(!regime(RegimeId::R2018, &reference().parameters, AS_OF()).citizenship_in_understood_language);
+}
+
+#[test]
+fn obliged_person_gets_the_hours_of_the_regime() {
+    let result = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    let got: Vec<_> = result.axis_requirements.iter().map(|a| a.hours).collect();
+    assert_eq!(got, [400, 60, 4]);
+}
+
+// ---- Rules 4.x: deadlines ---------------------------------------------------------------------------------
+
+#[test]
+fn rule_4_2_present_within_three_months_of_first_registration() {
+    let result = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    let present = result.deadline(DeadlineKind::PresentBy).expect("computed");
+    assert_eq!(present.date, d(2022, 5, 1));
+    assert_eq!(present.start, d(2022, 2, 1));
+    assert_eq!(present.start_basis, StartBasis::FirstRegistration);
+    assert_eq!(present.months_added, 3);
+    assert!(present.explanation_fr.contains("2022-02-01") && present.explanation_en.contains("+ 3 months"));
+}
+
+#[test]
+fn rule_4_3_r2018_completion_is_eighteen_months_from_the_title_order() {
+    let result = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    let complete = result.deadline(DeadlineKind::CompleteBy).expect("computed");
+    assert_eq!((complete.date, complete.start, complete.months_added), (d(2023, 9, 15), d(2022, 3, 15), 18));
+    assert_eq!(complete.start_basis, StartBasis::TitleOrder);
+}
+
+#[test]
+fn rule_4_3_r2024_completion_is_three_years_from_the_title_order() {
+    let result = determine(&ordered_on(d(2025, 2, 10)), reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.regime, Some(RegimeId::R2024));
+    assert_eq!(result.deadline(DeadlineKind::CompleteBy).map(|x| x.date), Some(d(2028, 2, 10)));
+}
+
+#[test]
+fn rule_4_3_r2014_welcome_module_attestation_within_six_months_of_registration() {
+    let facts = Facts { first_registration_date: Some(d(2015, 5, 20)), ..ordered_on(d(2015, 6, 1)) };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.regime, Some(RegimeId::R2014));
+    assert_eq!(result.deadline(DeadlineKind::CompleteBy).map(|x| x.date), Some(d(2015, 11, 20)));
+    assert_eq!(result.deadline(DeadlineKind::LatestExtension), None);
+}
+
+#[test]
+fn rule_4_4_extension_ceiling_is_thirty_six_months_from_the_order_under_r2018() {
+    let result = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.deadline(DeadlineKind::LatestExtension).map(|x| x.date), Some(d(2025, 3, 15)));
+}
+
+#[test]
+fn deadline_from_thirty_first_august_clamps_to_end_of_february_in_a_common_year() {
+    let result = determine(&ordered_on(d(2023, 8, 31)), reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.deadline(DeadlineKind::CompleteBy).map(|x| x.date), Some(d(2025, 2, 28)));
+}
+
+#[test]
+fn deadline_from_thirty_first_august_clamps_to_twenty_ninth_february_in_a_leap_year() {
+    let result = determine(&ordered_on(d(2022, 8, 31)), reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.deadline(DeadlineKind::CompleteBy).map(|x| x.date), Some(d(2024, 2, 29)));
+}
+
+#[test]
+fn presentation_deadline_from_thirtieth_november_is_twenty_ninth_february_in_a_leap_year() {
+    let facts = Facts { first_registration_date: Some(d(2023, 11, 30)), ..ordered_on(d(2023, 12, 5)) };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.deadline(DeadlineKind::PresentBy).map(|x| x.date), Some(d(2024, 2, 29)));
+}
+
+#[test]
+fn rule_4_5_convention_lasts_at_most_eighteen_months_from_r2016() {
+    assert_eq!(regime(RegimeId::R2016, &reference().parameters, AS_OF()).convention_max_months, 18);
+    assert!(regime(RegimeId::R2016, &reference().parameters, AS_OF()).convention_required);
+    assert!(!regime(RegimeId::R2014, &reference().parameters, AS_OF()).convention_required);
+}
+
+#[test]
+fn rule_4_6_evaluation_interview_every_six_months_from_r2016() {
+    assert_eq!(regime(RegimeId::R2014, &reference().parameters, AS_OF()).review_interval_months, None);
+    assert_eq!(regime(RegimeId::R2018, &reference().parameters, AS_OF()).review_interval_months, Some(6));
+}
+
+// ---- Rule 6.x: sanctions ----------------------------------------------------------------------------------
+
+#[test]
+fn rule_6_1_r2014_fine_range_is_fifty_to_two_thousand_five_hundred_euros() {
+    let range = reference().parameters.fine_range.on(d(2015, 6, 1));
+    assert_eq!((range.min_eur, range.max_eur), (50, 2500));
+}
+
+#[test]
+fn rule_6_2_fines_apply_only_from_first_january_2019() {
+    assert_eq!(fines_applicable_from(), d(2019, 1, 1));
+}
+
+// ---- Rule 8: communes and CRIs ----------------------------------------------------------------------------
+
+#[test]
+fn rule_8_1_each_german_language_commune_is_not_concerned() {
+    for code in ["63001", "63012", "63013", "63023", "63040", "63048", "63061", "63067", "63087"] {
+        let facts = Facts { domicile: nis(code), ..newcomer() };
+        let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+        assert_eq!(result.status, Status::NotConcerned, "{code}");
+        assert_eq!(result.reasons.first().map(|r| r.code), Some(ReasonCode::GermanLanguageRegion), "{code}");
+        assert_eq!(result.competent_cri, None, "{code}");
+        assert!(!result.voluntary_participation_open, "{code}");
+    }
+}
+
+#[test]
+fn rule_8_2_each_cri_seat_routes_to_its_cri() {
+    let seats = [
+        ("25072", CriCode::Cribw),
+        ("92094", CriCode::Cai),
+        ("84077", CriCode::Crilux),
+        ("62063", CriCode::Cripel),
+        ("63079", CriCode::Crvi),
+        ("52011", CriCode::Cric),
+        ("58001", CriCode::Ceraic),
+        ("53070", CriCode::Cimb),
+    ];
+    for (code, cri) in seats {
+        let facts = Facts { domicile: nis(code), ..newcomer() };
+        assert_eq!(determine(&facts, reference(), AS_OF()).expect("consistent").competent_cri, Some(cri), "{code}");
+    }
+}
+
+#[test]
+fn rule_8_2_routing_uses_the_assignment_valid_on_the_reference_date() {
+    let mut data = reference().clone();
+    data.commune_mut(nis("57081")).expect("Tournai").reassign(CriCode::Ceraic, d(2023, 1, 1));
+    let tournai = |order| Facts { domicile: nis("57081"), ..ordered_on(order) };
+    let before = determine(&tournai(d(2022, 12, 31)), &data, AS_OF()).expect("consistent");
+    let after = determine(&tournai(d(2023, 1, 1)), &data, AS_OF()).expect("consistent");
+    assert_eq!(before.competent_cri, Some(CriCode::Cimb));
+    assert_eq!(after.competent_cri, Some(CriCode::Ceraic));
+}
+
+#[test]
+fn merged_commune_code_after_the_merger_is_a_typed_error() {
+    let facts = Facts { domicile: nis("82005"), ..ordered_on(d(2025, 3, 1)) };
+    assert!(matches!(
+        determine(&facts, reference(), AS_OF()),
+        Err(FactsError::CommuneNotInForce { valid_to, .. }) if valid_to == d(2024, 12, 31)
+    ));
+}
+
+// ---- Contradictory or impossible facts ---------------------------------------------------------------------
+
+#[test]
+fn order_date_before_birth_is_an_error() {
+    let facts = Facts { birth_date: d(2022, 4, 1), ..newcomer() };
+    assert_eq!(determine(&facts, reference(), AS_OF()), Err(FactsError::BeforeBirth { field: "title_order_date" }));
+}
+
+#[test]
+fn future_dates_relative_to_as_of_are_errors() {
+    let facts = Facts { title_order_date: Some(d(2027, 1, 1)), ..newcomer() };
+    assert_eq!(determine(&facts, reference(), AS_OF()), Err(FactsError::FutureDate { field: "title_order_date" }));
+    let born_later = Facts { birth_date: d(2030, 1, 1), ..newcomer() };
+    assert_eq!(determine(&born_later, reference(), AS_OF()), Err(FactsError::FutureDate { field: "birth_date" }));
+}
+
+#[test]
+fn unknown_commune_is_an_error() {
+    let facts = Facts { domicile: nis("99999"), ..newcomer() };
+    assert_eq!(determine(&facts, reference(), AS_OF()), Err(FactsError::UnknownCommune { nis: nis("99999") }));
+}
+
+#[test]
+fn missing_order_date_or_legal_stay_for_a_title_holder_is_an_error() {
+    let no_order = Facts { title_order_date: None, ..newcomer() };
+    assert_eq!(determine(&no_order, reference(), AS_OF()), Err(FactsError::Missing { field: "title_order_date" }));
+    let no_stay = Facts { legal_stay_start: None, ..newcomer() };
+    assert_eq!(determine(&no_stay, reference(), AS_OF()), Err(FactsError::Missing { field: "legal_stay_start" }));
+}
+
+#[test]
+fn the_same_dispensation_twice_is_an_error() {
+    let facts = Facts {
+        claimed_dispensations: vec![DispensationCode::D2],
+        granted_dispensations: vec![DispensationCode::D2],
+        ..newcomer()
+    };
+    assert_eq!(
+        determine(&facts, reference(), AS_OF()),
+        Err(FactsError::DuplicateDispensation { code: DispensationCode::D2 })
+    );
+}
+
+// ---- Re-evaluation ---------------------------------------------------------------------------------------
+
+#[test]
+fn reevaluation_under_r2024_extends_the_completion_deadline_only() {
+    let result = reevaluate(&newcomer(), reference(), AS_OF(), RegimeId::R2024).expect("consistent");
+    assert_eq!(result.in_force.regime, Some(RegimeId::R2018));
+    assert_eq!(result.under_regime.regime, Some(RegimeId::R2024));
+    assert_eq!(
+        result.changes,
+        [
+            Change::Regime { from: Some(RegimeId::R2018), to: Some(RegimeId::R2024) },
+            Change::Deadline { kind: DeadlineKind::CompleteBy, from: Some(d(2023, 9, 15)), to: Some(d(2025, 3, 15)) },
+            Change::Deadline {
+                kind: DeadlineKind::LatestExtension,
+                from: Some(d(2025, 3, 15)),
+                to: Some(d(2026, 9, 15))
+            },
+        ]
+    );
+}
+
+#[test]
+fn reevaluation_of_an_r2016_person_under_r2018_shows_new_hours_and_lost_schengen_claim() {
+    let facts = Facts { claimed_dispensations: vec![DispensationCode::SchengenOneYear], ..ordered_on(d(2017, 6, 1)) };
+    let result = reevaluate(&facts, reference(), AS_OF(), RegimeId::R2018).expect("consistent");
+    assert!(result.changes.contains(&Change::Hours { axis: "french".into(), from: Some(120), to: Some(400) }));
+    assert!(result.changes.contains(&Change::Hours { axis: "citizenship".into(), from: Some(20), to: Some(60) }));
+    assert!(result.changes.contains(&Change::ReasonAdded { code: ReasonCode::DispensationNotInRegime }));
+    assert!(result.changes.contains(&Change::ReasonRemoved { code: ReasonCode::DispensationClaimPending }));
+}
+
+#[test]
+fn reevaluation_under_the_regime_in_force_changes_nothing() {
+    let result = reevaluate(&newcomer(), reference(), AS_OF(), RegimeId::R2018).expect("consistent");
+    assert!(result.changes.is_empty());
+    assert_eq!(result.in_force, result.under_regime);
+}
+
+// ---- Generated documentation -----------------------------------------------------------------------------
+
+#[test]
+fn docs_rules_md_is_generated_from_the_code_and_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules.md");
+    let expected = parcours_domain::rules_doc::render_rules_markdown();
+    if std::env::var_os("PARCOURS_UPDATE_DOCS").is_some() {
+        std::fs::write(path, &expected).expect("write docs/rules.md");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(committed == expected, "docs/rules.md is stale: run `make docs` and commit the result");
+    for code in ReasonCode::ALL {
+        assert!(committed.contains(&format!("`{}`", code.code())), "{code} missing from docs/rules.md");
+    }
+}
+
+// ---- Properties -------------------------------------------------------------------------------------------
+
+fn any_date(from: NaiveDate, days: i64) -> impl Strategy<Value = NaiveDate> {
+    (0..days).prop_map(move |offset| from + chrono::Duration::days(offset))
+}
+
+fn any_facts() -> impl Strategy<Value = Facts> {
+    let nationalities =
+        prop::sample::select(vec!["MAR", "TUR", "FRA", "GBR", "HRV", "SYR", "BEL", "COD", "XXA", "UKR"]);
+    let documents = prop::option::of(prop::sample::select(ResidenceDocument::ALL.to_vec()));
+    let communes = prop::sample::select(vec!["62063", "52011", "63023", "21004", "57081", "82039", "92094", "58001"]);
+    let links = prop::option::of(prop::sample::select(vec![
+        FamilyLink::UePlusCitizen,
+        FamilyLink::MobileBelgian,
+        FamilyLink::NonMobileBelgian,
+    ]));
+    let dispensations = prop::sample::subsequence(
+        vec![DispensationCode::D1, DispensationCode::D2, DispensationCode::D5, DispensationCode::SchengenOneYear],
+        0..3,
+    );
+    (
+        any_date(d(1940, 1, 1), 30_000),
+        nationalities,
+        documents,
+        (any_date(d(2015, 1, 1), 4_000), 0i64..400, 0i64..2_000),
+        communes,
+        links,
+        dispensations,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(birth, nationality, document, (order, registration_gap, stay_gap), commune, link, codes, granted)| {
+                let birth = birth.min(order);
+                Facts {
+                    birth_date: birth,
+                    nationality: nat(nationality),
+                    residence_document: document,
+                    title_order_date: Some(order),
+                    first_registration_date: Some((order - chrono::Duration::days(registration_gap)).max(birth)),
+                    legal_stay_start: Some((order - chrono::Duration::days(stay_gap)).max(birth)),
+                    domicile: nis(commune),
+                    family_link: link,
+                    claimed_dispensations: if granted { Vec::new() } else { codes.clone() },
+                    granted_dispensations: if granted { codes } else { Vec::new() },
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn a_deadline_never_precedes_its_start(facts in any_facts()) {
+        if let Ok(result) = determine(&facts, reference(), AS_OF()) {
+            for deadline in &result.deadlines {
+                prop_assert!(deadline.date >= deadline.start, "{:?}", deadline.kind);
+            }
+            if let (Some(complete), Some(latest)) =
+                (result.deadline(DeadlineKind::CompleteBy), result.deadline(DeadlineKind::LatestExtension))
+            {
+                prop_assert!(latest.date >= complete.date);
+            }
+        }
+    }
+
+    #[test]
+    fn an_exempt_or_not_concerned_person_is_never_obliged(facts in any_facts()) {
+        if let Ok(result) = determine(&facts, reference(), AS_OF()) {
+            if matches!(result.status, Status::Exempt | Status::NotConcerned | Status::Dispensed) {
+                prop_assert!(!result.has_reason(ReasonCode::Obliged));
+                prop_assert!(result.deadlines.is_empty());
+                prop_assert!(result.axis_requirements.is_empty());
+            }
+            if result.status == Status::Obliged {
+                prop_assert!(result.has_reason(ReasonCode::Obliged));
+                prop_assert!(!result.voluntary_participation_open);
+                prop_assert!(result.competent_cri.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn the_result_is_the_same_for_the_same_inputs(facts in any_facts()) {
+        let first = determine(&facts, reference(), AS_OF());
+        let second = determine(&facts.clone(), &reference().clone(), AS_OF());
+        prop_assert_eq!(first, second);
+    }
+
+    #[test]
+    fn a_dispensed_status_always_names_its_dispensation(facts in any_facts()) {
+        let dispensed = determine(&facts, reference(), AS_OF()).ok().filter(|r| r.status == Status::Dispensed);
+        if let Some(result) = dispensed {
+            prop_assert!(result.reasons.iter().any(|r| r.dispensation.is_some()
+                && r.code != ReasonCode::DispensationClaimPending
+                && r.code != ReasonCode::DispensationNotInRegime));
+        }
+    }
+
+    #[test]
+    fn adding_months_never_goes_backwards(start in any_date(d(1990, 1, 1), 20_000), months in 0u32..120) {
+        let end = parcours_domain::dates::add_months(start, months).expect("in range");
+        prop_assert!(end >= start);
+    }
+
+    #[test]
+    fn niss_with_computed_check_digits_always_parses(
+        yy in 0u32..100, mm in 1u32..13, dd in 1u32..29, seq in 1u32..999, after_2000 in any::<bool>()
+    ) {
+        let base = format!("{yy:02}{mm:02}{dd:02}{seq:03}");
+        let value: u64 = base.parse().expect("digits");
+        let check = if after_2000 { 97 - ((2_000_000_000 + value) % 97) } else { 97 - (value % 97) };
+        let niss = parcours_domain::Niss::parse(&format!("{base}{check:02}")).expect("valid");
+        prop_assert_eq!(niss.birth_date().month, Some(mm));
+    }
+}
