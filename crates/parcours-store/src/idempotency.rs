@@ -1,0 +1,41 @@
+//! Idempotency keys: the first response to a write is kept and replayed for the same key and body.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::idempotency_keys;
+use crate::{DbConnection, StoreError};
+
+/// A stored response.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotentResponse {
+    /// Organisation that sent the key (keys are scoped per organisation).
+    pub organisation: String,
+    /// The key.
+    pub idempotency_key: String,
+    /// SHA-256 of the canonical request body.
+    pub request_hash: String,
+    /// HTTP status of the first response.
+    pub response_status: i32,
+    /// Body of the first response.
+    pub response_body: String,
+    /// When it was first answered.
+    pub created_at: NaiveDateTime,
+}
+
+/// The stored response for `(organisation, key)`, if any.
+pub fn find(conn: &mut DbConnection, organisation: &str, key: &str) -> Result<Option<IdempotentResponse>, StoreError> {
+    Ok(idempotency_keys::table
+        .filter(idempotency_keys::organisation.eq(organisation))
+        .filter(idempotency_keys::idempotency_key.eq(key))
+        .select(IdempotentResponse::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores a response; a concurrent request with the same key makes this fail with a conflict.
+pub fn store(conn: &mut DbConnection, response: &IdempotentResponse) -> Result<(), StoreError> {
+    diesel::insert_into(idempotency_keys::table).values(response).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,497 @@
+//! Commune intake: persons (deduplicated by NISS), determinations, cases opened at the competent CRI, and
+//! arrivals, written in one transaction with their audit row and idempotency record.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::audit::{self, Actor};
+use crate::idempotency::{self, IdempotentResponse};
+use crate::schema::{arrivals, case_reference_counters, cases, determinations, persons};
+use crate::{DbConnection, StoreError, new_id};
+
+/// Identity of a person as reported.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PersonData {
+    /// NISS, 11 digits.
+    pub niss: String,
+    /// Surname.
+    pub surname: String,
+    /// Given names.
+    pub given_names: String,
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// `male`, `female`, or unknown.
+    pub sex: Option<String>,
+    /// ISO alpha-3.
+    pub nationality: String,
+}
+
+impl std::fmt::Debug for PersonData {
+    // Personal data: never in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonData(**redacted**)")
+    }
+}
+
+/// A person as stored.
+#[derive(Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = persons)]
+pub struct PersonRecord {
+    /// Id.
+    pub id: String,
+    /// NISS.
+    pub niss: String,
+    /// Surname.
+    pub surname: String,
+    /// Given names.
+    pub given_names: String,
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// Sex, when known.
+    pub sex: Option<String>,
+    /// Nationality.
+    pub nationality: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last updated by a report.
+    pub updated_at: NaiveDateTime,
+}
+
+impl std::fmt::Debug for PersonRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonRecord").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// A determination to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDetermination {
+    /// `obliged`, `dispensed`, `exempt`, `not_concerned`.
+    pub status: String,
+    /// Regime code.
+    pub regime: Option<String>,
+    /// Competent CRI code.
+    pub competent_cri: Option<String>,
+    /// Reference date.
+    pub reference_date: NaiveDate,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// Rules version.
+    pub rules_version: String,
+    /// The facts, as JSON.
+    pub facts_json: String,
+    /// The determination as communicated, as JSON.
+    pub result_json: String,
+}
+
+/// A stored determination.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = determinations)]
+pub struct DeterminationRecord {
+    /// Id.
+    pub id: String,
+    /// Person.
+    pub person_id: String,
+    /// Status code.
+    pub status: String,
+    /// Regime code.
+    pub regime: Option<String>,
+    /// Competent CRI.
+    pub competent_cri: Option<String>,
+    /// Reference date.
+    pub reference_date: NaiveDate,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// Rules version.
+    pub rules_version: String,
+    /// Facts JSON.
+    pub facts_json: String,
+    /// Result JSON.
+    pub result_json: String,
+    /// When.
+    pub decided_at: NaiveDateTime,
+    /// Organisation that triggered it.
+    pub decided_by: String,
+}
+
+/// A case.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cases)]
+pub struct CaseRecord {
+    /// Id.
+    pub id: String,
+    /// Human reference (`CRIPEL-2026-000042`).
+    pub reference: String,
+    /// Person.
+    pub person_id: String,
+    /// CRI in charge.
+    pub cri_code: String,
+    /// Commune of domicile when opened.
+    pub commune_nis: String,
+    /// Lifecycle state.
+    pub state: String,
+    /// Obliged (true) or voluntary (false).
+    pub obliged: bool,
+    /// Determination that opened it.
+    pub determination_id: String,
+    /// Opened.
+    pub opened_at: NaiveDateTime,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+}
+
+/// An arrival as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = arrivals)]
+pub struct ArrivalRecord {
+    /// Id.
+    pub id: String,
+    /// Person.
+    pub person_id: String,
+    /// Determination made on intake.
+    pub determination_id: String,
+    /// Case opened or joined.
+    pub case_id: Option<String>,
+    /// Commune of domicile.
+    pub commune_nis: String,
+    /// Reporting organisation.
+    pub reported_by_org: String,
+    /// Reporting subject.
+    pub reported_by_sub: String,
+    /// Determination status (for filters).
+    pub status: String,
+    /// The person asked to follow the pathway voluntarily.
+    pub volunteer_request: bool,
+    /// The report as received (JSON).
+    pub payload_json: String,
+    /// When.
+    pub reported_at: NaiveDateTime,
+}
+
+/// An arrival with what it produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalView {
+    /// The arrival.
+    pub arrival: ArrivalRecord,
+    /// The person.
+    pub person: PersonRecord,
+    /// The determination.
+    pub determination: DeterminationRecord,
+    /// The case, if one was opened or joined.
+    pub case: Option<CaseRecord>,
+}
+
+/// Where to open a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseOpening {
+    /// CRI code.
+    pub cri_code: String,
+    /// Obliged or voluntary.
+    pub obliged: bool,
+}
+
+/// Everything an arrival writes.
+#[derive(Debug, Clone)]
+pub struct NewArrival {
+    /// Identity.
+    pub person: PersonData,
+    /// Commune of domicile.
+    pub commune_nis: String,
+    /// Volunteer request.
+    pub volunteer_request: bool,
+    /// Report as received.
+    pub payload_json: String,
+    /// Determination.
+    pub determination: NewDetermination,
+    /// Case to open (or join) at the competent CRI.
+    pub case: Option<CaseOpening>,
+}
+
+/// The idempotency record to write with the arrival.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRequest {
+    /// Key.
+    pub key: String,
+    /// Hash of the canonical body.
+    pub request_hash: String,
+}
+
+/// A case is open until it is closed; closed states start with `closed`.
+const OPEN_CASE_STATES: [&str; 4] = ["opened", "welcome_in_progress", "convention_signed", "in_progress"];
+
+fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTime) -> Result<PersonRecord, StoreError> {
+    // MultiConnection has no ON CONFLICT: update, else insert, inside the caller's transaction. A
+    // concurrent insert of the same NISS fails on the unique index and the caller retries.
+    let updated = diesel::update(persons::table.filter(persons::niss.eq(&person.niss)))
+        .set((
+            persons::surname.eq(&person.surname),
+            persons::given_names.eq(&person.given_names),
+            persons::birth_date.eq(person.birth_date),
+            persons::sex.eq(&person.sex),
+            persons::nationality.eq(&person.nationality),
+            persons::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        let record = PersonRecord {
+            id: new_id(),
+            niss: person.niss.clone(),
+            surname: person.surname.clone(),
+            given_names: person.given_names.clone(),
+            birth_date: person.birth_date,
+            sex: person.sex.clone(),
+            nationality: person.nationality.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(persons::table).values(&record).execute(conn)?;
+        return Ok(record);
+    }
+    Ok(persons::table.filter(persons::niss.eq(&person.niss)).select(PersonRecord::as_select()).first(conn)?)
+}
+
+fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
+    let counter = case_reference_counters::table
+        .filter(case_reference_counters::cri_code.eq(cri_code))
+        .filter(case_reference_counters::year.eq(year));
+    let updated = diesel::update(counter)
+        .set(case_reference_counters::last_value.eq(case_reference_counters::last_value + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(case_reference_counters::table)
+            .values((
+                case_reference_counters::cri_code.eq(cri_code),
+                case_reference_counters::year.eq(year),
+                case_reference_counters::last_value.eq(1),
+            ))
+            .execute(conn)?;
+    }
+    let value: i32 = counter.select(case_reference_counters::last_value).first(conn)?;
+    Ok(format!("{cri_code}-{year}-{value:06}"))
+}
+
+fn open_or_join_case(
+    conn: &mut DbConnection,
+    person_id: &str,
+    commune_nis: &str,
+    opening: &CaseOpening,
+    determination_id: &str,
+    now: NaiveDateTime,
+) -> Result<CaseRecord, StoreError> {
+    let existing = cases::table
+        .filter(cases::person_id.eq(person_id))
+        .filter(cases::state.eq_any(OPEN_CASE_STATES))
+        .select(CaseRecord::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(case) = existing {
+        return Ok(case);
+    }
+    let case = CaseRecord {
+        id: new_id(),
+        reference: next_case_reference(conn, &opening.cri_code, now.year())?,
+        person_id: person_id.to_owned(),
+        cri_code: opening.cri_code.clone(),
+        commune_nis: commune_nis.to_owned(),
+        state: "opened".to_owned(),
+        obliged: opening.obliged,
+        determination_id: determination_id.to_owned(),
+        opened_at: now,
+        version: 1,
+    };
+    diesel::insert_into(cases::table).values(&case).execute(conn)?;
+    Ok(case)
+}
+
+/// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival,
+/// audit row, and, when a key is given, the response (rendered by `render` from what was written) for
+/// idempotent replay. Returns the view and the rendered response.
+pub fn record_arrival(
+    conn: &mut DbConnection,
+    new: &NewArrival,
+    actor: &Actor,
+    idempotency: Option<&IdempotencyRequest>,
+    now: NaiveDateTime,
+    render: impl FnOnce(&ArrivalView) -> (u16, String),
+) -> Result<(ArrivalView, (u16, String)), StoreError> {
+    conn.transaction(|conn| {
+        let person = upsert_person(conn, &new.person, now)?;
+        let determination = DeterminationRecord {
+            id: new_id(),
+            person_id: person.id.clone(),
+            status: new.determination.status.clone(),
+            regime: new.determination.regime.clone(),
+            competent_cri: new.determination.competent_cri.clone(),
+            reference_date: new.determination.reference_date,
+            as_of: new.determination.as_of,
+            rules_version: new.determination.rules_version.clone(),
+            facts_json: new.determination.facts_json.clone(),
+            result_json: new.determination.result_json.clone(),
+            decided_at: now,
+            decided_by: actor.organisation.clone(),
+        };
+        diesel::insert_into(determinations::table).values(&determination).execute(conn)?;
+        let case = match &new.case {
+            Some(opening) => {
+                Some(open_or_join_case(conn, &person.id, &new.commune_nis, opening, &determination.id, now)?)
+            }
+            None => None,
+        };
+        let arrival = ArrivalRecord {
+            id: new_id(),
+            person_id: person.id.clone(),
+            determination_id: determination.id.clone(),
+            case_id: case.as_ref().map(|c| c.id.clone()),
+            commune_nis: new.commune_nis.clone(),
+            reported_by_org: actor.organisation.clone(),
+            reported_by_sub: actor.subject.clone(),
+            status: new.determination.status.clone(),
+            volunteer_request: new.volunteer_request,
+            payload_json: new.payload_json.clone(),
+            reported_at: now,
+        };
+        diesel::insert_into(arrivals::table).values(&arrival).execute(conn)?;
+        let detail = format!("status={} person={}", arrival.status, person.id);
+        audit::append(conn, actor, "create_arrival", "arrival", Some(&arrival.id), Some(detail), now)?;
+        let view = ArrivalView { arrival, person, determination, case };
+        let response = render(&view);
+        if let Some(request) = idempotency {
+            idempotency::store(
+                conn,
+                &IdempotentResponse {
+                    organisation: actor.organisation.clone(),
+                    idempotency_key: request.key.clone(),
+                    request_hash: request.request_hash.clone(),
+                    response_status: i32::from(response.0),
+                    response_body: response.1.clone(),
+                    created_at: now,
+                },
+            )?;
+        }
+        Ok((view, response))
+    })
+}
+
+fn view_of(conn: &mut DbConnection, arrival: ArrivalRecord) -> Result<ArrivalView, StoreError> {
+    let person = persons::table.find(&arrival.person_id).select(PersonRecord::as_select()).first(conn)?;
+    let determination =
+        determinations::table.find(&arrival.determination_id).select(DeterminationRecord::as_select()).first(conn)?;
+    let case = match &arrival.case_id {
+        Some(id) => Some(cases::table.find(id).select(CaseRecord::as_select()).first(conn)?),
+        None => None,
+    };
+    Ok(ArrivalView { arrival, person, determination, case })
+}
+
+/// One arrival, only if `reporter` reported it; the read is audited in the same transaction.
+pub fn get_arrival(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<ArrivalView>, StoreError> {
+    conn.transaction(|conn| {
+        let arrival = arrivals::table
+            .filter(arrivals::id.eq(id))
+            .filter(arrivals::reported_by_org.eq(&actor.organisation))
+            .select(ArrivalRecord::as_select())
+            .first(conn)
+            .optional()?;
+        let Some(arrival) = arrival else { return Ok(None) };
+        audit::append(conn, actor, "read_arrival", "arrival", Some(id), None, now)?;
+        Ok(Some(view_of(conn, arrival)?))
+    })
+}
+
+/// Filters for [`list_arrivals`].
+#[derive(Debug, Clone, Default)]
+pub struct ArrivalFilter {
+    /// Determination status.
+    pub status: Option<String>,
+    /// Reported on or after this instant.
+    pub reported_from: Option<NaiveDateTime>,
+    /// Reported before this instant.
+    pub reported_before: Option<NaiveDateTime>,
+    /// Newest-first cursor: only arrivals with an id smaller than this one.
+    pub before_id: Option<String>,
+}
+
+/// The arrivals `actor`'s organisation reported, newest first, at most `limit`; audited as one list read.
+pub fn list_arrivals(
+    conn: &mut DbConnection,
+    filter: &ArrivalFilter,
+    limit: i64,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Vec<ArrivalView>, StoreError> {
+    conn.transaction(|conn| {
+        let mut query = arrivals::table
+            .filter(arrivals::reported_by_org.eq(&actor.organisation))
+            .select(ArrivalRecord::as_select())
+            .order(arrivals::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if let Some(status) = &filter.status {
+            query = query.filter(arrivals::status.eq(status));
+        }
+        if let Some(from) = filter.reported_from {
+            query = query.filter(arrivals::reported_at.ge(from));
+        }
+        if let Some(before) = filter.reported_before {
+            query = query.filter(arrivals::reported_at.lt(before));
+        }
+        if let Some(cursor) = &filter.before_id {
+            query = query.filter(arrivals::id.lt(cursor));
+        }
+        let rows = query.load(conn)?;
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let detail = format!("count={}", rows.len());
+        audit::append(
+            conn,
+            actor,
+            "list_arrivals",
+            "arrival",
+            None,
+            Some(format!("{detail} ids={}", ids.join(","))),
+            now,
+        )?;
+        rows.into_iter().map(|row| view_of(conn, row)).collect()
+    })
+}
+
+/// The determination history of a person, oldest first, only for a CRI competent for them (a
+/// determination routed to it, or a case it holds). `None` when the person is unknown or out of scope.
+pub fn person_determinations(
+    conn: &mut DbConnection,
+    person_id: &str,
+    cri_code: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<DeterminationRecord>>, StoreError> {
+    conn.transaction(|conn| {
+        // Scope first, in SQL: a determination routed to this CRI, or a case it holds.
+        let routed: i64 = determinations::table
+            .filter(determinations::person_id.eq(person_id))
+            .filter(determinations::competent_cri.eq(cri_code))
+            .count()
+            .get_result(conn)?;
+        let held: i64 = cases::table
+            .filter(cases::person_id.eq(person_id))
+            .filter(cases::cri_code.eq(cri_code))
+            .count()
+            .get_result(conn)?;
+        if routed + held == 0 {
+            return Ok(None);
+        }
+        let rows: Vec<DeterminationRecord> = determinations::table
+            .filter(determinations::person_id.eq(person_id))
+            .order(determinations::id.asc())
+            .select(DeterminationRecord::as_select())
+            .load(conn)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        audit::append(conn, actor, "read_person_determinations", "person", Some(person_id), None, now)?;
+        Ok(Some(rows))
+    })
+}

@@ -1,0 +1,163 @@
+//! The tables, by hand, in types both backends share (ids and JSON as `Text`, UTC `Timestamp`, `Date`).
+//! One file to find any table: keep it in step with `migrations/postgres` and `migrations/sqlite`.
+
+diesel::table! {
+    cris (code) {
+        code -> Text,
+        name_fr -> Text,
+        seat_city -> Text,
+        website -> Text,
+        territory -> Text,
+    }
+}
+
+diesel::table! {
+    communes (nis_code) {
+        nis_code -> Text,
+        name_fr -> Text,
+        name_nl -> Text,
+        name_de -> Text,
+        arrondissement_nis -> Text,
+        province_nis -> Text,
+        language_region -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+    }
+}
+
+diesel::table! {
+    commune_cri_assignments (id) {
+        id -> Text,
+        nis_code -> Text,
+        cri_code -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        status -> Text,
+        reason -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+        superseded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reference_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        niss -> Text,
+        surname -> Text,
+        given_names -> Text,
+        birth_date -> Date,
+        sex -> Nullable<Text>,
+        nationality -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    determinations (id) {
+        id -> Text,
+        person_id -> Text,
+        status -> Text,
+        regime -> Nullable<Text>,
+        competent_cri -> Nullable<Text>,
+        reference_date -> Date,
+        as_of -> Date,
+        rules_version -> Text,
+        facts_json -> Text,
+        result_json -> Text,
+        decided_at -> Timestamp,
+        decided_by -> Text,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        reference -> Text,
+        person_id -> Text,
+        cri_code -> Text,
+        commune_nis -> Text,
+        state -> Text,
+        obliged -> Bool,
+        determination_id -> Text,
+        opened_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    case_reference_counters (cri_code, year) {
+        cri_code -> Text,
+        year -> Integer,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    arrivals (id) {
+        id -> Text,
+        person_id -> Text,
+        determination_id -> Text,
+        case_id -> Nullable<Text>,
+        commune_nis -> Text,
+        reported_by_org -> Text,
+        reported_by_sub -> Text,
+        status -> Text,
+        volunteer_request -> Bool,
+        payload_json -> Text,
+        reported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (organisation, idempotency_key) {
+        organisation -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        request_id -> Text,
+        subject -> Text,
+        organisation -> Text,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(commune_cri_assignments -> communes (nis_code));
+diesel::joinable!(determinations -> persons (person_id));
+diesel::joinable!(cases -> persons (person_id));
+diesel::joinable!(arrivals -> persons (person_id));
+diesel::joinable!(arrivals -> determinations (determination_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    cris,
+    communes,
+    commune_cri_assignments,
+    reference_versions,
+    persons,
+    determinations,
+    cases,
+    case_reference_counters,
+    arrivals,
+    idempotency_keys,
+    audit_log,
+);

@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE idempotency_keys;
+DROP TABLE arrivals;
+DROP TABLE case_reference_counters;
+DROP TABLE cases;
+DROP TABLE determinations;
+DROP TABLE persons;
+DROP TABLE reference_versions;
+DROP TABLE commune_cri_assignments;
+DROP TABLE communes;
+DROP TABLE cris;
+DROP FUNCTION audit_log_is_append_only();

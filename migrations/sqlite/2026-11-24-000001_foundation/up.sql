@@ -1,0 +1,146 @@
+-- Foundation: reference data tables, persons, determinations, cases, arrivals, idempotency, audit.
+-- Ids are TEXT (UUID v7 generated in Rust); times are TIMESTAMP in UTC set from Rust, never DB defaults.
+
+CREATE TABLE cris (
+    code TEXT PRIMARY KEY,
+    name_fr TEXT NOT NULL,
+    seat_city TEXT NOT NULL,
+    website TEXT NOT NULL,
+    territory TEXT NOT NULL
+);
+
+CREATE TABLE communes (
+    nis_code TEXT PRIMARY KEY,
+    name_fr TEXT NOT NULL,
+    name_nl TEXT NOT NULL,
+    name_de TEXT NOT NULL,
+    arrondissement_nis TEXT NOT NULL,
+    province_nis TEXT NOT NULL,
+    language_region TEXT NOT NULL CHECK (language_region IN ('fr', 'de')),
+    valid_from DATE NOT NULL,
+    valid_to DATE NOT NULL
+);
+
+-- The competent CRI of a commune over time. Corrections by the Region end the covering row the day before
+-- and supersede later rows; nothing is deleted.
+CREATE TABLE commune_cri_assignments (
+    id TEXT PRIMARY KEY,
+    nis_code TEXT NOT NULL REFERENCES communes (nis_code),
+    cri_code TEXT NOT NULL REFERENCES cris (code),
+    valid_from DATE NOT NULL,
+    valid_to DATE NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('confirmed', 'derived', 'corrected')),
+    reason TEXT,
+    recorded_at TIMESTAMP NOT NULL,
+    recorded_by TEXT NOT NULL,
+    superseded_at TIMESTAMP
+);
+CREATE INDEX commune_cri_assignments_by_commune ON commune_cri_assignments (nis_code, valid_from);
+
+-- Bumped on every change of reference data, so that every API replica reloads its cached copy.
+CREATE TABLE reference_versions (
+    name TEXT PRIMARY KEY,
+    version BIGINT NOT NULL
+);
+INSERT INTO reference_versions (name, version) VALUES ('communes', 1);
+
+CREATE TABLE persons (
+    id TEXT PRIMARY KEY,
+    niss TEXT NOT NULL UNIQUE,
+    surname TEXT NOT NULL,
+    given_names TEXT NOT NULL,
+    birth_date DATE NOT NULL,
+    sex TEXT,
+    nationality TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE determinations (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES persons (id),
+    status TEXT NOT NULL,
+    regime TEXT,
+    competent_cri TEXT REFERENCES cris (code),
+    reference_date DATE NOT NULL,
+    as_of DATE NOT NULL,
+    rules_version TEXT NOT NULL,
+    facts_json TEXT NOT NULL,
+    result_json TEXT NOT NULL,
+    decided_at TIMESTAMP NOT NULL,
+    decided_by TEXT NOT NULL
+);
+CREATE INDEX determinations_by_person ON determinations (person_id, id);
+CREATE INDEX determinations_by_cri ON determinations (competent_cri, person_id);
+
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    person_id TEXT NOT NULL REFERENCES persons (id),
+    cri_code TEXT NOT NULL REFERENCES cris (code),
+    commune_nis TEXT NOT NULL,
+    state TEXT NOT NULL,
+    obliged BOOLEAN NOT NULL,
+    determination_id TEXT NOT NULL REFERENCES determinations (id),
+    opened_at TIMESTAMP NOT NULL,
+    version INTEGER NOT NULL
+);
+CREATE INDEX cases_by_person ON cases (person_id);
+CREATE INDEX cases_by_cri ON cases (cri_code, id);
+
+-- Human-readable case references per CRI and year (CRIPEL-2026-000042).
+CREATE TABLE case_reference_counters (
+    cri_code TEXT NOT NULL REFERENCES cris (code),
+    year INTEGER NOT NULL,
+    last_value INTEGER NOT NULL,
+    PRIMARY KEY (cri_code, year)
+);
+
+CREATE TABLE arrivals (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES persons (id),
+    determination_id TEXT NOT NULL REFERENCES determinations (id),
+    case_id TEXT REFERENCES cases (id),
+    commune_nis TEXT NOT NULL,
+    reported_by_org TEXT NOT NULL,
+    reported_by_sub TEXT NOT NULL,
+    status TEXT NOT NULL,
+    volunteer_request BOOLEAN NOT NULL,
+    payload_json TEXT NOT NULL,
+    reported_at TIMESTAMP NOT NULL
+);
+CREATE INDEX arrivals_by_reporter ON arrivals (reported_by_org, id);
+
+-- Writes with an Idempotency-Key: the first response is kept and replayed.
+CREATE TABLE idempotency_keys (
+    organisation TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    response_status INTEGER NOT NULL,
+    response_body TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (organisation, idempotency_key)
+);
+
+-- Who did or read what, when. Append-only: the triggers below refuse updates and deletes.
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY,
+    occurred_at TIMESTAMP NOT NULL,
+    request_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    action TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_id TEXT,
+    detail TEXT
+);
+CREATE INDEX audit_log_by_resource ON audit_log (resource_type, resource_id);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
