@@ -1,1 +1,20 @@
-//! api
+//! # parcours-api
+//!
+//! The HTTP API of Parcours (actix-web + utoipa) and the `parcours` binary. One file per endpoint under
+//! [`handlers`], grouped by resource; errors are RFC 9457 problem+json ([`problem`]); authentication is a
+//! bearer JWT pinned to one algorithm ([`auth`]); configuration comes from the environment ([`config`]).
+
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod dto;
+pub mod handlers;
+pub mod idempotency;
+pub mod openapi;
+pub mod problem;
+pub mod request;
+pub mod state;
+
+pub use app::{build_app, openapi};
+pub use state::AppState;

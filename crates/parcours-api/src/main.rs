@@ -1,1 +1,132 @@
-fn main() {}
+//! The `parcours` binary: `serve`, `migrate`, `openapi`, `token`.
+
+use std::process::ExitCode;
+
+use actix_web::{HttpServer, web};
+use parcours_api::config::{Config, DEFAULT_DATABASE_URL, Environment};
+use parcours_api::{AppState, auth, build_app};
+use parcours_store::{DatabaseTarget, Store};
+
+const USAGE: &str = "\
+parcours — the integration pathway API
+
+USAGE:
+  parcours serve                       start the API (configuration: PARCOURS_* environment variables)
+  parcours migrate                     apply pending database migrations and exit
+  parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
+  parcours token --org ORG --role ROLE [--role ROLE...] [--sub SUBJECT] [--ttl 1h]
+                                       mint a token with the configured signing key
+                                       ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW
+                                       ROLE: commune_agent, cri_agent, operator_agent, region_admin
+  parcours help                        this text
+";
+
+fn database_target(config: &Config) -> Result<DatabaseTarget, String> {
+    let default = DEFAULT_DATABASE_URL.strip_prefix("sqlite://").map(std::path::Path::new);
+    DatabaseTarget::parse(&config.database_url, default).map_err(|e| e.to_string())
+}
+
+fn parse_ttl(value: &str) -> Result<u64, String> {
+    let value = value.trim();
+    let (number, unit) = value.split_at(value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len()));
+    let n: u64 = number.parse().map_err(|_| format!("invalid --ttl `{value}` (examples: 3600, 90s, 30m, 1h, 7d)"))?;
+    let factor = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("invalid --ttl unit `{unit}` (s, m, h, d)")),
+    };
+    Ok(n * factor)
+}
+
+fn token(config: &Config, args: &[String]) -> Result<String, String> {
+    let mut org = None;
+    let mut roles = Vec::new();
+    let mut sub = None;
+    let mut ttl = 3600;
+    let mut iter = args.iter();
+    while let Some(flag) = iter.next() {
+        let mut value = || iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--org" => org = Some(value()?),
+            "--role" => roles.push(value()?),
+            "--sub" => sub = Some(value()?),
+            "--ttl" => ttl = parse_ttl(&value()?)?,
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    let org = org.ok_or("--org is required")?;
+    if roles.is_empty() {
+        return Err("at least one --role is required".into());
+    }
+    let sub = sub.unwrap_or_else(|| format!("local:{}", org.replace(':', "-")));
+    auth::mint(config, &sub, &org, &roles, ttl)
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let target = database_target(&config)?;
+    let store = Store::open(target.clone(), config.pool_size).map_err(|e| format!("database: {e}"))?;
+    log::info!("database ready: {target:?}, migrations applied, reference data loaded");
+    let bind = config.bind.clone();
+    let workers = config.workers;
+    let development = config.environment == Environment::Development;
+    let state = web::Data::new(AppState::new(store, config).map_err(|e| format!("keys: {e}"))?);
+    let server = HttpServer::new(move || build_app(state.clone()))
+        .workers(workers)
+        .bind(&bind)
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    for address in server.addrs() {
+        eprintln!("Parcours API listening on http://{address} (Swagger UI: http://{address}/docs/)");
+    }
+    if development {
+        eprintln!(
+            "Development mode. Get a token with:\n  cargo run -q -p parcours-api --bin parcours -- token --org commune:62063 --role commune_agent"
+        );
+    }
+    server.run().await.map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("help");
+    let result = match command {
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        "openapi" => {
+            let json = parcours_api::openapi().to_pretty_json().map_err(|e| e.to_string());
+            match (json, args.get(1).map(String::as_str), args.get(2)) {
+                (Ok(json), Some("--output"), Some(path)) => {
+                    std::fs::write(path, format!("{json}\n")).map_err(|e| format!("cannot write {path}: {e}"))
+                }
+                (Ok(json), None, _) => {
+                    println!("{json}");
+                    Ok(())
+                }
+                (Ok(_), _, _) => Err(format!("usage: parcours openapi [--output FILE]\n\n{USAGE}")),
+                (Err(e), _, _) => Err(e),
+            }
+        }
+        "serve" | "migrate" | "token" => match Config::from_env() {
+            Err(e) => Err(format!("configuration: {e}")),
+            Ok(config) => match command {
+                "serve" => actix_web::rt::System::new().block_on(serve(config)),
+                "migrate" => database_target(&config).and_then(|target| {
+                    Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
+                }),
+                _ => token(&config, &args[1..]).map(|t| println!("{t}")),
+            },
+        },
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("parcours: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

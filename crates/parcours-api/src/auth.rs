@@ -1,0 +1,301 @@
+//! Bearer JWT authentication. The algorithm is pinned by configuration (HS256 locally; RS256, ES256 or
+//! EdDSA with public keys by `kid` in production); `exp`, `iss`, `aud` and `sub` are required. Claims name
+//! the organisation (`commune:<NIS>`, `cri:<CODE>`, `operator:<id>`, `region:SPW`) and the roles.
+//! Verified tokens are cached until they expire, so verification does not dominate request cost.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Ready, ready};
+use std::sync::Mutex;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use parcours_domain::{CriCode, NisCode};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, KeyConfig};
+use crate::problem::{ApiError, Text};
+use crate::state::AppState;
+
+/// The organisation a token acts for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Organisation {
+    /// A commune's population service, by NIS code.
+    Commune(NisCode),
+    /// A regional integration centre.
+    Cri(CriCode),
+    /// A training operator.
+    Operator(String),
+    /// The Region (SPW Intérieur et Action sociale).
+    Region(String),
+}
+
+impl Organisation {
+    /// Parses `commune:62063`, `cri:CRIPEL`, `operator:<id>`, `region:SPW`.
+    pub fn parse(input: &str) -> Option<Organisation> {
+        let (kind, id) = input.split_once(':')?;
+        match kind {
+            "commune" => NisCode::parse(id).ok().map(Organisation::Commune),
+            "cri" => CriCode::parse(id).ok().map(Organisation::Cri),
+            "operator" if !id.is_empty() && id.len() <= 64 => Some(Organisation::Operator(id.to_owned())),
+            "region" if id == "SPW" => Some(Organisation::Region(id.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Organisation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Organisation::Commune(nis) => write!(f, "commune:{nis}"),
+            Organisation::Cri(cri) => write!(f, "cri:{}", cri.code()),
+            Organisation::Operator(id) => write!(f, "operator:{id}"),
+            Organisation::Region(id) => write!(f, "region:{id}"),
+        }
+    }
+}
+
+/// Roles a token may carry.
+pub mod roles {
+    /// Commune population service: reports arrivals, reads its own.
+    pub const COMMUNE_AGENT: &str = "commune_agent";
+    /// CRI staff: reads the people of the CRI's territory.
+    pub const CRI_AGENT: &str = "cri_agent";
+    /// Region administrator: corrects reference data.
+    pub const REGION_ADMIN: &str = "region_admin";
+    /// Operator software.
+    pub const OPERATOR_AGENT: &str = "operator_agent";
+    /// Every role, for `parcours token` checks.
+    pub const ALL: [&str; 4] = [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT];
+}
+
+/// The claims Parcours reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Subject: user or service account.
+    pub sub: String,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Expiry (seconds since the epoch; a number, never a string).
+    pub exp: u64,
+    /// Not before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    /// Issued at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
+    /// Organisation.
+    pub org: String,
+    /// Roles.
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Token subject.
+    pub subject: String,
+    /// Organisation.
+    pub organisation: Organisation,
+    /// Roles.
+    pub roles: Vec<String>,
+}
+
+impl Caller {
+    /// Fails with 403 unless the caller has `role`.
+    pub fn require_role(&self, role: &str) -> Result<(), ApiError> {
+        if self.roles.iter().any(|r| r == role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(Text::new(
+                format!("Cette opération exige le rôle {role}."),
+                format!("This operation requires the {role} role."),
+            )))
+        }
+    }
+}
+
+fn unauthorized(fr: &str, en: &str) -> ApiError {
+    ApiError::Unauthorized(Text::new(fr, en))
+}
+
+/// Verifies tokens with the configured keys and caches the result until expiry.
+pub struct Verifier {
+    algorithm: Algorithm,
+    keys: HashMap<Option<String>, DecodingKey>,
+    validation: Validation,
+    cache: Mutex<HashMap<[u8; 32], (Caller, u64)>>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier").field("algorithm", &self.algorithm).finish_non_exhaustive()
+    }
+}
+
+const CACHE_LIMIT: usize = 10_000;
+
+impl Verifier {
+    /// Builds a verifier from the configuration.
+    pub fn new(config: &Config) -> Result<Verifier, String> {
+        let mut keys = HashMap::new();
+        match &config.keys {
+            KeyConfig::Hmac { secret } => {
+                keys.insert(None, DecodingKey::from_secret(secret.as_bytes()));
+            }
+            KeyConfig::Asymmetric { public_keys, .. } => {
+                for (kid, pem) in public_keys {
+                    let key = match config.jwt_algorithm {
+                        Algorithm::RS256 => DecodingKey::from_rsa_pem(pem.as_bytes()),
+                        Algorithm::ES256 => DecodingKey::from_ec_pem(pem.as_bytes()),
+                        Algorithm::EdDSA => DecodingKey::from_ed_pem(pem.as_bytes()),
+                        other => return Err(format!("unsupported algorithm {other:?}")),
+                    }
+                    .map_err(|e| format!("public key {kid}: {e}"))?;
+                    keys.insert(Some(kid.clone()), key);
+                }
+            }
+        }
+        let mut validation = Validation::new(config.jwt_algorithm);
+        validation.set_issuer(&[&config.jwt_issuer]);
+        validation.set_audience(&[&config.jwt_audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        Ok(Verifier { algorithm: config.jwt_algorithm, keys, validation, cache: Mutex::new(HashMap::new()) })
+    }
+
+    /// Verifies a compact JWT at `now` (seconds since the epoch).
+    pub fn verify(&self, token: &str, now: u64) -> Result<Caller, ApiError> {
+        let fingerprint: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Ok(cache) = self.cache.lock()
+            && let Some((caller, exp)) = cache.get(&fingerprint)
+            && *exp > now
+        {
+            return Ok(caller.clone());
+        }
+        let header = decode_header(token).map_err(|_| unauthorized("Jeton illisible.", "Unreadable token."))?;
+        if header.alg != self.algorithm {
+            return Err(unauthorized("Algorithme de signature refusé.", "Signature algorithm refused."));
+        }
+        let key = match (&header.kid, self.keys.len()) {
+            (Some(kid), _) if self.keys.contains_key(&Some(kid.clone())) => &self.keys[&Some(kid.clone())],
+            (_, 1) => self.keys.values().next().ok_or_else(|| unauthorized("Clé inconnue.", "Unknown key."))?,
+            _ => return Err(unauthorized("Clé de signature inconnue (kid).", "Unknown signing key (kid).")),
+        };
+        let data = decode::<Claims>(token, key, &self.validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            match e.kind() {
+                ErrorKind::ExpiredSignature => unauthorized("Le jeton a expiré.", "The token has expired."),
+                ErrorKind::InvalidAudience => unauthorized("Audience du jeton refusée.", "Token audience refused."),
+                ErrorKind::InvalidIssuer => unauthorized("Émetteur du jeton refusé.", "Token issuer refused."),
+                ErrorKind::ImmatureSignature => {
+                    unauthorized("Le jeton n'est pas encore valable.", "The token is not valid yet.")
+                }
+                ErrorKind::InvalidSignature => unauthorized("Signature invalide.", "Invalid signature."),
+                ErrorKind::MissingRequiredClaim(_) | ErrorKind::Json(_) | ErrorKind::InvalidClaimFormat(_) => {
+                    unauthorized("Revendications du jeton invalides ou manquantes.", "Token claims invalid or missing.")
+                }
+                _ => unauthorized("Jeton invalide.", "Invalid token."),
+            }
+        })?;
+        let claims = data.claims;
+        let organisation = Organisation::parse(&claims.org)
+            .ok_or_else(|| unauthorized("Organisation du jeton inconnue.", "Unknown token organisation."))?;
+        if claims.sub.trim().is_empty() {
+            return Err(unauthorized("Sujet du jeton vide.", "Empty token subject."));
+        }
+        let caller = Caller { subject: claims.sub, organisation, roles: claims.roles };
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_LIMIT {
+                cache.retain(|_, (_, exp)| *exp > now);
+                if cache.len() >= CACHE_LIMIT {
+                    cache.clear();
+                }
+            }
+            cache.insert(fingerprint, (caller.clone(), claims.exp));
+        }
+        Ok(caller)
+    }
+}
+
+/// Seconds since the epoch.
+pub fn epoch_seconds() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return ready(Err(ApiError::Internal("application state missing".into())));
+        };
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim);
+        ready(match token {
+            Some(token) if !token.is_empty() => state.verifier.verify(token, epoch_seconds()),
+            _ => Err(unauthorized(
+                "En-tête Authorization: Bearer <jeton> manquant.",
+                "Missing Authorization: Bearer <token> header.",
+            )),
+        })
+    }
+}
+
+/// Mints a token with the configured signing key (`parcours token`): local use and service accounts.
+pub fn mint(
+    config: &Config,
+    subject: &str,
+    organisation: &str,
+    roles: &[String],
+    ttl_seconds: u64,
+) -> Result<String, String> {
+    if Organisation::parse(organisation).is_none() {
+        return Err(format!(
+            "unknown organisation `{organisation}`: use commune:<NIS>, cri:<CODE>, operator:<id> or region:SPW"
+        ));
+    }
+    if let Some(role) = roles.iter().find(|r| !roles::ALL.contains(&r.as_str())) {
+        return Err(format!("unknown role `{role}`: use one of {}", roles::ALL.join(", ")));
+    }
+    let now = epoch_seconds();
+    let claims = Claims {
+        sub: subject.to_owned(),
+        iss: config.jwt_issuer.clone(),
+        aud: config.jwt_audience.clone(),
+        exp: now + ttl_seconds,
+        nbf: Some(now),
+        iat: Some(now),
+        org: organisation.to_owned(),
+        roles: roles.to_vec(),
+    };
+    let mut header = Header::new(config.jwt_algorithm);
+    let key = match &config.keys {
+        KeyConfig::Hmac { secret } => EncodingKey::from_secret(secret.as_bytes()),
+        KeyConfig::Asymmetric { signing_key: Some((kid, pem)), .. } => {
+            header.kid = Some(kid.clone());
+            match config.jwt_algorithm {
+                Algorithm::RS256 => EncodingKey::from_rsa_pem(pem.as_bytes()),
+                Algorithm::ES256 => EncodingKey::from_ec_pem(pem.as_bytes()),
+                _ => EncodingKey::from_ed_pem(pem.as_bytes()),
+            }
+            .map_err(|e| format!("signing key: {e}"))?
+        }
+        KeyConfig::Asymmetric { signing_key: None, .. } => {
+            return Err("set PARCOURS_JWT_SIGNING_KEY=kid=private.pem to mint tokens".into());
+        }
+    };
+    encode(&header, &claims, &key).map_err(|e| e.to_string())
+}

@@ -1,0 +1,180 @@
+//! Configuration from environment variables (documented in one table in the README), with safe defaults
+//! for local use and a refusal to start in production with a development key.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use jsonwebtoken::Algorithm;
+
+/// The HS256 secret used when none is configured. Local use only: production refuses it.
+pub const DEVELOPMENT_SECRET: &str = "parcours-development-secret-do-not-use-in-production";
+/// Default SQLite file for `make run`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://var/parcours.sqlite3";
+
+/// Development (laptop, pilot) or production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Local defaults allowed.
+    Development,
+    /// Public keys only; no development secret.
+    Production,
+}
+
+/// How tokens are verified (and, for `parcours token`, signed).
+#[derive(Clone)]
+pub enum KeyConfig {
+    /// HS256 with a shared secret: local use and tests.
+    Hmac {
+        /// The secret.
+        secret: String,
+    },
+    /// RS256, ES256 or EdDSA with public keys by `kid`; optionally a private key to mint tokens.
+    Asymmetric {
+        /// PEM public keys by key id.
+        public_keys: HashMap<String, String>,
+        /// PEM private key and its key id, for `parcours token`.
+        signing_key: Option<(String, String)>,
+    },
+}
+
+impl fmt::Debug for KeyConfig {
+    // Never print secrets or keys.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyConfig::Hmac { .. } => f.write_str("Hmac(**secret**)"),
+            KeyConfig::Asymmetric { public_keys, signing_key } => f
+                .debug_struct("Asymmetric")
+                .field("kids", &public_keys.keys().collect::<Vec<_>>())
+                .field("can_sign", &signing_key.is_some())
+                .finish(),
+        }
+    }
+}
+
+/// Everything the service reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Development or production.
+    pub environment: Environment,
+    /// Database URL.
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind: String,
+    /// Connections in the pool.
+    pub pool_size: u32,
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Pinned JWT algorithm.
+    pub jwt_algorithm: Algorithm,
+    /// Keys.
+    pub keys: KeyConfig,
+    /// Required `iss`.
+    pub jwt_issuer: String,
+    /// Required `aud`.
+    pub jwt_audience: String,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn read_pem_list(value: &str, variable: &str) -> Result<HashMap<String, String>, ConfigError> {
+    let mut keys = HashMap::new();
+    for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let (kid, path) = entry
+            .split_once('=')
+            .ok_or_else(|| ConfigError(format!("{variable}: expected kid=path.pem entries, got `{entry}`")))?;
+        let pem = std::fs::read_to_string(PathBuf::from(path.trim()))
+            .map_err(|e| ConfigError(format!("{variable}: cannot read {path}: {e}")))?;
+        keys.insert(kid.trim().to_owned(), pem);
+    }
+    Ok(keys)
+}
+
+impl Config {
+    /// Reads the configuration from a variable lookup (the process environment in `main`).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let environment = match get("PARCOURS_ENV").as_deref().unwrap_or("development") {
+            "development" => Environment::Development,
+            "production" => Environment::Production,
+            other => return Err(ConfigError(format!("PARCOURS_ENV must be development or production, not `{other}`"))),
+        };
+        let number = |name: &str, default: usize| -> Result<usize, ConfigError> {
+            match get(name) {
+                Some(v) => v.trim().parse().map_err(|_| ConfigError(format!("{name} must be a positive integer"))),
+                None => Ok(default),
+            }
+        };
+        let algorithm_name = get("PARCOURS_JWT_ALGORITHM").unwrap_or_else(|| "HS256".to_owned());
+        let jwt_algorithm = match algorithm_name.as_str() {
+            "HS256" => Algorithm::HS256,
+            "RS256" => Algorithm::RS256,
+            "ES256" => Algorithm::ES256,
+            "EdDSA" => Algorithm::EdDSA,
+            other => {
+                return Err(ConfigError(format!(
+                    "PARCOURS_JWT_ALGORITHM must be HS256, RS256, ES256 or EdDSA, not `{other}`"
+                )));
+            }
+        };
+        let keys = if jwt_algorithm == Algorithm::HS256 {
+            if environment == Environment::Production {
+                return Err(ConfigError(
+                    "production refuses HS256: set PARCOURS_JWT_ALGORITHM to RS256, ES256 or EdDSA and \
+                     PARCOURS_JWT_PUBLIC_KEYS to kid=public.pem entries"
+                        .into(),
+                ));
+            }
+            let secret = get("PARCOURS_JWT_SECRET").unwrap_or_else(|| DEVELOPMENT_SECRET.to_owned());
+            if secret.len() < 32 {
+                return Err(ConfigError("PARCOURS_JWT_SECRET must be at least 32 bytes".into()));
+            }
+            KeyConfig::Hmac { secret }
+        } else {
+            let public_keys =
+                read_pem_list(&get("PARCOURS_JWT_PUBLIC_KEYS").unwrap_or_default(), "PARCOURS_JWT_PUBLIC_KEYS")?;
+            if public_keys.is_empty() {
+                return Err(ConfigError(format!(
+                    "{algorithm_name} needs PARCOURS_JWT_PUBLIC_KEYS (kid=public.pem,...)"
+                )));
+            }
+            let signing_key = match get("PARCOURS_JWT_SIGNING_KEY") {
+                Some(value) => read_pem_list(&value, "PARCOURS_JWT_SIGNING_KEY")?.into_iter().next(),
+                None => None,
+            };
+            KeyConfig::Asymmetric { public_keys, signing_key }
+        };
+        if environment == Environment::Production && get("PARCOURS_JWT_SECRET").is_some_and(|s| s == DEVELOPMENT_SECRET)
+        {
+            return Err(ConfigError("production refuses the development secret".into()));
+        }
+        Ok(Config {
+            environment,
+            database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind: get("PARCOURS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            pool_size: number("PARCOURS_DB_POOL_SIZE", 10)? as u32,
+            workers: number("PARCOURS_WORKERS", std::thread::available_parallelism().map_or(2, |n| n.get()))?.max(1),
+            max_body_bytes: number("PARCOURS_MAX_BODY_BYTES", 1024 * 1024)?,
+            jwt_algorithm,
+            keys,
+            jwt_issuer: get("PARCOURS_JWT_ISSUER").unwrap_or_else(|| "parcours".to_owned()),
+            jwt_audience: get("PARCOURS_JWT_AUDIENCE").unwrap_or_else(|| "parcours-api".to_owned()),
+        })
+    }
+
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+}

@@ -1,0 +1,430 @@
+//! Shapes shared by several endpoints: the facts a determination reads, and the determination as
+//! communicated (with every reason's article and explanation in French and English).
+
+use chrono::NaiveDate;
+use parcours_domain::determination::{DeadlineKind, FamilyLink, Status};
+use parcours_domain::reasons::Effect;
+use parcours_domain::reference::{AssignmentStatus, ReferenceData};
+use parcours_domain::regime::{AxisObligation, StartBasis};
+use parcours_domain::{Determination, DispensationCode, Facts, Nationality, NisCode, ResidenceDocument};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::problem::FieldError;
+
+/// A text in French and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Bilingual {
+    /// French.
+    pub fr: String,
+    /// English.
+    pub en: String,
+}
+
+/// The outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusDto {
+    /// Outside the definition of *primo-arrivant*.
+    NotConcerned,
+    /// UE+ citizen or family member.
+    Exempt,
+    /// *Primo-arrivant* with a dispensation.
+    Dispensed,
+    /// Must follow the pathway.
+    Obliged,
+}
+
+impl From<Status> for StatusDto {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::NotConcerned => StatusDto::NotConcerned,
+            Status::Exempt => StatusDto::Exempt,
+            Status::Dispensed => StatusDto::Dispensed,
+            Status::Obliged => StatusDto::Obliged,
+        }
+    }
+}
+
+/// A CRI by code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CriRef {
+    /// Acronym.
+    #[schema(example = "CRIPEL")]
+    pub code: String,
+    /// Official name.
+    pub name: String,
+}
+
+/// A clause that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReasonDto {
+    /// Stable code (see docs/rules.md).
+    #[schema(example = "OBLIGED")]
+    pub code: String,
+    /// `not_concerned`, `exempt`, `dispensed`, `obliged` or `information`.
+    pub effect: String,
+    /// The rule of the legal reference it implements.
+    pub rule: String,
+    /// Legal basis.
+    pub article: String,
+    /// `CONFIRMED`, `LIKELY` or `UNCONFIRMED`.
+    pub confidence: String,
+    /// Regime the clause belongs to.
+    pub regime: Option<String>,
+    /// Dispensation concerned.
+    pub dispensation: Option<String>,
+    /// Plain explanation.
+    pub explanation: Bilingual,
+}
+
+/// Which deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKindDto {
+    /// Report to the CRI.
+    PresentBy,
+    /// Obtain the attendance certificate.
+    CompleteBy,
+    /// Latest date any extension may reach.
+    LatestExtension,
+}
+
+/// A deadline with its computation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeadlineDto {
+    /// Which deadline.
+    pub kind: DeadlineKindDto,
+    /// The date (inclusive).
+    pub date: NaiveDate,
+    /// Start of the count.
+    pub start: NaiveDate,
+    /// `first_registration` or `title_order`.
+    pub start_basis: String,
+    /// Months added (month-end clamped).
+    pub months_added: u32,
+    /// Regime.
+    pub regime: String,
+    /// Legal basis.
+    pub basis: String,
+    /// The computation.
+    pub explanation: Bilingual,
+}
+
+/// Minimum hours of one axis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AxisRequirementDto {
+    /// `french`, `citizenship` or `orientation`.
+    pub axis: String,
+    /// Minimum hours.
+    pub hours: u32,
+    /// `voluntary`, `if_needed` or `always`.
+    pub obligation: String,
+    /// Longest period to complete it, in months.
+    pub within_months: Option<u32>,
+    /// Legal basis.
+    pub basis: String,
+}
+
+/// A determination as communicated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeterminationDto {
+    /// The outcome.
+    pub status: StatusDto,
+    /// Whether the person may follow the pathway voluntarily.
+    pub voluntary_participation_open: bool,
+    /// Date age, legal stay and regime are assessed on.
+    pub reference_date: NaiveDate,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// Regime applied (`R2014`, `R2016`, `R2018`, `R2024`).
+    pub regime: Option<String>,
+    /// Competent CRI.
+    pub competent_cri: Option<CriRef>,
+    /// `confirmed`, `derived` or `corrected` commune-to-CRI assignment.
+    pub cri_assignment_status: Option<String>,
+    /// Deadlines (obliged persons).
+    pub deadlines: Vec<DeadlineDto>,
+    /// Hours per axis (obliged persons).
+    pub axis_requirements: Vec<AxisRequirementDto>,
+    /// Dispensations claimed, awaiting a CRI decision.
+    pub pending_claims: Vec<String>,
+    /// Every clause that fired.
+    pub reasons: Vec<ReasonDto>,
+    /// Version of the rules that decided.
+    pub rules_version: String,
+}
+
+impl DeterminationDto {
+    /// Builds the communicated form of a domain determination.
+    pub fn new(d: &Determination, as_of: NaiveDate, reference: &ReferenceData) -> DeterminationDto {
+        DeterminationDto {
+            status: d.status.into(),
+            voluntary_participation_open: d.voluntary_participation_open,
+            reference_date: d.reference_date,
+            as_of,
+            regime: d.regime.map(|r| r.code().to_owned()),
+            competent_cri: d.competent_cri.map(|code| CriRef {
+                code: code.code().to_owned(),
+                name: reference.cris().iter().find(|c| c.code == code).map(|c| c.name_fr.clone()).unwrap_or_default(),
+            }),
+            cri_assignment_status: d.cri_assignment_status.map(|s| {
+                match s {
+                    AssignmentStatus::Confirmed => "confirmed",
+                    AssignmentStatus::Derived => "derived",
+                    AssignmentStatus::Corrected => "corrected",
+                }
+                .to_owned()
+            }),
+            deadlines: d
+                .deadlines
+                .iter()
+                .map(|x| DeadlineDto {
+                    kind: match x.kind {
+                        DeadlineKind::PresentBy => DeadlineKindDto::PresentBy,
+                        DeadlineKind::CompleteBy => DeadlineKindDto::CompleteBy,
+                        DeadlineKind::LatestExtension => DeadlineKindDto::LatestExtension,
+                    },
+                    date: x.date,
+                    start: x.start,
+                    start_basis: match x.start_basis {
+                        StartBasis::FirstRegistration => "first_registration",
+                        StartBasis::TitleOrder => "title_order",
+                    }
+                    .to_owned(),
+                    months_added: x.months_added,
+                    regime: x.regime.code().to_owned(),
+                    basis: x.basis.to_owned(),
+                    explanation: Bilingual { fr: x.explanation_fr.clone(), en: x.explanation_en.clone() },
+                })
+                .collect(),
+            axis_requirements: d
+                .axis_requirements
+                .iter()
+                .map(|a| AxisRequirementDto {
+                    axis: a.axis.code().to_owned(),
+                    hours: a.hours,
+                    obligation: match a.obligation {
+                        AxisObligation::Voluntary => "voluntary",
+                        AxisObligation::IfNeeded => "if_needed",
+                        AxisObligation::Always => "always",
+                    }
+                    .to_owned(),
+                    within_months: a.within_months,
+                    basis: a.basis.to_owned(),
+                })
+                .collect(),
+            pending_claims: d.pending_claims.iter().map(|c| c.code().to_owned()).collect(),
+            reasons: d
+                .reasons
+                .iter()
+                .map(|r| {
+                    let info = r.code.info();
+                    ReasonDto {
+                        code: info.code.to_owned(),
+                        effect: match info.effect {
+                            Effect::NotConcerned => "not_concerned",
+                            Effect::Exempt => "exempt",
+                            Effect::Dispensed => "dispensed",
+                            Effect::Obliged => "obliged",
+                            Effect::Information => "information",
+                        }
+                        .to_owned(),
+                        rule: info.rule.to_owned(),
+                        article: info.article.to_owned(),
+                        confidence: info.confidence.tag().to_owned(),
+                        regime: r.regime.map(|x| x.code().to_owned()),
+                        dispensation: r.dispensation.map(|x| x.code().to_owned()),
+                        explanation: Bilingual {
+                            fr: info.explanation.fr.to_owned(),
+                            en: info.explanation.en.to_owned(),
+                        },
+                    }
+                })
+                .collect(),
+            rules_version: d.rules_version.clone(),
+        }
+    }
+}
+
+/// The raw facts of a request, before parsing (shared by simulation and intake).
+#[derive(Debug, Clone, Copy)]
+pub struct FactFields<'a> {
+    /// `YYYY-MM-DD`.
+    pub birth_date: &'a str,
+    /// ISO alpha-3.
+    pub nationality: &'a str,
+    /// Card letter or document name.
+    pub residence_document: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub title_order_date: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub first_registration_date: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub legal_stay_start: Option<&'a str>,
+    /// NIS code.
+    pub domicile_nis: &'a str,
+    /// `ue_plus_citizen`, `mobile_belgian`, `non_mobile_belgian`.
+    pub family_link: Option<&'a str>,
+    /// Dispensation codes claimed.
+    pub claimed_dispensations: &'a [String],
+    /// Dispensation codes granted by a CRI.
+    pub granted_dispensations: &'a [String],
+}
+
+/// Parses an ISO date, recording a field error otherwise.
+pub fn parse_date(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                "invalid_date",
+                "Date attendue au format AAAA-MM-JJ.",
+                "Expected a date as YYYY-MM-DD.",
+            ));
+            None
+        }
+    }
+}
+
+fn parse_dispensations(field: &str, codes: &[String], errors: &mut Vec<FieldError>) -> Vec<DispensationCode> {
+    codes
+        .iter()
+        .filter_map(|code| match DispensationCode::parse(code) {
+            Ok(c) => Some(c),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    field,
+                    "unknown_dispensation",
+                    format!(
+                        "Dispense inconnue « {} » : D1 à D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE.",
+                        code.chars().take(20).collect::<String>()
+                    ),
+                    format!(
+                        "Unknown dispensation `{}`: D1 to D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE.",
+                        code.chars().take(20).collect::<String>()
+                    ),
+                ));
+                None
+            }
+        })
+        .collect()
+}
+
+impl FactFields<'_> {
+    /// Parses every field, collecting all errors at once.
+    pub fn parse(&self, errors: &mut Vec<FieldError>) -> Option<Facts> {
+        let birth_date = parse_date("birth_date", self.birth_date, errors);
+        let nationality = match Nationality::parse(self.nationality) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "nationality",
+                    "invalid_nationality",
+                    "Code pays ISO 3166-1 alpha-3 attendu (MAR, SYR...), ou XXA (apatride), XXX (inconnue).",
+                    "Expected an ISO 3166-1 alpha-3 country code (MAR, SYR...), or XXA (stateless), XXX (unknown).",
+                ));
+                None
+            }
+        };
+        let residence_document = match self.residence_document.map(ResidenceDocument::parse) {
+            None => Some(None),
+            Some(Ok(doc)) => Some(Some(doc)),
+            Some(Err(_)) => {
+                errors.push(FieldError::new(
+                    "residence_document",
+                    "invalid_residence_document",
+                    "Document inconnu : A, B, K (C), L (D), EU (E), EU+ (E+), F, F+, H, I, J, M, N, attestation_immatriculation, annexe_15, special_identity_card.",
+                    "Unknown document: A, B, K (C), L (D), EU (E), EU+ (E+), F, F+, H, I, J, M, N, attestation_immatriculation, annexe_15, special_identity_card.",
+                ));
+                None
+            }
+        };
+        let optional_date = |field: &str, value: Option<&str>, errors: &mut Vec<FieldError>| match value {
+            None => Some(None),
+            Some(v) => parse_date(field, v, errors).map(Some),
+        };
+        let title_order_date = optional_date("title_order_date", self.title_order_date, errors);
+        let first_registration_date = optional_date("first_registration_date", self.first_registration_date, errors);
+        let legal_stay_start = optional_date("legal_stay_start", self.legal_stay_start, errors);
+        let domicile = match NisCode::parse(self.domicile_nis) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "domicile_nis",
+                    "invalid_nis_code",
+                    "Code INS de commune attendu : cinq chiffres (62063).",
+                    "Expected a NIS commune code: five digits (62063).",
+                ));
+                None
+            }
+        };
+        let family_link = match self.family_link {
+            None => Some(None),
+            Some("ue_plus_citizen") => Some(Some(FamilyLink::UePlusCitizen)),
+            Some("mobile_belgian") => Some(Some(FamilyLink::MobileBelgian)),
+            Some("non_mobile_belgian") => Some(Some(FamilyLink::NonMobileBelgian)),
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "family_link",
+                    "invalid_family_link",
+                    "Valeurs admises : ue_plus_citizen, mobile_belgian, non_mobile_belgian.",
+                    "Allowed values: ue_plus_citizen, mobile_belgian, non_mobile_belgian.",
+                ));
+                None
+            }
+        };
+        let claimed = parse_dispensations("claimed_dispensations", self.claimed_dispensations, errors);
+        let granted = parse_dispensations("granted_dispensations", self.granted_dispensations, errors);
+        Some(Facts {
+            birth_date: birth_date?,
+            nationality: nationality?,
+            residence_document: residence_document?,
+            title_order_date: title_order_date?,
+            first_registration_date: first_registration_date?,
+            legal_stay_start: legal_stay_start?,
+            domicile: domicile?,
+            family_link: family_link?,
+            claimed_dispensations: claimed,
+            granted_dispensations: granted,
+        })
+        .filter(|_| errors.is_empty())
+    }
+}
+
+/// Cursor-paginated list envelope fields.
+pub const MAX_PAGE_SIZE: i64 = 200;
+/// Default page size.
+pub const DEFAULT_PAGE_SIZE: i64 = 50;
+
+/// Turns `validator` errors into field errors.
+pub fn validation_errors(errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        match kind {
+            validator::ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let (fr, en) = match e.code.as_ref() {
+                        "length" => {
+                            ("Longueur invalide (1 à 200 caractères).", "Invalid length (1 to 200 characters).")
+                        }
+                        "email" => ("Adresse électronique invalide.", "Invalid e-mail address."),
+                        _ => ("Valeur invalide.", "Invalid value."),
+                    };
+                    out.push(FieldError::new(field.to_string(), e.code.to_string(), fr, en));
+                }
+            }
+            validator::ValidationErrorsKind::Struct(inner) => {
+                let mut nested = Vec::new();
+                validation_errors(inner, &mut nested);
+                out.extend(nested.into_iter().map(|mut e| {
+                    e.field = format!("{field}.{}", e.field);
+                    e
+                }));
+            }
+            validator::ValidationErrorsKind::List(_) => {
+                out.push(FieldError::new(field.to_string(), "invalid", "Valeur invalide.", "Invalid value."))
+            }
+        }
+    }
+}

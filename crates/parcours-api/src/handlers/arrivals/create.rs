@@ -1,0 +1,238 @@
+//! `POST /v1/arrivals`: a commune reports a newcomer. Parcours decides, stores the determination with its
+//! reasons, regime and rule version, deduplicates the person by NISS, opens a case at the competent CRI
+//! when the person is obliged (or volunteers), and answers with all of it. Requires `Idempotency-Key`.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use parcours_domain::niss::Sex;
+use parcours_domain::{Niss, Status, determine};
+use parcours_store::StoreError;
+use parcours_store::intake::{self, CaseOpening, IdempotencyRequest, NewArrival, NewDetermination, PersonData};
+use sha2::{Digest, Sha256};
+use validator::Validate;
+
+use super::{ArrivalRequest, ArrivalResponse};
+use crate::auth::{Caller, Organisation, roles};
+use crate::dto::{DeterminationDto, FactFields, validation_errors};
+use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+use crate::{clock, idempotency};
+
+/// Checks the identity fields against the national number and the reporting commune.
+fn identity(
+    body: &ArrivalRequest,
+    commune: parcours_domain::NisCode,
+    errors: &mut Vec<FieldError>,
+) -> Option<(Niss, Option<Sex>)> {
+    if body.domicile_nis.trim() != commune.to_string() {
+        errors.push(FieldError::new(
+            "domicile_nis",
+            "outside_commune_territory",
+            format!("Une commune ne peut déclarer que ses propres résidents (commune du jeton : {commune})."),
+            format!("A commune may only report its own residents (token commune: {commune})."),
+        ));
+    }
+    let sex = match body.sex.as_deref() {
+        None | Some("unknown") => None,
+        Some("male") => Some(Sex::Male),
+        Some("female") => Some(Sex::Female),
+        Some(_) => {
+            errors.push(FieldError::new(
+                "sex",
+                "invalid_sex",
+                "Valeurs admises : male, female, unknown.",
+                "Allowed values: male, female, unknown.",
+            ));
+            None
+        }
+    };
+    let niss = match Niss::parse(&body.niss) {
+        Ok(niss) => niss,
+        Err(e) => {
+            let (fr, en) = match e {
+                parcours_domain::niss::NissError::Format => (
+                    "Le numéro national a 11 chiffres (AA.MM.JJ-SSS.CC).",
+                    "A national number has 11 digits (YY.MM.DD-SSS.CC).",
+                ),
+                parcours_domain::niss::NissError::CheckDigit => {
+                    ("Les chiffres de contrôle ne correspondent pas.", "The check digits do not match.")
+                }
+                parcours_domain::niss::NissError::Sequence => (
+                    "Les numéros d'ordre 000 et 999 ne sont jamais attribués.",
+                    "Sequence numbers 000 and 999 are never issued.",
+                ),
+                parcours_domain::niss::NissError::Month => (
+                    "Le mois n'est valable ni pour un numéro national ni pour un numéro BIS.",
+                    "The month is valid for neither a national nor a BIS number.",
+                ),
+            };
+            errors.push(FieldError::new("niss", "invalid_niss", fr, en));
+            return None;
+        }
+    };
+    if let (Some(encoded), Ok(given)) =
+        (niss.birth_date().to_date(), chrono::NaiveDate::parse_from_str(body.birth_date.trim(), "%Y-%m-%d"))
+        && encoded != given
+    {
+        errors.push(FieldError::new(
+            "birth_date",
+            "niss_mismatch",
+            "La date de naissance ne correspond pas au numéro national.",
+            "The birth date does not match the national number.",
+        ));
+    }
+    if let (Some(encoded), Some(given)) = (niss.sex(), sex)
+        && encoded != given
+    {
+        errors.push(FieldError::new(
+            "sex",
+            "niss_mismatch",
+            "Le sexe ne correspond pas au numéro national.",
+            "The sex does not match the national number.",
+        ));
+    }
+    Some((niss, sex.or(niss.sex())))
+}
+
+/// Reports an arrival.
+#[utoipa::path(
+    tag = "arrivals",
+    request_body = ArrivalRequest,
+    params(("Idempotency-Key" = String, Header, description = "Unique per report (a UUID): a replay returns the first response; the same key with another body is refused (422).")),
+    responses(
+        (status = 201, description = "Recorded: arrival, determination, case, CRI and deadlines. A replay with the same key and body returns the first response again, with the header Idempotent-Replayed: true.", body = ArrivalResponse,
+         headers(("Location" = String, description = "URL of the arrival"))),
+        (status = 400, description = "Missing Idempotency-Key or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a commune agent", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, inconsistent facts, or key reused with another body", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[post("/arrivals")]
+pub async fn create_arrival(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    req: HttpRequest,
+    body: web::Json<ArrivalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(roles::COMMUNE_AGENT)?;
+    let Organisation::Commune(commune) = caller.organisation else {
+        return Err(ApiError::Forbidden(Text::new(
+            "Seule une commune peut déclarer une arrivée.",
+            "Only a commune can report an arrival.",
+        )));
+    };
+    let key = idempotency::key(&req)?;
+    let body = body.into_inner();
+    let canonical = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let request_hash = format!("{:x}", Sha256::digest(canonical.as_bytes()));
+
+    let mut errors = Vec::new();
+    if let Err(e) = body.validate() {
+        validation_errors(&e, &mut errors);
+    }
+    let identity = identity(&body, commune, &mut errors);
+    let facts = FactFields {
+        birth_date: &body.birth_date,
+        nationality: &body.nationality,
+        residence_document: body.residence_document.as_deref(),
+        title_order_date: body.title_order_date.as_deref(),
+        first_registration_date: body.first_registration_date.as_deref(),
+        legal_stay_start: body.legal_stay_start.as_deref(),
+        domicile_nis: &body.domicile_nis,
+        family_link: body.family_link.as_deref(),
+        claimed_dispensations: &body.claimed_dispensations,
+        granted_dispensations: &[],
+    }
+    .parse(&mut errors);
+    let (Some((niss, sex)), Some(facts), true) = (identity, facts, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+
+    let actor = actor(&caller, &request_id);
+    let outcome = web::block(move || -> Result<(u16, String, bool), ApiError> {
+        let mut conn = state.store.conn()?;
+        let organisation = actor.organisation.clone();
+        if let Some(stored) = parcours_store::idempotency::find(&mut conn, &organisation, &key)? {
+            return idempotency::replay(&stored, &request_hash);
+        }
+        let reference = state.reference_data(&mut conn)?;
+        let as_of = clock::today();
+        let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;
+        let dto = DeterminationDto::new(&determination, as_of, &reference);
+        let cri = determination.competent_cri.map(|c| c.code().to_owned());
+        let case = match (determination.status, body.volunteer_request, cri.clone()) {
+            (Status::Obliged, _, Some(cri_code)) => Some(CaseOpening { cri_code, obliged: true }),
+            (_, true, Some(cri_code)) if determination.voluntary_participation_open => {
+                Some(CaseOpening { cri_code, obliged: false })
+            }
+            _ => None,
+        };
+        let facts_json = serde_json::to_string(&facts).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let result_json = serde_json::to_string(&dto).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let new = NewArrival {
+            person: PersonData {
+                niss: niss.digits(),
+                surname: body.surname.trim().to_owned(),
+                given_names: body.given_names.trim().to_owned(),
+                birth_date: facts.birth_date,
+                sex: sex.map(|s| if s == Sex::Male { "male".to_owned() } else { "female".to_owned() }),
+                nationality: facts.nationality.code().to_owned(),
+            },
+            commune_nis: commune.to_string(),
+            volunteer_request: body.volunteer_request,
+            payload_json: canonical.clone(),
+            determination: NewDetermination {
+                status: determination.status.code().to_owned(),
+                regime: determination.regime.map(|r| r.code().to_owned()),
+                competent_cri: cri,
+                reference_date: determination.reference_date,
+                as_of,
+                rules_version: determination.rules_version.clone(),
+                facts_json,
+                result_json,
+            },
+            case,
+        };
+        let idempotency = IdempotencyRequest { key: key.clone(), request_hash: request_hash.clone() };
+        let recorded = intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), clock::now(), |view| {
+            match ArrivalResponse::from_view(view)
+                .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
+            {
+                Ok(body) => (201, body),
+                Err(e) => (500, e.to_string()),
+            }
+        });
+        match recorded {
+            Ok((_, (201, body))) => Ok((201, body, false)),
+            Ok((_, (_, detail))) => Err(ApiError::Internal(detail)),
+            // Another request with the same key won the race: answer as a replay of it.
+            Err(StoreError::Conflict(what)) if what.contains("idempotency") => {
+                match parcours_store::idempotency::find(&mut conn, &organisation, &key)? {
+                    Some(stored) => idempotency::replay(&stored, &request_hash),
+                    None => Err(ApiError::IdempotencyKeyInProgress),
+                }
+            }
+            Err(StoreError::Conflict(_)) => Err(ApiError::IdempotencyKeyInProgress),
+            Err(other) => Err(other.into()),
+        }
+    })
+    .await??;
+    let (status, body, replayed) = outcome;
+    let mut response =
+        HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK));
+    response.content_type("application/json");
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    } else if let Ok(value) = serde_json::from_str::<serde_json::Value>(&body)
+        && let Some(id) = value.get("id").and_then(|v| v.as_str())
+    {
+        response.insert_header((header::LOCATION, format!("/v1/arrivals/{id}")));
+    }
+    Ok(response.body(body))
+}

@@ -1,0 +1,107 @@
+//! `GET /v1/arrivals`: the arrivals the caller's commune reported, newest first, with cursor pagination
+//! and filters by status and report date.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
+use parcours_domain::Status;
+use parcours_store::intake::ArrivalFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{ArrivalPage, ArrivalResponse};
+use crate::auth::{Caller, roles};
+use crate::clock;
+use crate::dto::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_date};
+use crate::problem::{ApiError, FieldError, Problem};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// Filters and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArrivalQuery {
+    /// Determination status: `obliged`, `dispensed`, `exempt`, `not_concerned`.
+    pub status: Option<String>,
+    /// Reported on or after this date (`YYYY-MM-DD`, UTC).
+    pub reported_from: Option<String>,
+    /// Reported on or before this date (`YYYY-MM-DD`, UTC).
+    pub reported_to: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Lists the caller's commune's arrivals.
+#[utoipa::path(
+    tag = "arrivals",
+    params(ArrivalQuery),
+    responses(
+        (status = 200, description = "A page of arrivals, newest first", body = ArrivalPage),
+        (status = 400, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a commune agent", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[get("/arrivals")]
+pub async fn list_arrivals(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    query: web::Query<ArrivalQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(roles::COMMUNE_AGENT)?;
+    let query = query.into_inner();
+    let mut errors = Vec::new();
+    if let Some(status) = &query.status
+        && Status::parse(status).is_none()
+    {
+        errors.push(FieldError::new(
+            "status",
+            "invalid_status",
+            "Valeurs admises : obliged, dispensed, exempt, not_concerned.",
+            "Allowed values: obliged, dispensed, exempt, not_concerned.",
+        ));
+    }
+    let day = |field: &str, value: &Option<String>, errors: &mut Vec<FieldError>| -> Option<NaiveDate> {
+        value.as_deref().and_then(|v| parse_date(field, v, errors))
+    };
+    let from = day("reported_from", &query.reported_from, &mut errors);
+    let to = day("reported_to", &query.reported_to, &mut errors);
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        errors.push(FieldError::new(
+            "limit",
+            "out_of_range",
+            "La taille de page va de 1 à 200.",
+            "Page size ranges from 1 to 200.",
+        ));
+    }
+    if query.cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
+        errors.push(FieldError::new(
+            "cursor",
+            "invalid_cursor",
+            "Curseur invalide : reprenez next_cursor tel quel.",
+            "Invalid cursor: pass next_cursor back unchanged.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::BadParameter(errors));
+    }
+    let filter = ArrivalFilter {
+        status: query.status,
+        reported_from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        reported_before: to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+        before_id: query.cursor,
+    };
+    let actor = actor(&caller, &request_id);
+    let views = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        Ok(parcours_store::intake::list_arrivals(&mut conn, &filter, limit, &actor, clock::now())?)
+    })
+    .await??;
+    let items = views.iter().map(ArrivalResponse::from_view).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = (items.len() as i64 == limit).then(|| items.last().map(|i| i.id.clone())).flatten();
+    Ok(HttpResponse::Ok().json(ArrivalPage { items, next_cursor }))
+}

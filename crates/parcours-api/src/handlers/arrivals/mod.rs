@@ -1,0 +1,181 @@
+//! Arrivals: a commune reports a newcomer whose residence title of more than three months was ordered.
+
+pub mod create;
+pub mod get;
+pub mod list;
+
+use chrono::{DateTime, Utc};
+use parcours_store::intake::ArrivalView;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::dto::DeterminationDto;
+use crate::problem::ApiError;
+
+/// How to reach the person (kept with the report; given to the CRI with the case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// E-mail address.
+    #[validate(email)]
+    pub email: Option<String>,
+    /// Telephone number.
+    #[validate(length(min = 1, max = 40))]
+    pub phone: Option<String>,
+    /// Street and number.
+    #[validate(length(min = 1, max = 200))]
+    pub address: Option<String>,
+    /// Postal code.
+    #[validate(length(min = 4, max = 4))]
+    pub postal_code: Option<String>,
+    /// Locality.
+    #[validate(length(min = 1, max = 100))]
+    pub locality: Option<String>,
+    /// Language the person understands (ISO 639-1), for the interpreter.
+    #[validate(length(min = 2, max = 3))]
+    pub language: Option<String>,
+}
+
+/// A newcomer reported by a commune.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "niss": "90.05.10-124.46",
+    "surname": "El Amrani",
+    "given_names": "Samira",
+    "birth_date": "1990-05-10",
+    "sex": "female",
+    "nationality": "MAR",
+    "residence_document": "B",
+    "title_order_date": "2026-10-15",
+    "first_registration_date": "2026-09-01",
+    "legal_stay_start": "2026-08-20",
+    "domicile_nis": "62063",
+    "claimed_dispensations": [],
+    "volunteer_request": false,
+    "contact": {"email": "samira@example.org", "language": "ar"}
+}))]
+pub struct ArrivalRequest {
+    /// National or BIS number, printed (`90.05.10-123.07`) or bare.
+    pub niss: String,
+    /// Surname.
+    #[validate(length(min = 1, max = 200))]
+    pub surname: String,
+    /// Given names.
+    #[validate(length(min = 1, max = 200))]
+    pub given_names: String,
+    /// Birth date (`YYYY-MM-DD`); must match the national number when that carries a full date.
+    pub birth_date: String,
+    /// `male`, `female` or `unknown`; must match the national number's parity when it carries the sex.
+    pub sex: Option<String>,
+    /// Nationality, ISO 3166-1 alpha-3.
+    pub nationality: String,
+    /// Residence document (`A`, `B`, `K`/`C`, `L`/`D`, `EU`/`E`, `EU+`/`E+`, `F`, `F+`, `H`, `I`, `J`, `M`,
+    /// `N`, `attestation_immatriculation`, `annexe_15`, `special_identity_card`).
+    pub residence_document: Option<String>,
+    /// Order (*commande*) of the residence title of more than three months.
+    pub title_order_date: Option<String>,
+    /// First registration in a commune of the French-language region.
+    pub first_registration_date: Option<String>,
+    /// Start of legal stay in Belgium.
+    pub legal_stay_start: Option<String>,
+    /// NIS code of the commune of domicile: must be the reporting commune.
+    pub domicile_nis: String,
+    /// `ue_plus_citizen`, `mobile_belgian` or `non_mobile_belgian`.
+    pub family_link: Option<String>,
+    /// Dispensations the person invokes (decided later by the CRI).
+    #[serde(default)]
+    pub claimed_dispensations: Vec<String>,
+    /// The person asks to follow the pathway voluntarily.
+    #[serde(default)]
+    pub volunteer_request: bool,
+    /// Contact details.
+    #[validate(nested)]
+    pub contact: Option<Contact>,
+}
+
+/// The person an arrival is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonSummary {
+    /// Person id (the same for every report of the same NISS).
+    pub id: String,
+    /// NISS, 11 digits.
+    pub niss: String,
+    /// Surname.
+    pub surname: String,
+    /// Given names.
+    pub given_names: String,
+}
+
+/// The case opened (or joined) at the competent CRI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: String,
+    /// Reference to give the person (`CRIPEL-2026-000042`).
+    #[schema(example = "CRIPEL-2026-000042")]
+    pub reference: String,
+    /// CRI in charge.
+    pub cri: String,
+    /// Lifecycle state.
+    pub state: String,
+    /// Obliged (true) or voluntary (false).
+    pub obliged: bool,
+}
+
+/// An arrival with its determination and case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ArrivalResponse {
+    /// Arrival id.
+    pub id: String,
+    /// When the commune reported it.
+    pub reported_at: DateTime<Utc>,
+    /// Commune of domicile.
+    pub commune_nis: String,
+    /// The person asked to volunteer.
+    pub volunteer_request: bool,
+    /// The person.
+    pub person: PersonSummary,
+    /// The determination made on intake.
+    pub determination: DeterminationDto,
+    /// The case at the competent CRI, when the person is obliged or volunteers.
+    pub case: Option<CaseSummary>,
+}
+
+impl ArrivalResponse {
+    /// Builds the response from what the store holds.
+    pub fn from_view(view: &ArrivalView) -> Result<ArrivalResponse, ApiError> {
+        let determination: DeterminationDto = serde_json::from_str(&view.determination.result_json)
+            .map_err(|e| ApiError::Internal(format!("stored determination unreadable: {e}")))?;
+        Ok(ArrivalResponse {
+            id: view.arrival.id.clone(),
+            reported_at: view.arrival.reported_at.and_utc(),
+            commune_nis: view.arrival.commune_nis.clone(),
+            volunteer_request: view.arrival.volunteer_request,
+            person: PersonSummary {
+                id: view.person.id.clone(),
+                niss: view.person.niss.clone(),
+                surname: view.person.surname.clone(),
+                given_names: view.person.given_names.clone(),
+            },
+            determination,
+            case: view.case.as_ref().map(|c| CaseSummary {
+                id: c.id.clone(),
+                reference: c.reference.clone(),
+                cri: c.cri_code.clone(),
+                state: c.state.clone(),
+                obliged: c.obliged,
+            }),
+        })
+    }
+}
+
+/// A page of arrivals.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ArrivalPage {
+    /// Newest first.
+    pub items: Vec<ArrivalResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}

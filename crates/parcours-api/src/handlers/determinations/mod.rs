@@ -1,0 +1,3 @@
+//! Determinations without side effects.
+
+pub mod simulate;

@@ -1,0 +1,83 @@
+//! `GET /v1/persons/{id}/determinations`: every determination made for a person, oldest first, for the
+//! CRI competent for them (a determination routed to it, or a case it holds). Anyone else: 404.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, Organisation, roles};
+use crate::clock;
+use crate::dto::DeterminationDto;
+use crate::problem::{ApiError, Problem, Text};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// One stored determination.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StoredDetermination {
+    /// Determination id.
+    pub id: String,
+    /// When it was made.
+    pub decided_at: DateTime<Utc>,
+    /// Organisation whose action triggered it.
+    pub decided_by: String,
+    /// The determination as communicated then.
+    pub determination: DeterminationDto,
+}
+
+/// A person's determination history.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DeterminationHistory {
+    /// Person id.
+    pub person_id: String,
+    /// Oldest first.
+    pub items: Vec<StoredDetermination>,
+}
+
+/// Lists a person's determinations.
+#[utoipa::path(
+    tag = "persons",
+    params(("id" = String, Path, description = "Person id (from an arrival)")),
+    responses(
+        (status = 200, description = "Determination history", body = DeterminationHistory),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown person, or outside the CRI's territory", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[get("/persons/{id}/determinations")]
+pub async fn list_person_determinations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(roles::CRI_AGENT)?;
+    let Organisation::Cri(cri) = caller.organisation else {
+        return Err(ApiError::Forbidden(Text::new("Réservé aux CRI.", "Reserved to CRIs.")));
+    };
+    let person_id = path.into_inner();
+    let actor = actor(&caller, &request_id);
+    let id = person_id.clone();
+    let rows = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        Ok(parcours_store::intake::person_determinations(&mut conn, &id, cri.code(), &actor, clock::now())?)
+    })
+    .await??
+    .ok_or(ApiError::NotFound)?;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            Ok(StoredDetermination {
+                id: row.id,
+                decided_at: row.decided_at.and_utc(),
+                decided_by: row.decided_by,
+                determination: serde_json::from_str(&row.result_json)
+                    .map_err(|e| ApiError::Internal(format!("stored determination unreadable: {e}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(HttpResponse::Ok().json(DeterminationHistory { person_id, items }))
+}

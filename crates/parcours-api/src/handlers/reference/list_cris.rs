@@ -1,0 +1,53 @@
+//! `GET /v1/cris`: the eight regional integration centres (public reference data).
+
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// A CRI.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CriDto {
+    /// Acronym.
+    #[schema(example = "CRIPEL")]
+    pub code: String,
+    /// Official name.
+    pub name_fr: String,
+    /// Seat.
+    pub seat_city: String,
+    /// Web domain.
+    pub website: String,
+    /// Territory, in words.
+    pub territory: String,
+}
+
+/// The CRIs.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CriList {
+    /// By code.
+    pub items: Vec<CriDto>,
+}
+
+/// Lists the eight CRIs.
+#[utoipa::path(tag = "reference", responses((status = 200, description = "The eight CRIs", body = CriList)))]
+#[get("/cris")]
+pub async fn list_cris(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let cris = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        Ok(parcours_store::reference::list_cris(&mut conn)?)
+    })
+    .await??;
+    let items = cris
+        .into_iter()
+        .map(|c| CriDto {
+            code: c.code.code().to_owned(),
+            name_fr: c.name_fr,
+            seat_city: c.seat_city,
+            website: c.website,
+            territory: c.territory,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(CriList { items }))
+}

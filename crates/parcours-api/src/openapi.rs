@@ -1,0 +1,48 @@
+//! The OpenAPI contract: built from the same route registration as the app (`handlers::configure`), so
+//! that the spec cannot describe a route that does not exist. `parcours openapi` writes it;
+//! `openapi/openapi.json` is committed and a test fails when it drifts.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Metadata, tags and the security scheme; paths and schemas come from the registered handlers.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Parcours API",
+        description = "Parcours d'intégration des primo-arrivants en Wallonie: commune intake, explained and \
+legally cited determinations, reference data. Errors are RFC 9457 problem+json (French by default, English with \
+Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    modifiers(&BearerSecurity),
+    tags(
+        (name = "arrivals", description = "Communes report newcomers; Parcours decides, routes and opens the case"),
+        (name = "determinations", description = "Stateless determinations and re-evaluations"),
+        (name = "persons", description = "What the competent CRI may read about a person"),
+        (name = "reference", description = "CRIs, communes and their CRI over time"),
+        (name = "health", description = "Probes")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerSecurity;
+
+impl Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Claims: sub, iss, aud, exp (required), org (commune:<NIS>, cri:<CODE>, operator:<id>, \
+                         region:SPW), roles (commune_agent, cri_agent, operator_agent, region_admin).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! Per-request plumbing: the request id, the access log (route template, status, duration; never personal
+//! data), and the language of error responses.
+
+use std::future::{Ready, ready};
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use crate::auth::Caller;
+use crate::problem::{ApiError, Lang};
+
+/// The id of the current request: taken from a well-formed `X-Request-Id`, or generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+impl FromRequest for RequestId {
+    type Error = ApiError;
+    type Future = Ready<Result<RequestId, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId(parcours_store::new_id()))))
+    }
+}
+
+/// The audit identity of a caller in this request.
+pub fn actor(caller: &Caller, request_id: &RequestId) -> parcours_store::audit::Actor {
+    parcours_store::audit::Actor {
+        subject: caller.subject.clone(),
+        organisation: caller.organisation.to_string(),
+        request_id: request_id.0.clone(),
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn accepted_request_id(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(&REQUEST_ID)?.to_str().ok()?;
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then(|| value.to_owned())
+}
+
+/// Before the handler: assign the request id. After: render errors in the client's language with the
+/// request id and path, and log one line per request.
+pub async fn around(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let request_id = accepted_request_id(&req).unwrap_or_else(parcours_store::new_id);
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let lang = Lang::from_request(req.request());
+    let method = req.method().clone();
+    let response = next.call(req).await?;
+    let route = response.request().match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
+    let path = response.request().path().to_owned();
+    let mut response = match response.response().error().and_then(|e| e.as_error::<ApiError>()) {
+        Some(api_error) => {
+            if let ApiError::Internal(detail) | ApiError::Unavailable(detail) = api_error {
+                log::error!("request_id={request_id} route={route} {}: {detail}", api_error.code());
+            }
+            let rendered = api_error.render(lang, Some(path), Some(request_id.clone()));
+            response.into_response(rendered).map_into_boxed_body()
+        }
+        None => response.map_into_boxed_body(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    log::info!(
+        "request_id={request_id} method={method} route={route} status={} duration_ms={:.1}",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(response)
+}

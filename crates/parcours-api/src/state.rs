@@ -1,0 +1,47 @@
+//! What every handler shares: the store, the token verifier, the cached reference data.
+
+use std::sync::{Arc, RwLock};
+
+use parcours_domain::{Parameters, ReferenceData};
+use parcours_store::{DbConnection, Store};
+
+use crate::auth::Verifier;
+use crate::config::Config;
+use crate::problem::ApiError;
+
+/// Shared application state.
+#[derive(Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Token verification.
+    pub verifier: Verifier,
+    /// Configuration.
+    pub config: Config,
+    reference: RwLock<Option<(i64, Arc<ReferenceData>)>>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(store: Store, config: Config) -> Result<AppState, String> {
+        let verifier = Verifier::new(&config)?;
+        Ok(AppState { store, verifier, config, reference: RwLock::new(None) })
+    }
+
+    /// The reference data in force. Reloaded whenever the database's reference version changed (a
+    /// correction by the Region on any replica), so every replica decides on the same data.
+    pub fn reference_data(&self, conn: &mut DbConnection) -> Result<Arc<ReferenceData>, ApiError> {
+        let version = parcours_store::reference::reference_version(conn)?;
+        if let Ok(guard) = self.reference.read()
+            && let Some((cached_version, data)) = guard.as_ref()
+            && *cached_version == version
+        {
+            return Ok(Arc::clone(data));
+        }
+        let data = Arc::new(parcours_store::reference::load_reference_data(conn, Parameters::default())?);
+        if let Ok(mut guard) = self.reference.write() {
+            *guard = Some((version, Arc::clone(&data)));
+        }
+        Ok(data)
+    }
+}
