@@ -1,0 +1,484 @@
+//! API suite: the real application in process, every test on SQLite and on PostgreSQL.
+
+mod support;
+
+use actix_web::test::TestRequest;
+use base64::Engine;
+use serde_json::{Value, json};
+use support::TestApp;
+
+/// A valid national number for a birth date `yymmdd` and a sequence (odd = male, even = female).
+fn niss(yymmdd: &str, sequence: u32) -> String {
+    let base = format!("{yymmdd}{sequence:03}");
+    let value: u64 = base.parse().expect("digits");
+    let check = if yymmdd.starts_with('0') || yymmdd.starts_with('1') || yymmdd.starts_with('2') {
+        97 - ((2_000_000_000 + value) % 97)
+    } else {
+        97 - (value % 97)
+    };
+    format!("{base}{check:02}")
+}
+
+/// A Moroccan woman with a B card in Liège: obliged under R2024, routed to CRIPEL.
+fn newcomer(sequence: u32) -> Value {
+    json!({
+        "niss": niss("900510", sequence * 2),
+        "surname": "El Amrani",
+        "given_names": "Samira",
+        "birth_date": "1990-05-10",
+        "sex": "female",
+        "nationality": "MAR",
+        "residence_document": "B",
+        "title_order_date": "2026-06-15",
+        "first_registration_date": "2026-05-01",
+        "legal_stay_start": "2026-04-01",
+        "domicile_nis": "62063",
+        "contact": {"email": "samira@example.org", "language": "ar"}
+    })
+}
+
+fn with(mut body: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().expect("object") {
+        body[k] = v.clone();
+    }
+    body
+}
+
+fn reason_codes(determination: &Value) -> Vec<String> {
+    determination["reasons"].as_array().expect("reasons").iter().map(|r| r["code"].as_str().expect("code").to_owned()).collect()
+}
+
+on_both_backends!(
+    intake_of_an_obliged_person_opens_a_case_at_the_competent_cri,
+    intake_of_an_eu_citizen_is_exempt_and_opens_no_case,
+    intake_of_a_turkish_national_is_dispensed_and_a_volunteer_request_opens_a_voluntary_case,
+    intake_of_an_asylum_applicant_is_not_concerned,
+    replay_with_the_same_key_returns_the_first_response,
+    the_same_key_with_another_body_is_refused,
+    the_same_niss_pushed_twice_is_one_person_with_two_determinations_and_one_case,
+    a_commune_cannot_read_another_communes_arrival,
+    a_commune_may_only_report_its_own_residents,
+    a_cri_reads_the_history_of_its_people_and_nothing_outside_its_territory,
+    requests_without_a_valid_token_are_refused_with_401,
+    a_wrong_role_is_refused_with_403,
+    invalid_niss_and_unknown_commune_give_field_errors,
+    malformed_json_wrong_content_type_and_oversized_body_are_problems,
+    missing_idempotency_key_is_a_problem,
+    reads_and_writes_of_personal_data_are_audited,
+    arrivals_are_listed_newest_first_with_a_cursor_and_filters,
+    the_region_corrects_a_communes_cri_from_a_date_and_determinations_follow,
+    simulation_explains_and_reevaluates_under_another_regime,
+    reference_data_lists_the_cris_and_filters_communes,
+    probes_unknown_routes_and_english_errors,
+    rs256_tokens_are_accepted_and_hs256_signed_with_the_public_key_is_refused,
+);
+
+async fn intake_of_an_obliged_person_opens_a_case_at_the_competent_cri(app: TestApp) {
+    let reply = app.report("62063", &newcomer(1)).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let id = reply.body["id"].as_str().expect("id");
+    assert_eq!(reply.header("location"), Some(format!("/v1/arrivals/{id}").as_str()));
+    let d = &reply.body["determination"];
+    assert_eq!(d["status"], "obliged");
+    assert_eq!(d["regime"], "R2024");
+    assert_eq!(d["competent_cri"]["code"], "CRIPEL");
+    assert_eq!(d["deadlines"][0]["kind"], "present_by");
+    assert_eq!(d["deadlines"][0]["date"], "2026-08-01");
+    assert_eq!(d["deadlines"][1]["date"], "2029-06-15");
+    assert!(reason_codes(d).contains(&"OBLIGED".to_owned()));
+    assert_eq!(reply.body["case"]["cri"], "CRIPEL");
+    assert_eq!(reply.body["case"]["obliged"], true);
+    assert!(reply.body["case"]["reference"].as_str().expect("reference").starts_with("CRIPEL-"));
+    assert_eq!(reply.body["person"]["niss"], niss("900510", 2));
+}
+
+async fn intake_of_an_eu_citizen_is_exempt_and_opens_no_case(app: TestApp) {
+    let reply = app.report("62063", &with(newcomer(2), json!({"nationality": "FRA", "residence_document": "EU"}))).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["determination"]["status"], "exempt");
+    assert_eq!(reason_codes(&reply.body["determination"])[0], "UE_PLUS_NATIONAL");
+    assert_eq!(reply.body["case"], Value::Null);
+}
+
+async fn intake_of_a_turkish_national_is_dispensed_and_a_volunteer_request_opens_a_voluntary_case(app: TestApp) {
+    let turkish = with(newcomer(3), json!({"nationality": "TUR"}));
+    let reply = app.report("62063", &turkish).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["determination"]["status"], "dispensed");
+    assert!(reason_codes(&reply.body["determination"]).contains(&"DISPENSED_STANDSTILL_NATIONALITY".to_owned()));
+    assert_eq!(reply.body["case"], Value::Null);
+    let volunteer = app.report("62063", &with(turkish, json!({"volunteer_request": true}))).await;
+    assert_eq!(volunteer.body["case"]["obliged"], false);
+    assert_eq!(volunteer.body["case"]["cri"], "CRIPEL");
+}
+
+async fn intake_of_an_asylum_applicant_is_not_concerned(app: TestApp) {
+    let body = with(newcomer(4), json!({"residence_document": "attestation_immatriculation"}));
+    let reply = app.report("62063", &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["determination"]["status"], "not_concerned");
+    assert_eq!(reason_codes(&reply.body["determination"]), ["ASYLUM_APPLICANT", "VOLUNTARY_PARTICIPATION_OPEN"]);
+    assert_eq!(reply.body["determination"]["voluntary_participation_open"], true);
+}
+
+async fn replay_with_the_same_key_returns_the_first_response(app: TestApp) {
+    let token = app.as_commune("62063");
+    let first = app.post("/v1/arrivals", Some(&token), Some("key-replay-1"), &newcomer(5)).await;
+    let second = app.post("/v1/arrivals", Some(&token), Some("key-replay-1"), &newcomer(5)).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(second.status, 201);
+    assert_eq!(second.header("idempotent-replayed"), Some("true"));
+    assert_eq!(first.body, second.body);
+    let list = app.get("/v1/arrivals", Some(&token)).await;
+    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1));
+}
+
+async fn the_same_key_with_another_body_is_refused(app: TestApp) {
+    let token = app.as_commune("62063");
+    let first = app.post("/v1/arrivals", Some(&token), Some("key-reuse"), &newcomer(6)).await;
+    assert_eq!(first.status, 201);
+    let other = with(newcomer(6), json!({"given_names": "Sara"}));
+    let second = app.post("/v1/arrivals", Some(&token), Some("key-reuse"), &other).await;
+    assert_eq!(second.status, 422);
+    assert_eq!(second.body["code"], "idempotency_key_reused");
+    assert_eq!(second.header("content-type"), Some("application/problem+json"));
+}
+
+async fn the_same_niss_pushed_twice_is_one_person_with_two_determinations_and_one_case(app: TestApp) {
+    let first = app.report("62063", &newcomer(7)).await;
+    let second = app.report("62063", &with(newcomer(7), json!({"surname": "El Amrani-Benali"}))).await;
+    assert_eq!(first.body["person"]["id"], second.body["person"]["id"]);
+    assert_ne!(first.body["id"], second.body["id"]);
+    assert_eq!(first.body["case"]["reference"], second.body["case"]["reference"]);
+    assert_eq!(second.body["person"]["surname"], "El Amrani-Benali");
+    let person = first.body["person"]["id"].as_str().expect("person");
+    let history = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(history.status, 200, "{}", history.text);
+    assert_eq!(history.body["items"].as_array().map(Vec::len), Some(2));
+}
+
+async fn a_commune_cannot_read_another_communes_arrival(app: TestApp) {
+    let created = app.report("62063", &newcomer(8)).await;
+    let id = created.body["id"].as_str().expect("id");
+    let own = app.get(&format!("/v1/arrivals/{id}"), Some(&app.as_commune("62063"))).await;
+    assert_eq!(own.status, 200);
+    assert_eq!(own.body["id"], id);
+    let other = app.get(&format!("/v1/arrivals/{id}"), Some(&app.as_commune("52011"))).await;
+    assert_eq!(other.status, 404);
+    assert_eq!(other.body["code"], "not_found");
+    let list = app.get("/v1/arrivals", Some(&app.as_commune("52011"))).await;
+    assert_eq!(list.body["items"], json!([]));
+}
+
+async fn a_commune_may_only_report_its_own_residents(app: TestApp) {
+    let reply = app.report("52011", &newcomer(9)).await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.error_fields(), ["domicile_nis"]);
+    assert_eq!(reply.body["errors"][0]["code"], "outside_commune_territory");
+}
+
+async fn a_cri_reads_the_history_of_its_people_and_nothing_outside_its_territory(app: TestApp) {
+    let created = app.report("62063", &newcomer(10)).await;
+    let person = created.body["person"]["id"].as_str().expect("person");
+    let path = format!("/v1/persons/{person}/determinations");
+    let cripel = app.get(&path, Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(cripel.status, 200);
+    assert_eq!(cripel.body["items"][0]["determination"]["competent_cri"]["code"], "CRIPEL");
+    let cric = app.get(&path, Some(&app.as_cri("CRIC"))).await;
+    assert_eq!(cric.status, 404);
+    let unknown = app.get("/v1/persons/does-not-exist/determinations", Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(unknown.status, 404);
+}
+
+fn sign_hs256(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("sign")
+}
+
+fn claims(app: &TestApp, overrides: Value) -> Value {
+    let now = parcours_api::auth::epoch_seconds();
+    with(
+        json!({"sub": "test", "iss": app.config.jwt_issuer, "aud": app.config.jwt_audience, "exp": now + 600,
+               "org": "commune:62063", "roles": ["commune_agent"]}),
+        overrides,
+    )
+}
+
+async fn requests_without_a_valid_token_are_refused_with_401(app: TestApp) {
+    let secret = parcours_api::config::DEVELOPMENT_SECRET;
+    let now = parcours_api::auth::epoch_seconds();
+    let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let none_claims = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims(&app, json!({})).to_string());
+    let cases = [
+        ("no token", None),
+        ("garbage", Some("not-a-jwt".to_owned())),
+        ("expired", Some(sign_hs256(&claims(&app, json!({"exp": now - 3600})), secret))),
+        ("wrong audience", Some(sign_hs256(&claims(&app, json!({"aud": "someone-else"})), secret))),
+        ("wrong issuer", Some(sign_hs256(&claims(&app, json!({"iss": "evil"})), secret))),
+        ("alg none", Some(format!("{none_header}.{none_claims}."))),
+        ("string exp", Some(sign_hs256(&claims(&app, json!({"exp": (now + 600).to_string()})), secret))),
+        ("no sub", Some(sign_hs256(&claims(&app, json!({"sub": null})), secret))),
+        ("wrong secret", Some(sign_hs256(&claims(&app, json!({})), "another-secret-another-secret-another"))),
+        ("unknown organisation", Some(sign_hs256(&claims(&app, json!({"org": "bank:1"})), secret))),
+    ];
+    for (case, token) in cases {
+        let reply = app.get("/v1/arrivals", token.as_deref()).await;
+        assert_eq!(reply.status, 401, "{case}: {}", reply.text);
+        assert_eq!(reply.body["code"], "unauthorized", "{case}");
+        assert_eq!(reply.header("www-authenticate"), Some("Bearer realm=\"parcours\""), "{case}");
+    }
+    // Positive control: the same claims, correctly signed, are accepted.
+    let good = sign_hs256(&claims(&app, json!({})), secret);
+    assert_eq!(app.get("/v1/arrivals", Some(&good)).await.status, 200);
+}
+
+async fn a_wrong_role_is_refused_with_403(app: TestApp) {
+    let cri = app.as_cri("CRIPEL");
+    let reply = app.post("/v1/arrivals", Some(&cri), Some("k"), &newcomer(11)).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.body["code"], "forbidden");
+    let commune = app.as_commune("62063");
+    let history = app.get("/v1/persons/x/determinations", Some(&commune)).await;
+    assert_eq!(history.status, 403);
+    let correction = app
+        .post("/v1/communes/57081/cri-assignments", Some(&commune), None, &json!({"cri": "CIMB", "valid_from": "2027-01-01", "reason": "test"}))
+        .await;
+    assert_eq!(correction.status, 403);
+}
+
+async fn invalid_niss_and_unknown_commune_give_field_errors(app: TestApp) {
+    let bad = with(newcomer(12), json!({"niss": "90.05.10-124.45", "nationality": "ZZZ", "birth_date": "1990-13-01"}));
+    let reply = app.report("62063", &bad).await;
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    let mut fields = reply.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["birth_date", "nationality", "niss"]);
+    assert_eq!(reply.body["errors"].as_array().and_then(|e| e.iter().find(|x| x["field"] == "niss")).map(|x| x["code"].clone()), Some(json!("invalid_niss")));
+    let unknown = app.report("99999", &with(newcomer(12), json!({"domicile_nis": "99999"}))).await;
+    assert_eq!(unknown.status, 422, "{}", unknown.text);
+    assert_eq!(unknown.body["code"], "inconsistent_facts");
+    assert_eq!(unknown.body["errors"][0]["field"], "domicile_nis");
+    assert_eq!(unknown.body["errors"][0]["code"], "unknown_commune");
+    let mismatch = app.report("62063", &with(newcomer(12), json!({"birth_date": "1990-05-11"}))).await;
+    assert_eq!(mismatch.body["errors"][0]["code"], "niss_mismatch");
+    let future = app.report("62063", &with(newcomer(12), json!({"title_order_date": "2099-01-01"}))).await;
+    assert_eq!(future.body["errors"][0]["code"], "date_in_future");
+}
+
+async fn malformed_json_wrong_content_type_and_oversized_body_are_problems(app: TestApp) {
+    let token = app.as_commune("62063");
+    let auth = ("Authorization", format!("Bearer {token}"));
+    let malformed = app
+        .send(TestRequest::post().uri("/v1/arrivals").insert_header(auth.clone()).insert_header(("Idempotency-Key", "m1"))
+            .insert_header(("Content-Type", "application/json")).set_payload("{\"niss\": "))
+        .await;
+    assert_eq!(malformed.status, 400);
+    assert_eq!(malformed.body["code"], "malformed_json");
+    let wrong_type = app
+        .send(TestRequest::post().uri("/v1/arrivals").insert_header(auth.clone()).insert_header(("Idempotency-Key", "m2"))
+            .insert_header(("Content-Type", "text/plain")).set_payload(newcomer(13).to_string()))
+        .await;
+    assert_eq!(wrong_type.status, 415);
+    assert_eq!(wrong_type.body["code"], "unsupported_media_type");
+    let missing_field = app.report("62063", &json!({"surname": "X"})).await;
+    assert_eq!(missing_field.status, 422);
+    assert_eq!(missing_field.body["errors"][0]["code"], "required");
+    let huge = with(newcomer(13), json!({"surname": "x".repeat(support::MAX_BODY_BYTES + 10)}));
+    let oversized = app.report("62063", &huge).await;
+    assert_eq!(oversized.status, 413);
+    assert_eq!(oversized.body["code"], "payload_too_large");
+    assert_eq!(oversized.header("content-type"), Some("application/problem+json"));
+}
+
+async fn missing_idempotency_key_is_a_problem(app: TestApp) {
+    let reply = app.post("/v1/arrivals", Some(&app.as_commune("62063")), None, &newcomer(14)).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.body["code"], "idempotency_key_required");
+    assert_eq!(reply.error_fields(), ["Idempotency-Key"]);
+}
+
+async fn reads_and_writes_of_personal_data_are_audited(app: TestApp) {
+    let created = app.report("62063", &newcomer(15)).await;
+    let id = created.body["id"].as_str().expect("id").to_owned();
+    let token = app.as_commune("62063");
+    app.get(&format!("/v1/arrivals/{id}"), Some(&token)).await;
+    let rows = app.audit_for(&id);
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["create_arrival", "read_arrival"]);
+    assert!(rows.iter().all(|r| r.organisation == "commune:62063" && r.subject == "test:commune:62063"));
+    assert!(rows.iter().all(|r| !r.request_id.is_empty()));
+    let person = created.body["person"]["id"].as_str().expect("person");
+    app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(app.audit_for(person).iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["read_person_determinations"]);
+    // Nothing personal in the audit detail.
+    assert!(rows.iter().all(|r| !r.detail.clone().unwrap_or_default().contains("Samira")));
+}
+
+async fn arrivals_are_listed_newest_first_with_a_cursor_and_filters(app: TestApp) {
+    let token = app.as_commune("62063");
+    let mut ids = Vec::new();
+    for n in 16..19 {
+        ids.push(app.report("62063", &newcomer(n)).await.body["id"].as_str().expect("id").to_owned());
+    }
+    app.report("62063", &with(newcomer(19), json!({"nationality": "FRA"}))).await;
+    let page = app.get("/v1/arrivals?status=obliged&limit=2", Some(&token)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let first: Vec<&str> = page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id")).collect();
+    assert_eq!(first, [ids[2].as_str(), ids[1].as_str()]);
+    let cursor = page.body["next_cursor"].as_str().expect("cursor");
+    let next = app.get(&format!("/v1/arrivals?status=obliged&limit=2&cursor={cursor}"), Some(&token)).await;
+    assert_eq!(next.body["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(next.body["items"][0]["id"], ids[0].as_str());
+    assert_eq!(next.body["next_cursor"], Value::Null);
+    let exempt = app.get("/v1/arrivals?status=exempt", Some(&token)).await;
+    assert_eq!(exempt.body["items"].as_array().map(Vec::len), Some(1));
+    let future = app.get("/v1/arrivals?reported_from=2099-01-01", Some(&token)).await;
+    assert_eq!(future.body["items"], json!([]));
+    let bad = app.get("/v1/arrivals?status=maybe&limit=0&cursor=x", Some(&token)).await;
+    assert_eq!(bad.status, 400);
+    let mut fields = bad.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["cursor", "limit", "status"]);
+}
+
+async fn the_region_corrects_a_communes_cri_from_a_date_and_determinations_follow(app: TestApp) {
+    let region = app.as_region();
+    let correction = json!({"cri": "CeRAIC", "valid_from": "2026-07-01", "reason": "Correction du ressort territorial (test)"});
+    let reply = app.post("/v1/communes/57081/cri-assignments", Some(&region), None, &correction).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let assignments = reply.body["cri_assignments"].as_array().expect("assignments");
+    assert_eq!(assignments.len(), 2);
+    assert_eq!(assignments[0]["cri"], "CIMB");
+    assert_eq!(assignments[0]["valid_to"], "2026-06-30");
+    assert_eq!(assignments[1]["cri"], "CeRAIC");
+    assert_eq!(assignments[1]["status"], "corrected");
+    let tournai = |order: &str| with(newcomer(20), json!({"domicile_nis": "57081", "title_order_date": order}));
+    let after = app.report("57081", &tournai("2026-07-01")).await;
+    assert_eq!(after.body["determination"]["competent_cri"]["code"], "CeRAIC", "{}", after.text);
+    assert_eq!(after.body["determination"]["cri_assignment_status"], "corrected");
+    let before = app.report("57081", &with(tournai("2026-06-30"), json!({"niss": niss("900510", 42)}))).await;
+    assert_eq!(before.body["determination"]["competent_cri"]["code"], "CIMB");
+    let listed = app.get("/v1/communes?cri=CeRAIC&on=2026-08-01&nis=57081", None).await;
+    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(1));
+    let audit = app.audit_for("57081");
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].detail.as_deref().unwrap_or_default().contains("previous: CIMB"));
+    let german = app.post("/v1/communes/63023/cri-assignments", Some(&region), None, &correction).await;
+    assert_eq!(german.status, 422);
+    let unknown = app.post("/v1/communes/99999/cri-assignments", Some(&region), None, &correction).await;
+    assert_eq!(unknown.status, 404);
+}
+
+async fn simulation_explains_and_reevaluates_under_another_regime(app: TestApp) {
+    let token = app.as_cri("CRIC");
+    let facts = json!({
+        "birth_date": "1990-05-10", "nationality": "SYR", "residence_document": "A",
+        "title_order_date": "2022-03-15", "first_registration_date": "2022-02-01", "legal_stay_start": "2021-09-01",
+        "domicile_nis": "52011", "claimed_dispensations": ["D5"], "as_of": "2026-11-24", "regime": "R2024"
+    });
+    let reply = app.post("/v1/determinations/simulate", Some(&token), None, &facts).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let d = &reply.body["determination"];
+    assert_eq!(d["status"], "obliged");
+    assert_eq!(d["regime"], "R2018");
+    assert_eq!(d["competent_cri"]["code"], "CRIC");
+    assert_eq!(d["pending_claims"], json!(["D5"]));
+    assert_eq!(d["deadlines"][1]["date"], "2023-09-15");
+    assert!(d["reasons"][0]["explanation"]["fr"].as_str().expect("fr").contains("primo-arrivante"));
+    let r = &reply.body["reevaluation"];
+    assert_eq!(r["regime"], "R2024");
+    assert_eq!(r["determination"]["deadlines"][1]["date"], "2025-03-15");
+    assert!(r["changes"].as_array().expect("changes").iter().any(|c| c["change"] == "deadline" && c["subject"] == "complete_by"));
+    let no_token = app.post("/v1/determinations/simulate", None, None, &facts).await;
+    assert_eq!(no_token.status, 401);
+    let bad = app.post("/v1/determinations/simulate", Some(&token), None, &with(facts, json!({"regime": "R1999"}))).await;
+    assert_eq!(bad.error_fields(), ["regime"]);
+}
+
+async fn reference_data_lists_the_cris_and_filters_communes(app: TestApp) {
+    let cris = app.get("/v1/cris", None).await;
+    assert_eq!(cris.body["items"].as_array().map(Vec::len), Some(8));
+    let cribw = app.get("/v1/communes?cri=CRIBW&on=2025-06-01", None).await;
+    assert_eq!(cribw.body["items"].as_array().map(Vec::len), Some(27));
+    let by_name = app.get("/v1/communes?name=bastogne", None).await;
+    let codes: Vec<&str> = by_name.body["items"].as_array().expect("items").iter().map(|c| c["nis_code"].as_str().expect("nis")).collect();
+    assert_eq!(codes, ["82003", "82039"]);
+    let eupen = app.get("/v1/communes?nis=63023", None).await;
+    assert_eq!(eupen.body["items"][0]["language_region"], "de");
+    assert_eq!(eupen.body["items"][0]["cri_assignments"], json!([]));
+    let bad = app.get("/v1/communes?cri=XYZ&on=yesterday", None).await;
+    assert_eq!(bad.status, 400);
+}
+
+async fn probes_unknown_routes_and_english_errors(app: TestApp) {
+    let ready = app.get("/health/ready", None).await;
+    assert_eq!(ready.status, 200);
+    assert!(matches!(ready.body["database"].as_str(), Some("sqlite" | "postgres")));
+    assert_eq!(app.get("/health/live", None).await.status, 200);
+    let unknown = app.get("/v1/nothing-here", None).await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.body["code"], "route_not_found");
+    assert!(unknown.header("x-request-id").is_some());
+    let english = app.send(TestRequest::get().uri("/v1/arrivals").insert_header(("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5"))).await;
+    assert_eq!(english.body["title"], "Authentication required");
+    let french = app.get("/v1/arrivals", None).await;
+    assert_eq!(french.body["title"], "Authentification requise");
+    let method = app.send(TestRequest::delete().uri("/v1/cris")).await;
+    assert_eq!(method.status, 405);
+    assert_eq!(method.body["code"], "method_not_allowed");
+    let docs = app.get("/docs/", None).await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.text.contains("swagger"), "Swagger UI served from vendored assets");
+    let spec = app.get("/openapi.json", None).await;
+    assert_eq!(spec.body["info"]["title"], "Parcours API");
+}
+
+async fn rs256_tokens_are_accepted_and_hs256_signed_with_the_public_key_is_refused(app: TestApp) {
+    // This test needs an RS256 application; it uses the backend of `app` for its database.
+    let rs = if app.state.store.backend_name() == "sqlite" {
+        TestApp::sqlite_with(TestApp::rs256_config())
+    } else {
+        TestApp::postgres_with(TestApp::rs256_config()).expect("PostgreSQL available")
+    };
+    let good = rs.as_commune("62063");
+    assert_eq!(rs.get("/v1/arrivals", Some(&good)).await.status, 200);
+    let public_pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rsa-public.pem")).expect("key");
+    let forged = sign_hs256(&claims(&rs, json!({})), &public_pem);
+    let reply = rs.get("/v1/arrivals", Some(&forged)).await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.body["detail"], "Algorithme de signature refusé.");
+}
+
+#[test]
+fn openapi_contract_matches_the_committed_file() {
+    let generated = format!("{}\n", parcours_api::openapi().to_pretty_json().expect("serialise"));
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+    if std::env::var_os("PARCOURS_UPDATE_OPENAPI").is_some() {
+        std::fs::write(path, &generated).expect("write openapi.json");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(committed == generated, "openapi/openapi.json is stale: run `make openapi` and commit it");
+}
+
+#[test]
+fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
+    let spec: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            operations += 1;
+            let id = op["operationId"].as_str().unwrap_or_default();
+            let verb = id.split('_').next().unwrap_or_default();
+            assert!(["create", "get", "list", "simulate", "live", "ready"].contains(&verb), "{method} {path}: {id}");
+            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
+            if path.starts_with("/v1/") && op.get("security").is_some() {
+                assert!(op["responses"].get("401").is_some(), "{id} does not document 401");
+            }
+        }
+    }
+    assert_eq!(operations, 10);
+}
