@@ -4,7 +4,7 @@ CARGO ?= cargo
 # PostgreSQL used by the test suites (each test creates its own database from a migrated template).
 export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help run test test-domain ci fmt fmt-check lint boundary openapi openapi-check docs bench clean
+.PHONY: help run test test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -13,8 +13,11 @@ run: ## Start the API on the embedded SQLite default (var/parcours.sqlite3), ref
 	@mkdir -p var
 	$(CARGO) run --release -p parcours-api --bin parcours -- serve
 
-test: ## Run the whole suite (PostgreSQL part skipped, loudly, when no server answers)
-	$(CARGO) test --workspace --all-targets
+test: release ## Run the whole suite (the PostgreSQL half is skipped, loudly, when no server answers)
+	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test --workspace --all-targets
+
+release: ## Build the release binary (target/release/parcours), used by the black-box suite
+	$(CARGO) build --release -p parcours-api --bin parcours
 
 test-domain: ## Only the rules engine
 	$(CARGO) test -p parcours-domain
@@ -34,14 +37,24 @@ boundary: ## The domain crate must not depend on diesel, actix or any IO crate (
 	  if grep -qx "$$crate" <<<"$$deps"; then echo "boundary violation: parcours-domain depends on $$crate"; exit 1; fi; \
 	done; echo "boundary ok: parcours-domain depends on no IO crate ($$(wc -l <<<"$$deps") crates checked)"
 
+openapi: ## Regenerate openapi/openapi.json from the route registration
+	$(CARGO) run -q -p parcours-api --bin parcours -- openapi --output openapi/openapi.json
+
+openapi-check: ## Fail when openapi/openapi.json differs from the code
+	$(CARGO) test -p parcours-api --test api --locked openapi_contract_matches_the_committed_file
+
+migrations-data: ## Regenerate the reference-data migration from crates/parcours-domain/data
+	PARCOURS_UPDATE_MIGRATIONS=1 $(CARGO) test -p parcours-store --test store reference_data_migration
+
 docs: ## Regenerate docs/rules.md from the rules engine
 	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_rules_md
 
 bench: ## Benchmarks (criterion); figures go to docs/performance.md
 	$(CARGO) bench -p parcours-domain --bench determinations
 
-ci: fmt-check lint boundary ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL
-	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --all-targets --locked
+ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL
+	$(CARGO) build --release --locked -p parcours-api --bin parcours
+	PARCOURS_REQUIRE_POSTGRES=1 PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test --workspace --all-targets --locked
 
 clean:
 	$(CARGO) clean

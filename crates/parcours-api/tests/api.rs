@@ -45,7 +45,12 @@ fn with(mut body: Value, changes: Value) -> Value {
 }
 
 fn reason_codes(determination: &Value) -> Vec<String> {
-    determination["reasons"].as_array().expect("reasons").iter().map(|r| r["code"].as_str().expect("code").to_owned()).collect()
+    determination["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|r| r["code"].as_str().expect("code").to_owned())
+        .collect()
 }
 
 on_both_backends!(
@@ -93,7 +98,8 @@ async fn intake_of_an_obliged_person_opens_a_case_at_the_competent_cri(app: Test
 }
 
 async fn intake_of_an_eu_citizen_is_exempt_and_opens_no_case(app: TestApp) {
-    let reply = app.report("62063", &with(newcomer(2), json!({"nationality": "FRA", "residence_document": "EU"}))).await;
+    let reply =
+        app.report("62063", &with(newcomer(2), json!({"nationality": "FRA", "residence_document": "EU"}))).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_eq!(reply.body["determination"]["status"], "exempt");
     assert_eq!(reason_codes(&reply.body["determination"])[0], "UE_PLUS_NATIONAL");
@@ -245,7 +251,12 @@ async fn a_wrong_role_is_refused_with_403(app: TestApp) {
     let history = app.get("/v1/persons/x/determinations", Some(&commune)).await;
     assert_eq!(history.status, 403);
     let correction = app
-        .post("/v1/communes/57081/cri-assignments", Some(&commune), None, &json!({"cri": "CIMB", "valid_from": "2027-01-01", "reason": "test"}))
+        .post(
+            "/v1/communes/57081/cri-assignments",
+            Some(&commune),
+            None,
+            &json!({"cri": "CIMB", "valid_from": "2027-01-01", "reason": "test"}),
+        )
         .await;
     assert_eq!(correction.status, 403);
 }
@@ -257,7 +268,13 @@ async fn invalid_niss_and_unknown_commune_give_field_errors(app: TestApp) {
     let mut fields = reply.error_fields();
     fields.sort();
     assert_eq!(fields, ["birth_date", "nationality", "niss"]);
-    assert_eq!(reply.body["errors"].as_array().and_then(|e| e.iter().find(|x| x["field"] == "niss")).map(|x| x["code"].clone()), Some(json!("invalid_niss")));
+    assert_eq!(
+        reply.body["errors"]
+            .as_array()
+            .and_then(|e| e.iter().find(|x| x["field"] == "niss"))
+            .map(|x| x["code"].clone()),
+        Some(json!("invalid_niss"))
+    );
     let unknown = app.report("99999", &with(newcomer(12), json!({"domicile_nis": "99999"}))).await;
     assert_eq!(unknown.status, 422, "{}", unknown.text);
     assert_eq!(unknown.body["code"], "inconsistent_facts");
@@ -273,14 +290,26 @@ async fn malformed_json_wrong_content_type_and_oversized_body_are_problems(app: 
     let token = app.as_commune("62063");
     let auth = ("Authorization", format!("Bearer {token}"));
     let malformed = app
-        .send(TestRequest::post().uri("/v1/arrivals").insert_header(auth.clone()).insert_header(("Idempotency-Key", "m1"))
-            .insert_header(("Content-Type", "application/json")).set_payload("{\"niss\": "))
+        .send(
+            TestRequest::post()
+                .uri("/v1/arrivals")
+                .insert_header(auth.clone())
+                .insert_header(("Idempotency-Key", "m1"))
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload("{\"niss\": "),
+        )
         .await;
     assert_eq!(malformed.status, 400);
     assert_eq!(malformed.body["code"], "malformed_json");
     let wrong_type = app
-        .send(TestRequest::post().uri("/v1/arrivals").insert_header(auth.clone()).insert_header(("Idempotency-Key", "m2"))
-            .insert_header(("Content-Type", "text/plain")).set_payload(newcomer(13).to_string()))
+        .send(
+            TestRequest::post()
+                .uri("/v1/arrivals")
+                .insert_header(auth.clone())
+                .insert_header(("Idempotency-Key", "m2"))
+                .insert_header(("Content-Type", "text/plain"))
+                .set_payload(newcomer(13).to_string()),
+        )
         .await;
     assert_eq!(wrong_type.status, 415);
     assert_eq!(wrong_type.body["code"], "unsupported_media_type");
@@ -313,7 +342,10 @@ async fn reads_and_writes_of_personal_data_are_audited(app: TestApp) {
     assert!(rows.iter().all(|r| !r.request_id.is_empty()));
     let person = created.body["person"]["id"].as_str().expect("person");
     app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
-    assert_eq!(app.audit_for(person).iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["read_person_determinations"]);
+    assert_eq!(
+        app.audit_for(person).iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+        ["read_person_determinations"]
+    );
     // Nothing personal in the audit detail.
     assert!(rows.iter().all(|r| !r.detail.clone().unwrap_or_default().contains("Samira")));
 }
@@ -327,7 +359,8 @@ async fn arrivals_are_listed_newest_first_with_a_cursor_and_filters(app: TestApp
     app.report("62063", &with(newcomer(19), json!({"nationality": "FRA"}))).await;
     let page = app.get("/v1/arrivals?status=obliged&limit=2", Some(&token)).await;
     assert_eq!(page.status, 200, "{}", page.text);
-    let first: Vec<&str> = page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id")).collect();
+    let first: Vec<&str> =
+        page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id")).collect();
     assert_eq!(first, [ids[2].as_str(), ids[1].as_str()]);
     let cursor = page.body["next_cursor"].as_str().expect("cursor");
     let next = app.get(&format!("/v1/arrivals?status=obliged&limit=2&cursor={cursor}"), Some(&token)).await;
@@ -347,7 +380,8 @@ async fn arrivals_are_listed_newest_first_with_a_cursor_and_filters(app: TestApp
 
 async fn the_region_corrects_a_communes_cri_from_a_date_and_determinations_follow(app: TestApp) {
     let region = app.as_region();
-    let correction = json!({"cri": "CeRAIC", "valid_from": "2026-07-01", "reason": "Correction du ressort territorial (test)"});
+    let correction =
+        json!({"cri": "CeRAIC", "valid_from": "2026-07-01", "reason": "Correction du ressort territorial (test)"});
     let reply = app.post("/v1/communes/57081/cri-assignments", Some(&region), None, &correction).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     let assignments = reply.body["cri_assignments"].as_array().expect("assignments");
@@ -392,10 +426,17 @@ async fn simulation_explains_and_reevaluates_under_another_regime(app: TestApp) 
     let r = &reply.body["reevaluation"];
     assert_eq!(r["regime"], "R2024");
     assert_eq!(r["determination"]["deadlines"][1]["date"], "2025-03-15");
-    assert!(r["changes"].as_array().expect("changes").iter().any(|c| c["change"] == "deadline" && c["subject"] == "complete_by"));
+    assert!(
+        r["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .any(|c| c["change"] == "deadline" && c["subject"] == "complete_by")
+    );
     let no_token = app.post("/v1/determinations/simulate", None, None, &facts).await;
     assert_eq!(no_token.status, 401);
-    let bad = app.post("/v1/determinations/simulate", Some(&token), None, &with(facts, json!({"regime": "R1999"}))).await;
+    let bad =
+        app.post("/v1/determinations/simulate", Some(&token), None, &with(facts, json!({"regime": "R1999"}))).await;
     assert_eq!(bad.error_fields(), ["regime"]);
 }
 
@@ -405,7 +446,8 @@ async fn reference_data_lists_the_cris_and_filters_communes(app: TestApp) {
     let cribw = app.get("/v1/communes?cri=CRIBW&on=2025-06-01", None).await;
     assert_eq!(cribw.body["items"].as_array().map(Vec::len), Some(27));
     let by_name = app.get("/v1/communes?name=bastogne", None).await;
-    let codes: Vec<&str> = by_name.body["items"].as_array().expect("items").iter().map(|c| c["nis_code"].as_str().expect("nis")).collect();
+    let codes: Vec<&str> =
+        by_name.body["items"].as_array().expect("items").iter().map(|c| c["nis_code"].as_str().expect("nis")).collect();
     assert_eq!(codes, ["82003", "82039"]);
     let eupen = app.get("/v1/communes?nis=63023", None).await;
     assert_eq!(eupen.body["items"][0]["language_region"], "de");
@@ -423,7 +465,9 @@ async fn probes_unknown_routes_and_english_errors(app: TestApp) {
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.body["code"], "route_not_found");
     assert!(unknown.header("x-request-id").is_some());
-    let english = app.send(TestRequest::get().uri("/v1/arrivals").insert_header(("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5"))).await;
+    let english = app
+        .send(TestRequest::get().uri("/v1/arrivals").insert_header(("Accept-Language", "en-GB,en;q=0.9,fr;q=0.5")))
+        .await;
     assert_eq!(english.body["title"], "Authentication required");
     let french = app.get("/v1/arrivals", None).await;
     assert_eq!(french.body["title"], "Authentification requise");
@@ -446,7 +490,8 @@ async fn rs256_tokens_are_accepted_and_hs256_signed_with_the_public_key_is_refus
     };
     let good = rs.as_commune("62063");
     assert_eq!(rs.get("/v1/arrivals", Some(&good)).await.status, 200);
-    let public_pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rsa-public.pem")).expect("key");
+    let public_pem =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rsa-public.pem")).expect("key");
     let forged = sign_hs256(&claims(&rs, json!({})), &public_pem);
     let reply = rs.get("/v1/arrivals", Some(&forged)).await;
     assert_eq!(reply.status, 401);

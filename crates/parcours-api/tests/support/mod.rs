@@ -71,14 +71,13 @@ fn postgres_template() -> Option<&'static str> {
                 }
             };
             // Templates of earlier runs are dropped; each run migrates a fresh one.
-            let stale: Vec<String> = diesel::sql_query(
-                "SELECT datname AS name FROM pg_database WHERE datname LIKE 'parcours\\_tmpl\\_%'",
-            )
-            .load::<DatabaseName>(&mut admin)
-            .expect("list templates")
-            .into_iter()
-            .map(|d| d.name)
-            .collect();
+            let stale: Vec<String> =
+                diesel::sql_query("SELECT datname AS name FROM pg_database WHERE datname LIKE 'parcours\\_tmpl\\_%'")
+                    .load::<DatabaseName>(&mut admin)
+                    .expect("list templates")
+                    .into_iter()
+                    .map(|d| d.name)
+                    .collect();
             for name in stale {
                 let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
             }
@@ -113,7 +112,8 @@ impl Drop for TestDb {
             }
             TestDb::Postgres(name) => {
                 if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
                 }
             }
         }
