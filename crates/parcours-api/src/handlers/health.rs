@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 /// Probe result.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok", "database": "postgres"}))]
 pub struct Health {
     /// `ok`.
     #[schema(example = "ok")]

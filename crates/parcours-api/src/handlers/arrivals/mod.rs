@@ -126,6 +126,26 @@ pub struct CaseSummary {
 
 /// An arrival with its determination and case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01a20c77-7b58-7285-ac6a-47f8b353f6bb",
+    "reported_at": "2026-11-24T07:31:26.678679Z",
+    "commune_nis": "62063",
+    "volunteer_request": false,
+    "person": {"id": "01a20c77-7b56-746b-9146-5b7ab1935fa8", "niss": "90051012446", "surname": "El Amrani", "given_names": "Samira"},
+    "determination": {
+        "status": "obliged", "voluntary_participation_open": false, "reference_date": "2026-10-15", "as_of": "2026-11-24",
+        "regime": "R2024", "competent_cri": {"code": "CRIPEL", "name": "Centre Régional pour l'Intégration des Personnes Étrangères ou d'origine étrangère de Liège"},
+        "cri_assignment_status": "confirmed",
+        "deadlines": [{"kind": "present_by", "date": "2026-12-01", "start": "2026-09-01", "start_basis": "first_registration", "months_added": 3, "regime": "R2024",
+            "basis": "CWASS art. 152/7 §1", "explanation": {"fr": "2026-09-01 (la première inscription dans une commune de la région de langue française) + 3 mois = 2026-12-01", "en": "2026-09-01 (first registration in a commune of the French-language region) + 3 months = 2026-12-01"}}],
+        "axis_requirements": [{"axis": "citizenship", "hours": 60, "obligation": "always", "within_months": 4, "basis": "CWASS art. 152/5"}],
+        "pending_claims": [],
+        "reasons": [{"code": "OBLIGED", "effect": "obliged", "rule": "2.1", "article": "CWASS art. 152/7 §1", "confidence": "CONFIRMED", "regime": "R2024", "dispensation": null,
+            "explanation": {"fr": "La personne primo-arrivante, âgée de 18 à 64 ans et non dispensée, doit suivre le parcours d'intégration.", "en": "The newcomer, aged 18 to 64 and not dispensed, must follow the integration pathway."}}],
+        "rules_version": "2026.11.0"
+    },
+    "case": {"id": "01a20c77-7b57-74d7-9abc-4cc1251bd929", "reference": "CRIPEL-2026-000001", "cri": "CRIPEL", "state": "opened", "obliged": true}
+}))]
 pub struct ArrivalResponse {
     /// Arrival id.
     pub id: String,
@@ -173,6 +193,7 @@ impl ArrivalResponse {
 
 /// A page of arrivals.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [], "next_cursor": "01a20c77-7b58-7285-ac6a-47f8b353f6bb"}))]
 pub struct ArrivalPage {
     /// Newest first.
     pub items: Vec<ArrivalResponse>,

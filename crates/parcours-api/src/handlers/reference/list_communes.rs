@@ -28,6 +28,9 @@ pub struct CommuneQuery {
 
 /// The communes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{"nis_code": "62063", "name_fr": "Liège", "name_nl": "Luik", "name_de": "Lüttich", "arrondissement_nis": "62000", "province_nis": "60000",
+    "language_region": "fr", "valid_from": "1970-01-01", "valid_to": "9999-12-31",
+    "cri_assignments": [{"cri": "CRIPEL", "valid_from": "1970-01-01", "valid_to": "9999-12-31", "status": "confirmed"}]}]}))]
 pub struct CommuneList {
     /// By NIS code.
     pub items: Vec<CommuneDto>,

@@ -25,6 +25,7 @@ pub struct CriDto {
 
 /// The CRIs.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{"code": "CRIPEL", "name_fr": "Centre Régional pour l'Intégration des Personnes Étrangères ou d'origine étrangère de Liège", "seat_city": "Liège", "website": "cripel.be", "territory": "Arrondissements of Liège, Huy and Waremme: 55 communes"}]}))]
 pub struct CriList {
     /// By code.
     pub items: Vec<CriDto>,

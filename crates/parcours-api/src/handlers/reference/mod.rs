@@ -24,6 +24,9 @@ pub struct CriAssignmentDto {
 
 /// A Walloon commune.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"nis_code": "57081", "name_fr": "Tournai", "name_nl": "Doornik", "name_de": "Tournai", "arrondissement_nis": "57000", "province_nis": "50000",
+    "language_region": "fr", "valid_from": "1970-01-01", "valid_to": "9999-12-31",
+    "cri_assignments": [{"cri": "CIMB", "valid_from": "1970-01-01", "valid_to": "9999-12-31", "status": "derived"}]}))]
 pub struct CommuneDto {
     /// NIS code.
     #[schema(example = "62063")]
