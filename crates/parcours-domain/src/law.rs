@@ -68,7 +68,7 @@ impl fmt::Display for RegimeId {
 }
 
 /// A text in French (first) and English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Bilingual {
     /// French.
     pub fr: &'static str,

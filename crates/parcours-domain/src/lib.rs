@@ -13,6 +13,7 @@
 //! - UE+ membership by date: [`ue_plus`]; residence cards: [`residence`]; national number: [`niss`];
 //! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`].
 
+pub mod case;
 pub mod dates;
 pub mod determination;
 pub mod dispensation;
