@@ -20,6 +20,8 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "arrivals", description = "Communes report newcomers; Parcours decides, routes and opens the case"),
         (name = "determinations", description = "Stateless determinations and re-evaluations"),
         (name = "persons", description = "What the competent CRI may read about a person"),
+        (name = "cases", description = "CRI case management: welcome module, convention, follow-up, deadlines, transfers"),
+        (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "health", description = "Probes")
     )

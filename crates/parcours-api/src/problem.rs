@@ -182,6 +182,12 @@ pub enum ApiError {
     Facts(FactsError),
     /// A rule or state forbids the change.
     Conflict(&'static str, Text),
+    /// The case rules refused a command.
+    Case(parcours_domain::case::CaseError),
+    /// `If-Match` names an older version.
+    PreconditionFailed(i32),
+    /// A change without `If-Match`.
+    PreconditionRequired,
     /// The database is unavailable.
     Unavailable(String),
     /// A defect: logged with its chain, never shown.
@@ -294,6 +300,9 @@ impl ApiError {
             ApiError::IdempotencyKeyInProgress => "idempotency_key_in_progress",
             ApiError::Facts(_) => "inconsistent_facts",
             ApiError::Conflict(code, _) => code,
+            ApiError::Case(error) => case_error_code(error),
+            ApiError::PreconditionFailed(_) => "precondition_failed",
+            ApiError::PreconditionRequired => "precondition_required",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -387,6 +396,25 @@ impl ApiError {
                 ),
             ),
             ApiError::Conflict(_, detail) => (Text::new("Conflit", "Conflict"), detail.clone()),
+            ApiError::Case(error) => case_error_texts(error),
+            ApiError::PreconditionFailed(version) => (
+                Text::new("Version périmée", "Stale version"),
+                Text::new(
+                    format!(
+                        "Le dossier a changé depuis votre lecture (version actuelle : {version}). Relisez-le puis réessayez avec If-Match: \"{version}\"."
+                    ),
+                    format!(
+                        "The case changed since you read it (current version: {version}). Read it again, then retry with If-Match: \"{version}\"."
+                    ),
+                ),
+            ),
+            ApiError::PreconditionRequired => (
+                Text::new("En-tête If-Match requis", "If-Match header required"),
+                Text::new(
+                    "Toute modification d'un dossier exige l'en-tête If-Match avec l'ETag lu (par exemple \"3\").",
+                    "Every change of a case requires the If-Match header with the ETag you read (for example \"3\").",
+                ),
+            ),
             ApiError::Unavailable(_) => (
                 Text::new("Service indisponible", "Service unavailable"),
                 Text::new(
@@ -408,6 +436,7 @@ impl ApiError {
         match self {
             ApiError::Validation(errors) | ApiError::BadParameter(errors) => errors.clone(),
             ApiError::Facts(error) => vec![facts_field_error(error)],
+            ApiError::Case(error) => case_field_errors(error),
             ApiError::IdempotencyKeyRequired => vec![FieldError::new(
                 "Idempotency-Key",
                 "required",
@@ -434,8 +463,35 @@ impl ApiError {
                 .into_iter()
                 .map(|e| ProblemFieldError { field: e.field, code: e.code, message: e.message.get(lang).to_owned() })
                 .collect(),
-            extra: None,
+            extra: self.extra(),
         }
+    }
+
+    fn extra(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
+        use parcours_domain::case::CaseError;
+        let mut map = serde_json::Map::new();
+        match self {
+            ApiError::Case(CaseError::IllegalTransition { state, command }) => {
+                map.insert("current_state".into(), state.code().into());
+                map.insert("command".into(), (*command).into());
+            }
+            ApiError::Case(CaseError::WelcomeIncomplete { missing }) => {
+                map.insert("missing".into(), missing.iter().map(|m| serde_json::Value::from(*m)).collect());
+            }
+            ApiError::Case(CaseError::ExtensionBeyondCeiling { ceiling }) => {
+                map.insert("ceiling".into(), ceiling.to_string().into());
+            }
+            ApiError::Case(CaseError::HoursNotMet { axis, needed, attended }) => {
+                map.insert("axis".into(), axis.code().into());
+                map.insert("needed_hours".into(), (*needed).into());
+                map.insert("attended_hours".into(), (*attended).into());
+            }
+            ApiError::PreconditionFailed(version) => {
+                map.insert("current_version".into(), (*version).into());
+            }
+            _ => return None,
+        }
+        Some(map)
     }
 
     /// The full response in `lang`.
@@ -467,6 +523,9 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::IdempotencyKeyInProgress | ApiError::Conflict(..) => StatusCode::CONFLICT,
+            ApiError::Case(error) => case_error_status(error),
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -548,4 +607,123 @@ pub fn path_error(error: actix_web::error::PathError, _req: &HttpRequest) -> act
         format!("Invalid path parameter: {error}"),
     )])
     .into()
+}
+
+fn case_error_code(error: &parcours_domain::case::CaseError) -> &'static str {
+    use parcours_domain::case::CaseError as E;
+    match error {
+        E::IllegalTransition { .. } => "illegal_transition",
+        E::WelcomeIncomplete { .. } => "welcome_incomplete",
+        E::HoursNotMet { .. } => "hours_not_met",
+        E::ExtensionBeyondCeiling { .. } => "extension_beyond_ceiling",
+        E::ExtensionNotLater { .. } => "extension_not_later",
+        E::NoDeadline => "no_deadline",
+        _ => "validation_failed",
+    }
+}
+
+fn case_error_status(error: &parcours_domain::case::CaseError) -> StatusCode {
+    use parcours_domain::case::CaseError as E;
+    match error {
+        E::IllegalTransition { .. } | E::WelcomeIncomplete { .. } | E::HoursNotMet { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn case_error_texts(error: &parcours_domain::case::CaseError) -> (Text, Text) {
+    use parcours_domain::case::CaseError as E;
+    match error {
+        E::IllegalTransition { state, command } => (
+            Text::new("Étape impossible dans l'état actuel", "Step not possible in the current state"),
+            Text::new(
+                format!("L'action {command} n'est pas permise quand le dossier est à l'état {state}."),
+                format!("Action {command} is not allowed while the case is {state}."),
+            ),
+        ),
+        E::WelcomeIncomplete { missing } => (
+            Text::new("Module d'accueil incomplet", "Welcome module incomplete"),
+            Text::new(
+                format!("La convention se signe au terme du module d'accueil ; il manque : {}.", missing.join(", ")),
+                format!("The convention is signed at the end of the welcome module; missing: {}.", missing.join(", ")),
+            ),
+        ),
+        E::HoursNotMet { axis, needed, attended } => (
+            Text::new("Heures insuffisantes", "Hours not met"),
+            Text::new(
+                format!("Axe {}: {attended} h suivies sur {needed} h nécessaires.", axis.code()),
+                format!("Axis {}: {attended} h attended out of {needed} h needed.", axis.code()),
+            ),
+        ),
+        E::ExtensionBeyondCeiling { ceiling } => (
+            Text::new("Prolongation au-delà du plafond", "Extension beyond the ceiling"),
+            Text::new(
+                format!("Le régime du dossier ne permet pas de prolonger au-delà du {ceiling}."),
+                format!("The case's regime does not allow an extension beyond {ceiling}."),
+            ),
+        ),
+        E::ExtensionNotLater { current } => (
+            Text::new("Prolongation sans effet", "Extension without effect"),
+            Text::new(
+                format!("La nouvelle échéance doit suivre l'échéance actuelle ({current})."),
+                format!("The new deadline must come after the current one ({current})."),
+            ),
+        ),
+        E::NoDeadline => (
+            Text::new("Aucune échéance à prolonger", "No deadline to extend"),
+            Text::new(
+                "Un parcours volontaire n'a pas d'échéance légale.",
+                "A voluntary pathway has no legal deadline.",
+            ),
+        ),
+        _ => (
+            Text::new("Données invalides", "Invalid data"),
+            Text::new("Un ou plusieurs champs sont invalides.", "One or more fields are invalid."),
+        ),
+    }
+}
+
+fn case_field_errors(error: &parcours_domain::case::CaseError) -> Vec<FieldError> {
+    use parcours_domain::case::CaseError as E;
+    match error {
+        E::DateInFuture { field } => {
+            vec![FieldError::new(*field, "date_in_future", "La date est dans le futur.", "The date is in the future.")]
+        }
+        E::DateBeforeOpening { field } => vec![FieldError::new(
+            *field,
+            "before_case_opening",
+            "La date précède l'ouverture du dossier.",
+            "The date precedes the opening of the case.",
+        )],
+        E::InvalidPeriod => {
+            vec![FieldError::new("to", "invalid_period", "La fin précède le début.", "The end precedes the start.")]
+        }
+        E::InvalidHours => vec![FieldError::new(
+            "hours",
+            "invalid_hours",
+            "Heures attendues : plus de 0 et au plus 1000.",
+            "Expected hours: more than 0 and at most 1000.",
+        )],
+        E::FrenchTestRequired => vec![FieldError::new(
+            "french",
+            "french_test_required",
+            "Dispenser de l'axe français exige un résultat de test de positionnement.",
+            "Waiving the French axis requires a placement test result.",
+        )],
+        E::NotVoluntary => vec![FieldError::new(
+            "reason",
+            "not_voluntary",
+            "Seul un parcours volontaire peut être abandonné.",
+            "Only a voluntary pathway can be withdrawn.",
+        )],
+        E::UseDispensationDecision => vec![FieldError::new(
+            "reason",
+            "use_dispensation_decision",
+            "Une clôture pour dispense passe par une décision de dispense.",
+            "A closure for dispensation goes through a dispensation decision.",
+        )],
+        E::SameCri => {
+            vec![FieldError::new("to", "same_cri", "Le dossier est déjà à ce CRI.", "The case is already at this CRI.")]
+        }
+        _ => Vec::new(),
+    }
 }

@@ -76,6 +76,16 @@ on_both_backends!(
     reference_data_lists_the_cris_and_filters_communes,
     probes_unknown_routes_and_english_errors,
     rs256_tokens_are_accepted_and_hs256_signed_with_the_public_key_is_refused,
+    a_full_obliged_pathway_goes_from_arrival_to_requirements_met,
+    staff_open_a_voluntary_case_for_a_walk_in_and_duplicates_are_refused,
+    a_granted_dispensation_closes_the_case_and_the_history_shows_both_determinations,
+    an_extension_beyond_the_ceiling_is_refused_with_a_clear_problem,
+    changes_need_a_current_if_match,
+    an_illegal_transition_is_a_409_with_the_current_state,
+    a_transfer_moves_the_case_and_access_follows_on_both_sides,
+    a_commune_of_another_cri_reporting_the_person_transfers_the_case,
+    a_cri_lists_only_its_own_cases_with_filters,
+    a_commune_reads_only_its_residents_events_and_a_cri_its_own,
 );
 
 async fn intake_of_an_obliged_person_opens_a_case_at_the_competent_cri(app: TestApp) {
@@ -498,6 +508,395 @@ async fn rs256_tokens_are_accepted_and_hs256_signed_with_the_public_key_is_refus
     assert_eq!(reply.body["detail"], "Algorithme de signature refusé.");
 }
 
+/// A change of a case with `If-Match`.
+async fn change(app: &TestApp, cri: &str, case: &str, step: &str, version: i64, body: Value) -> support::Reply {
+    let req = TestRequest::post()
+        .uri(&format!("/v1/cases/{case}/{step}"))
+        .insert_header(("Authorization", format!("Bearer {}", app.as_cri(cri))))
+        .insert_header(("If-Match", format!("\"{version}\"")))
+        .set_json(body);
+    app.send(req).await
+}
+
+/// Applies a step and returns the new version, failing the test on an error.
+async fn step(app: &TestApp, cri: &str, case: &str, path: &str, version: i64, body: Value) -> i64 {
+    let reply = change(app, cri, case, path, version, body).await;
+    assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+    assert_eq!(reply.header("etag"), Some(format!("\"{}\"", version + 1).as_str()));
+    reply.body["version"].as_i64().expect("version")
+}
+
+fn today() -> String {
+    parcours_api::clock::today().to_string()
+}
+
+/// An obliged arrival in Liège with a case at CRIPEL; returns (case id, person id, version).
+async fn obliged_case(app: &TestApp, sequence: u32) -> (String, String, i64) {
+    let arrival = app.report("62063", &newcomer(sequence)).await;
+    assert_eq!(arrival.status, 201, "{}", arrival.text);
+    let case = arrival.body["case"]["id"].as_str().expect("case").to_owned();
+    let person = arrival.body["person"]["id"].as_str().expect("person").to_owned();
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    (case, person, read.body["version"].as_i64().expect("version"))
+}
+
+/// Presentation, welcome module and convention, dated today.
+async fn through_convention(app: &TestApp, case: &str, mut v: i64) -> i64 {
+    let t = today();
+    v = step(app, "CRIPEL", case, "presentation", v, json!({"date": t})).await;
+    v = step(
+        app,
+        "CRIPEL",
+        case,
+        "rights-information",
+        v,
+        json!({"date": t, "format": "collective", "interpreter_language": "ar"}),
+    )
+    .await;
+    v = step(
+        app,
+        "CRIPEL",
+        case,
+        "social-assessment",
+        v,
+        json!({"date": t, "needs": ["housing", "employment"], "sensitive_notes": "note"}),
+    )
+    .await;
+    v = step(app, "CRIPEL", case, "french-test", v, json!({"date": t, "tool": "ELAO", "level": "A1"})).await;
+    step(
+        app,
+        "CRIPEL",
+        case,
+        "convention",
+        v,
+        json!({"signed_on": t, "french": "required", "orientation_needed": true}),
+    )
+    .await
+}
+
+async fn a_full_obliged_pathway_goes_from_arrival_to_requirements_met(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 30).await;
+    let cripel = app.as_cri("CRIPEL");
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&cripel)).await;
+    assert_eq!(read.body["state"], "opened");
+    assert_eq!(read.body["deadlines"][1]["kind"], "complete_by");
+    assert_eq!(read.body["deadlines"][1]["date"], "2029-06-15");
+    assert!(read.body["deadlines"][1]["explanation"]["fr"].as_str().expect("fr").contains("R2024"));
+    let mut v = through_convention(&app, &case, v).await;
+    let t = today();
+    v = step(&app, "CRIPEL", &case, "administrative-help", v, json!({"date": t, "topic": "Inscription Forem"})).await;
+    for (axis, hours) in [("french", 400.0), ("citizenship", 60.0), ("orientation", 4.0)] {
+        v = step(&app, "CRIPEL", &case, "hours", v, json!({"axis": axis, "hours": hours, "date": t})).await;
+    }
+    let progress = app.get(&format!("/v1/cases/{case}"), Some(&cripel)).await;
+    assert_eq!(progress.body["state"], "in_progress");
+    assert_eq!(
+        progress.body["hours"][0],
+        json!({"axis": "french", "required_hours": 400, "attended_hours": 400.0, "remaining_hours": 0.0})
+    );
+    assert!(progress.body["next_review_due"].is_string());
+    step(&app, "CRIPEL", &case, "completion", v, json!({"date": t})).await;
+    let done = app.get(&format!("/v1/cases/{case}"), Some(&cripel)).await;
+    assert_eq!(done.body["state"], "requirements_met");
+    let timeline = app.get(&format!("/v1/cases/{case}/timeline"), Some(&cripel)).await;
+    let kinds: Vec<&str> =
+        timeline.body["items"].as_array().expect("items").iter().map(|i| i["kind"].as_str().expect("kind")).collect();
+    assert_eq!(kinds.first(), Some(&"case_opened"));
+    assert!(kinds.contains(&"convention_signed") && kinds.contains(&"training_started"));
+    assert_eq!(kinds.last(), Some(&"requirements_met"));
+    assert!(
+        timeline.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["reason"]["fr"].is_string() && i["basis"].is_string())
+    );
+}
+
+async fn staff_open_a_voluntary_case_for_a_walk_in_and_duplicates_are_refused(app: TestApp) {
+    let cripel = app.as_cri("CRIPEL");
+    let walk_in = json!({
+        "niss": niss("850730", 33), "surname": "Haddad", "given_names": "Omar", "birth_date": "1985-07-30",
+        "nationality": "SYR", "residence_document": "B", "title_order_date": "2019-02-01",
+        "first_registration_date": "2019-01-10", "legal_stay_start": "2015-01-01", "domicile_nis": "62063"
+    });
+    let opened = app.post("/v1/cases", Some(&cripel), None, &walk_in).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    assert_eq!(opened.body["obliged"], false, "more than three years of legal stay: voluntary");
+    assert_eq!(opened.body["state"], "opened");
+    assert_eq!(opened.body["deadlines"], json!([]));
+    assert!(opened.header("location").is_some_and(|l| l.starts_with("/v1/cases/")));
+    let again = app.post("/v1/cases", Some(&cripel), None, &walk_in).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(again.body["code"], "case_already_open");
+    let elsewhere = app
+        .post("/v1/cases", Some(&app.as_cri("CRIC")), None, &with(walk_in, json!({"niss": niss("850730", 35)})))
+        .await;
+    assert_eq!(elsewhere.status, 422);
+    assert_eq!(elsewhere.body["errors"][0]["code"], "outside_cri_territory");
+}
+
+async fn a_granted_dispensation_closes_the_case_and_the_history_shows_both_determinations(app: TestApp) {
+    let arrival = app.report("62063", &with(newcomer(31), json!({"claimed_dispensations": ["D5"]}))).await;
+    assert_eq!(arrival.body["determination"]["status"], "obliged");
+    let case = arrival.body["case"]["id"].as_str().expect("case");
+    let person = arrival.body["person"]["id"].as_str().expect("person");
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(read.body["pending_claims"], json!(["D5"]));
+    let decision = json!({"code": "D5", "granted": true, "date": today(), "reason": "Contrat à mi-temps depuis 2025",
+        "evidence": {"document_type": "employment_contract", "issuer": "Employeur SA", "date": "2025-09-01"}});
+    let reply =
+        change(&app, "CRIPEL", case, "dispensation-decisions", read.body["version"].as_i64().expect("v"), decision)
+            .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["state"], "closed");
+    assert_eq!(reply.body["details"]["closure"]["reason"], "dispensed");
+    assert_eq!(reply.body["pending_claims"], json!([]));
+    let history = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    let statuses: Vec<&str> = history.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["determination"]["status"].as_str().expect("s"))
+        .collect();
+    assert_eq!(statuses, ["obliged", "dispensed"]);
+    assert_eq!(history.body["items"][1]["decided_by"], "cri:CRIPEL");
+}
+
+async fn an_extension_beyond_the_ceiling_is_refused_with_a_clear_problem(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 32).await;
+    let beyond = change(
+        &app,
+        "CRIPEL",
+        &case,
+        "extensions",
+        v,
+        json!({"date": today(), "until": "2031-12-16", "reason": "illness"}),
+    )
+    .await;
+    assert_eq!(beyond.status, 422, "{}", beyond.text);
+    assert_eq!(beyond.body["code"], "extension_beyond_ceiling");
+    assert_eq!(beyond.body["ceiling"], "2030-12-15");
+    assert!(beyond.body["detail"].as_str().expect("detail").contains("2030-12-15"));
+    let within = change(
+        &app,
+        "CRIPEL",
+        &case,
+        "extensions",
+        v,
+        json!({"date": today(), "until": "2030-01-15", "reason": "illness"}),
+    )
+    .await;
+    assert_eq!(within.status, 200, "{}", within.text);
+    assert_eq!(within.body["deadlines"][1]["date"], "2030-01-15");
+    assert!(
+        within.body["deadlines"][1]["explanation"]["en"]
+            .as_str()
+            .expect("en")
+            .contains("Moved from 2029-06-15 to 2030-01-15")
+    );
+    let suspended = change(
+        &app,
+        "CRIPEL",
+        &case,
+        "suspensions",
+        v + 1,
+        json!({"from": today(), "to": today(), "reason": "no_course_place"}),
+    )
+    .await;
+    assert_eq!(suspended.status, 200, "{}", suspended.text);
+    assert_eq!(suspended.body["deadlines"][1]["date"], "2030-01-16");
+}
+
+async fn changes_need_a_current_if_match(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 33).await;
+    step(&app, "CRIPEL", &case, "presentation", v, json!({"date": today()})).await;
+    let stale =
+        change(&app, "CRIPEL", &case, "rights-information", v, json!({"date": today(), "format": "individual"})).await;
+    assert_eq!(stale.status, 412);
+    assert_eq!(stale.body["code"], "precondition_failed");
+    assert_eq!(stale.body["current_version"], v + 1);
+    let missing = app
+        .send(
+            TestRequest::post()
+                .uri(&format!("/v1/cases/{case}/reviews"))
+                .insert_header(("Authorization", format!("Bearer {}", app.as_cri("CRIPEL"))))
+                .set_json(json!({"date": today()})),
+        )
+        .await;
+    assert_eq!(missing.status, 428);
+    assert_eq!(missing.body["code"], "precondition_required");
+}
+
+async fn an_illegal_transition_is_a_409_with_the_current_state(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 34).await;
+    let reply = change(
+        &app,
+        "CRIPEL",
+        &case,
+        "convention",
+        v,
+        json!({"signed_on": today(), "french": "required", "orientation_needed": false}),
+    )
+    .await;
+    assert_eq!(reply.status, 409);
+    assert_eq!(reply.body["code"], "illegal_transition");
+    assert_eq!(reply.body["current_state"], "opened");
+    assert_eq!(reply.body["command"], "sign_convention");
+    let v = step(&app, "CRIPEL", &case, "presentation", v, json!({"date": today()})).await;
+    let incomplete = change(
+        &app,
+        "CRIPEL",
+        &case,
+        "convention",
+        v,
+        json!({"signed_on": today(), "french": "required", "orientation_needed": false}),
+    )
+    .await;
+    assert_eq!(incomplete.status, 409);
+    assert_eq!(incomplete.body["code"], "welcome_incomplete");
+    assert_eq!(incomplete.body["missing"], json!(["rights_information", "social_assessment", "french_test"]));
+}
+
+async fn a_transfer_moves_the_case_and_access_follows_on_both_sides(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 35).await;
+    let v = step(&app, "CRIPEL", &case, "presentation", v, json!({"date": today()})).await;
+    let moved =
+        change(&app, "CRIPEL", &case, "transfer", v, json!({"to": "CRIC", "date": today(), "reason": "Déménagement"}))
+            .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["cri"], "CRIC");
+    let cric = app.as_cri("CRIC");
+    let at_cric = app.get(&format!("/v1/cases/{case}"), Some(&cric)).await;
+    assert_eq!(at_cric.status, 200);
+    assert_eq!(at_cric.body["details"]["presentation"]["date"], today());
+    assert_eq!(app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await.status, 404);
+    step(&app, "CRIC", &case, "rights-information", v + 1, json!({"date": today(), "format": "individual"})).await;
+    let old_view = app.get(&format!("/v1/cases/{case}/timeline"), Some(&app.as_cri("CRIPEL"))).await;
+    let old_kinds: Vec<&str> =
+        old_view.body["items"].as_array().expect("items").iter().map(|i| i["kind"].as_str().expect("k")).collect();
+    assert_eq!(old_kinds, ["case_opened", "presentation_recorded", "case_transferred"]);
+    let new_view = app.get(&format!("/v1/cases/{case}/timeline"), Some(&cric)).await;
+    assert_eq!(new_view.body["items"].as_array().map(Vec::len), Some(4));
+    assert_eq!(app.get(&format!("/v1/cases/{case}/timeline"), Some(&app.as_cri("CAI"))).await.status, 404);
+}
+
+async fn a_commune_of_another_cri_reporting_the_person_transfers_the_case(app: TestApp) {
+    let (case, person, _) = obliged_case(&app, 36).await;
+    let moved = app.report("52011", &with(newcomer(36), json!({"domicile_nis": "52011"}))).await;
+    assert_eq!(moved.status, 201, "{}", moved.text);
+    assert_eq!(moved.body["person"]["id"], person.as_str());
+    assert_eq!(moved.body["case"]["id"], case.as_str());
+    assert_eq!(moved.body["case"]["cri"], "CRIC");
+    let cric = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIC"))).await;
+    assert_eq!(cric.status, 200);
+    let events = app.get("/v1/events", Some(&app.as_commune("62063"))).await;
+    assert!(
+        events.body["items"].as_array().expect("items").iter().any(|e| e["data"]["event_type"] == "case_transferred")
+    );
+}
+
+/// A newcomer who registered today: the presentation deadline is still ahead.
+fn recent_newcomer(sequence: u32) -> Value {
+    with(newcomer(sequence), json!({"first_registration_date": today(), "title_order_date": today()}))
+}
+
+async fn a_cri_lists_only_its_own_cases_with_filters(app: TestApp) {
+    let recent = app.report("62063", &recent_newcomer(37)).await;
+    let liege = recent.body["case"]["id"].as_str().expect("case").to_owned();
+    let overdue = app.report("62063", &with(newcomer(38), json!({"first_registration_date": "2025-01-10", "title_order_date": "2025-02-01", "legal_stay_start": "2025-01-01"}))).await;
+    let overdue_case = overdue.body["case"]["id"].as_str().expect("case").to_owned();
+    let charleroi = app.report("52011", &with(newcomer(39), json!({"domicile_nis": "52011"}))).await;
+    let charleroi_case = charleroi.body["case"]["id"].as_str().expect("case").to_owned();
+    let ids = |reply: &support::Reply| -> Vec<String> {
+        reply.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let cripel = app.as_cri("CRIPEL");
+    let all = app.get("/v1/cases", Some(&cripel)).await;
+    assert_eq!(ids(&all), [overdue_case.as_str(), liege.as_str()]);
+    assert_eq!(ids(&app.get("/v1/cases", Some(&app.as_cri("CRIC"))).await), [charleroi_case]);
+    let late = app.get("/v1/cases?presentation_overdue=true", Some(&cripel)).await;
+    assert_eq!(ids(&late), [overdue_case.as_str()]);
+    assert_eq!(late.body["items"][0]["presentation_overdue"], true);
+    assert_eq!(ids(&app.get("/v1/cases?complete_before=2028-06-01", Some(&cripel)).await), [overdue_case.as_str()]);
+    assert_eq!(ids(&app.get("/v1/cases?obliged=false", Some(&cripel)).await), Vec::<String>::new());
+    assert_eq!(ids(&app.get("/v1/cases?state=opened&commune=62063&limit=1", Some(&cripel)).await).len(), 1);
+    // A walk-in recorded after the fact, convention signed more than six months ago: review overdue.
+    let walk_in = json!({
+        "niss": niss("850730", 41), "surname": "Haddad", "given_names": "Lina", "birth_date": "1985-07-30", "nationality": "BEL",
+        "domicile_nis": "62063", "opened_on": "2025-01-10"
+    });
+    let opened = app.post("/v1/cases", Some(&cripel), None, &walk_in).await;
+    assert_eq!(opened.status, 201, "{}", opened.text);
+    let case = opened.body["id"].as_str().expect("id").to_owned();
+    let mut v = opened.body["version"].as_i64().expect("v");
+    v = step(&app, "CRIPEL", &case, "presentation", v, json!({"date": "2025-01-10"})).await;
+    v = step(&app, "CRIPEL", &case, "rights-information", v, json!({"date": "2025-01-10", "format": "individual"}))
+        .await;
+    v = step(&app, "CRIPEL", &case, "social-assessment", v, json!({"date": "2025-01-17", "needs": []})).await;
+    v = step(&app, "CRIPEL", &case, "french-test", v, json!({"date": "2025-01-17", "tool": "ELAO", "level": "B1"}))
+        .await;
+    step(
+        &app,
+        "CRIPEL",
+        &case,
+        "convention",
+        v,
+        json!({"signed_on": "2025-02-01", "french": "waived", "orientation_needed": false}),
+    )
+    .await;
+    let reviews = app.get("/v1/cases?review_overdue=true", Some(&cripel)).await;
+    assert_eq!(ids(&reviews), [case.as_str()]);
+    assert_eq!(reviews.body["items"][0]["next_review_due"], "2025-08-01");
+    assert_eq!(reviews.body["items"][0]["review_overdue"], true);
+    assert_eq!(ids(&app.get("/v1/cases?obliged=false", Some(&cripel)).await), [case]);
+    assert_eq!(app.get("/v1/cases?state=lost&limit=0", Some(&cripel)).await.status, 400);
+}
+
+async fn a_commune_reads_only_its_residents_events_and_a_cri_its_own(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 40).await;
+    through_convention(&app, &case, v).await;
+    let late = app.report("62063", &with(newcomer(42), json!({"first_registration_date": "2025-01-10", "title_order_date": "2025-02-01", "legal_stay_start": "2025-01-01"}))).await;
+    assert_eq!(late.status, 201);
+    app.report("52011", &with(recent_newcomer(43), json!({"domicile_nis": "52011"}))).await;
+    let liege = app.get("/v1/events", Some(&app.as_commune("62063"))).await;
+    assert_eq!(liege.status, 200, "{}", liege.text);
+    let types: Vec<&str> = liege.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["data"]["event_type"].as_str().expect("t"))
+        .collect();
+    assert_eq!(types, ["pathway_followed", "deadline_missed"]);
+    let first = &liege.body["items"][0]["data"];
+    assert_eq!(
+        first.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        Some(vec!["case_reference".into(), "event_type".into(), "niss".into(), "occurred_at".into()])
+    );
+    let cursor = liege.body["next_cursor"].as_str().expect("cursor");
+    let again = app.get(&format!("/v1/events?after={cursor}"), Some(&app.as_commune("62063"))).await;
+    assert_eq!(again.body["items"], json!([]), "the sweep records a missed deadline once");
+    assert_eq!(again.body["next_cursor"], cursor);
+    let charleroi = app.get("/v1/events", Some(&app.as_commune("52011"))).await;
+    assert_eq!(charleroi.body["items"], json!([]), "a case opening is not a commune event");
+    let cripel = app.get("/v1/events?limit=200", Some(&app.as_cri("CRIPEL"))).await;
+    let cripel_cases: std::collections::BTreeSet<&str> = cripel.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["data"]["case_reference"].as_str().expect("r"))
+        .collect();
+    assert_eq!(cripel_cases.len(), 2);
+    assert!(cripel_cases.iter().all(|r| r.starts_with("CRIPEL-")));
+    assert_eq!(app.get("/v1/events", Some(&app.as_region())).await.status, 403);
+}
+
 #[test]
 fn openapi_contract_matches_the_committed_file() {
     let generated = format!("{}\n", parcours_api::openapi().to_pretty_json().expect("serialise"));
@@ -519,11 +918,12 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             let id = op["operationId"].as_str().unwrap_or_default();
             let verb = id.split('_').next().unwrap_or_default();
             assert!(["create", "get", "list", "simulate", "live", "ready"].contains(&verb), "{method} {path}: {id}");
+            assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{id} has no responses");
             assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
             if path.starts_with("/v1/") && op.get("security").is_some() {
                 assert!(op["responses"].get("401").is_some(), "{id} does not document 401");
             }
         }
     }
-    assert_eq!(operations, 10);
+    assert_eq!(operations, 30);
 }

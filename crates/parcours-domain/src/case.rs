@@ -145,7 +145,7 @@ pub enum HoursSource {
 }
 
 /// Whether the convention requires the French axis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum FrenchDecision {
     /// Required: the test shows the need.
@@ -380,6 +380,9 @@ pub struct Case {
     pub convention: Option<Convention>,
     /// Evaluation interviews.
     pub reviews: Vec<Review>,
+    /// Dispensations claimed and not yet decided.
+    #[serde(default)]
+    pub pending_claims: Vec<DispensationCode>,
     /// Dispensation decisions.
     pub dispensation_decisions: Vec<DispensationDecision>,
     /// Suspensions.
@@ -590,6 +593,39 @@ fn event(kind: &'static str, basis: &'static str, fr: &'static str, en: &'static
     CaseEvent { kind, reason: Bilingual { fr, en }, basis, summary }
 }
 
+/// The event type a commune receives for a case step, if the law lets it know (rule 4.7: the CRI informs
+/// the commune that its resident follows the pathway; the commune also learns of transfers, completion and
+/// missed deadlines). Everything else stays with the CRI.
+pub fn commune_notice(kind: &str) -> Option<&'static str> {
+    match kind {
+        "convention_signed" => Some("pathway_followed"),
+        "case_transferred" => Some("case_transferred"),
+        "requirements_met" => Some("requirements_met"),
+        "deadline_missed" => Some("deadline_missed"),
+        _ => None,
+    }
+}
+
+/// The step recorded when a deadline passes (found by the deadline sweep).
+pub fn deadline_missed(kind: DeadlineKind, date: NaiveDate) -> CaseEvent {
+    match kind {
+        DeadlineKind::PresentBy => event(
+            "deadline_missed",
+            "CWASS art. 152/7 §1; rule 4.2",
+            "Délai de présentation au CRI dépassé sans présentation enregistrée.",
+            "Presentation deadline passed with no presentation recorded.",
+            format!("present_by {date}"),
+        ),
+        _ => event(
+            "deadline_missed",
+            "CWASS art. 152/7 §2; rule 4.3",
+            "Délai d'achèvement du parcours dépassé.",
+            "Pathway completion deadline passed.",
+            format!("complete_by {date}"),
+        ),
+    }
+}
+
 impl Case {
     /// Opens a case from a determination (obliged) or for a volunteer.
     pub fn open(
@@ -619,6 +655,7 @@ impl Case {
             administrative_help: Vec::new(),
             convention: None,
             reviews: Vec::new(),
+            pending_claims: determination.pending_claims.clone(),
             dispensation_decisions: Vec::new(),
             suspensions: Vec::new(),
             hours: Vec::new(),
@@ -924,6 +961,7 @@ impl Case {
                     decision.date
                 );
                 let date = decision.date;
+                self.pending_claims.retain(|c| *c != decision.code);
                 self.dispensation_decisions.push(decision);
                 let mut events = vec![event(
                     "dispensation_decided",

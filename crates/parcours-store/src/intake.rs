@@ -1,12 +1,15 @@
 //! Commune intake: persons (deduplicated by NISS), determinations, cases opened at the competent CRI, and
 //! arrivals, written in one transaction with their audit row and idempotency record.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use parcours_domain::case::CaseEvent;
 
 use crate::audit::{self, Actor};
+pub use crate::cases::CaseRecord;
+use crate::cases::{self, CaseColumns};
 use crate::idempotency::{self, IdempotentResponse};
-use crate::schema::{arrivals, case_reference_counters, cases, determinations, persons};
+use crate::schema::{arrivals, cases as case_table, determinations, persons};
 use crate::{DbConnection, StoreError, new_id};
 
 /// Identity of a person as reported.
@@ -114,32 +117,6 @@ pub struct DeterminationRecord {
     pub decided_by: String,
 }
 
-/// A case.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = cases)]
-pub struct CaseRecord {
-    /// Id.
-    pub id: String,
-    /// Human reference (`CRIPEL-2026-000042`).
-    pub reference: String,
-    /// Person.
-    pub person_id: String,
-    /// CRI in charge.
-    pub cri_code: String,
-    /// Commune of domicile when opened.
-    pub commune_nis: String,
-    /// Lifecycle state.
-    pub state: String,
-    /// Obliged (true) or voluntary (false).
-    pub obliged: bool,
-    /// Determination that opened it.
-    pub determination_id: String,
-    /// Opened.
-    pub opened_at: NaiveDateTime,
-    /// Optimistic-concurrency version.
-    pub version: i32,
-}
-
 /// An arrival as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = arrivals)]
@@ -181,15 +158,6 @@ pub struct ArrivalView {
     pub case: Option<CaseRecord>,
 }
 
-/// Where to open a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseOpening {
-    /// CRI code.
-    pub cri_code: String,
-    /// Obliged or voluntary.
-    pub obliged: bool,
-}
-
 /// Everything an arrival writes.
 #[derive(Debug, Clone)]
 pub struct NewArrival {
@@ -203,8 +171,19 @@ pub struct NewArrival {
     pub payload_json: String,
     /// Determination.
     pub determination: NewDetermination,
-    /// Case to open (or join) at the competent CRI.
-    pub case: Option<CaseOpening>,
+}
+
+/// What an arrival does to the person's case, decided by the caller from the open case (if any).
+#[derive(Debug, Clone)]
+pub enum CaseDecision {
+    /// No case (not obliged, no volunteer request).
+    None,
+    /// Open a new case.
+    Open(CaseColumns, Vec<CaseEvent>),
+    /// Keep the open case as it is.
+    Join,
+    /// Change the open case (for example a transfer to the CRI of the new domicile).
+    Change(CaseColumns, Vec<CaseEvent>),
 }
 
 /// The idempotency record to write with the arrival.
@@ -215,9 +194,6 @@ pub struct IdempotencyRequest {
     /// Hash of the canonical body.
     pub request_hash: String,
 }
-
-/// A case is open until it is closed; closed states start with `closed`.
-const OPEN_CASE_STATES: [&str; 4] = ["opened", "welcome_in_progress", "convention_signed", "in_progress"];
 
 fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTime) -> Result<PersonRecord, StoreError> {
     // MultiConnection has no ON CONFLICT: update, else insert, inside the caller's transaction. A
@@ -250,59 +226,6 @@ fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTim
     Ok(persons::table.filter(persons::niss.eq(&person.niss)).select(PersonRecord::as_select()).first(conn)?)
 }
 
-fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
-    let counter = case_reference_counters::table
-        .filter(case_reference_counters::cri_code.eq(cri_code))
-        .filter(case_reference_counters::year.eq(year));
-    let updated = diesel::update(counter)
-        .set(case_reference_counters::last_value.eq(case_reference_counters::last_value + 1))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(case_reference_counters::table)
-            .values((
-                case_reference_counters::cri_code.eq(cri_code),
-                case_reference_counters::year.eq(year),
-                case_reference_counters::last_value.eq(1),
-            ))
-            .execute(conn)?;
-    }
-    let value: i32 = counter.select(case_reference_counters::last_value).first(conn)?;
-    Ok(format!("{cri_code}-{year}-{value:06}"))
-}
-
-fn open_or_join_case(
-    conn: &mut DbConnection,
-    person_id: &str,
-    commune_nis: &str,
-    opening: &CaseOpening,
-    determination_id: &str,
-    now: NaiveDateTime,
-) -> Result<CaseRecord, StoreError> {
-    let existing = cases::table
-        .filter(cases::person_id.eq(person_id))
-        .filter(cases::state.eq_any(OPEN_CASE_STATES))
-        .select(CaseRecord::as_select())
-        .first(conn)
-        .optional()?;
-    if let Some(case) = existing {
-        return Ok(case);
-    }
-    let case = CaseRecord {
-        id: new_id(),
-        reference: next_case_reference(conn, &opening.cri_code, now.year())?,
-        person_id: person_id.to_owned(),
-        cri_code: opening.cri_code.clone(),
-        commune_nis: commune_nis.to_owned(),
-        state: "opened".to_owned(),
-        obliged: opening.obliged,
-        determination_id: determination_id.to_owned(),
-        opened_at: now,
-        version: 1,
-    };
-    diesel::insert_into(cases::table).values(&case).execute(conn)?;
-    Ok(case)
-}
-
 /// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival,
 /// audit row, and, when a key is given, the response (rendered by `render` from what was written) for
 /// idempotent replay. Returns the view and the rendered response.
@@ -312,6 +235,7 @@ pub fn record_arrival(
     actor: &Actor,
     idempotency: Option<&IdempotencyRequest>,
     now: NaiveDateTime,
+    plan_case: impl FnOnce(Option<&CaseRecord>) -> CaseDecision,
     render: impl FnOnce(&ArrivalView) -> (u16, String),
 ) -> Result<(ArrivalView, (u16, String)), StoreError> {
     conn.transaction(|conn| {
@@ -331,11 +255,24 @@ pub fn record_arrival(
             decided_by: actor.organisation.clone(),
         };
         diesel::insert_into(determinations::table).values(&determination).execute(conn)?;
-        let case = match &new.case {
-            Some(opening) => {
-                Some(open_or_join_case(conn, &person.id, &new.commune_nis, opening, &determination.id, now)?)
+        let open_case = cases::find_open_case_for_person(conn, &person.id)?;
+        let case = match (plan_case(open_case.as_ref()), open_case) {
+            (CaseDecision::None, _) => None,
+            (CaseDecision::Open(columns, steps), _) => Some(cases::open_case(
+                conn,
+                &person.id,
+                &new.commune_nis,
+                &determination.id,
+                &columns,
+                &steps,
+                actor,
+                now,
+            )?),
+            (CaseDecision::Join, existing) => existing,
+            (CaseDecision::Change(columns, steps), Some(existing)) => {
+                Some(cases::change_case(conn, &existing, &columns, &steps, actor, now)?)
             }
-            None => None,
+            (CaseDecision::Change(..), None) => None,
         };
         let arrival = ArrivalRecord {
             id: new_id(),
@@ -377,7 +314,7 @@ fn view_of(conn: &mut DbConnection, arrival: ArrivalRecord) -> Result<ArrivalVie
     let determination =
         determinations::table.find(&arrival.determination_id).select(DeterminationRecord::as_select()).first(conn)?;
     let case = match &arrival.case_id {
-        Some(id) => Some(cases::table.find(id).select(CaseRecord::as_select()).first(conn)?),
+        Some(id) => Some(case_table::table.find(id).select(CaseRecord::as_select()).first(conn)?),
         None => None,
     };
     Ok(ArrivalView { arrival, person, determination, case })
@@ -475,9 +412,9 @@ pub fn person_determinations(
             .filter(determinations::competent_cri.eq(cri_code))
             .count()
             .get_result(conn)?;
-        let held: i64 = cases::table
-            .filter(cases::person_id.eq(person_id))
-            .filter(cases::cri_code.eq(cri_code))
+        let held: i64 = case_table::table
+            .filter(case_table::person_id.eq(person_id))
+            .filter(case_table::cri_code.eq(cri_code))
             .count()
             .get_result(conn)?;
         if routed + held == 0 {
@@ -493,5 +430,85 @@ pub fn person_determinations(
         }
         audit::append(conn, actor, "read_person_determinations", "person", Some(person_id), None, now)?;
         Ok(Some(rows))
+    })
+}
+
+/// Stores a new determination for a known person (for example after a CRI decided a dispensation).
+pub fn insert_determination(
+    conn: &mut DbConnection,
+    person_id: &str,
+    new: &NewDetermination,
+    decided_by: &str,
+    now: NaiveDateTime,
+) -> Result<DeterminationRecord, StoreError> {
+    let record = DeterminationRecord {
+        id: new_id(),
+        person_id: person_id.to_owned(),
+        status: new.status.clone(),
+        regime: new.regime.clone(),
+        competent_cri: new.competent_cri.clone(),
+        reference_date: new.reference_date,
+        as_of: new.as_of,
+        rules_version: new.rules_version.clone(),
+        facts_json: new.facts_json.clone(),
+        result_json: new.result_json.clone(),
+        decided_at: now,
+        decided_by: decided_by.to_owned(),
+    };
+    diesel::insert_into(determinations::table).values(&record).execute(conn)?;
+    Ok(record)
+}
+
+/// The most recent determination of a person.
+pub fn latest_determination(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> Result<Option<DeterminationRecord>, StoreError> {
+    Ok(determinations::table
+        .filter(determinations::person_id.eq(person_id))
+        .order(determinations::id.desc())
+        .select(DeterminationRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What a walk-in opening produced.
+#[derive(Debug, Clone)]
+pub enum WalkIn {
+    /// A case was opened.
+    Opened(crate::cases::CaseView),
+    /// The person already has an open case (returned as it is).
+    AlreadyOpen(CaseRecord),
+}
+
+/// A person walks in at a CRI: person (deduplicated by NISS), determination and case in one transaction.
+/// When the person already has an open case, nothing is written and that case is returned.
+#[expect(clippy::too_many_arguments, reason = "each argument is a distinct fact of the opening")]
+pub fn record_walk_in(
+    conn: &mut DbConnection,
+    person: &PersonData,
+    commune_nis: &str,
+    determination: &NewDetermination,
+    columns: &CaseColumns,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<WalkIn, StoreError> {
+    conn.transaction(|conn| {
+        if let Some(existing) = persons::table
+            .filter(persons::niss.eq(&person.niss))
+            .select(persons::id)
+            .first::<String>(conn)
+            .optional()?
+            .map(|id| cases::find_open_case_for_person(conn, &id))
+            .transpose()?
+            .flatten()
+        {
+            return Ok(WalkIn::AlreadyOpen(existing));
+        }
+        let person = upsert_person(conn, person, now)?;
+        let determination = insert_determination(conn, &person.id, determination, &actor.organisation, now)?;
+        let case = cases::open_case(conn, &person.id, commune_nis, &determination.id, columns, steps, actor, now)?;
+        Ok(WalkIn::Opened(crate::cases::CaseView { case, person }))
     })
 }

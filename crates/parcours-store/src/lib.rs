@@ -10,6 +10,7 @@
 use std::fmt;
 
 pub mod audit;
+pub mod cases;
 pub mod connection;
 pub mod idempotency;
 pub mod intake;

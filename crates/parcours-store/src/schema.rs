@@ -90,6 +90,43 @@ diesel::table! {
         determination_id -> Text,
         opened_at -> Timestamp,
         version -> Integer,
+        state_json -> Text,
+        present_by -> Nullable<Date>,
+        complete_by -> Nullable<Date>,
+        next_review_due -> Nullable<Date>,
+        presentation_missed_notified -> Bool,
+        completion_missed_notified_for -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        occurred_at -> Timestamp,
+        kind -> Text,
+        cri_code -> Text,
+        actor_subject -> Text,
+        actor_organisation -> Text,
+        request_id -> Text,
+        basis -> Text,
+        reason_fr -> Text,
+        reason_en -> Text,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> Text,
+        case_id -> Text,
+        occurred_at -> Timestamp,
+        event_type -> Text,
+        cri_code -> Text,
+        commune_nis -> Nullable<Text>,
+        cri_payload -> Text,
+        commune_payload -> Nullable<Text>,
     }
 }
 
@@ -147,6 +184,8 @@ diesel::joinable!(determinations -> persons (person_id));
 diesel::joinable!(cases -> persons (person_id));
 diesel::joinable!(arrivals -> persons (person_id));
 diesel::joinable!(arrivals -> determinations (determination_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(outbox_events -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cris,
@@ -156,6 +195,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     persons,
     determinations,
     cases,
+    case_events,
+    outbox_events,
     case_reference_counters,
     arrivals,
     idempotency_keys,

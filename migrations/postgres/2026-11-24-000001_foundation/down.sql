@@ -1,5 +1,7 @@
 DROP TABLE audit_log;
 DROP TABLE idempotency_keys;
+DROP TABLE outbox_events;
+DROP TABLE case_events;
 DROP TABLE arrivals;
 DROP TABLE case_reference_counters;
 DROP TABLE cases;
@@ -9,4 +11,4 @@ DROP TABLE reference_versions;
 DROP TABLE commune_cri_assignments;
 DROP TABLE communes;
 DROP TABLE cris;
-DROP FUNCTION audit_log_is_append_only();
+DROP FUNCTION refuse_change_to_append_only_table();

@@ -1,5 +1,7 @@
 DROP TABLE audit_log;
 DROP TABLE idempotency_keys;
+DROP TABLE outbox_events;
+DROP TABLE case_events;
 DROP TABLE arrivals;
 DROP TABLE case_reference_counters;
 DROP TABLE cases;

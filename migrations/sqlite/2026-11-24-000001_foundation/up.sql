@@ -83,10 +83,54 @@ CREATE TABLE cases (
     obliged BOOLEAN NOT NULL,
     determination_id TEXT NOT NULL REFERENCES determinations (id),
     opened_at TIMESTAMP NOT NULL,
-    version INTEGER NOT NULL
+    version INTEGER NOT NULL,
+    -- The whole case (welcome module, convention, hours...) as the domain serialises it; the columns
+    -- above and below repeat what lists filter on.
+    state_json TEXT NOT NULL,
+    present_by DATE,
+    complete_by DATE,
+    next_review_due DATE,
+    presentation_missed_notified BOOLEAN NOT NULL,
+    completion_missed_notified_for DATE,
+    updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX cases_by_person ON cases (person_id);
 CREATE INDEX cases_by_cri ON cases (cri_code, id);
+CREATE INDEX cases_open_deadlines ON cases (state, present_by, complete_by);
+
+-- The timeline of a case: who did what, when, why. Append-only. `cri_code` is the CRI in charge when the
+-- step was recorded: after a transfer the former CRI still reads its own steps, not the later ones.
+CREATE TABLE case_events (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    occurred_at TIMESTAMP NOT NULL,
+    kind TEXT NOT NULL,
+    cri_code TEXT NOT NULL,
+    actor_subject TEXT NOT NULL,
+    actor_organisation TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    reason_fr TEXT NOT NULL,
+    reason_en TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE INDEX case_events_by_case ON case_events (case_id, id);
+
+-- The event feed (outbox), written in the same transaction as the change. Ids are assigned in commit
+-- order (see the store), so `after=<id>` never skips an event. Each organisation reads the rows addressed
+-- to it: the CRI in charge, and the commune of domicile for what the law lets it know.
+CREATE TABLE outbox_events (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    occurred_at TIMESTAMP NOT NULL,
+    event_type TEXT NOT NULL,
+    cri_code TEXT NOT NULL,
+    commune_nis TEXT,
+    cri_payload TEXT NOT NULL,
+    commune_payload TEXT
+);
+CREATE INDEX outbox_events_by_cri ON outbox_events (cri_code, id);
+CREATE INDEX outbox_events_by_commune ON outbox_events (commune_nis, id);
 
 -- Human-readable case references per CRI and year (CRIPEL-2026-000042).
 CREATE TABLE case_reference_counters (
@@ -143,4 +187,8 @@ END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN
+    SELECT RAISE(ABORT, 'case_events is append-only');
 END;

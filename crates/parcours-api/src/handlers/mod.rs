@@ -4,7 +4,9 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod arrivals;
+pub mod cases;
 pub mod determinations;
+pub mod events;
 pub mod health;
 pub mod persons;
 pub mod reference;
@@ -18,6 +20,26 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(arrivals::list::list_arrivals)
             .service(arrivals::get::get_arrival)
             .service(persons::list_determinations::list_person_determinations)
+            .service(cases::create::create_case)
+            .service(cases::list::list_cases)
+            .service(cases::get::get_case)
+            .service(cases::timeline::list_case_timeline)
+            .service(cases::presentation::create_case_presentation)
+            .service(cases::rights_information::create_case_rights_information)
+            .service(cases::social_assessment::create_case_social_assessment)
+            .service(cases::french_test::create_case_french_test)
+            .service(cases::administrative_help::create_case_administrative_help)
+            .service(cases::convention::create_case_convention)
+            .service(cases::convention_amendment::create_case_convention_amendment)
+            .service(cases::review::create_case_review)
+            .service(cases::dispensation_decision::create_case_dispensation_decision)
+            .service(cases::extension::create_case_extension)
+            .service(cases::suspension::create_case_suspension)
+            .service(cases::hours::create_case_hours)
+            .service(cases::transfer::create_case_transfer)
+            .service(cases::completion::create_case_completion)
+            .service(cases::closure::create_case_closure)
+            .service(events::list::list_events)
             .service(reference::list_cris::list_cris)
             .service(reference::list_communes::list_communes)
             .service(reference::create_cri_assignment::create_cri_assignment),

@@ -7,13 +7,14 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::niss::Sex;
 use parcours_domain::{Niss, Status, determine};
 use parcours_store::StoreError;
-use parcours_store::intake::{self, CaseOpening, IdempotencyRequest, NewArrival, NewDetermination, PersonData};
+use parcours_store::intake::{self, CaseDecision, IdempotencyRequest, NewArrival, NewDetermination, PersonData};
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
 use super::{ArrivalRequest, ArrivalResponse};
 use crate::auth::{Caller, Organisation, roles};
 use crate::dto::{DeterminationDto, FactFields, validation_errors};
+use crate::handlers::cases::columns_of;
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -165,13 +166,11 @@ pub async fn create_arrival(
         let as_of = clock::today();
         let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;
         let dto = DeterminationDto::new(&determination, as_of, &reference);
-        let cri = determination.competent_cri.map(|c| c.code().to_owned());
-        let case = match (determination.status, body.volunteer_request, cri.clone()) {
-            (Status::Obliged, _, Some(cri_code)) => Some(CaseOpening { cri_code, obliged: true }),
-            (_, true, Some(cri_code)) if determination.voluntary_participation_open => {
-                Some(CaseOpening { cri_code, obliged: false })
-            }
-            _ => None,
+        let cri = determination.competent_cri;
+        let opens_case = match (determination.status, cri) {
+            (Status::Obliged, Some(_)) => true,
+            (_, Some(_)) => body.volunteer_request && determination.voluntary_participation_open,
+            _ => false,
         };
         let facts_json = serde_json::to_string(&facts).map_err(|e| ApiError::Internal(e.to_string()))?;
         let result_json = serde_json::to_string(&dto).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -190,24 +189,27 @@ pub async fn create_arrival(
             determination: NewDetermination {
                 status: determination.status.code().to_owned(),
                 regime: determination.regime.map(|r| r.code().to_owned()),
-                competent_cri: cri,
+                competent_cri: cri.map(|c| c.code().to_owned()),
                 reference_date: determination.reference_date,
                 as_of,
                 rules_version: determination.rules_version.clone(),
                 facts_json,
                 result_json,
             },
-            case,
         };
         let idempotency = IdempotencyRequest { key: key.clone(), request_hash: request_hash.clone() };
-        let recorded = intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), clock::now(), |view| {
-            match ArrivalResponse::from_view(view)
-                .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
-            {
-                Ok(body) => (201, body),
-                Err(e) => (500, e.to_string()),
-            }
-        });
+        let plan = |open: Option<&intake::CaseRecord>| {
+            plan_case(open, &determination, cri, opens_case, &reference, as_of, commune)
+        };
+        let recorded =
+            intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), clock::now(), plan, |view| {
+                match ArrivalResponse::from_view(view)
+                    .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
+                {
+                    Ok(body) => (201, body),
+                    Err(e) => (500, e.to_string()),
+                }
+            });
         match recorded {
             Ok((_, (201, body))) => Ok((201, body, false)),
             Ok((_, (_, detail))) => Err(ApiError::Internal(detail)),
@@ -235,4 +237,54 @@ pub async fn create_arrival(
         response.insert_header((header::LOCATION, format!("/v1/arrivals/{id}")));
     }
     Ok(response.body(body))
+}
+
+/// What an arrival does to the person's case: open one at the competent CRI, keep the open one, or move
+/// it (with its history) to the CRI of the new domicile when a commune of another CRI reports the person.
+fn plan_case(
+    open: Option<&intake::CaseRecord>,
+    determination: &parcours_domain::Determination,
+    cri: Option<parcours_domain::CriCode>,
+    opens_case: bool,
+    reference: &parcours_domain::ReferenceData,
+    today: chrono::NaiveDate,
+    commune: parcours_domain::NisCode,
+) -> CaseDecision {
+    let Some(cri) = cri else { return if open.is_some() { CaseDecision::Join } else { CaseDecision::None } };
+    let regime_id = determination
+        .regime
+        .or_else(|| parcours_domain::regime::regime_for(today, &reference.parameters))
+        .unwrap_or(parcours_domain::RegimeId::R2024);
+    match open {
+        None if opens_case => {
+            let rules = parcours_domain::regime::regime(regime_id, &reference.parameters, today);
+            let (case, opened) = parcours_domain::case::Case::open(determination, cri, regime_id, today);
+            match columns_of(&case, rules.review_interval_months) {
+                Ok(columns) => CaseDecision::Open(columns, vec![opened]),
+                Err(_) => CaseDecision::None,
+            }
+        }
+        None => CaseDecision::None,
+        Some(existing) if existing.cri_code != cri.code() => {
+            let Ok(mut case) = serde_json::from_str::<parcours_domain::case::Case>(&existing.state_json) else {
+                return CaseDecision::Join;
+            };
+            let rules = parcours_domain::regime::regime(case.regime, &reference.parameters, case.opened_on);
+            let context = parcours_domain::case::CaseContext {
+                today,
+                regime: &rules,
+                attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
+            };
+            let command = parcours_domain::case::CaseCommand::Transfer {
+                to: cri,
+                date: today,
+                reason: format!("domicile reported in commune {commune}"),
+            };
+            match (case.apply(command, &context), columns_of(&case, rules.review_interval_months)) {
+                (Ok(steps), Ok(columns)) => CaseDecision::Change(columns, steps),
+                _ => CaseDecision::Join,
+            }
+        }
+        Some(_) => CaseDecision::Join,
+    }
 }

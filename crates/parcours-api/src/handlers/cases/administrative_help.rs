@@ -1,0 +1,58 @@
+//! `POST /v1/cases/{id}/administrative-help`: help with an administrative step (welcome module).
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use parcours_domain::case::{AdministrativeHelp, CaseCommand};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{CaseChangeResponses, date_field, mutate, short_text};
+use crate::auth::Caller;
+use crate::problem::ApiError;
+use crate::request::RequestId;
+use crate::state::AppState;
+
+/// Help given.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"date": "2026-12-09", "topic": "Inscription au Forem"}))]
+pub struct AdministrativeHelpRequest {
+    /// Date.
+    pub date: String,
+    /// The step (short, non-sensitive; at most 200 characters).
+    pub topic: String,
+}
+
+/// Records help with an administrative step.
+#[utoipa::path(
+    tag = "cases",
+    params(
+        ("id" = String, Path, description = "Case id"),
+        ("If-Match" = String, Header, description = "ETag of the case as last read, e.g. \"3\"")
+    ),
+    request_body = AdministrativeHelpRequest,
+    responses(CaseChangeResponses),
+    security(("bearer" = []))
+)]
+#[post("/cases/{id}/administrative-help")]
+pub async fn create_case_administrative_help(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<AdministrativeHelpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let date = date_field("date", &body.date)?;
+    let topic = short_text("topic", &body.topic, 200)?;
+    mutate(
+        state,
+        caller,
+        request_id,
+        req,
+        path.into_inner(),
+        "create_case_administrative_help",
+        Box::new(move |_, _, _, _, _| Ok(CaseCommand::RecordAdministrativeHelp(AdministrativeHelp { date, topic }))),
+    )
+    .await
+}

@@ -1,0 +1,68 @@
+//! `POST /v1/cases/{id}/closure`: the case is closed: moved out of the French-language region, left Belgium, deceased, became Belgian, or withdrew from a voluntary pathway (dispensations close a case through a dispensation decision).
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use parcours_domain::case::{CaseCommand, Closure, ClosureReason};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{CaseChangeResponses, choice, date_field, mutate};
+use crate::auth::Caller;
+use crate::problem::ApiError;
+use crate::request::RequestId;
+use crate::state::AppState;
+
+/// A closure.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "moved_out_of_region", "date": "2027-04-01"}))]
+pub struct ClosureRequest {
+    /// `moved_out_of_region`, `left_belgium`, `deceased`, `became_belgian` or `withdrew_voluntary`.
+    pub reason: String,
+    /// Date.
+    pub date: String,
+}
+
+/// Closes the case.
+#[utoipa::path(
+    tag = "cases",
+    params(
+        ("id" = String, Path, description = "Case id"),
+        ("If-Match" = String, Header, description = "ETag of the case as last read, e.g. \"3\"")
+    ),
+    request_body = ClosureRequest,
+    responses(CaseChangeResponses),
+    security(("bearer" = []))
+)]
+#[post("/cases/{id}/closure")]
+pub async fn create_case_closure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<ClosureRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let reason = choice(
+        "reason",
+        &body.reason,
+        &[
+            ("moved_out_of_region", ClosureReason::MovedOutOfRegion),
+            ("left_belgium", ClosureReason::LeftBelgium),
+            ("deceased", ClosureReason::Deceased),
+            ("became_belgian", ClosureReason::BecameBelgian),
+            ("withdrew_voluntary", ClosureReason::WithdrewVoluntary),
+        ],
+    )?;
+    let date = date_field("date", &body.date)?;
+    mutate(
+        state,
+        caller,
+        request_id,
+        req,
+        path.into_inner(),
+        "create_case_closure",
+        Box::new(move |_, _, _, _, _| Ok(CaseCommand::Close(Closure { reason, date }))),
+    )
+    .await
+}

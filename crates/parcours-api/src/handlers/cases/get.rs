@@ -1,0 +1,44 @@
+//! `GET /v1/cases/{id}`: state, deadlines with their explanation, required vs attended hours per axis,
+//! next review, open claims, with an `ETag` to send back in `If-Match`. Only the CRI in charge.
+
+use actix_web::{HttpResponse, get, web};
+
+use super::{CaseResponse, require_cri};
+use crate::auth::Caller;
+use crate::clock;
+use crate::problem::{ApiError, Problem};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// Reads a case.
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case (header ETag: its version)", body = CaseResponse),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown, or held by another CRI", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[get("/cases/{id}")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let cri = require_cri(&caller)?;
+    let actor = actor(&caller, &request_id);
+    let id = path.into_inner();
+    let response = web::block(move || -> Result<CaseResponse, ApiError> {
+        let mut conn = state.store.conn()?;
+        let reference = state.reference_data(&mut conn)?;
+        let view = parcours_store::cases::get_case(&mut conn, &id, cri.code(), &actor, clock::now())?
+            .ok_or(ApiError::NotFound)?;
+        CaseResponse::new(&view, &reference, clock::today())
+    })
+    .await??;
+    Ok(response.respond(actix_web::http::StatusCode::OK))
+}

@@ -1,0 +1,131 @@
+//! `GET /v1/events?after=<cursor>`: the events the caller's organisation is entitled to, oldest first,
+//! at-least-once and ordered per case. A CRI receives every step of the cases it holds; a commune learns
+//! only that its resident follows the pathway, was transferred, met the requirements or missed a deadline
+//! (rule 4.7), with the case reference and the national number. Deadlines passed since the last call are
+//! recorded first, so a poll always reflects today.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use parcours_store::cases::FeedReader;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Organisation, roles};
+use crate::clock;
+use crate::dto::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::state::AppState;
+
+/// Paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// The `next_cursor` of the previous call (absent: from the beginning).
+    pub after: Option<String>,
+    /// At most this many events, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// One event.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FeedEvent {
+    /// Event id (also the cursor).
+    pub id: String,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+    /// What the caller receives: for a CRI `case_id`, `case_reference`, `event_type`, `state`, `summary`;
+    /// for a commune `case_reference`, `niss`, `event_type` (`pathway_followed`, `case_transferred`,
+    /// `requirements_met`, `deadline_missed`).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// A page of events.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "01a20c90-0000-7000-8000-000000000001", "occurred_at": "2026-12-16T10:00:00Z",
+    "data": {"case_reference": "CRIPEL-2026-000001", "niss": "90051012446", "event_type": "pathway_followed", "occurred_at": "2026-12-16T10:00:00+00:00"}}],
+    "next_cursor": "01a20c90-0000-7000-8000-000000000001"}))]
+pub struct EventPage {
+    /// Oldest first.
+    pub items: Vec<FeedEvent>,
+    /// Pass as `after` on the next call (the same cursor again when nothing new arrived).
+    pub next_cursor: Option<String>,
+}
+
+/// Reads the event feed.
+#[utoipa::path(
+    tag = "events",
+    params(EventQuery),
+    responses(
+        (status = 200, description = "Events after the cursor", body = EventPage),
+        (status = 400, description = "Invalid cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither a CRI agent nor a commune agent", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[get("/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<EventQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let reader = match &caller.organisation {
+        Organisation::Cri(cri) if caller.roles.iter().any(|r| r == roles::CRI_AGENT) => {
+            FeedReader::Cri(cri.code().to_owned())
+        }
+        Organisation::Commune(nis) if caller.roles.iter().any(|r| r == roles::COMMUNE_AGENT) => {
+            FeedReader::Commune(nis.to_string())
+        }
+        _ => {
+            return Err(ApiError::Forbidden(Text::new(
+                "Le flux d'événements est réservé aux CRI et aux communes.",
+                "The event feed is reserved to CRIs and communes.",
+            )));
+        }
+    };
+    let query = query.into_inner();
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    let mut errors = Vec::new();
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        errors.push(FieldError::new(
+            "limit",
+            "out_of_range",
+            "La taille de page va de 1 à 200.",
+            "Page size ranges from 1 to 200.",
+        ));
+    }
+    if query.after.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
+        errors.push(FieldError::new(
+            "after",
+            "invalid_cursor",
+            "Curseur invalide : reprenez next_cursor tel quel.",
+            "Invalid cursor: pass next_cursor back unchanged.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::BadParameter(errors));
+    }
+    let after = query.after.clone();
+    let rows = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        parcours_store::cases::sweep_missed_deadlines(&mut conn, clock::today(), clock::now())?;
+        Ok(parcours_store::cases::feed(&mut conn, &reader, after.as_deref(), limit)?)
+    })
+    .await??;
+    let commune = matches!(caller.organisation, Organisation::Commune(_));
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let payload = if commune { row.commune_payload.unwrap_or_default() } else { row.cri_payload };
+            Ok(FeedEvent {
+                id: row.id,
+                occurred_at: row.occurred_at.and_utc(),
+                data: serde_json::from_str(&payload)
+                    .map_err(|e| ApiError::Internal(format!("stored event unreadable: {e}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let next_cursor = items.last().map(|e| e.id.clone()).or(query.after);
+    Ok(HttpResponse::Ok().json(EventPage { items, next_cursor }))
+}

@@ -1,0 +1,564 @@
+//! CRI cases: the case row (its domain aggregate as JSON plus the columns lists filter on), its
+//! append-only timeline, and the event feed (outbox) written in the same transaction as every change.
+//! Every read takes the caller's CRI and filters by it in SQL.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use parcours_domain::DeadlineKind;
+use parcours_domain::case::{CaseEvent, commune_notice, deadline_missed};
+use serde_json::json;
+
+use crate::audit::{self, Actor};
+use crate::intake::PersonRecord;
+use crate::schema::{case_events, case_reference_counters, cases, outbox_events, persons};
+use crate::{DbConnection, StoreError, new_id};
+
+/// A case row.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cases)]
+pub struct CaseRecord {
+    /// Id.
+    pub id: String,
+    /// Human reference (`CRIPEL-2026-000042`).
+    pub reference: String,
+    /// Person.
+    pub person_id: String,
+    /// CRI in charge.
+    pub cri_code: String,
+    /// Commune of domicile.
+    pub commune_nis: String,
+    /// Lifecycle state code.
+    pub state: String,
+    /// Obliged (true) or voluntary (false).
+    pub obliged: bool,
+    /// Determination that opened it.
+    pub determination_id: String,
+    /// Opened.
+    pub opened_at: NaiveDateTime,
+    /// Optimistic-concurrency version (the ETag).
+    pub version: i32,
+    /// The domain aggregate.
+    pub state_json: String,
+    /// Presentation deadline.
+    pub present_by: Option<NaiveDate>,
+    /// Completion deadline.
+    pub complete_by: Option<NaiveDate>,
+    /// Next evaluation interview.
+    pub next_review_due: Option<NaiveDate>,
+    /// The commune was told the presentation deadline passed.
+    pub presentation_missed_notified: bool,
+    /// The completion deadline the commune was told had passed.
+    pub completion_missed_notified_for: Option<NaiveDate>,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns a change writes (the aggregate and what lists filter on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseColumns {
+    /// State code.
+    pub state: String,
+    /// Obliged.
+    pub obliged: bool,
+    /// CRI in charge.
+    pub cri_code: String,
+    /// Aggregate JSON.
+    pub state_json: String,
+    /// Presentation deadline.
+    pub present_by: Option<NaiveDate>,
+    /// Completion deadline.
+    pub complete_by: Option<NaiveDate>,
+    /// Next review.
+    pub next_review_due: Option<NaiveDate>,
+}
+
+/// A case with its person.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    /// The case.
+    pub case: CaseRecord,
+    /// The person.
+    pub person: PersonRecord,
+}
+
+/// One step of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_events)]
+pub struct CaseEventRecord {
+    /// Id (time-ordered).
+    pub id: String,
+    /// Case.
+    pub case_id: String,
+    /// When recorded.
+    pub occurred_at: NaiveDateTime,
+    /// Stable kind.
+    pub kind: String,
+    /// CRI in charge when recorded.
+    pub cri_code: String,
+    /// Who.
+    pub actor_subject: String,
+    /// Their organisation.
+    pub actor_organisation: String,
+    /// Request id.
+    pub request_id: String,
+    /// Legal basis.
+    pub basis: String,
+    /// Reason, French.
+    pub reason_fr: String,
+    /// Reason, English.
+    pub reason_en: String,
+    /// Non-personal summary.
+    pub summary: String,
+}
+
+/// One event of the feed.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox_events)]
+pub struct OutboxRecord {
+    /// Id, in commit order: the cursor.
+    pub id: String,
+    /// Case.
+    pub case_id: String,
+    /// When.
+    pub occurred_at: NaiveDateTime,
+    /// Type as the CRI sees it.
+    pub event_type: String,
+    /// CRI entitled.
+    pub cri_code: String,
+    /// Commune entitled, if any.
+    pub commune_nis: Option<String>,
+    /// What the CRI receives (JSON).
+    pub cri_payload: String,
+    /// What the commune receives (JSON), if anything.
+    pub commune_payload: Option<String>,
+}
+
+const OPEN_STATES: [&str; 4] = ["opened", "welcome_in_progress", "convention_signed", "in_progress"];
+
+/// The open case of a person, if any (a person has at most one open case).
+pub fn find_open_case_for_person(conn: &mut DbConnection, person_id: &str) -> Result<Option<CaseRecord>, StoreError> {
+    Ok(cases::table
+        .filter(cases::person_id.eq(person_id))
+        .filter(cases::state.eq_any(OPEN_STATES))
+        .select(CaseRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
+    let counter = case_reference_counters::table
+        .filter(case_reference_counters::cri_code.eq(cri_code))
+        .filter(case_reference_counters::year.eq(year));
+    let updated = diesel::update(counter)
+        .set(case_reference_counters::last_value.eq(case_reference_counters::last_value + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(case_reference_counters::table)
+            .values((
+                case_reference_counters::cri_code.eq(cri_code),
+                case_reference_counters::year.eq(year),
+                case_reference_counters::last_value.eq(1),
+            ))
+            .execute(conn)?;
+    }
+    let value: i32 = counter.select(case_reference_counters::last_value).first(conn)?;
+    Ok(format!("{cri_code}-{year}-{value:06}"))
+}
+
+/// Records steps in the timeline and the feed. The feed ids must follow commit order so that a reader
+/// paging with `after=<id>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
+/// serialises the writers from here to commit; SQLite has a single writer already.
+fn record_steps(
+    conn: &mut DbConnection,
+    case: &CaseRecord,
+    holder_cri: &str,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    if steps.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Postgresql(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
+    }
+    let niss: String = persons::table.find(&case.person_id).select(persons::niss).first(conn)?;
+    for step in steps {
+        let record = CaseEventRecord {
+            id: new_id(),
+            case_id: case.id.clone(),
+            occurred_at: now,
+            kind: step.kind.to_owned(),
+            cri_code: holder_cri.to_owned(),
+            actor_subject: actor.subject.clone(),
+            actor_organisation: actor.organisation.clone(),
+            request_id: actor.request_id.clone(),
+            basis: step.basis.to_owned(),
+            reason_fr: step.reason.fr.to_owned(),
+            reason_en: step.reason.en.to_owned(),
+            summary: step.summary.clone(),
+        };
+        diesel::insert_into(case_events::table).values(&record).execute(conn)?;
+        let occurred_at = now.and_utc().to_rfc3339();
+        let notice = commune_notice(step.kind);
+        let feed = OutboxRecord {
+            id: new_id(),
+            case_id: case.id.clone(),
+            occurred_at: now,
+            event_type: step.kind.to_owned(),
+            // A transfer is news for both CRIs: the new one (now in charge) gets the feed event.
+            cri_code: case.cri_code.clone(),
+            commune_nis: notice.map(|_| case.commune_nis.clone()),
+            cri_payload: json!({
+                "case_id": case.id, "case_reference": case.reference, "event_type": step.kind,
+                "state": case.state, "summary": step.summary, "occurred_at": occurred_at,
+            })
+            .to_string(),
+            commune_payload: notice.map(|event_type| {
+                json!({"case_reference": case.reference, "niss": niss, "event_type": event_type, "occurred_at": occurred_at})
+                    .to_string()
+            }),
+        };
+        diesel::insert_into(outbox_events::table).values(&feed).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Opens a case (reference allocated per CRI and year), with its first steps.
+#[expect(clippy::too_many_arguments, reason = "each argument is a distinct fact of the opening")]
+pub fn open_case(
+    conn: &mut DbConnection,
+    person_id: &str,
+    commune_nis: &str,
+    determination_id: &str,
+    columns: &CaseColumns,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<CaseRecord, StoreError> {
+    use chrono::Datelike;
+    let case = CaseRecord {
+        id: new_id(),
+        reference: next_case_reference(conn, &columns.cri_code, now.year())?,
+        person_id: person_id.to_owned(),
+        cri_code: columns.cri_code.clone(),
+        commune_nis: commune_nis.to_owned(),
+        state: columns.state.clone(),
+        obliged: columns.obliged,
+        determination_id: determination_id.to_owned(),
+        opened_at: now,
+        version: 1,
+        state_json: columns.state_json.clone(),
+        present_by: columns.present_by,
+        complete_by: columns.complete_by,
+        next_review_due: columns.next_review_due,
+        presentation_missed_notified: false,
+        completion_missed_notified_for: None,
+        updated_at: now,
+    };
+    diesel::insert_into(cases::table).values(&case).execute(conn)?;
+    record_steps(conn, &case, &case.cri_code, steps, actor, now)?;
+    audit::append(conn, actor, "open_case", "case", Some(&case.id), Some(format!("cri={}", case.cri_code)), now)?;
+    Ok(case)
+}
+
+fn write_columns(
+    conn: &mut DbConnection,
+    case: &CaseRecord,
+    columns: &CaseColumns,
+    now: NaiveDateTime,
+) -> Result<CaseRecord, StoreError> {
+    let updated = diesel::update(cases::table.filter(cases::id.eq(&case.id)).filter(cases::version.eq(case.version)))
+        .set((
+            cases::state.eq(&columns.state),
+            cases::obliged.eq(columns.obliged),
+            cases::cri_code.eq(&columns.cri_code),
+            cases::state_json.eq(&columns.state_json),
+            cases::present_by.eq(columns.present_by),
+            cases::complete_by.eq(columns.complete_by),
+            cases::next_review_due.eq(columns.next_review_due),
+            cases::version.eq(case.version + 1),
+            cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::Conflict("case version changed concurrently".into()));
+    }
+    Ok(cases::table.find(&case.id).select(CaseRecord::as_select()).first(conn)?)
+}
+
+/// Changes an existing case inside an arrival's transaction (for example a transfer when a commune of
+/// another CRI reports the person).
+pub fn change_case(
+    conn: &mut DbConnection,
+    case: &CaseRecord,
+    columns: &CaseColumns,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<CaseRecord, StoreError> {
+    let updated = write_columns(conn, case, columns, now)?;
+    record_steps(conn, &updated, &case.cri_code, steps, actor, now)?;
+    audit::append(conn, actor, "change_case", "case", Some(&case.id), Some(format!("state={}", columns.state)), now)?;
+    Ok(updated)
+}
+
+/// The result of [`update_case`].
+#[derive(Debug)]
+pub enum UpdateOutcome<E> {
+    /// No such case for this CRI.
+    NotFound,
+    /// `If-Match` names an older version.
+    Stale {
+        /// The version now.
+        current_version: i32,
+    },
+    /// The change was refused by the rules; nothing was written.
+    Rejected(E),
+    /// Done.
+    Updated(Box<CaseView>),
+}
+
+enum TxError<E> {
+    Store(StoreError),
+    Rejected(E),
+}
+
+impl<E> From<diesel::result::Error> for TxError<E> {
+    fn from(error: diesel::result::Error) -> Self {
+        TxError::Store(error.into())
+    }
+}
+
+impl<E> From<StoreError> for TxError<E> {
+    fn from(error: StoreError) -> Self {
+        TxError::Store(error)
+    }
+}
+
+/// Loads the case held by `cri`, checks the expected version, lets `change` compute the new columns and
+/// steps (it may write, e.g. a new determination), and saves everything in one transaction with the audit
+/// row. When `change` refuses, everything it wrote is rolled back.
+#[expect(clippy::too_many_arguments, reason = "scope, concurrency, audit and the change are all distinct")]
+pub fn update_case<E>(
+    conn: &mut DbConnection,
+    id: &str,
+    cri: &str,
+    expected_version: i32,
+    actor: &Actor,
+    action: &str,
+    now: NaiveDateTime,
+    change: impl FnOnce(&mut DbConnection, &CaseView) -> Result<(CaseColumns, Vec<CaseEvent>), E>,
+) -> Result<UpdateOutcome<E>, StoreError> {
+    let result = conn.transaction::<_, TxError<E>, _>(|conn| {
+        let Some(view) = load_view(conn, id, cri)? else { return Ok(UpdateOutcome::NotFound) };
+        if view.case.version != expected_version {
+            return Ok(UpdateOutcome::Stale { current_version: view.case.version });
+        }
+        let (columns, steps) = change(conn, &view).map_err(TxError::Rejected)?;
+        let updated = write_columns(conn, &view.case, &columns, now)?;
+        record_steps(conn, &updated, &view.case.cri_code, &steps, actor, now)?;
+        let kinds: Vec<&str> = steps.iter().map(|s| s.kind).collect();
+        audit::append(conn, actor, action, "case", Some(id), Some(format!("steps={}", kinds.join(","))), now)?;
+        Ok(UpdateOutcome::Updated(Box::new(CaseView { case: updated, person: view.person })))
+    });
+    match result {
+        Ok(outcome) => Ok(outcome),
+        Err(TxError::Rejected(e)) => Ok(UpdateOutcome::Rejected(e)),
+        Err(TxError::Store(e)) => Err(e),
+    }
+}
+
+fn load_view(conn: &mut DbConnection, id: &str, cri: &str) -> Result<Option<CaseView>, StoreError> {
+    let case = cases::table
+        .filter(cases::id.eq(id))
+        .filter(cases::cri_code.eq(cri))
+        .select(CaseRecord::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(case) = case else { return Ok(None) };
+    let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
+    Ok(Some(CaseView { case, person }))
+}
+
+/// One case held by `cri`; the read is audited.
+pub fn get_case(
+    conn: &mut DbConnection,
+    id: &str,
+    cri: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<CaseView>, StoreError> {
+    conn.transaction(|conn| {
+        let view = load_view(conn, id, cri)?;
+        if view.is_some() {
+            audit::append(conn, actor, "read_case", "case", Some(id), None, now)?;
+        }
+        Ok(view)
+    })
+}
+
+/// Filters for [`list_cases`].
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// State code.
+    pub state: Option<String>,
+    /// Commune of domicile.
+    pub commune_nis: Option<String>,
+    /// Awaiting presentation with the deadline before this date (overdue presentation on that day).
+    pub presentation_overdue_on: Option<NaiveDate>,
+    /// Open, with the completion deadline before this date.
+    pub complete_before: Option<NaiveDate>,
+    /// Open, with the next review due before this date (review overdue on that day).
+    pub review_overdue_on: Option<NaiveDate>,
+    /// Obliged (true) or voluntary (false).
+    pub obliged: Option<bool>,
+    /// Cursor: only ids smaller than this one (newest first).
+    pub before_id: Option<String>,
+}
+
+/// The cases `cri` holds, newest first; the list read is audited.
+pub fn list_cases(
+    conn: &mut DbConnection,
+    cri: &str,
+    filter: &CaseFilter,
+    limit: i64,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Vec<CaseView>, StoreError> {
+    conn.transaction(|conn| {
+        let mut query = cases::table
+            .filter(cases::cri_code.eq(cri))
+            .select(CaseRecord::as_select())
+            .order(cases::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if let Some(state) = &filter.state {
+            query = query.filter(cases::state.eq(state));
+        }
+        if let Some(commune) = &filter.commune_nis {
+            query = query.filter(cases::commune_nis.eq(commune));
+        }
+        if let Some(day) = filter.presentation_overdue_on {
+            query = query.filter(cases::state.eq("opened")).filter(cases::present_by.lt(day));
+        }
+        if let Some(day) = filter.complete_before {
+            query = query.filter(cases::state.eq_any(OPEN_STATES)).filter(cases::complete_by.lt(day));
+        }
+        if let Some(day) = filter.review_overdue_on {
+            query = query.filter(cases::state.eq_any(OPEN_STATES)).filter(cases::next_review_due.lt(day));
+        }
+        if let Some(obliged) = filter.obliged {
+            query = query.filter(cases::obliged.eq(obliged));
+        }
+        if let Some(cursor) = &filter.before_id {
+            query = query.filter(cases::id.lt(cursor));
+        }
+        let rows = query.load(conn)?;
+        audit::append(conn, actor, "list_cases", "case", None, Some(format!("count={}", rows.len())), now)?;
+        rows.into_iter()
+            .map(|case| {
+                let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
+                Ok(CaseView { case, person })
+            })
+            .collect()
+    })
+}
+
+/// The timeline of a case, oldest first. The CRI in charge sees every step; a CRI that held the case
+/// before a transfer sees the steps recorded while it held it, and nothing after. `None` otherwise.
+pub fn timeline(
+    conn: &mut DbConnection,
+    id: &str,
+    cri: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<CaseEventRecord>>, StoreError> {
+    conn.transaction(|conn| {
+        let holds: i64 =
+            cases::table.filter(cases::id.eq(id)).filter(cases::cri_code.eq(cri)).count().get_result(conn)?;
+        let mut query =
+            case_events::table.filter(case_events::case_id.eq(id)).order(case_events::id.asc()).into_boxed();
+        if holds == 0 {
+            query = query.filter(case_events::cri_code.eq(cri));
+        }
+        let rows: Vec<CaseEventRecord> = query.select(CaseEventRecord::as_select()).load(conn)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        audit::append(conn, actor, "read_case_timeline", "case", Some(id), None, now)?;
+        Ok(Some(rows))
+    })
+}
+
+/// Who reads the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedReader {
+    /// A CRI: the events of the cases it holds (at the time of the event).
+    Cri(String),
+    /// A commune: the notices about its residents.
+    Commune(String),
+}
+
+/// Feed events after `after`, oldest first.
+pub fn feed(
+    conn: &mut DbConnection,
+    reader: &FeedReader,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut query =
+        outbox_events::table.select(OutboxRecord::as_select()).order(outbox_events::id.asc()).limit(limit).into_boxed();
+    query = match reader {
+        FeedReader::Cri(cri) => query.filter(outbox_events::cri_code.eq(cri.clone())),
+        FeedReader::Commune(nis) => query
+            .filter(outbox_events::commune_nis.eq(nis.clone()))
+            .filter(outbox_events::commune_payload.is_not_null()),
+    };
+    if let Some(after) = after {
+        query = query.filter(outbox_events::id.gt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Records, once, that a deadline passed: presentation deadlines of cases still awaiting presentation, and
+/// completion deadlines of open cases (again after each extension that is missed too). Returns how many
+/// steps were recorded. Safe to run from every replica: each case is changed under its version.
+pub fn sweep_missed_deadlines(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    let system = Actor { subject: "system:deadline-sweep".into(), organisation: "system".into(), request_id: new_id() };
+    conn.transaction(|conn| {
+        let late_presentations: Vec<CaseRecord> = cases::table
+            .filter(cases::state.eq("opened"))
+            .filter(cases::present_by.lt(today))
+            .filter(cases::presentation_missed_notified.eq(false))
+            .select(CaseRecord::as_select())
+            .load(conn)?;
+        let late_completions: Vec<CaseRecord> = cases::table
+            .filter(cases::state.eq_any(OPEN_STATES))
+            .filter(cases::complete_by.lt(today))
+            .select(CaseRecord::as_select())
+            .load(conn)?;
+        let mut recorded = 0;
+        for case in late_presentations {
+            diesel::update(cases::table.find(&case.id))
+                .set(cases::presentation_missed_notified.eq(true))
+                .execute(conn)?;
+            let step = deadline_missed(DeadlineKind::PresentBy, case.present_by.unwrap_or(today));
+            record_steps(conn, &case, &case.cri_code, &[step], &system, now)?;
+            recorded += 1;
+        }
+        for case in late_completions.into_iter().filter(|c| c.completion_missed_notified_for != c.complete_by) {
+            diesel::update(cases::table.find(&case.id))
+                .set(cases::completion_missed_notified_for.eq(case.complete_by))
+                .execute(conn)?;
+            let step = deadline_missed(DeadlineKind::CompleteBy, case.complete_by.unwrap_or(today));
+            record_steps(conn, &case, &case.cri_code, &[step], &system, now)?;
+            recorded += 1;
+        }
+        Ok(recorded)
+    })
+}
