@@ -777,6 +777,13 @@ async fn a_transfer_moves_the_case_and_access_follows_on_both_sides(app: TestApp
     let old_kinds: Vec<&str> =
         old_view.body["items"].as_array().expect("items").iter().map(|i| i["kind"].as_str().expect("k")).collect();
     assert_eq!(old_kinds, ["case_opened", "presentation_recorded", "case_transferred"]);
+    let history = app
+        .get(
+            &format!("/v1/persons/{}/determinations", moved.body["person"]["id"].as_str().expect("p")),
+            Some(&app.as_cri("CRIPEL")),
+        )
+        .await;
+    assert_eq!(history.status, 200, "the former CRI still reads the determination routed to it");
     let new_view = app.get(&format!("/v1/cases/{case}/timeline"), Some(&cric)).await;
     assert_eq!(new_view.body["items"].as_array().map(Vec::len), Some(4));
     assert_eq!(app.get(&format!("/v1/cases/{case}/timeline"), Some(&app.as_cri("CAI"))).await.status, 404);
@@ -791,6 +798,11 @@ async fn a_commune_of_another_cri_reporting_the_person_transfers_the_case(app: T
     assert_eq!(moved.body["case"]["cri"], "CRIC");
     let cric = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIC"))).await;
     assert_eq!(cric.status, 200);
+    // The former CRI reads the determination it received, not the one made after the move.
+    let old = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(old.body["items"].as_array().map(Vec::len), Some(1));
+    let new = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIC"))).await;
+    assert_eq!(new.body["items"].as_array().map(Vec::len), Some(2));
     let events = app.get("/v1/events", Some(&app.as_commune("62063"))).await;
     assert!(
         events.body["items"].as_array().expect("items").iter().any(|e| e["data"]["event_type"] == "case_transferred")

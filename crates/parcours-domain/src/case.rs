@@ -236,6 +236,8 @@ pub struct Amendment {
 pub struct Convention {
     /// Signature date.
     pub signed_on: NaiveDate,
+    /// End of the convention: the completion deadline (follows its extensions and suspensions).
+    pub ends_on: Option<NaiveDate>,
     /// Axes with their hours.
     pub axes: Vec<ConventionAxis>,
     /// Amendments, oldest first.
@@ -737,6 +739,12 @@ impl Case {
         {
             *slot = Some(to);
             self.deadline_history.push(DeadlineShift { kind, from, to, decided_on, reason, basis: basis.to_owned() });
+            // The convention ends with the completion deadline (rule 4.5).
+            if kind == DeadlineKind::CompleteBy
+                && let Some(convention) = self.convention.as_mut()
+            {
+                convention.ends_on = Some(to);
+            }
         }
     }
 
@@ -899,7 +907,8 @@ impl Case {
                         )
                     })
                     .collect();
-                self.convention = Some(Convention { signed_on: date, axes, amendments: Vec::new() });
+                let ends_on = self.deadlines.complete_by;
+                self.convention = Some(Convention { signed_on: date, ends_on, axes, amendments: Vec::new() });
                 self.state = ConventionSigned;
                 Ok(vec![event(
                     "convention_signed",
@@ -1415,6 +1424,16 @@ mod tests {
         let shift = case.deadline_history.last().expect("history");
         assert_eq!((shift.from, shift.to), (d(2023, 9, 15), d(2024, 3, 15)));
         assert!(shift.reason.contains("illness"));
+    }
+
+    #[test]
+    fn the_convention_ends_on_the_completion_deadline_and_follows_its_extensions() {
+        let mut case = obliged_case();
+        sign(&mut case);
+        assert_eq!(case.convention.as_ref().and_then(|c| c.ends_on), Some(d(2023, 9, 15)));
+        run(&mut case, CaseCommand::Extend { date: d(2023, 9, 1), until: d(2024, 1, 15), reason: "illness".into() })
+            .expect("extend");
+        assert_eq!(case.convention.as_ref().and_then(|c| c.ends_on), Some(d(2024, 1, 15)));
     }
 
     #[test]

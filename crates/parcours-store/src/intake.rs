@@ -420,11 +420,22 @@ pub fn person_determinations(
         if routed + held == 0 {
             return Ok(None);
         }
-        let rows: Vec<DeterminationRecord> = determinations::table
+        // A CRI that holds (or held) no case of the person, or lost it by a transfer, reads only the
+        // determinations routed to it: what it did, not what followed.
+        let holds_now: i64 = case_table::table
+            .filter(case_table::person_id.eq(person_id))
+            .filter(case_table::cri_code.eq(cri_code))
+            .count()
+            .get_result(conn)?;
+        let mut query = determinations::table
             .filter(determinations::person_id.eq(person_id))
             .order(determinations::id.asc())
             .select(DeterminationRecord::as_select())
-            .load(conn)?;
+            .into_boxed();
+        if holds_now == 0 {
+            query = query.filter(determinations::competent_cri.eq(cri_code));
+        }
+        let rows: Vec<DeterminationRecord> = query.load(conn)?;
         if rows.is_empty() {
             return Ok(None);
         }
