@@ -393,10 +393,132 @@ impl FactFields<'_> {
     }
 }
 
-/// Cursor-paginated list envelope fields.
+/// Largest page of a cursor-paginated list.
 pub const MAX_PAGE_SIZE: i64 = 200;
 /// Default page size.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
+
+/// Checks the paging parameters of a list (`limit` 1 to 200, an opaque cursor that is an id) and returns
+/// the page size.
+pub fn page_size(limit: Option<i64>, cursor_field: &str, cursor: Option<&str>, errors: &mut Vec<FieldError>) -> i64 {
+    let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        errors.push(FieldError::new(
+            "limit",
+            "out_of_range",
+            "La taille de page va de 1 à 200.",
+            "Page size ranges from 1 to 200.",
+        ));
+    }
+    if cursor.is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
+        errors.push(FieldError::new(
+            cursor_field,
+            "invalid_cursor",
+            "Curseur invalide : reprenez next_cursor tel quel.",
+            "Invalid cursor: pass next_cursor back unchanged.",
+        ));
+    }
+    limit
+}
+
+/// The national number and sex of a person, checked against each other and against the birth date.
+pub fn parse_identity(
+    niss: &str,
+    sex: Option<&str>,
+    birth_date: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<(parcours_domain::Niss, Option<parcours_domain::niss::Sex>)> {
+    use parcours_domain::niss::{NissError, Sex};
+    let sex = match sex {
+        None | Some("unknown") => None,
+        Some("male") => Some(Sex::Male),
+        Some("female") => Some(Sex::Female),
+        Some(_) => {
+            errors.push(FieldError::new(
+                "sex",
+                "invalid_sex",
+                "Valeurs admises : male, female, unknown.",
+                "Allowed values: male, female, unknown.",
+            ));
+            None
+        }
+    };
+    let niss = match parcours_domain::Niss::parse(niss) {
+        Ok(niss) => niss,
+        Err(e) => {
+            let (fr, en) = match e {
+                NissError::Format => (
+                    "Le numéro national a 11 chiffres (AA.MM.JJ-SSS.CC).",
+                    "A national number has 11 digits (YY.MM.DD-SSS.CC).",
+                ),
+                NissError::CheckDigit => {
+                    ("Les chiffres de contrôle ne correspondent pas.", "The check digits do not match.")
+                }
+                NissError::Sequence => (
+                    "Les numéros d'ordre 000 et 999 ne sont jamais attribués.",
+                    "Sequence numbers 000 and 999 are never issued.",
+                ),
+                NissError::Month => (
+                    "Le mois n'est valable ni pour un numéro national ni pour un numéro BIS.",
+                    "The month is valid for neither a national nor a BIS number.",
+                ),
+            };
+            errors.push(FieldError::new("niss", "invalid_niss", fr, en));
+            return None;
+        }
+    };
+    if let (Some(encoded), Ok(given)) =
+        (niss.birth_date().to_date(), NaiveDate::parse_from_str(birth_date.trim(), "%Y-%m-%d"))
+        && encoded != given
+    {
+        errors.push(FieldError::new(
+            "birth_date",
+            "niss_mismatch",
+            "La date de naissance ne correspond pas au numéro national.",
+            "The birth date does not match the national number.",
+        ));
+    }
+    if let (Some(encoded), Some(given)) = (niss.sex(), sex)
+        && encoded != given
+    {
+        errors.push(FieldError::new(
+            "sex",
+            "niss_mismatch",
+            "Le sexe ne correspond pas au numéro national.",
+            "The sex does not match the national number.",
+        ));
+    }
+    Some((niss, sex.or(niss.sex())))
+}
+
+/// The sex as stored (`male`, `female`).
+pub fn sex_code(sex: parcours_domain::niss::Sex) -> String {
+    match sex {
+        parcours_domain::niss::Sex::Male => "male".to_owned(),
+        parcours_domain::niss::Sex::Female => "female".to_owned(),
+    }
+}
+
+/// A determination as the store keeps it: the facts, the communicated form, the rules version.
+pub fn stored_determination(
+    determination: &Determination,
+    facts: &Facts,
+    as_of: NaiveDate,
+    reference: &ReferenceData,
+) -> Result<parcours_store::intake::NewDetermination, crate::problem::ApiError> {
+    let internal = |e: serde_json::Error| crate::problem::ApiError::Internal(e.to_string());
+    Ok(parcours_store::intake::NewDetermination {
+        status: determination.status.code().to_owned(),
+        regime: determination.regime.map(|r| r.code().to_owned()),
+        competent_cri: determination.competent_cri.map(|c| c.code().to_owned()),
+        reference_date: determination.reference_date,
+        as_of,
+        rules_version: determination.rules_version.clone(),
+        facts_json: serde_json::to_string(facts).map_err(internal)?,
+        result_json: serde_json::to_string(&DeterminationDto::new(determination, as_of, reference))
+            .map_err(internal)?,
+    })
+}
 
 /// Turns `validator` errors into field errors.
 pub fn validation_errors(errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {

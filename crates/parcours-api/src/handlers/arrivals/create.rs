@@ -4,28 +4,23 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use parcours_domain::niss::Sex;
-use parcours_domain::{Niss, Status, determine};
+use parcours_domain::{Status, determine};
 use parcours_store::StoreError;
-use parcours_store::intake::{self, CaseDecision, IdempotencyRequest, NewArrival, NewDetermination, PersonData};
+use parcours_store::intake::{self, CaseDecision, IdempotencyRequest, NewArrival, PersonData};
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
 use super::{ArrivalRequest, ArrivalResponse};
 use crate::auth::{Caller, Organisation, roles};
-use crate::dto::{DeterminationDto, FactFields, validation_errors};
+use crate::dto::{FactFields, parse_identity, sex_code, stored_determination, validation_errors};
 use crate::handlers::cases::columns_of;
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 use crate::{clock, idempotency};
 
-/// Checks the identity fields against the national number and the reporting commune.
-fn identity(
-    body: &ArrivalRequest,
-    commune: parcours_domain::NisCode,
-    errors: &mut Vec<FieldError>,
-) -> Option<(Niss, Option<Sex>)> {
+/// A commune reports only its own residents.
+fn check_domicile(body: &ArrivalRequest, commune: parcours_domain::NisCode, errors: &mut Vec<FieldError>) {
     if body.domicile_nis.trim() != commune.to_string() {
         errors.push(FieldError::new(
             "domicile_nis",
@@ -34,66 +29,6 @@ fn identity(
             format!("A commune may only report its own residents (token commune: {commune})."),
         ));
     }
-    let sex = match body.sex.as_deref() {
-        None | Some("unknown") => None,
-        Some("male") => Some(Sex::Male),
-        Some("female") => Some(Sex::Female),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "sex",
-                "invalid_sex",
-                "Valeurs admises : male, female, unknown.",
-                "Allowed values: male, female, unknown.",
-            ));
-            None
-        }
-    };
-    let niss = match Niss::parse(&body.niss) {
-        Ok(niss) => niss,
-        Err(e) => {
-            let (fr, en) = match e {
-                parcours_domain::niss::NissError::Format => (
-                    "Le numéro national a 11 chiffres (AA.MM.JJ-SSS.CC).",
-                    "A national number has 11 digits (YY.MM.DD-SSS.CC).",
-                ),
-                parcours_domain::niss::NissError::CheckDigit => {
-                    ("Les chiffres de contrôle ne correspondent pas.", "The check digits do not match.")
-                }
-                parcours_domain::niss::NissError::Sequence => (
-                    "Les numéros d'ordre 000 et 999 ne sont jamais attribués.",
-                    "Sequence numbers 000 and 999 are never issued.",
-                ),
-                parcours_domain::niss::NissError::Month => (
-                    "Le mois n'est valable ni pour un numéro national ni pour un numéro BIS.",
-                    "The month is valid for neither a national nor a BIS number.",
-                ),
-            };
-            errors.push(FieldError::new("niss", "invalid_niss", fr, en));
-            return None;
-        }
-    };
-    if let (Some(encoded), Ok(given)) =
-        (niss.birth_date().to_date(), chrono::NaiveDate::parse_from_str(body.birth_date.trim(), "%Y-%m-%d"))
-        && encoded != given
-    {
-        errors.push(FieldError::new(
-            "birth_date",
-            "niss_mismatch",
-            "La date de naissance ne correspond pas au numéro national.",
-            "The birth date does not match the national number.",
-        ));
-    }
-    if let (Some(encoded), Some(given)) = (niss.sex(), sex)
-        && encoded != given
-    {
-        errors.push(FieldError::new(
-            "sex",
-            "niss_mismatch",
-            "Le sexe ne correspond pas au numéro national.",
-            "The sex does not match the national number.",
-        ));
-    }
-    Some((niss, sex.or(niss.sex())))
 }
 
 /// Reports an arrival.
@@ -137,7 +72,8 @@ pub async fn create_arrival(
     if let Err(e) = body.validate() {
         validation_errors(&e, &mut errors);
     }
-    let identity = identity(&body, commune, &mut errors);
+    check_domicile(&body, commune, &mut errors);
+    let identity = parse_identity(&body.niss, body.sex.as_deref(), &body.birth_date, &mut errors);
     let facts = FactFields {
         birth_date: &body.birth_date,
         nationality: &body.nationality,
@@ -165,37 +101,25 @@ pub async fn create_arrival(
         let reference = state.reference_data(&mut conn)?;
         let as_of = clock::today();
         let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;
-        let dto = DeterminationDto::new(&determination, as_of, &reference);
         let cri = determination.competent_cri;
         let opens_case = match (determination.status, cri) {
             (Status::Obliged, Some(_)) => true,
             (_, Some(_)) => body.volunteer_request && determination.voluntary_participation_open,
             _ => false,
         };
-        let facts_json = serde_json::to_string(&facts).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let result_json = serde_json::to_string(&dto).map_err(|e| ApiError::Internal(e.to_string()))?;
         let new = NewArrival {
             person: PersonData {
                 niss: niss.digits(),
                 surname: body.surname.trim().to_owned(),
                 given_names: body.given_names.trim().to_owned(),
                 birth_date: facts.birth_date,
-                sex: sex.map(|s| if s == Sex::Male { "male".to_owned() } else { "female".to_owned() }),
+                sex: sex.map(sex_code),
                 nationality: facts.nationality.code().to_owned(),
             },
             commune_nis: commune.to_string(),
             volunteer_request: body.volunteer_request,
             payload_json: canonical.clone(),
-            determination: NewDetermination {
-                status: determination.status.code().to_owned(),
-                regime: determination.regime.map(|r| r.code().to_owned()),
-                competent_cri: cri.map(|c| c.code().to_owned()),
-                reference_date: determination.reference_date,
-                as_of,
-                rules_version: determination.rules_version.clone(),
-                facts_json,
-                result_json,
-            },
+            determination: stored_determination(&determination, &facts, as_of, &reference)?,
         };
         let idempotency = IdempotencyRequest { key: key.clone(), request_hash: request_hash.clone() };
         let plan = |open: Option<&intake::CaseRecord>| {

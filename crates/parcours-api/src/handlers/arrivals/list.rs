@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use super::{ArrivalPage, ArrivalResponse};
 use crate::auth::{Caller, roles};
 use crate::clock;
-use crate::dto::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_date};
+use crate::dto::{page_size, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -69,23 +69,7 @@ pub async fn list_arrivals(
     };
     let from = day("reported_from", &query.reported_from, &mut errors);
     let to = day("reported_to", &query.reported_to, &mut errors);
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        errors.push(FieldError::new(
-            "limit",
-            "out_of_range",
-            "La taille de page va de 1 à 200.",
-            "Page size ranges from 1 to 200.",
-        ));
-    }
-    if query.cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
-        errors.push(FieldError::new(
-            "cursor",
-            "invalid_cursor",
-            "Curseur invalide : reprenez next_cursor tel quel.",
-            "Invalid cursor: pass next_cursor back unchanged.",
-        ));
-    }
+    let limit = page_size(query.limit, "cursor", query.cursor.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }

@@ -7,15 +7,15 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use parcours_domain::case::Case;
 use parcours_domain::regime::{regime, regime_for};
-use parcours_domain::{Niss, RegimeId, Status, determine};
-use parcours_store::intake::{self, NewDetermination, PersonData, WalkIn};
+use parcours_domain::{RegimeId, Status, determine};
+use parcours_store::intake::{self, PersonData, WalkIn};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseResponse, columns_of, require_cri};
 use crate::auth::Caller;
 use crate::clock;
-use crate::dto::{DeterminationDto, FactFields};
+use crate::dto::{FactFields, parse_identity, sex_code, stored_determination};
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -24,7 +24,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "niss": "85.07.30-033.61", "surname": "Haddad", "given_names": "Omar", "birth_date": "1985-07-30", "sex": "male",
+    "niss": "85.07.30-033.28", "surname": "Haddad", "given_names": "Omar", "birth_date": "1985-07-30", "sex": "male",
     "nationality": "SYR", "residence_document": "B", "title_order_date": "2019-02-01", "first_registration_date": "2019-01-10",
     "legal_stay_start": "2018-11-20", "domicile_nis": "62063", "claimed_dispensations": []
 }))]
@@ -94,30 +94,7 @@ pub async fn create_case(
             ));
         }
     }
-    let niss = Niss::parse(&body.niss)
-        .map_err(|_| {
-            errors.push(FieldError::new(
-                "niss",
-                "invalid_niss",
-                "Numéro national invalide.",
-                "Invalid national number.",
-            ))
-        })
-        .ok();
-    let sex = match body.sex.as_deref() {
-        None | Some("unknown") => None,
-        Some("male") => Some("male"),
-        Some("female") => Some("female"),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "sex",
-                "invalid_sex",
-                "Valeurs admises : male, female, unknown.",
-                "Allowed values: male, female, unknown.",
-            ));
-            None
-        }
-    };
+    let identity = parse_identity(&body.niss, body.sex.as_deref(), &body.birth_date, &mut errors);
     let facts = FactFields {
         birth_date: &body.birth_date,
         nationality: &body.nationality,
@@ -131,16 +108,6 @@ pub async fn create_case(
         granted_dispensations: &[],
     }
     .parse(&mut errors);
-    if let (Some(niss), Some(facts)) = (niss, facts.as_ref())
-        && niss.birth_date().to_date().is_some_and(|d| d != facts.birth_date)
-    {
-        errors.push(FieldError::new(
-            "birth_date",
-            "niss_mismatch",
-            "La date de naissance ne correspond pas au numéro national.",
-            "The birth date does not match the national number.",
-        ));
-    }
     let opened_on = match body.opened_on.as_deref() {
         Some(value) => crate::dto::parse_date("opened_on", value, &mut errors),
         None => Some(clock::today()),
@@ -153,7 +120,8 @@ pub async fn create_case(
             "The date is in the future.",
         ));
     }
-    let (Some(niss), Some(facts), Some(opened_on), true) = (niss, facts, opened_on, errors.is_empty()) else {
+    let (Some((niss, sex)), Some(facts), Some(opened_on), true) = (identity, facts, opened_on, errors.is_empty())
+    else {
         return Err(ApiError::Validation(errors));
     };
     let actor = actor(&caller, &request_id);
@@ -162,7 +130,7 @@ pub async fn create_case(
         surname: body.surname.trim().to_owned(),
         given_names: body.given_names.trim().to_owned(),
         birth_date: facts.birth_date,
-        sex: sex.map(str::to_owned).or_else(|| niss.sex().map(|s| format!("{s:?}").to_lowercase())),
+        sex: sex.map(sex_code),
         nationality: facts.nationality.code().to_owned(),
     };
     let response = web::block(move || -> Result<CaseResponse, ApiError> {
@@ -191,17 +159,8 @@ pub async fn create_case(
         let rules = regime(regime_id, &reference.parameters, today);
         let (case, opened) = Case::open(&determination, cri, regime_id, opened_on);
         let columns = columns_of(&case, rules.review_interval_months)?;
-        let dto = DeterminationDto::new(&determination, today, &reference);
-        let new = NewDetermination {
-            status: determination.status.code().to_owned(),
-            regime: determination.regime.map(|r| r.code().to_owned()),
-            competent_cri: Some(cri.code().to_owned()),
-            reference_date: determination.reference_date,
-            as_of: today,
-            rules_version: determination.rules_version.clone(),
-            facts_json: serde_json::to_string(&facts).map_err(|e| ApiError::Internal(e.to_string()))?,
-            result_json: serde_json::to_string(&dto).map_err(|e| ApiError::Internal(e.to_string()))?,
-        };
+        let mut new = stored_determination(&determination, &facts, today, &reference)?;
+        new.competent_cri = Some(cri.code().to_owned());
         let commune = facts.domicile.to_string();
         match intake::record_walk_in(&mut conn, &person, &commune, &new, &columns, &[opened], &actor, clock::now())? {
             WalkIn::Opened(view) => CaseResponse::new(&view, &reference, today),

@@ -5,13 +5,13 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::case::{CaseCommand, DispensationDecision, Evidence};
 use parcours_domain::{DispensationCode, Facts, Status, determine};
-use parcours_store::intake::{self, NewDetermination};
+use parcours_store::intake;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, date_field, mutate, short_text};
 use crate::auth::Caller;
-use crate::dto::DeterminationDto;
+use crate::dto::stored_determination;
 use crate::problem::{ApiError, FieldError};
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -122,17 +122,7 @@ pub async fn create_case_dispensation_decision(
                 facts.granted_dispensations.push(code);
             }
             let determination = determine(&facts, reference, today).map_err(ApiError::Facts)?;
-            let dto = DeterminationDto::new(&determination, today, reference);
-            let new = NewDetermination {
-                status: determination.status.code().to_owned(),
-                regime: determination.regime.map(|r| r.code().to_owned()),
-                competent_cri: determination.competent_cri.map(|c| c.code().to_owned()),
-                reference_date: determination.reference_date,
-                as_of: today,
-                rules_version: determination.rules_version.clone(),
-                facts_json: serde_json::to_string(&facts).map_err(|e| ApiError::Internal(e.to_string()))?,
-                result_json: serde_json::to_string(&dto).map_err(|e| ApiError::Internal(e.to_string()))?,
-            };
+            let new = stored_determination(&determination, &facts, today, reference)?;
             intake::insert_determination(conn, &view.case.person_id, &new, &organisation, crate::clock::now())?;
             Ok(CaseCommand::DecideDispensation { decision, dispensed_now: determination.status == Status::Dispensed })
         }),

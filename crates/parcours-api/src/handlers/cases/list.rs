@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{CaseResponse, require_cri};
 use crate::auth::Caller;
 use crate::clock;
-use crate::dto::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parse_date};
+use crate::dto::{page_size, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -82,18 +82,7 @@ pub async fn list_cases(
         ));
     }
     let complete_before = query.complete_before.as_deref().and_then(|d| parse_date("complete_before", d, &mut errors));
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        errors.push(FieldError::new(
-            "limit",
-            "out_of_range",
-            "La taille de page va de 1 à 200.",
-            "Page size ranges from 1 to 200.",
-        ));
-    }
-    if query.cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
-        errors.push(FieldError::new("cursor", "invalid_cursor", "Curseur invalide.", "Invalid cursor."));
-    }
+    let limit = page_size(query.limit, "cursor", query.cursor.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }

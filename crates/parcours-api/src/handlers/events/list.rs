@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Organisation, roles};
 use crate::clock;
-use crate::dto::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::dto::page_size;
+use crate::problem::{ApiError, Problem, Text};
 use crate::state::AppState;
 
 /// Paging.
@@ -85,24 +85,8 @@ pub async fn list_events(
         }
     };
     let query = query.into_inner();
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
     let mut errors = Vec::new();
-    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-        errors.push(FieldError::new(
-            "limit",
-            "out_of_range",
-            "La taille de page va de 1 à 200.",
-            "Page size ranges from 1 to 200.",
-        ));
-    }
-    if query.after.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
-        errors.push(FieldError::new(
-            "after",
-            "invalid_cursor",
-            "Curseur invalide : reprenez next_cursor tel quel.",
-            "Invalid cursor: pass next_cursor back unchanged.",
-        ));
-    }
+    let limit = page_size(query.limit, "after", query.after.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }
