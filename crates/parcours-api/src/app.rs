@@ -53,6 +53,7 @@ pub fn build_app(
         .app_data(web::QueryConfig::default().error_handler(problem::query_error))
         .app_data(web::PathConfig::default().error_handler(problem::path_error))
         .app_data(web::PayloadConfig::new(max_body))
+        .service(web::redirect("/docs", "/docs/"))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(unknown_route))
         .wrap(from_fn(request::around))

@@ -81,7 +81,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     if development {
         eprintln!(
-            "Development mode. Get a token with:\n  cargo run -q -p parcours-api --bin parcours -- token --org commune:62063 --role commune_agent"
+            "Development mode (HS256 development key). Get a token with:\n  ./target/release/parcours token --org commune:62063 --role commune_agent --ttl 1h"
         );
     }
     server.run().await.map_err(|e| e.to_string())

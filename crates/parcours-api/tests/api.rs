@@ -484,6 +484,9 @@ async fn probes_unknown_routes_and_english_errors(app: TestApp) {
     let method = app.send(TestRequest::delete().uri("/v1/cris")).await;
     assert_eq!(method.status, 405);
     assert_eq!(method.body["code"], "method_not_allowed");
+    let redirect = app.get("/docs", None).await;
+    assert_eq!(redirect.status, 307);
+    assert_eq!(redirect.header("location"), Some("/docs/"));
     let docs = app.get("/docs/", None).await;
     assert_eq!(docs.status, 200);
     assert!(docs.text.contains("swagger"), "Swagger UI served from vendored assets");
