@@ -21,6 +21,8 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "determinations", description = "Stateless determinations and re-evaluations"),
         (name = "persons", description = "What the competent CRI may read about a person"),
         (name = "cases", description = "CRI case management: welcome module, convention, follow-up, deadlines, transfers"),
+        (name = "operators", description = "Training operators recognised for the French, citizenship and orientation axes"),
+        (name = "courses", description = "Course catalogue, enrolment, participants, attendance (JSON or CSV), participant inquiry"),
         (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "health", description = "Probes")

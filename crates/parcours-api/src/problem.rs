@@ -188,6 +188,8 @@ pub enum ApiError {
     PreconditionFailed(i32),
     /// A change without `If-Match`.
     PreconditionRequired,
+    /// An all-or-nothing attendance batch with bad lines: nothing was written.
+    AttendanceRejected(Vec<FieldError>),
     /// The database is unavailable.
     Unavailable(String),
     /// A defect: logged with its chain, never shown.
@@ -303,6 +305,7 @@ impl ApiError {
             ApiError::Case(error) => case_error_code(error),
             ApiError::PreconditionFailed(_) => "precondition_failed",
             ApiError::PreconditionRequired => "precondition_required",
+            ApiError::AttendanceRejected(_) => "attendance_rejected",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -408,6 +411,19 @@ impl ApiError {
                     ),
                 ),
             ),
+            ApiError::AttendanceRejected(errors) => (
+                Text::new("Lot de présences refusé", "Attendance batch refused"),
+                Text::new(
+                    format!(
+                        "{} ligne(s) invalide(s) : rien n'a été enregistré (mode all_or_nothing). Corrigez-les, ou envoyez avec mode=accept_valid.",
+                        errors.len()
+                    ),
+                    format!(
+                        "{} invalid line(s): nothing was recorded (all_or_nothing mode). Fix them, or send with mode=accept_valid.",
+                        errors.len()
+                    ),
+                ),
+            ),
             ApiError::PreconditionRequired => (
                 Text::new("En-tête If-Match requis", "If-Match header required"),
                 Text::new(
@@ -434,7 +450,9 @@ impl ApiError {
 
     fn field_errors(&self) -> Vec<FieldError> {
         match self {
-            ApiError::Validation(errors) | ApiError::BadParameter(errors) => errors.clone(),
+            ApiError::Validation(errors) | ApiError::BadParameter(errors) | ApiError::AttendanceRejected(errors) => {
+                errors.clone()
+            }
             ApiError::Facts(error) => vec![facts_field_error(error)],
             ApiError::Case(error) => case_field_errors(error),
             ApiError::IdempotencyKeyRequired => vec![FieldError::new(
@@ -519,9 +537,10 @@ impl ResponseError for ApiError {
             }
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Validation(_) | ApiError::IdempotencyKeyReused | ApiError::Facts(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Validation(_)
+            | ApiError::IdempotencyKeyReused
+            | ApiError::Facts(_)
+            | ApiError::AttendanceRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::IdempotencyKeyInProgress | ApiError::Conflict(..) => StatusCode::CONFLICT,
             ApiError::Case(error) => case_error_status(error),
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,

@@ -86,6 +86,13 @@ on_both_backends!(
     a_commune_of_another_cri_reporting_the_person_transfers_the_case,
     a_cri_lists_only_its_own_cases_with_filters,
     a_commune_reads_only_its_residents_events_and_a_cri_its_own,
+    operators_are_registered_checked_and_scoped_to_their_own_courses,
+    capacity_is_enforced_with_an_ordered_waiting_list,
+    a_json_batch_and_the_same_batch_as_csv_give_identical_results,
+    a_replayed_batch_changes_nothing_and_a_correction_keeps_both_versions,
+    bad_lines_are_refused_whole_or_reported_line_by_line,
+    csv_with_a_bom_semicolons_quotes_and_decimal_commas_is_read,
+    the_participant_inquiry_answers_only_its_fields,
 );
 
 async fn intake_of_an_obliged_person_opens_a_case_at_the_competent_cri(app: TestApp) {
@@ -912,6 +919,410 @@ async fn a_commune_reads_only_its_residents_events_and_a_cri_its_own(app: TestAp
     assert_eq!(app.get("/v1/events", Some(&app.as_region())).await.status, 403);
 }
 
+/// An operator serving CRIPEL, recognised for French; returns its token.
+async fn operator(app: &TestApp, name: &str, enterprise_number: &str) -> (String, String) {
+    let reply = app
+        .post(
+            "/v1/operators",
+            Some(&app.as_region()),
+            None,
+            &json!({"name": name, "enterprise_number": enterprise_number, "axes": ["french", "citizenship"], "cri_territories": ["CRIPEL"]}),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let id = reply.body["id"].as_str().expect("id").to_owned();
+    let token = app.token(&format!("operator:{id}"), &["operator_agent"]);
+    (id, token)
+}
+
+/// A French course in Liège with two three-hour sessions; returns (course id, session ids).
+async fn course(app: &TestApp, token: &str, capacity: i32) -> (String, Vec<String>) {
+    let body = json!({"title": "Français A1", "axis": "french", "level": "A1", "instruction_language": "fr", "commune_nis": "62063",
+        "address": "Rue des Écoles 1, 4000 Liège", "capacity": capacity,
+        "sessions": [{"date": "2027-01-11", "start": "18:00", "end": "21:00"}, {"date": "2027-01-13", "start": "18:00", "end": "21:00"}]});
+    let reply = app.post("/v1/courses", Some(token), None, &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let sessions = reply.body["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id").to_owned())
+        .collect();
+    (reply.body["id"].as_str().expect("id").to_owned(), sessions)
+}
+
+/// An obliged case at CRIPEL enrolled in `course`; returns (case id, case reference).
+async fn participant(app: &TestApp, course: &str, sequence: u32) -> (String, String) {
+    let arrival = app.report("62063", &newcomer(sequence)).await;
+    let case = arrival.body["case"]["id"].as_str().expect("case").to_owned();
+    let reference = arrival.body["case"]["reference"].as_str().expect("reference").to_owned();
+    let enrolled = app
+        .post(&format!("/v1/courses/{course}/enrolments"), Some(&app.as_cri("CRIPEL")), None, &json!({"case_id": case}))
+        .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.text);
+    (case, reference)
+}
+
+async fn post_attendance(
+    app: &TestApp,
+    token: &str,
+    course: &str,
+    key: &str,
+    mode: &str,
+    content_type: &str,
+    body: String,
+) -> support::Reply {
+    app.send(
+        TestRequest::post()
+            .uri(&format!("/v1/courses/{course}/attendance?mode={mode}"))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Idempotency-Key", key))
+            .insert_header(("Content-Type", content_type))
+            .set_payload(body),
+    )
+    .await
+}
+
+async fn attended(app: &TestApp, token: &str, reference: &str, axis: usize) -> f64 {
+    let reply = app.post("/v1/participants/inquiry", Some(token), None, &json!({"case_reference": reference})).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body["axes"][axis]["attended_hours"].as_f64().expect("hours")
+}
+
+async fn operators_are_registered_checked_and_scoped_to_their_own_courses(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (_, other) = operator(&app, "École B", "0403.170.701").await;
+    let duplicate = app.post("/v1/operators", Some(&app.as_region()), None, &json!({"name": "X", "enterprise_number": "BE0123456749", "axes": ["french"], "cri_territories": ["CRIPEL"]})).await;
+    assert_eq!(duplicate.status, 409);
+    let bad = app
+        .post(
+            "/v1/operators",
+            Some(&app.as_region()),
+            None,
+            &json!({"name": "X", "enterprise_number": "0123.456.748", "axes": ["cooking"], "cri_territories": []}),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let mut fields = bad.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["axes", "cri_territories", "enterprise_number"]);
+    let by_commune =
+        json!({"name": "X", "enterprise_number": "0403.170.701", "axes": ["french"], "cri_territories": ["CRIPEL"]});
+    assert_eq!(app.post("/v1/operators", Some(&app.as_commune("62063")), None, &by_commune).await.status, 403);
+    let (course_id, sessions) = course(&app, &school, 10).await;
+    let (_, reference) = participant(&app, &course_id, 50).await;
+    assert_eq!(app.get(&format!("/v1/courses/{course_id}"), Some(&other)).await.status, 404);
+    assert_eq!(app.get("/v1/courses", Some(&other)).await.body["items"], json!([]));
+    assert_eq!(app.get("/v1/courses", Some(&school)).await.body["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app.get(&format!("/v1/courses/{course_id}/participants"), Some(&other)).await.status, 404);
+    let line =
+        json!({"rows": [{"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 3}]})
+            .to_string();
+    assert_eq!(
+        post_attendance(&app, &other, &course_id, "k1", "all_or_nothing", "application/json", line).await.status,
+        404
+    );
+    let inquiry = app.post("/v1/participants/inquiry", Some(&other), None, &json!({"case_reference": reference})).await;
+    assert_eq!(inquiry.status, 404, "no enrolment at this operator: 404");
+    let participants = app.get(&format!("/v1/courses/{course_id}/participants"), Some(&school)).await;
+    assert_eq!(participants.status, 200);
+    let keys: Vec<String> = participants.body["items"][0].as_object().expect("object").keys().cloned().collect();
+    assert_eq!(
+        keys,
+        ["case_reference", "course_id", "enrolment_id", "given_names", "status", "surname", "waiting_position"]
+    );
+    let orientation = app
+        .post(
+            "/v1/courses",
+            Some(&school),
+            None,
+            &json!({"title": "ISP", "axis": "orientation", "instruction_language": "fr", "commune_nis": "52011",
+        "address": "x", "capacity": 5, "sessions": [{"date": "2027-01-11", "start": "09:00", "end": "13:00"}]}),
+        )
+        .await;
+    assert_eq!(orientation.status, 422);
+    let mut fields = orientation.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["axis", "commune_nis"]);
+    assert_eq!(
+        app.get(&format!("/v1/courses/{course_id}"), Some(&app.as_cri("CRIC"))).await.status,
+        200,
+        "the catalogue is open to every CRI"
+    );
+}
+
+async fn capacity_is_enforced_with_an_ordered_waiting_list(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (course_id, _) = course(&app, &school, 1).await;
+    let cri = app.as_cri("CRIPEL");
+    let mut statuses = Vec::new();
+    let mut enrolments = Vec::new();
+    for n in 51..54 {
+        let case = app.report("62063", &newcomer(n)).await.body["case"]["id"].as_str().expect("case").to_owned();
+        let reply =
+            app.post(&format!("/v1/courses/{course_id}/enrolments"), Some(&cri), None, &json!({"case_id": case})).await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        statuses.push((reply.body["status"].as_str().expect("s").to_owned(), reply.body["waiting_position"].as_i64()));
+        enrolments.push(reply.body["id"].as_str().expect("id").to_owned());
+        if n == 51 {
+            let again = app
+                .post(&format!("/v1/courses/{course_id}/enrolments"), Some(&cri), None, &json!({"case_id": case}))
+                .await;
+            assert_eq!(again.status, 409);
+        }
+    }
+    assert_eq!(
+        statuses,
+        [("enrolled".to_owned(), None), ("waiting".to_owned(), Some(1)), ("waiting".to_owned(), Some(2))]
+    );
+    assert_eq!(app.get("/v1/courses?places_left=true", Some(&cri)).await.body["items"], json!([]));
+    let withdrawn =
+        app.post(&format!("/v1/enrolments/{}/withdrawal", enrolments[0]), Some(&cri), None, &json!({})).await;
+    assert_eq!(withdrawn.body["status"], "withdrawn");
+    let participants = app.get(&format!("/v1/courses/{course_id}/participants"), Some(&school)).await;
+    let states: Vec<(String, Option<i64>)> = participants.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| (p["status"].as_str().expect("s").to_owned(), p["waiting_position"].as_i64()))
+        .collect();
+    assert!(
+        states.contains(&("enrolled".to_owned(), None))
+            && states.contains(&("waiting".to_owned(), Some(1)))
+            && states.contains(&("withdrawn".to_owned(), None))
+    );
+    let course = app.get(&format!("/v1/courses/{course_id}"), Some(&cri)).await;
+    assert_eq!(
+        (course.body["enrolled"].as_i64(), course.body["waiting"].as_i64(), course.body["places_left"].as_i64()),
+        (Some(1), Some(1), Some(0))
+    );
+    assert_eq!(
+        app.post(&format!("/v1/enrolments/{}/withdrawal", enrolments[0]), Some(&cri), None, &json!({})).await.status,
+        404
+    );
+    assert_eq!(
+        app.post(&format!("/v1/enrolments/{}/completion", enrolments[1]), Some(&app.as_cri("CRIC")), None, &json!({}))
+            .await
+            .status,
+        404
+    );
+}
+
+async fn a_json_batch_and_the_same_batch_as_csv_give_identical_results(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (json_course, json_sessions) = course(&app, &school, 10).await;
+    let (csv_course, csv_sessions) = course(&app, &school, 10).await;
+    let (_, first) = participant(&app, &json_course, 55).await;
+    let (_, second) = participant(&app, &json_course, 56).await;
+    let cri = app.as_cri("CRIPEL");
+    for reference in [&first, &second] {
+        let case = app.get("/v1/cases?limit=200", Some(&cri)).await.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|c| c["reference"] == reference.as_str())
+            .map(|c| c["id"].as_str().expect("id").to_owned())
+            .expect("case");
+        app.post(&format!("/v1/courses/{csv_course}/enrolments"), Some(&cri), None, &json!({"case_id": case})).await;
+    }
+    let rows = |sessions: &[String]| {
+        vec![
+            (first.clone(), sessions[0].clone(), "present", 3.0),
+            (first.clone(), sessions[1].clone(), "present", 2.5),
+            (second.clone(), sessions[0].clone(), "excused", 0.0),
+            (second.clone(), sessions[1].clone(), "present", 9.0),
+        ]
+    };
+    let json_rows: Vec<Value> = rows(&json_sessions)
+        .into_iter()
+        .map(|(r, s, st, h)| json!({"case_reference": r, "session_id": s, "status": st, "hours": h}))
+        .collect();
+    let json_reply = post_attendance(
+        &app,
+        &school,
+        &json_course,
+        "json-1",
+        "accept_valid",
+        "application/json",
+        json!({"rows": json_rows}).to_string(),
+    )
+    .await;
+    let mut csv = String::from("case_reference,session_id,status,hours\n");
+    for (r, s, st, h) in rows(&csv_sessions) {
+        csv.push_str(&format!("{r},{s},{st},{h}\n"));
+    }
+    let csv_reply = post_attendance(&app, &school, &csv_course, "csv-1", "accept_valid", "text/csv", csv).await;
+    assert_eq!(json_reply.status, 200, "{}", json_reply.text);
+    assert_eq!(csv_reply.status, 200, "{}", csv_reply.text);
+    for field in ["committed", "accepted", "corrections", "rejected", "mode"] {
+        assert_eq!(json_reply.body[field], csv_reply.body[field], "{field}");
+    }
+    assert_eq!(json_reply.body["accepted"], 3);
+    assert_eq!(json_reply.body["rejected"][0]["code"], "hours_beyond_session");
+    assert_eq!(json_reply.body["rejected"][0]["line"], 4);
+    assert_eq!(attended(&app, &cri, &first, 0).await, 11.0, "5.5 h through each course");
+    let feed = app.get("/v1/events?limit=200", Some(&cri)).await;
+    assert!(
+        feed.body["items"].as_array().expect("items").iter().any(|e| e["data"]["event_type"] == "attendance_recorded")
+    );
+}
+
+async fn a_replayed_batch_changes_nothing_and_a_correction_keeps_both_versions(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (course_id, sessions) = course(&app, &school, 10).await;
+    let (_, reference) = participant(&app, &course_id, 57).await;
+    let batch =
+        json!({"rows": [{"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 2}]})
+            .to_string();
+    let first =
+        post_attendance(&app, &school, &course_id, "batch-1", "all_or_nothing", "application/json", batch.clone())
+            .await;
+    let replay =
+        post_attendance(&app, &school, &course_id, "batch-1", "all_or_nothing", "application/json", batch).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(replay.body, first.body);
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+    let cri = app.as_cri("CRIPEL");
+    assert_eq!(attended(&app, &cri, &reference, 0).await, 2.0);
+    let correction = json!({"rows": [{"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 3, "reason": "feuille corrigée"}]}).to_string();
+    let corrected =
+        post_attendance(&app, &school, &course_id, "batch-2", "all_or_nothing", "application/json", correction).await;
+    assert_eq!(corrected.body["corrections"], 1);
+    assert_eq!(attended(&app, &cri, &reference, 0).await, 3.0);
+    let history =
+        app.get(&format!("/v1/courses/{course_id}/attendance?case_reference={reference}"), Some(&school)).await;
+    let versions: Vec<(i64, f64, bool)> = history.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|v| {
+            (v["version"].as_i64().expect("v"), v["hours"].as_f64().expect("h"), v["current"].as_bool().expect("c"))
+        })
+        .collect();
+    assert_eq!(versions, [(1, 2.0, false), (2, 3.0, true)]);
+    assert_eq!(history.body["items"][1]["reason"], "feuille corrigée");
+    let reused = post_attendance(
+        &app,
+        &school,
+        &course_id,
+        "batch-1",
+        "all_or_nothing",
+        "application/json",
+        json!({"rows": []}).to_string(),
+    )
+    .await;
+    assert_eq!(reused.body["code"], "idempotency_key_reused");
+}
+
+async fn bad_lines_are_refused_whole_or_reported_line_by_line(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (course_id, sessions) = course(&app, &school, 10).await;
+    let (_, reference) = participant(&app, &course_id, 58).await;
+    let rows = json!({"rows": [
+        {"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 3},
+        {"case_reference": "CRIPEL-2026-999999", "session_id": sessions[0], "status": "present", "hours": 3},
+        {"case_reference": reference, "session_id": "no-such-session", "status": "present", "hours": 1},
+        {"case_reference": reference, "session_id": sessions[0], "status": "absent", "hours": 0},
+        {"case_reference": reference, "session_id": sessions[1], "status": "late", "hours": 1},
+        {"case_reference": reference, "session_id": sessions[1], "status": "absent", "hours": 2}
+    ]})
+    .to_string();
+    let strict =
+        post_attendance(&app, &school, &course_id, "bad-1", "all_or_nothing", "application/json", rows.clone()).await;
+    assert_eq!(strict.status, 422, "{}", strict.text);
+    assert_eq!(strict.body["code"], "attendance_rejected");
+    let fields: Vec<String> = strict.error_fields();
+    assert_eq!(
+        fields,
+        [
+            "lines[2].case_reference",
+            "lines[3].session_id",
+            "lines[4].case_reference",
+            "lines[5].status",
+            "lines[6].hours"
+        ]
+    );
+    let history = app.get(&format!("/v1/courses/{course_id}/attendance"), Some(&school)).await;
+    assert_eq!(history.body["items"], json!([]), "nothing written");
+    let lenient = post_attendance(&app, &school, &course_id, "bad-1", "accept_valid", "application/json", rows).await;
+    assert_eq!(lenient.status, 200, "a refused all-or-nothing batch is not stored: the key can be used again");
+    assert_eq!(lenient.body["accepted"], 1);
+    assert_eq!(lenient.body["rejected"].as_array().map(Vec::len), Some(5));
+    assert_eq!(lenient.body["rejected"][2]["code"], "duplicate_line");
+    assert_eq!(attended(&app, &app.as_cri("CRIPEL"), &reference, 0).await, 3.0);
+}
+
+async fn csv_with_a_bom_semicolons_quotes_and_decimal_commas_is_read(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (course_id, sessions) = course(&app, &school, 10).await;
+    let (_, reference) = participant(&app, &course_id, 59).await;
+    let csv = format!(
+        "\u{feff}case_reference;session_id;status;hours;reason\r\n\"{reference}\";{};present;2,5;\"arrivée tardive; bus\"\r\n{reference};{};PRESENT;3;\r\n",
+        sessions[0], sessions[1]
+    );
+    let reply =
+        post_attendance(&app, &school, &course_id, "csv-bom", "all_or_nothing", "text/csv; charset=utf-8", csv).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["accepted"], 2);
+    assert_eq!(attended(&app, &app.as_cri("CRIPEL"), &reference, 0).await, 5.5);
+    let history =
+        app.get(&format!("/v1/courses/{course_id}/attendance?session_id={}", sessions[0]), Some(&school)).await;
+    assert_eq!(history.body["items"][0]["reason"], "arrivée tardive; bus");
+    let no_header =
+        post_attendance(&app, &school, &course_id, "csv-bad", "all_or_nothing", "text/csv", "a;b\n".into()).await;
+    assert_eq!(no_header.status, 422);
+    assert_eq!(no_header.body["errors"][0]["code"], "invalid_csv");
+    let xml =
+        post_attendance(&app, &school, &course_id, "xml", "all_or_nothing", "application/xml", "<x/>".into()).await;
+    assert_eq!(xml.status, 415);
+}
+
+async fn the_participant_inquiry_answers_only_its_fields(app: TestApp) {
+    let (_, school) = operator(&app, "École A", "0123.456.749").await;
+    let (course_id, _) = course(&app, &school, 10).await;
+    let (_, reference) = participant(&app, &course_id, 60).await;
+    let by_reference =
+        app.post("/v1/participants/inquiry", Some(&school), None, &json!({"case_reference": reference})).await;
+    assert_eq!(by_reference.status, 200, "{}", by_reference.text);
+    let keys: Vec<String> = by_reference.body.as_object().expect("object").keys().cloned().collect();
+    assert_eq!(keys, ["axes", "case_reference", "cri", "obliged"]);
+    assert_eq!(by_reference.body["obliged"], true);
+    assert_eq!(by_reference.body["cri"], "CRIPEL");
+    assert_eq!(
+        by_reference.body["axes"][0],
+        json!({"axis": "french", "required_hours": null, "attended_hours": 0.0, "remaining_hours": null})
+    );
+    let by_niss =
+        app.post("/v1/participants/inquiry", Some(&school), None, &json!({"niss": niss("900510", 120)})).await;
+    assert_eq!(by_niss.body, by_reference.body);
+    let both = app
+        .post(
+            "/v1/participants/inquiry",
+            Some(&school),
+            None,
+            &json!({"niss": niss("900510", 120), "case_reference": reference}),
+        )
+        .await;
+    assert_eq!(both.status, 422);
+    assert_eq!(
+        app.post(
+            "/v1/participants/inquiry",
+            Some(&app.as_commune("62063")),
+            None,
+            &json!({"case_reference": reference})
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        app.post("/v1/participants/inquiry", Some(&app.as_cri("CRIC")), None, &json!({"case_reference": reference}))
+            .await
+            .status,
+        404
+    );
+}
+
 #[test]
 fn openapi_contract_matches_the_committed_file() {
     let generated = format!("{}\n", parcours_api::openapi().to_pretty_json().expect("serialise"));
@@ -940,5 +1351,5 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 30);
+    assert_eq!(operations, 42);
 }

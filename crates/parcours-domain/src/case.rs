@@ -589,6 +589,19 @@ pub struct CaseContext<'a> {
     pub regime: &'a Regime,
     /// Share of required hours to attend, in percent (parameter attendance_threshold_percent).
     pub attendance_threshold_percent: u8,
+    /// Hours reported by operators per axis (French, citizenship, orientation), kept outside the case.
+    pub operator_hours: [f64; 3],
+}
+
+impl CaseContext<'_> {
+    /// Hours reported by operators on `axis`.
+    pub fn operator_hours(&self, axis: Axis) -> f64 {
+        match axis {
+            Axis::French => self.operator_hours[0],
+            Axis::Citizenship => self.operator_hours[1],
+            Axis::Orientation => self.operator_hours[2],
+        }
+    }
 }
 
 fn event(kind: &'static str, basis: &'static str, fr: &'static str, en: &'static str, summary: String) -> CaseEvent {
@@ -1113,7 +1126,7 @@ impl Case {
                 let threshold = f64::from(ctx.attendance_threshold_percent) / 100.0;
                 for axis in Axis::ALL {
                     let needed = f64::from(self.required(axis)) * threshold;
-                    let attended = self.attended(axis);
+                    let attended = self.attended(axis) + ctx.operator_hours(axis);
                     if attended + 1e-9 < needed {
                         return Err(CaseError::HoursNotMet { axis, needed, attended });
                     }
@@ -1197,7 +1210,10 @@ mod tests {
     fn run(case: &mut Case, command: CaseCommand) -> Result<Vec<CaseEvent>, CaseError> {
         let parameters = crate::parameters::Parameters::default();
         let r = regime(case.regime, &parameters, case.opened_on);
-        case.apply(command, &CaseContext { today: TODAY(), regime: &r, attendance_threshold_percent: 80 })
+        case.apply(
+            command,
+            &CaseContext { today: TODAY(), regime: &r, attendance_threshold_percent: 80, operator_hours: [0.0; 3] },
+        )
     }
 
     fn present(date: NaiveDate) -> CaseCommand {

@@ -20,6 +20,7 @@ pub mod dispensation;
 pub mod law;
 pub mod nationality;
 pub mod niss;
+pub mod operator;
 pub mod parameters;
 pub mod reasons;
 pub mod reevaluation;

@@ -72,13 +72,34 @@ pub struct CaseColumns {
     pub next_review_due: Option<NaiveDate>,
 }
 
-/// A case with its person.
+/// A case with its person and the hours operators reported.
 #[derive(Debug, Clone)]
 pub struct CaseView {
     /// The case.
     pub case: CaseRecord,
     /// The person.
     pub person: PersonRecord,
+    /// Minutes reported by operators, by axis code.
+    pub operator_minutes: std::collections::HashMap<String, i64>,
+}
+
+impl CaseView {
+    /// Hours reported by operators, as `[french, citizenship, orientation]`.
+    pub fn operator_hours(&self) -> [f64; 3] {
+        operator_hours(&self.operator_minutes)
+    }
+}
+
+/// Minutes by axis code as hours `[french, citizenship, orientation]`.
+pub fn operator_hours(minutes: &std::collections::HashMap<String, i64>) -> [f64; 3] {
+    let hours = |axis: &str| minutes.get(axis).copied().unwrap_or(0) as f64 / 60.0;
+    [hours("french"), hours("citizenship"), hours("orientation")]
+}
+
+fn view(conn: &mut DbConnection, case: CaseRecord) -> Result<CaseView, StoreError> {
+    let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
+    let operator_minutes = crate::training::case_operator_minutes(conn, &case.id)?;
+    Ok(CaseView { case, person, operator_minutes })
 }
 
 /// One step of a timeline.
@@ -168,7 +189,7 @@ fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Re
 /// Records steps in the timeline and the feed. The feed ids must follow commit order so that a reader
 /// paging with `after=<id>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
 /// serialises the writers from here to commit; SQLite has a single writer already.
-fn record_steps(
+pub(crate) fn record_steps(
     conn: &mut DbConnection,
     case: &CaseRecord,
     holder_cri: &str,
@@ -360,7 +381,11 @@ pub fn update_case<E>(
         record_steps(conn, &updated, &view.case.cri_code, &steps, actor, now)?;
         let kinds: Vec<&str> = steps.iter().map(|s| s.kind).collect();
         audit::append(conn, actor, action, "case", Some(id), Some(format!("steps={}", kinds.join(","))), now)?;
-        Ok(UpdateOutcome::Updated(Box::new(CaseView { case: updated, person: view.person })))
+        Ok(UpdateOutcome::Updated(Box::new(CaseView {
+            case: updated,
+            person: view.person,
+            operator_minutes: view.operator_minutes,
+        })))
     });
     match result {
         Ok(outcome) => Ok(outcome),
@@ -377,8 +402,7 @@ fn load_view(conn: &mut DbConnection, id: &str, cri: &str) -> Result<Option<Case
         .first(conn)
         .optional()?;
     let Some(case) = case else { return Ok(None) };
-    let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
-    Ok(Some(CaseView { case, person }))
+    Ok(Some(view(conn, case)?))
 }
 
 /// One case held by `cri`; the read is audited.
@@ -456,12 +480,7 @@ pub fn list_cases(
         }
         let rows = query.load(conn)?;
         audit::append(conn, actor, "list_cases", "case", None, Some(format!("count={}", rows.len())), now)?;
-        rows.into_iter()
-            .map(|case| {
-                let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
-                Ok(CaseView { case, person })
-            })
-            .collect()
+        rows.into_iter().map(|case| view(conn, case)).collect()
     })
 }
 

@@ -487,9 +487,9 @@ pub fn latest_determination(
 #[derive(Debug, Clone)]
 pub enum WalkIn {
     /// A case was opened.
-    Opened(crate::cases::CaseView),
+    Opened(Box<crate::cases::CaseView>),
     /// The person already has an open case (returned as it is).
-    AlreadyOpen(CaseRecord),
+    AlreadyOpen(Box<CaseRecord>),
 }
 
 /// A person walks in at a CRI: person (deduplicated by NISS), determination and case in one transaction.
@@ -515,11 +515,11 @@ pub fn record_walk_in(
             .transpose()?
             .flatten()
         {
-            return Ok(WalkIn::AlreadyOpen(existing));
+            return Ok(WalkIn::AlreadyOpen(Box::new(existing)));
         }
         let person = upsert_person(conn, person, now)?;
         let determination = insert_determination(conn, &person.id, determination, &actor.organisation, now)?;
         let case = cases::open_case(conn, &person.id, commune_nis, &determination.id, columns, steps, actor, now)?;
-        Ok(WalkIn::Opened(crate::cases::CaseView { case, person }))
+        Ok(WalkIn::Opened(Box::new(crate::cases::CaseView { case, person, operator_minutes: Default::default() })))
     })
 }

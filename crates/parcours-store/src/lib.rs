@@ -17,6 +17,7 @@ pub mod intake;
 pub mod reference;
 pub mod schema;
 pub mod seed;
+pub mod training;
 
 pub use connection::{DatabaseTarget, DbConnection, Pool, PooledConnection, open_pool, run_migrations};
 

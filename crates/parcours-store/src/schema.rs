@@ -155,6 +155,87 @@ diesel::table! {
 }
 
 diesel::table! {
+    operators (id) {
+        id -> Text,
+        name -> Text,
+        enterprise_number -> Text,
+        axes -> Text,
+        cri_codes -> Text,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> Text,
+        operator_id -> Text,
+        title -> Text,
+        axis -> Text,
+        level -> Nullable<Text>,
+        instruction_language -> Text,
+        commune_nis -> Text,
+        address -> Text,
+        capacity -> Integer,
+        start_date -> Date,
+        end_date -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_sessions (id) {
+        id -> Text,
+        course_id -> Text,
+        session_date -> Date,
+        start_time -> Text,
+        end_time -> Text,
+        minutes -> Integer,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> Text,
+        course_id -> Text,
+        case_id -> Text,
+        status -> Text,
+        waiting_position -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_records (id) {
+        id -> Text,
+        course_id -> Text,
+        session_id -> Text,
+        enrolment_id -> Text,
+        case_id -> Text,
+        status -> Text,
+        minutes -> Integer,
+        version -> Integer,
+        is_current -> Bool,
+        reason -> Nullable<Text>,
+        batch_id -> Text,
+        author_organisation -> Text,
+        author_subject -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_axis_minutes (case_id, axis) {
+        case_id -> Text,
+        axis -> Text,
+        minutes -> BigInt,
+    }
+}
+
+diesel::table! {
     idempotency_keys (organisation, idempotency_key) {
         organisation -> Text,
         idempotency_key -> Text,
@@ -186,6 +267,11 @@ diesel::joinable!(arrivals -> persons (person_id));
 diesel::joinable!(arrivals -> determinations (determination_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox_events -> cases (case_id));
+diesel::joinable!(courses -> operators (operator_id));
+diesel::joinable!(course_sessions -> courses (course_id));
+diesel::joinable!(enrolments -> courses (course_id));
+diesel::joinable!(enrolments -> cases (case_id));
+diesel::joinable!(attendance_records -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     cris,
@@ -198,6 +284,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     outbox_events,
     case_reference_counters,
+    operators,
+    courses,
+    course_sessions,
+    enrolments,
+    attendance_records,
+    case_axis_minutes,
     arrivals,
     idempotency_keys,
     audit_log,

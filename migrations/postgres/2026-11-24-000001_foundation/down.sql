@@ -1,5 +1,11 @@
 DROP TABLE audit_log;
 DROP TABLE idempotency_keys;
+DROP TABLE case_axis_minutes;
+DROP TABLE attendance_records;
+DROP TABLE enrolments;
+DROP TABLE course_sessions;
+DROP TABLE courses;
+DROP TABLE operators;
 DROP TABLE outbox_events;
 DROP TABLE case_events;
 DROP TABLE arrivals;

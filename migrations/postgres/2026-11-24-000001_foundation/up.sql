@@ -155,6 +155,87 @@ CREATE TABLE arrivals (
 );
 CREATE INDEX arrivals_by_reporter ON arrivals (reported_by_org, id);
 
+-- Training operators (promotion sociale schools, ILIs, Forem), created by the Region or a CRI.
+CREATE TABLE operators (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    enterprise_number TEXT NOT NULL UNIQUE,
+    axes TEXT NOT NULL,
+    cri_codes TEXT NOT NULL,
+    contact_email TEXT,
+    contact_phone TEXT,
+    created_at TIMESTAMP NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE courses (
+    id TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators (id),
+    title TEXT NOT NULL,
+    axis TEXT NOT NULL,
+    level TEXT,
+    instruction_language TEXT NOT NULL,
+    commune_nis TEXT NOT NULL,
+    address TEXT NOT NULL,
+    capacity INTEGER NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX courses_by_operator ON courses (operator_id, id);
+CREATE INDEX courses_by_start ON courses (axis, start_date);
+
+CREATE TABLE course_sessions (
+    id TEXT PRIMARY KEY,
+    course_id TEXT NOT NULL REFERENCES courses (id),
+    session_date DATE NOT NULL,
+    start_time TEXT NOT NULL,
+    end_time TEXT NOT NULL,
+    minutes INTEGER NOT NULL
+);
+CREATE INDEX course_sessions_by_course ON course_sessions (course_id, session_date);
+
+-- A case in a course: enrolled, waiting (in order), withdrawn or completed.
+CREATE TABLE enrolments (
+    id TEXT PRIMARY KEY,
+    course_id TEXT NOT NULL REFERENCES courses (id),
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    status TEXT NOT NULL,
+    waiting_position INTEGER,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (course_id, case_id)
+);
+
+-- Attendance per person and session. A correction adds a version and marks the previous one as no longer
+-- current: nothing is overwritten.
+CREATE TABLE attendance_records (
+    id TEXT PRIMARY KEY,
+    course_id TEXT NOT NULL REFERENCES courses (id),
+    session_id TEXT NOT NULL REFERENCES course_sessions (id),
+    enrolment_id TEXT NOT NULL REFERENCES enrolments (id),
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    status TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    is_current BOOLEAN NOT NULL,
+    reason TEXT,
+    batch_id TEXT NOT NULL,
+    author_organisation TEXT NOT NULL,
+    author_subject TEXT NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+);
+CREATE INDEX attendance_by_course ON attendance_records (course_id, is_current);
+CREATE UNIQUE INDEX attendance_one_current ON attendance_records (session_id, enrolment_id) WHERE is_current;
+
+-- Hours reported by operators per case and axis, kept up to date in the attendance transaction.
+CREATE TABLE case_axis_minutes (
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    axis TEXT NOT NULL,
+    minutes BIGINT NOT NULL,
+    PRIMARY KEY (case_id, axis)
+);
+
 -- Writes with an Idempotency-Key: the first response is kept and replayed.
 CREATE TABLE idempotency_keys (
     organisation TEXT NOT NULL,

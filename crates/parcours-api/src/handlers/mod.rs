@@ -5,9 +5,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod arrivals;
 pub mod cases;
+pub mod courses;
 pub mod determinations;
+pub mod enrolments;
 pub mod events;
 pub mod health;
+pub mod operators;
+pub mod participants;
 pub mod persons;
 pub mod reference;
 
@@ -40,6 +44,18 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(cases::completion::create_case_completion)
             .service(cases::closure::create_case_closure)
             .service(events::list::list_events)
+            .service(operators::create::create_operator)
+            .service(operators::get::get_operator)
+            .service(courses::create::create_course)
+            .service(courses::list::list_courses)
+            .service(courses::get::get_course)
+            .service(courses::participants::list_course_participants)
+            .service(courses::enrolment::create_course_enrolment)
+            .service(courses::attendance::create_course_attendance)
+            .service(courses::attendance_history::list_course_attendance)
+            .service(enrolments::withdrawal::create_enrolment_withdrawal)
+            .service(enrolments::completion::create_enrolment_completion)
+            .service(participants::inquiry::create_participant_inquiry)
             .service(reference::list_cris::list_cris)
             .service(reference::list_communes::list_communes)
             .service(reference::create_cri_assignment::create_cri_assignment),

@@ -198,6 +198,8 @@ fn plan_case(
                 today,
                 regime: &rules,
                 attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
+                // A transfer does not look at hours.
+                operator_hours: [0.0; 3],
             };
             let command = parcours_domain::case::CaseCommand::Transfer {
                 to: cri,

@@ -102,7 +102,7 @@ pub struct AxisProgress {
     pub axis: String,
     /// Hours the convention requires (0 when not required).
     pub required_hours: u32,
-    /// Hours attended.
+    /// Hours attended: reported by operators, plus external certificates recorded by the CRI.
     pub attended_hours: f64,
     /// Hours still required.
     pub remaining_hours: f64,
@@ -197,11 +197,13 @@ impl CaseResponse {
             date.map(|d| DeadlineNow { kind: name.into(), date: d, explanation: explain(kind, d) })
         })
         .collect();
+        let operator_hours = view.operator_hours();
         let hours = Axis::ALL
             .into_iter()
-            .map(|axis| {
+            .enumerate()
+            .map(|(index, axis)| {
                 let required = case.required(axis);
-                let attended = case.attended(axis);
+                let attended = case.attended(axis) + operator_hours[index];
                 AxisProgress {
                     axis: axis.code().into(),
                     required_hours: required,
@@ -288,6 +290,7 @@ pub async fn mutate(
                     today,
                     regime: &regime,
                     attendance_threshold_percent: *rules.parameters.attendance_threshold_percent.on(today),
+                    operator_hours: view.operator_hours(),
                 };
                 let steps = case.apply(command, &context).map_err(ApiError::Case)?;
                 Ok((columns_of(&case, regime.review_interval_months)?, steps))

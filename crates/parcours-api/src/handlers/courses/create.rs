@@ -1,0 +1,189 @@
+//! `POST /v1/courses`: an operator publishes a course with its sessions, on an axis it is recognised for,
+//! in a commune of a CRI territory it serves.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::NaiveTime;
+use parcours_domain::NisCode;
+use parcours_domain::reference::CommuneLookup;
+use parcours_store::training::{CourseRecord, SessionRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::CourseDto;
+use crate::auth::Caller;
+use crate::clock;
+use crate::dto::parse_date;
+use crate::handlers::cases::{choice, short_text};
+use crate::handlers::operators::require_operator;
+use crate::problem::{ApiError, FieldError, Problem};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// A session to create.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    /// Date.
+    pub date: String,
+    /// Start (`HH:MM`).
+    pub start: String,
+    /// End (`HH:MM`).
+    pub end: String,
+}
+
+/// A course to publish.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Français A1 - soir", "axis": "french", "level": "A1", "instruction_language": "fr",
+    "commune_nis": "62063", "address": "Rue des Écoles 1, 4000 Liège", "capacity": 15,
+    "sessions": [{"date": "2027-01-11", "start": "18:00", "end": "21:00"}, {"date": "2027-01-13", "start": "18:00", "end": "21:00"}]}))]
+pub struct CourseRequest {
+    /// Title (1 to 200 characters).
+    pub title: String,
+    /// `french`, `citizenship` or `orientation`.
+    pub axis: String,
+    /// CEFR level for French courses (`pre_A1`, `A1`... `C2`).
+    pub level: Option<String>,
+    /// Language of instruction (ISO 639-1).
+    pub instruction_language: String,
+    /// NIS code of the commune of the place.
+    pub commune_nis: String,
+    /// Address.
+    pub address: String,
+    /// Places (1 to 500).
+    pub capacity: i32,
+    /// Sessions (1 to 500); start and end dates come from them.
+    pub sessions: Vec<SessionRequest>,
+}
+
+/// Publishes a course.
+#[utoipa::path(
+    tag = "courses",
+    request_body = CourseRequest,
+    responses(
+        (status = 201, description = "Published", body = CourseDto),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, axis not recognised, commune outside the territories served", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[post("/courses")]
+pub async fn create_course(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    body: web::Json<CourseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let operator_id = require_operator(&caller)?;
+    let body = body.into_inner();
+    let title = short_text("title", &body.title, 200)?;
+    let address = short_text("address", &body.address, 300)?;
+    let language = short_text("instruction_language", &body.instruction_language, 3)?;
+    let axis = choice(
+        "axis",
+        &body.axis,
+        &[("french", "french"), ("citizenship", "citizenship"), ("orientation", "orientation")],
+    )?;
+    let level = match body.level.as_deref() {
+        Some(level) => Some(choice(
+            "level",
+            level,
+            &[("pre_A1", "pre_A1"), ("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"), ("C1", "C1"), ("C2", "C2")],
+        )?),
+        None => None,
+    };
+    let mut errors = Vec::new();
+    if !(1..=500).contains(&body.capacity) {
+        errors.push(FieldError::new("capacity", "out_of_range", "De 1 à 500 places.", "From 1 to 500 places."));
+    }
+    if body.sessions.is_empty() || body.sessions.len() > 500 {
+        errors.push(FieldError::new("sessions", "out_of_range", "De 1 à 500 séances.", "From 1 to 500 sessions."));
+    }
+    let commune = NisCode::parse(&body.commune_nis)
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                "commune_nis",
+                "invalid_nis_code",
+                "Code INS : cinq chiffres.",
+                "NIS code: five digits.",
+            ))
+        })
+        .ok();
+    let course_id = parcours_store::new_id();
+    let mut sessions = Vec::new();
+    for (index, session) in body.sessions.iter().enumerate() {
+        let date = parse_date(&format!("sessions[{index}].date"), &session.date, &mut errors);
+        let start = NaiveTime::parse_from_str(session.start.trim(), "%H:%M").ok();
+        let end = NaiveTime::parse_from_str(session.end.trim(), "%H:%M").ok();
+        match (date, start, end) {
+            (Some(date), Some(start), Some(end)) if end > start => sessions.push(SessionRecord {
+                id: parcours_store::new_id(),
+                course_id: course_id.clone(),
+                session_date: date,
+                start_time: start.format("%H:%M").to_string(),
+                end_time: end.format("%H:%M").to_string(),
+                minutes: i32::try_from((end - start).num_minutes()).unwrap_or(0),
+            }),
+            (Some(_), _, _) => errors.push(FieldError::new(
+                format!("sessions[{index}]"),
+                "invalid_time",
+                "Heures attendues HH:MM, la fin après le début.",
+                "Expected HH:MM times, the end after the start.",
+            )),
+            _ => {}
+        }
+    }
+    let (Some(commune), true) = (commune, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let start_date = sessions.iter().map(|s| s.session_date).min().unwrap_or_default();
+    let end_date = sessions.iter().map(|s| s.session_date).max().unwrap_or_default();
+    let actor = actor(&caller, &request_id);
+    let view = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        let operator = parcours_store::training::get_operator(&mut conn, &operator_id)?.ok_or(ApiError::NotFound)?;
+        let mut errors = Vec::new();
+        if !operator.recognised_for(axis) {
+            errors.push(FieldError::new(
+                "axis",
+                "axis_not_recognised",
+                "L'opérateur n'est pas reconnu pour cet axe.",
+                "The operator is not recognised for this axis.",
+            ));
+        }
+        let reference = state.reference_data(&mut conn)?;
+        let served = match reference.lookup(commune, start_date) {
+            CommuneLookup::Walloon(c) => c.cri_on(start_date).is_some_and(|a| operator.serves(a.cri.code())),
+            _ => false,
+        };
+        if !served {
+            errors.push(FieldError::new(
+                "commune_nis",
+                "outside_operator_territory",
+                "La commune n'est pas dans un territoire de CRI desservi par l'opérateur.",
+                "The commune is not in a CRI territory the operator serves.",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        let course = CourseRecord {
+            id: course_id,
+            operator_id: operator.id,
+            title,
+            axis: axis.to_owned(),
+            level: level.map(str::to_owned),
+            instruction_language: language,
+            commune_nis: commune.to_string(),
+            address,
+            capacity: body.capacity,
+            start_date,
+            end_date,
+            created_at: clock::now(),
+        };
+        Ok(parcours_store::training::create_course(&mut conn, &course, &sessions, &actor)?)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(CourseDto::from(&view)))
+}

@@ -1,0 +1,33 @@
+//! The end of an enrolment: withdrawal (the place goes to the waiting list) or completion.
+
+pub mod completion;
+pub mod withdrawal;
+
+use actix_web::{HttpResponse, web};
+
+use crate::auth::Caller;
+use crate::clock;
+use crate::handlers::cases::require_cri;
+use crate::handlers::courses::EnrolmentDto;
+use crate::problem::ApiError;
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// Ends an enrolment of a case the CRI holds with `status`.
+pub async fn end(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    id: String,
+    status: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    let cri = require_cri(&caller)?;
+    let actor = actor(&caller, &request_id);
+    let enrolment = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        Ok(parcours_store::training::end_enrolment(&mut conn, &id, cri.code(), status, &actor, clock::now())?)
+    })
+    .await??
+    .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(EnrolmentDto::from(&enrolment)))
+}

@@ -1,0 +1,144 @@
+//! `POST /v1/operators`: the Region or a CRI registers a training operator (enterprise number checked with
+//! its mod-97 digits; axes it is recognised for; CRI territories it serves).
+
+use actix_web::{HttpResponse, post, web};
+use parcours_domain::CriCode;
+use parcours_domain::operator::EnterpriseNumber;
+use parcours_store::training::OperatorRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::OperatorDto;
+use crate::auth::{Caller, Organisation, roles};
+use crate::clock;
+use crate::dto::validation_errors;
+use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// A new operator.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Institut de promotion sociale de Liège", "enterprise_number": "0123.456.749",
+    "axes": ["french", "citizenship"], "cri_territories": ["CRIPEL"], "contact_email": "secretariat@ips-liege.example"}))]
+pub struct OperatorRequest {
+    /// Name (1 to 200 characters).
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    /// Enterprise number (BCE/KBO): `0123.456.749`.
+    pub enterprise_number: String,
+    /// Axes: `french`, `citizenship`, `orientation`.
+    pub axes: Vec<String>,
+    /// CRI codes whose territory it serves.
+    pub cri_territories: Vec<String>,
+    /// Contact e-mail.
+    #[validate(email)]
+    pub contact_email: Option<String>,
+    /// Contact phone.
+    #[validate(length(min = 1, max = 40))]
+    pub contact_phone: Option<String>,
+}
+
+/// Registers an operator.
+#[utoipa::path(
+    tag = "operators",
+    request_body = OperatorRequest,
+    responses(
+        (status = 201, description = "Registered", body = OperatorDto),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the Region nor a CRI", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Enterprise number already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[post("/operators")]
+pub async fn create_operator(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request_id: RequestId,
+    body: web::Json<OperatorRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let allowed = match caller.organisation {
+        Organisation::Region(_) => caller.require_role(roles::REGION_ADMIN),
+        Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT),
+        _ => Err(ApiError::Forbidden(Text::new(
+            "Réservé à la Région et aux CRI.",
+            "Reserved to the Region and the CRIs.",
+        ))),
+    };
+    allowed?;
+    let body = body.into_inner();
+    let mut errors = Vec::new();
+    if let Err(e) = body.validate() {
+        validation_errors(&e, &mut errors);
+    }
+    let number = EnterpriseNumber::parse(&body.enterprise_number)
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                "enterprise_number",
+                "invalid_enterprise_number",
+                "Numéro d'entreprise invalide (10 chiffres, contrôle modulo 97).",
+                "Invalid enterprise number (10 digits, mod-97 check).",
+            ))
+        })
+        .ok();
+    let mut axes: Vec<&str> = Vec::new();
+    for axis in &body.axes {
+        match axis.as_str() {
+            a @ ("french" | "citizenship" | "orientation") if !axes.contains(&a) => axes.push(a),
+            "french" | "citizenship" | "orientation" => {}
+            _ => errors.push(FieldError::new(
+                "axes",
+                "invalid_axis",
+                "Axes : french, citizenship, orientation.",
+                "Axes: french, citizenship, orientation.",
+            )),
+        }
+    }
+    if body.axes.is_empty() {
+        errors.push(FieldError::new("axes", "required", "Au moins un axe.", "At least one axis."));
+    }
+    let mut cris: Vec<&str> = Vec::new();
+    for code in &body.cri_territories {
+        match CriCode::parse(code) {
+            Ok(cri) if !cris.contains(&cri.code()) => cris.push(cri.code()),
+            Ok(_) => {}
+            Err(_) => errors.push(FieldError::new("cri_territories", "invalid_cri", "CRI inconnu.", "Unknown CRI.")),
+        }
+    }
+    if body.cri_territories.is_empty() {
+        errors.push(FieldError::new(
+            "cri_territories",
+            "required",
+            "Au moins un territoire de CRI.",
+            "At least one CRI territory.",
+        ));
+    }
+    let (Some(number), true) = (number, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let record = OperatorRecord {
+        id: parcours_store::new_id(),
+        name: body.name.trim().to_owned(),
+        enterprise_number: number.to_string(),
+        axes: axes.join(","),
+        cri_codes: cris.join(","),
+        contact_email: body.contact_email,
+        contact_phone: body.contact_phone,
+        created_at: clock::now(),
+        created_by: caller.organisation.to_string(),
+    };
+    let actor = actor(&caller, &request_id);
+    let created = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        Ok(parcours_store::training::create_operator(&mut conn, &record, &actor)?)
+    })
+    .await??
+    .ok_or(ApiError::Conflict(
+        "operator_exists",
+        Text::new("Un opérateur porte déjà ce numéro d'entreprise.", "An operator with this enterprise number exists."),
+    ))?;
+    Ok(HttpResponse::Created().json(OperatorDto::from(&created)))
+}

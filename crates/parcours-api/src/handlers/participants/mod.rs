@@ -1,0 +1,3 @@
+//! Participant inquiry, as BAMF offers German course providers.
+
+pub mod inquiry;
