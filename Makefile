@@ -49,8 +49,9 @@ migrations-data: ## Regenerate the reference-data migration from crates/parcours
 docs: ## Regenerate docs/rules.md from the rules engine
 	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_rules_md
 
-bench: ## Benchmarks (criterion); figures go to docs/performance.md
+bench: ## Benchmarks: rules engine (criterion) and 100,000 attendance lines on PostgreSQL; figures go to docs/performance.md
 	$(CARGO) bench -p parcours-domain --bench determinations
+	$(CARGO) bench -p parcours-api --bench attendance
 
 ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL
 	$(CARGO) build --release --locked -p parcours-api --bin parcours

@@ -582,6 +582,16 @@ fn reject(line: usize, field: &'static str, code: &'static str, fr: &'static str
 
 const INSERT_CHUNK: usize = 1000;
 
+/// A checked line, borrowing from the batch and the course's maps.
+struct Accepted<'a> {
+    line: &'a AttendanceLine,
+    enrolment_id: &'a str,
+    case_id: &'a str,
+    minutes: i32,
+    /// The current version it corrects: its id and version number.
+    previous: Option<(&'a str, i32)>,
+}
+
 fn insert_records(conn: &mut DbConnection, records: &[AttendanceRecord]) -> Result<(), StoreError> {
     for chunk in records.chunks(INSERT_CHUNK) {
         // Multi-row inserts on each backend's own connection: one statement per thousand lines.
@@ -678,11 +688,11 @@ pub fn record_attendance(
 
         let batch_id = new_id();
         let mut report = BatchReport { batch_id: batch_id.clone(), rejected: unreadable, ..BatchReport::default() };
-        let mut seen = HashSet::new();
-        let mut records = Vec::with_capacity(lines.len());
-        let mut superseded = Vec::new();
-        let mut minutes_delta: BTreeMap<String, i64> = BTreeMap::new();
-        let mut per_case: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        // First pass: check every line without copying it; nothing is written yet.
+        let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(lines.len());
+        let mut accepted: Vec<Accepted<'_>> = Vec::with_capacity(lines.len());
+        let mut minutes_delta: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut per_case: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for line in lines {
             let Some(session_minutes) = sessions.get(&line.session_id) else {
                 report.rejected.push(reject(
@@ -704,7 +714,7 @@ pub fn record_attendance(
                 ));
                 continue;
             };
-            if !seen.insert((line.session_id.clone(), line.case_reference.clone())) {
+            if !seen.insert((line.session_id.as_str(), line.case_reference.as_str())) {
                 report.rejected.push(reject(
                     line.line,
                     "case_reference",
@@ -735,54 +745,66 @@ pub fn record_attendance(
             }
             let minutes = i32::try_from(line.minutes).unwrap_or(i32::MAX);
             let previous = current.get(&(line.session_id.clone(), enrolment_id.clone()));
-            let version = previous.map_or(1, |(_, v, _)| v + 1);
-            if let Some((id, _, old_minutes)) = previous {
-                superseded.push(id.clone());
-                *minutes_delta.entry(case_id.clone()).or_default() += i64::from(minutes - old_minutes);
+            let counts = per_case.entry(case_id.as_str()).or_default();
+            if previous.is_some() {
+                counts.1 += 1;
                 report.corrections += 1;
-                per_case.entry(case_id.clone()).or_default().1 += 1;
             } else {
-                *minutes_delta.entry(case_id.clone()).or_default() += i64::from(minutes);
-                per_case.entry(case_id.clone()).or_default().0 += 1;
+                counts.0 += 1;
             }
-            records.push(AttendanceRecord {
-                id: new_id(),
-                course_id: course_id.to_owned(),
-                session_id: line.session_id.clone(),
-                enrolment_id: enrolment_id.clone(),
-                case_id: case_id.clone(),
-                status: line.status.code().to_owned(),
+            *minutes_delta.entry(case_id.as_str()).or_default() += i64::from(minutes - previous.map_or(0, |p| p.2));
+            accepted.push(Accepted {
+                line,
+                enrolment_id,
+                case_id,
                 minutes,
-                version,
-                is_current: true,
-                reason: line.reason.clone().or_else(|| previous.map(|_| "correction".to_owned())),
-                batch_id: batch_id.clone(),
-                author_organisation: actor.organisation.clone(),
-                author_subject: actor.subject.clone(),
-                recorded_at: now,
+                previous: previous.map(|p| (p.0.as_str(), p.1)),
             });
         }
-        report.accepted = records.len();
+        report.accepted = accepted.len();
         let refused_whole = all_or_nothing && !report.rejected.is_empty();
-        report.committed = !refused_whole && !records.is_empty();
+        report.committed = !refused_whole && !accepted.is_empty();
         if report.committed {
-            for chunk in superseded.chunks(INSERT_CHUNK) {
-                diesel::update(attendance_records::table.filter(attendance_records::id.eq_any(chunk)))
-                    .set(attendance_records::is_current.eq(false))
-                    .execute(conn)?;
+            // Second pass: write in chunks, building only a thousand rows at a time.
+            for chunk in accepted.chunks(INSERT_CHUNK) {
+                let superseded: Vec<&str> = chunk.iter().filter_map(|a| a.previous.map(|p| p.0)).collect();
+                if !superseded.is_empty() {
+                    diesel::update(attendance_records::table.filter(attendance_records::id.eq_any(&superseded)))
+                        .set(attendance_records::is_current.eq(false))
+                        .execute(conn)?;
+                }
+                let records: Vec<AttendanceRecord> = chunk
+                    .iter()
+                    .map(|a| AttendanceRecord {
+                        id: new_id(),
+                        course_id: course_id.to_owned(),
+                        session_id: a.line.session_id.clone(),
+                        enrolment_id: a.enrolment_id.to_owned(),
+                        case_id: a.case_id.to_owned(),
+                        status: a.line.status.code().to_owned(),
+                        minutes: a.minutes,
+                        version: a.previous.map_or(1, |p| p.1 + 1),
+                        is_current: true,
+                        reason: a.line.reason.clone().or_else(|| a.previous.map(|_| "correction".to_owned())),
+                        batch_id: batch_id.clone(),
+                        author_organisation: actor.organisation.clone(),
+                        author_subject: actor.subject.clone(),
+                        recorded_at: now,
+                    })
+                    .collect();
+                insert_records(conn, &records)?;
             }
-            insert_records(conn, &records)?;
             for (case_id, delta) in &minutes_delta {
                 add_case_minutes(conn, case_id, &course.axis, *delta)?;
             }
-            let affected: Vec<String> = per_case.keys().cloned().collect();
+            let affected: Vec<&str> = per_case.keys().copied().collect();
             let case_rows: Vec<CaseRecord> = case_table::table
                 .filter(case_table::id.eq_any(&affected))
                 .select(CaseRecord::as_select())
                 .load(conn)?;
             for case in case_rows {
-                let (new, corrected) = per_case.get(&case.id).copied().unwrap_or_default();
-                let delta = minutes_delta.get(&case.id).copied().unwrap_or_default();
+                let (new, corrected) = per_case.get(case.id.as_str()).copied().unwrap_or_default();
+                let delta = minutes_delta.get(case.id.as_str()).copied().unwrap_or_default();
                 let step = CaseEvent {
                     kind: if corrected > 0 { "attendance_corrected" } else { "attendance_recorded" },
                     reason: Bilingual {

@@ -105,18 +105,25 @@ fn rejected(line: usize, field: &'static str, code: &'static str, fr: &'static s
     RejectedLine { line, field, code, message: Bilingual { fr, en } }
 }
 
-/// One line as received, before checking.
+/// One line as received, before checking (owned, so that a parsed line reuses its strings).
 struct RawLine<'a> {
     line: usize,
-    case_reference: &'a str,
-    session_id: &'a str,
+    case_reference: String,
+    session_id: String,
     status: &'a str,
     hours: Option<f64>,
-    reason: Option<&'a str>,
+    reason: Option<String>,
+}
+
+fn trimmed(mut text: String) -> String {
+    if text.trim().len() != text.len() {
+        text = text.trim().to_owned();
+    }
+    text
 }
 
 impl RawLine<'_> {
-    fn parse(&self) -> Result<AttendanceLine, RejectedLine> {
+    fn parse(self) -> Result<AttendanceLine, RejectedLine> {
         let status = AttendanceStatus::parse(self.status).ok_or_else(|| {
             rejected(
                 self.line,
@@ -137,11 +144,11 @@ impl RawLine<'_> {
         })?;
         Ok(AttendanceLine {
             line: self.line,
-            case_reference: self.case_reference.trim().to_owned(),
-            session_id: self.session_id.trim().to_owned(),
+            case_reference: trimmed(self.case_reference),
+            session_id: trimmed(self.session_id),
             status,
             minutes,
-            reason: self.reason.map(str::trim).filter(|r| !r.is_empty()).map(|r| r.chars().take(300).collect()),
+            reason: self.reason.map(trimmed).filter(|r| !r.is_empty()).map(|r| r.chars().take(300).collect()),
         })
     }
 }
@@ -237,11 +244,11 @@ impl CsvReader {
         let hours = if separator == ';' { hours_text.replace(',', ".") } else { hours_text.to_owned() };
         let raw = RawLine {
             line: self.row_number,
-            case_reference: get("case_reference").unwrap_or(""),
-            session_id: get("session_id").unwrap_or(""),
+            case_reference: get("case_reference").unwrap_or("").to_owned(),
+            session_id: get("session_id").unwrap_or("").to_owned(),
             status: get("status").unwrap_or(""),
             hours: hours.parse::<f64>().ok(),
-            reason: get("reason"),
+            reason: get("reason").map(str::to_owned),
         };
         sort_line(raw, &mut self.lines, &mut self.bad);
         Ok(())
@@ -350,15 +357,16 @@ pub async fn create_course_attendance(
             return Err(too_many_lines());
         }
         let mut lines = Vec::with_capacity(batch.rows.len());
+        // Rows are moved into lines one by one: their strings are not copied.
         let mut bad = Vec::new();
-        for (index, row) in batch.rows.iter().enumerate() {
+        for (index, row) in batch.rows.into_iter().enumerate() {
             let raw = RawLine {
                 line: index + 1,
-                case_reference: &row.case_reference,
-                session_id: &row.session_id,
+                case_reference: row.case_reference,
+                session_id: row.session_id,
                 status: &row.status,
                 hours: Some(row.hours),
-                reason: row.reason.as_deref(),
+                reason: row.reason,
             };
             sort_line(raw, &mut lines, &mut bad);
         }
