@@ -299,3 +299,154 @@ pub fn mint(
     };
     encode(&header, &claims, &key).map_err(|e| e.to_string())
 }
+
+/// Checks the caller before anything else of the request is read: a wrong role answers 403 even when the
+/// body would not parse, so that nothing about the body is revealed to callers who may not send it.
+fn authorized<T>(req: &HttpRequest, check: impl FnOnce(Caller) -> Result<T, ApiError>) -> Ready<Result<T, ApiError>> {
+    let mut none = Payload::None;
+    ready(Caller::from_request(req, &mut none).into_inner().and_then(check))
+}
+
+fn forbidden(fr: &str, en: &str) -> ApiError {
+    ApiError::Forbidden(Text::new(fr, en))
+}
+
+/// A commune agent and its commune.
+#[derive(Debug, Clone)]
+pub struct CommuneAgent {
+    /// The caller.
+    pub caller: Caller,
+    /// The commune.
+    pub commune: NisCode,
+}
+
+impl FromRequest for CommuneAgent {
+    type Error = ApiError;
+    type Future = Ready<Result<CommuneAgent, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authorized(req, |caller| {
+            caller.require_role(roles::COMMUNE_AGENT)?;
+            match caller.organisation {
+                Organisation::Commune(commune) => Ok(CommuneAgent { commune, caller }),
+                _ => Err(forbidden("Réservé aux communes.", "Reserved to communes.")),
+            }
+        })
+    }
+}
+
+/// A CRI agent and its CRI.
+#[derive(Debug, Clone)]
+pub struct CriAgent {
+    /// The caller.
+    pub caller: Caller,
+    /// The CRI.
+    pub cri: CriCode,
+}
+
+impl FromRequest for CriAgent {
+    type Error = ApiError;
+    type Future = Ready<Result<CriAgent, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authorized(req, |caller| {
+            caller.require_role(roles::CRI_AGENT)?;
+            match caller.organisation {
+                Organisation::Cri(cri) => Ok(CriAgent { cri, caller }),
+                _ => Err(forbidden("Réservé aux CRI.", "Reserved to CRIs.")),
+            }
+        })
+    }
+}
+
+/// An operator agent and its operator id.
+#[derive(Debug, Clone)]
+pub struct OperatorAgent {
+    /// The caller.
+    pub caller: Caller,
+    /// The operator.
+    pub operator: String,
+}
+
+impl FromRequest for OperatorAgent {
+    type Error = ApiError;
+    type Future = Ready<Result<OperatorAgent, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authorized(req, |caller| {
+            caller.require_role(roles::OPERATOR_AGENT)?;
+            match &caller.organisation {
+                Organisation::Operator(id) => Ok(OperatorAgent { operator: id.clone(), caller }),
+                _ => Err(forbidden("Réservé aux opérateurs de formation.", "Reserved to training operators.")),
+            }
+        })
+    }
+}
+
+/// A Region administrator.
+#[derive(Debug, Clone)]
+pub struct RegionAdmin {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl FromRequest for RegionAdmin {
+    type Error = ApiError;
+    type Future = Ready<Result<RegionAdmin, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authorized(req, |caller| {
+            caller.require_role(roles::REGION_ADMIN)?;
+            match caller.organisation {
+                Organisation::Region(_) => Ok(RegionAdmin { caller }),
+                _ => Err(forbidden("Réservé à la Région.", "Reserved to the Region.")),
+            }
+        })
+    }
+}
+
+/// The Region's administrator or CRI staff (who may register operators).
+#[derive(Debug, Clone)]
+pub struct RegionOrCri {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl FromRequest for RegionOrCri {
+    type Error = ApiError;
+    type Future = Ready<Result<RegionOrCri, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authorized(req, |caller| {
+            match caller.organisation {
+                Organisation::Region(_) => caller.require_role(roles::REGION_ADMIN)?,
+                Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
+                _ => return Err(forbidden("Réservé à la Région et aux CRI.", "Reserved to the Region and the CRIs.")),
+            }
+            Ok(RegionOrCri { caller })
+        })
+    }
+}
+
+/// An operator or CRI agent (who may ask about participants).
+#[derive(Debug, Clone)]
+pub struct OperatorOrCri {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl FromRequest for OperatorOrCri {
+    type Error = ApiError;
+    type Future = Ready<Result<OperatorOrCri, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        authorized(req, |caller| {
+            match caller.organisation {
+                Organisation::Operator(_) => caller.require_role(roles::OPERATOR_AGENT)?,
+                Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
+                _ => return Err(forbidden("Réservé aux opérateurs et aux CRI.", "Reserved to operators and CRIs.")),
+            }
+            Ok(OperatorOrCri { caller })
+        })
+    }
+}

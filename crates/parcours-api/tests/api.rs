@@ -261,6 +261,19 @@ async fn requests_without_a_valid_token_are_refused_with_401(app: TestApp) {
 
 async fn a_wrong_role_is_refused_with_403(app: TestApp) {
     let cri = app.as_cri("CRIPEL");
+    // The role is checked before the body is read: a wrong role with an unreadable body is still a 403.
+    let unreadable = app
+        .send(
+            TestRequest::post()
+                .uri("/v1/arrivals")
+                .insert_header(("Authorization", format!("Bearer {cri}")))
+                .insert_header(("Content-Type", "application/json"))
+                .set_payload("{not json"),
+        )
+        .await;
+    assert_eq!(unreadable.status, 403);
+    assert_eq!(app.post("/v1/operators", Some(&app.as_commune("62063")), None, &json!({})).await.status, 403);
+    assert_eq!(app.post("/v1/courses", Some(&cri), None, &json!({})).await.status, 403);
     let reply = app.post("/v1/arrivals", Some(&cri), Some("k"), &newcomer(11)).await;
     assert_eq!(reply.status, 403);
     assert_eq!(reply.body["code"], "forbidden");

@@ -859,32 +859,46 @@ pub fn attendance_history(
     operator_id: &str,
     case_reference: Option<&str>,
     session_id: Option<&str>,
+    actor: &Actor,
+    now: NaiveDateTime,
 ) -> Result<Option<Vec<(String, AttendanceRecord)>>, StoreError> {
-    let owns: i64 = courses::table
-        .filter(courses::id.eq(course_id))
-        .filter(courses::operator_id.eq(operator_id))
-        .count()
-        .get_result(conn)?;
-    if owns == 0 {
-        return Ok(None);
-    }
-    let mut query = attendance_records::table
-        .inner_join(case_table::table)
-        .filter(attendance_records::course_id.eq(course_id))
-        .order((
-            attendance_records::session_id.asc(),
-            attendance_records::enrolment_id.asc(),
-            attendance_records::version.asc(),
-        ))
-        .select((case_table::reference, AttendanceRecord::as_select()))
-        .into_boxed();
-    if let Some(reference) = case_reference {
-        query = query.filter(case_table::reference.eq(reference.to_owned()));
-    }
-    if let Some(session) = session_id {
-        query = query.filter(attendance_records::session_id.eq(session.to_owned()));
-    }
-    Ok(Some(query.load(conn)?))
+    conn.transaction(|conn| {
+        let owns: i64 = courses::table
+            .filter(courses::id.eq(course_id))
+            .filter(courses::operator_id.eq(operator_id))
+            .count()
+            .get_result(conn)?;
+        if owns == 0 {
+            return Ok(None);
+        }
+        let mut query = attendance_records::table
+            .inner_join(case_table::table)
+            .filter(attendance_records::course_id.eq(course_id))
+            .order((
+                attendance_records::session_id.asc(),
+                attendance_records::enrolment_id.asc(),
+                attendance_records::version.asc(),
+            ))
+            .select((case_table::reference, AttendanceRecord::as_select()))
+            .into_boxed();
+        if let Some(reference) = case_reference {
+            query = query.filter(case_table::reference.eq(reference.to_owned()));
+        }
+        if let Some(session) = session_id {
+            query = query.filter(attendance_records::session_id.eq(session.to_owned()));
+        }
+        let rows: Vec<(String, AttendanceRecord)> = query.load(conn)?;
+        audit::append(
+            conn,
+            actor,
+            "read_attendance",
+            "course",
+            Some(course_id),
+            Some(format!("count={}", rows.len())),
+            now,
+        )?;
+        Ok(Some(rows))
+    })
 }
 
 /// Minutes reported by operators per axis code for a case.

@@ -11,10 +11,10 @@ use sha2::{Digest, Sha256};
 use validator::Validate;
 
 use super::{ArrivalRequest, ArrivalResponse};
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::CommuneAgent;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination, validation_errors};
 use crate::handlers::cases::columns_of;
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 use crate::{clock, idempotency};
@@ -51,18 +51,13 @@ fn check_domicile(body: &ArrivalRequest, commune: parcours_domain::NisCode, erro
 #[post("/arrivals")]
 pub async fn create_arrival(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CommuneAgent,
     request_id: RequestId,
     req: HttpRequest,
     body: web::Json<ArrivalRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(roles::COMMUNE_AGENT)?;
-    let Organisation::Commune(commune) = caller.organisation else {
-        return Err(ApiError::Forbidden(Text::new(
-            "Seule une commune peut déclarer une arrivée.",
-            "Only a commune can report an arrival.",
-        )));
-    };
+    let caller = agent.caller;
+    let commune = agent.commune;
     let key = idempotency::key(&req)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::ArrivalResponse;
-use crate::auth::{Caller, roles};
+use crate::auth::CommuneAgent;
 use crate::clock;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
@@ -24,11 +24,11 @@ use crate::state::AppState;
 #[get("/arrivals/{id}")]
 pub async fn get_arrival(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CommuneAgent,
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(roles::COMMUNE_AGENT)?;
+    let caller = agent.caller;
     let id = path.into_inner();
     let actor = actor(&caller, &request_id);
     let view = web::block(move || -> Result<_, ApiError> {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{ArrivalPage, ArrivalResponse};
-use crate::auth::{Caller, roles};
+use crate::auth::CommuneAgent;
 use crate::clock;
 use crate::dto::{page_size, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
@@ -47,11 +47,11 @@ pub struct ArrivalQuery {
 #[get("/arrivals")]
 pub async fn list_arrivals(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CommuneAgent,
     request_id: RequestId,
     query: web::Query<ArrivalQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(roles::COMMUNE_AGENT)?;
+    let caller = agent.caller;
     let query = query.into_inner();
     let mut errors = Vec::new();
     if let Some(status) = &query.status

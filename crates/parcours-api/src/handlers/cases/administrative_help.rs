@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -36,7 +36,7 @@ pub struct AdministrativeHelpRequest {
 #[post("/cases/{id}/administrative-help")]
 pub async fn create_case_administrative_help(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -47,7 +47,7 @@ pub async fn create_case_administrative_help(
     let topic = short_text("topic", &body.topic, 200)?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

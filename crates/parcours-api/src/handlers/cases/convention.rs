@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub struct ConventionRequest {
 #[post("/cases/{id}/convention")]
 pub async fn create_case_convention(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -51,7 +51,7 @@ pub async fn create_case_convention(
     let orientation_needed = body.orientation_needed;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

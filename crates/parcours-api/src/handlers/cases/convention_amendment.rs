@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -40,7 +40,7 @@ pub struct ConventionAmendmentRequest {
 #[post("/cases/{id}/convention/amendments")]
 pub async fn create_case_convention_amendment(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -54,7 +54,7 @@ pub async fn create_case_convention_amendment(
     let reason = short_text("reason", &body.reason, 300)?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

@@ -12,8 +12,8 @@ use parcours_store::intake::{self, PersonData, WalkIn};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{CaseResponse, columns_of, require_cri};
-use crate::auth::Caller;
+use super::{CaseResponse, columns_of};
+use crate::auth::CriAgent;
 use crate::clock;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination};
 use crate::problem::{ApiError, FieldError, Problem, Text};
@@ -76,11 +76,11 @@ pub struct WalkInRequest {
 #[post("/cases")]
 pub async fn create_case(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     body: web::Json<WalkInRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let body = body.into_inner();
     let mut errors = Vec::new();
     for (field, value) in [("surname", &body.surname), ("given_names", &body.given_names)] {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::dto::stored_determination;
 use crate::problem::{ApiError, FieldError};
 use crate::request::RequestId;
@@ -62,7 +62,7 @@ pub struct DispensationDecisionRequest {
 #[post("/cases/{id}/dispensation-decisions")]
 pub async fn create_case_dispensation_decision(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -96,10 +96,10 @@ pub async fn create_case_dispensation_decision(
         None => None,
     };
     let granted = body.granted;
-    let organisation = caller.organisation.to_string();
+    let organisation = agent.caller.organisation.to_string();
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

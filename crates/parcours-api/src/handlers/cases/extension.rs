@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub struct ExtensionRequest {
 #[post("/cases/{id}/extensions")]
 pub async fn create_case_extension(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -50,7 +50,7 @@ pub async fn create_case_extension(
     let reason = short_text("reason", &body.reason, 300)?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

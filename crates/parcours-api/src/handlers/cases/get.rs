@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, get, web};
 
-use super::{CaseResponse, require_cri};
-use crate::auth::Caller;
+use super::CaseResponse;
+use crate::auth::CriAgent;
 use crate::clock;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
@@ -25,11 +25,11 @@ use crate::state::AppState;
 #[get("/cases/{id}")]
 pub async fn get_case(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let id = path.into_inner();
     let response = web::block(move || -> Result<CaseResponse, ApiError> {

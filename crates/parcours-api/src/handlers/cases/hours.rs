@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub struct HoursRequest {
 #[post("/cases/{id}/hours")]
 pub async fn create_case_hours(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -55,7 +55,7 @@ pub async fn create_case_hours(
     let hours = body.hours;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

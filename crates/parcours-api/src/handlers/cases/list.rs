@@ -8,8 +8,8 @@ use parcours_store::cases::CaseFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{CaseResponse, require_cri};
-use crate::auth::Caller;
+use super::CaseResponse;
+use crate::auth::CriAgent;
 use crate::clock;
 use crate::dto::{page_size, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
@@ -63,11 +63,11 @@ pub struct CasePage {
 #[get("/cases")]
 pub async fn list_cases(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     query: web::Query<CaseQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let query = query.into_inner();
     let mut errors = Vec::new();
     if query.state.as_deref().is_some_and(|s| CaseState::parse(s).is_none()) {

@@ -27,30 +27,21 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use parcours_domain::ReferenceData;
 use parcours_domain::case::{Case, CaseCommand, CaseContext};
 use parcours_domain::regime::{Axis, regime};
-use parcours_domain::{CriCode, ReferenceData};
 use parcours_store::DbConnection;
 use parcours_store::cases::{CaseColumns, CaseView, UpdateOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::CriAgent;
 use crate::clock;
 use crate::dto::Bilingual;
 use crate::handlers::arrivals::PersonSummary;
-use crate::problem::{ApiError, FieldError, Text};
+use crate::problem::{ApiError, FieldError};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
-
-/// The CRI of a CRI agent, or 403.
-pub fn require_cri(caller: &Caller) -> Result<CriCode, ApiError> {
-    caller.require_role(roles::CRI_AGENT)?;
-    match caller.organisation {
-        Organisation::Cri(cri) => Ok(cri),
-        _ => Err(ApiError::Forbidden(Text::new("Réservé aux CRI.", "Reserved to CRIs."))),
-    }
-}
 
 /// The version named by `If-Match` (`"3"`), 428 when missing.
 pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
@@ -259,14 +250,14 @@ pub type Build = Box<
 /// one transaction. Answers the case with its new ETag.
 pub async fn mutate(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     id: String,
     action: &'static str,
     build: Build,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let expected = if_match(&req)?;
     let actor = actor(&caller, &request_id);
     let response = web::block(move || -> Result<CaseResponse, ApiError> {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -36,7 +36,7 @@ pub struct PresentationRequest {
 #[post("/cases/{id}/presentation")]
 pub async fn create_case_presentation(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -47,7 +47,7 @@ pub async fn create_case_presentation(
     let force_majeure = body.force_majeure.as_deref().map(|t| short_text("force_majeure", t, 300)).transpose()?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

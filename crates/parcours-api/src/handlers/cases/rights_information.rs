@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub struct RightsInformationRequest {
 #[post("/cases/{id}/rights-information")]
 pub async fn create_case_rights_information(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -55,7 +55,7 @@ pub async fn create_case_rights_information(
         body.interpreter_language.as_deref().map(|l| short_text("interpreter_language", l, 3)).transpose()?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub struct SocialAssessmentRequest {
 #[post("/cases/{id}/social-assessment")]
 pub async fn create_case_social_assessment(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -61,7 +61,7 @@ pub async fn create_case_social_assessment(
     let sensitive_notes = body.sensitive_notes.as_deref().map(|t| short_text("sensitive_notes", t, 500)).transpose()?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

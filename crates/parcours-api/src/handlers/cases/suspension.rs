@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub struct SuspensionRequest {
 #[post("/cases/{id}/suspensions")]
 pub async fn create_case_suspension(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -59,7 +59,7 @@ pub async fn create_case_suspension(
     )?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

@@ -6,8 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::require_cri;
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::clock;
 use crate::dto::Bilingual;
 use crate::problem::{ApiError, Problem};
@@ -68,11 +67,11 @@ pub struct Timeline {
 #[get("/cases/{id}/timeline")]
 pub async fn list_case_timeline(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let id = path.into_inner();
     let case_id = id.clone();

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{CaseChangeResponses, choice, date_field, mutate, short_text};
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::problem::ApiError;
 use crate::request::RequestId;
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub struct TransferRequest {
 #[post("/cases/{id}/transfer")]
 pub async fn create_case_transfer(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
@@ -52,7 +52,7 @@ pub async fn create_case_transfer(
     let reason = short_text("reason", &body.reason, 300)?;
     mutate(
         state,
-        caller,
+        agent,
         request_id,
         req,
         path.into_inner(),

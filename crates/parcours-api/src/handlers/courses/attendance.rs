@@ -18,8 +18,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::minutes;
-use crate::auth::Caller;
-use crate::handlers::operators::require_operator;
+use crate::auth::OperatorAgent;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -295,14 +294,14 @@ fn too_many_lines() -> ApiError {
 #[post("/courses/{id}/attendance")]
 pub async fn create_course_attendance(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: OperatorAgent,
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<AttendanceQuery>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let operator = require_operator(&caller)?;
+    let (caller, operator) = (agent.caller, agent.operator);
     let key = idempotency::key(&req)?;
     let all_or_nothing = match query.mode.as_deref() {
         None | Some("all_or_nothing") => true,

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
-use crate::handlers::operators::require_operator;
+use crate::auth::OperatorAgent;
+use crate::clock;
 use crate::problem::{ApiError, Problem};
+use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Filters.
@@ -73,11 +74,13 @@ pub struct AttendanceHistory {
 #[get("/courses/{id}/attendance")]
 pub async fn list_course_attendance(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: OperatorAgent,
+    request_id: RequestId,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let operator = require_operator(&caller)?;
+    let actor = actor(&agent.caller, &request_id);
+    let operator = agent.operator;
     let course_id = path.into_inner();
     let query = query.into_inner();
     let rows = web::block(move || -> Result<_, ApiError> {
@@ -88,6 +91,8 @@ pub async fn list_course_attendance(
             &operator,
             query.case_reference.as_deref(),
             query.session_id.as_deref(),
+            &actor,
+            clock::now(),
         )?)
     })
     .await??

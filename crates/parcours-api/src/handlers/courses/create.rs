@@ -10,11 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::CourseDto;
-use crate::auth::Caller;
+use crate::auth::OperatorAgent;
 use crate::clock;
 use crate::dto::parse_date;
 use crate::handlers::cases::{choice, short_text};
-use crate::handlers::operators::require_operator;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -71,11 +70,11 @@ pub struct CourseRequest {
 #[post("/courses")]
 pub async fn create_course(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: OperatorAgent,
     request_id: RequestId,
     body: web::Json<CourseRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let operator_id = require_operator(&caller)?;
+    let (caller, operator_id) = (agent.caller, agent.operator);
     let body = body.into_inner();
     let title = short_text("title", &body.title, 200)?;
     let address = short_text("address", &body.address, 300)?;

@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::EnrolmentDto;
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::clock;
-use crate::handlers::cases::require_cri;
 use crate::problem::{ApiError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -40,12 +39,12 @@ pub struct EnrolmentRequest {
 #[post("/courses/{id}/enrolments")]
 pub async fn create_course_enrolment(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
     body: web::Json<EnrolmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let course_id = path.into_inner();
     let case_id = body.into_inner().case_id;

@@ -5,9 +5,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::OperatorAgent;
 use crate::clock;
-use crate::handlers::operators::require_operator;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -55,11 +54,11 @@ pub struct ParticipantList {
 #[get("/courses/{id}/participants")]
 pub async fn list_course_participants(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: OperatorAgent,
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let operator = require_operator(&caller)?;
+    let (caller, operator) = (agent.caller, agent.operator);
     let actor = actor(&caller, &request_id);
     let course_id = path.into_inner();
     let id = course_id.clone();

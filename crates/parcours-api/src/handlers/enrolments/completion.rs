@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, post, web};
 
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::handlers::courses::EnrolmentDto;
 use crate::problem::{ApiError, Problem};
 use crate::request::RequestId;
@@ -23,9 +23,9 @@ use crate::state::AppState;
 #[post("/enrolments/{id}/completion")]
 pub async fn create_enrolment_completion(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    super::end(state, caller, request_id, path.into_inner(), "completed").await
+    super::end(state, agent, request_id, path.into_inner(), "completed").await
 }

@@ -5,9 +5,8 @@ pub mod withdrawal;
 
 use actix_web::{HttpResponse, web};
 
-use crate::auth::Caller;
+use crate::auth::CriAgent;
 use crate::clock;
-use crate::handlers::cases::require_cri;
 use crate::handlers::courses::EnrolmentDto;
 use crate::problem::ApiError;
 use crate::request::{RequestId, actor};
@@ -16,12 +15,12 @@ use crate::state::AppState;
 /// Ends an enrolment of a case the CRI holds with `status`.
 pub async fn end(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     id: String,
     status: &'static str,
 ) -> Result<HttpResponse, ApiError> {
-    let cri = require_cri(&caller)?;
+    let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let enrolment = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::OperatorDto;
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::RegionOrCri;
 use crate::clock;
 use crate::dto::validation_errors;
 use crate::problem::{ApiError, FieldError, Problem, Text};
@@ -56,19 +56,11 @@ pub struct OperatorRequest {
 #[post("/operators")]
 pub async fn create_operator(
     state: web::Data<AppState>,
-    caller: Caller,
+    registrar: RegionOrCri,
     request_id: RequestId,
     body: web::Json<OperatorRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let allowed = match caller.organisation {
-        Organisation::Region(_) => caller.require_role(roles::REGION_ADMIN),
-        Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT),
-        _ => Err(ApiError::Forbidden(Text::new(
-            "Réservé à la Région et aux CRI.",
-            "Reserved to the Region and the CRIs.",
-        ))),
-    };
-    allowed?;
+    let caller = registrar.caller;
     let body = body.into_inner();
     let mut errors = Vec::new();
     if let Err(e) = body.validate() {

@@ -8,9 +8,6 @@ use parcours_store::training::OperatorRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Organisation, roles};
-use crate::problem::{ApiError, Text};
-
 /// An operator.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "01a20d00-0000-7000-8000-000000000001", "name": "Institut de promotion sociale de Liège",
@@ -44,17 +41,5 @@ impl From<&OperatorRecord> for OperatorDto {
             contact_email: o.contact_email.clone(),
             contact_phone: o.contact_phone.clone(),
         }
-    }
-}
-
-/// The operator id of an operator agent, or 403.
-pub fn require_operator(caller: &Caller) -> Result<String, ApiError> {
-    caller.require_role(roles::OPERATOR_AGENT)?;
-    match &caller.organisation {
-        Organisation::Operator(id) => Ok(id.clone()),
-        _ => Err(ApiError::Forbidden(Text::new(
-            "Réservé aux opérateurs de formation.",
-            "Reserved to training operators.",
-        ))),
     }
 }

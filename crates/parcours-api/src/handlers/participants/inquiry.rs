@@ -11,9 +11,9 @@ use parcours_store::training::{Inquirer, InquiryKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::{OperatorOrCri, Organisation};
 use crate::clock;
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
@@ -72,23 +72,16 @@ pub struct InquiryResponse {
 #[post("/participants/inquiry")]
 pub async fn create_participant_inquiry(
     state: web::Data<AppState>,
-    caller: Caller,
+    asker: OperatorOrCri,
     request_id: RequestId,
     body: web::Json<InquiryRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = asker.caller;
     let inquirer = match &caller.organisation {
-        Organisation::Operator(id) if caller.roles.iter().any(|r| r == roles::OPERATOR_AGENT) => {
-            Inquirer::Operator(id.clone())
-        }
-        Organisation::Cri(cri) if caller.roles.iter().any(|r| r == roles::CRI_AGENT) => {
-            Inquirer::Cri(cri.code().to_owned())
-        }
-        _ => {
-            return Err(ApiError::Forbidden(Text::new(
-                "Réservé aux opérateurs et aux CRI.",
-                "Reserved to operators and CRIs.",
-            )));
-        }
+        Organisation::Operator(id) => Inquirer::Operator(id.clone()),
+        Organisation::Cri(cri) => Inquirer::Cri(cri.code().to_owned()),
+        // OperatorOrCri admits no other organisation.
+        _ => return Err(ApiError::NotFound),
     };
     let body = body.into_inner();
     let key = match (body.case_reference, body.niss) {

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::CriAgent;
 use crate::clock;
 use crate::dto::DeterminationDto;
-use crate::problem::{ApiError, Problem, Text};
+use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
@@ -54,14 +54,11 @@ pub struct DeterminationHistory {
 #[get("/persons/{id}/determinations")]
 pub async fn list_person_determinations(
     state: web::Data<AppState>,
-    caller: Caller,
+    agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(roles::CRI_AGENT)?;
-    let Organisation::Cri(cri) = caller.organisation else {
-        return Err(ApiError::Forbidden(Text::new("Réservé aux CRI.", "Reserved to CRIs.")));
-    };
+    let (caller, cri) = (agent.caller, agent.cri);
     let person_id = path.into_inner();
     let actor = actor(&caller, &request_id);
     let id = person_id.clone();

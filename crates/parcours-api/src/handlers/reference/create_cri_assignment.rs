@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::CommuneDto;
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::RegionAdmin;
 use crate::clock;
 use crate::dto::{parse_date, validation_errors};
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
@@ -47,15 +47,12 @@ pub struct CriAssignmentRequest {
 #[post("/communes/{nis}/cri-assignments")]
 pub async fn create_cri_assignment(
     state: web::Data<AppState>,
-    caller: Caller,
+    admin: RegionAdmin,
     request_id: RequestId,
     path: web::Path<String>,
     body: web::Json<CriAssignmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_role(roles::REGION_ADMIN)?;
-    if !matches!(caller.organisation, Organisation::Region(_)) {
-        return Err(ApiError::Forbidden(Text::new("Réservé à la Région.", "Reserved to the Region.")));
-    }
+    let caller = admin.caller;
     let nis = NisCode::parse(&path.into_inner()).map_err(|_| ApiError::NotFound)?;
     let body = body.into_inner();
     let mut errors = Vec::new();
