@@ -930,6 +930,9 @@ async fn a_commune_reads_only_its_residents_events_and_a_cri_its_own(app: TestAp
     assert_eq!(cripel_cases.len(), 2);
     assert!(cripel_cases.iter().all(|r| r.starts_with("CRIPEL-")));
     assert_eq!(app.get("/v1/events", Some(&app.as_region())).await.status, 403);
+    let bad_cursor = app.get("/v1/events?after=not-a-position", Some(&app.as_commune("62063"))).await;
+    assert_eq!(bad_cursor.status, 400);
+    assert_eq!(bad_cursor.error_fields(), ["after"]);
 }
 
 /// An operator serving CRIPEL, recognised for French; returns its token.

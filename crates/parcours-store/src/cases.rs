@@ -136,8 +136,10 @@ pub struct CaseEventRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox_events)]
 pub struct OutboxRecord {
-    /// Id, in commit order: the cursor.
+    /// Id.
     pub id: String,
+    /// Position in commit order: the cursor.
+    pub seq: i64,
     /// Case.
     pub case_id: String,
     /// When.
@@ -186,9 +188,10 @@ fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Re
     Ok(format!("{cri_code}-{year}-{value:06}"))
 }
 
-/// Records steps in the timeline and the feed. The feed ids must follow commit order so that a reader
-/// paging with `after=<id>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
-/// serialises the writers from here to commit; SQLite has a single writer already.
+/// Records steps in the timeline and the feed. Feed positions (`seq`) must follow commit order so that a
+/// reader paging with `after=<seq>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
+/// serialises the writers from here to commit, and the next position is read under it; SQLite has a single
+/// writer already. No clock is involved, so replicas with skewed clocks cannot reorder the feed.
 pub(crate) fn record_steps(
     conn: &mut DbConnection,
     case: &CaseRecord,
@@ -204,7 +207,10 @@ pub(crate) fn record_steps(
         diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
     }
     let niss: String = persons::table.find(&case.person_id).select(persons::niss).first(conn)?;
+    let mut seq: i64 =
+        outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
     for step in steps {
+        seq += 1;
         let record = CaseEventRecord {
             id: new_id(),
             case_id: case.id.clone(),
@@ -224,6 +230,7 @@ pub(crate) fn record_steps(
         let notice = commune_notice(step.kind);
         let feed = OutboxRecord {
             id: new_id(),
+            seq,
             case_id: case.id.clone(),
             occurred_at: now,
             event_type: step.kind.to_owned(),
@@ -519,15 +526,18 @@ pub enum FeedReader {
     Commune(String),
 }
 
-/// Feed events after `after`, oldest first.
+/// Feed events after position `after`, oldest first.
 pub fn feed(
     conn: &mut DbConnection,
     reader: &FeedReader,
-    after: Option<&str>,
+    after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<OutboxRecord>, StoreError> {
-    let mut query =
-        outbox_events::table.select(OutboxRecord::as_select()).order(outbox_events::id.asc()).limit(limit).into_boxed();
+    let mut query = outbox_events::table
+        .select(OutboxRecord::as_select())
+        .order(outbox_events::seq.asc())
+        .limit(limit)
+        .into_boxed();
     query = match reader {
         FeedReader::Cri(cri) => query.filter(outbox_events::cri_code.eq(cri.clone())),
         FeedReader::Commune(nis) => query
@@ -535,7 +545,7 @@ pub fn feed(
             .filter(outbox_events::commune_payload.is_not_null()),
     };
     if let Some(after) = after {
-        query = query.filter(outbox_events::id.gt(after.to_owned()));
+        query = query.filter(outbox_events::seq.gt(after));
     }
     Ok(query.load(conn)?)
 }

@@ -116,11 +116,13 @@ CREATE TABLE case_events (
 );
 CREATE INDEX case_events_by_case ON case_events (case_id, id);
 
--- The event feed (outbox), written in the same transaction as the change. Ids are assigned in commit
--- order (see the store), so `after=<id>` never skips an event. Each organisation reads the rows addressed
--- to it: the CRI in charge, and the commune of domicile for what the law lets it know.
+-- The event feed (outbox), written in the same transaction as the change. `seq` is assigned in commit
+-- order under a lock (see the store), never from a clock, so `after=<seq>` never skips an event whatever
+-- the replicas' clocks say. Each organisation reads the rows addressed to it: the CRI in charge, and the
+-- commune of domicile for what the law lets it know.
 CREATE TABLE outbox_events (
     id TEXT PRIMARY KEY,
+    seq BIGINT NOT NULL UNIQUE,
     case_id TEXT NOT NULL REFERENCES cases (id),
     occurred_at TIMESTAMP NOT NULL,
     event_type TEXT NOT NULL,
@@ -129,8 +131,8 @@ CREATE TABLE outbox_events (
     cri_payload TEXT NOT NULL,
     commune_payload TEXT
 );
-CREATE INDEX outbox_events_by_cri ON outbox_events (cri_code, id);
-CREATE INDEX outbox_events_by_commune ON outbox_events (commune_nis, id);
+CREATE INDEX outbox_events_by_cri ON outbox_events (cri_code, seq);
+CREATE INDEX outbox_events_by_commune ON outbox_events (commune_nis, seq);
 
 -- Human-readable case references per CRI and year (CRIPEL-2026-000042).
 CREATE TABLE case_reference_counters (

@@ -13,14 +13,14 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Caller, Organisation, roles};
 use crate::clock;
 use crate::dto::page_size;
-use crate::problem::{ApiError, Problem, Text};
+use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::state::AppState;
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
-    /// The `next_cursor` of the previous call (absent: from the beginning).
+    /// The `next_cursor` of the previous call (absent: from the beginning). Opaque: pass it back unchanged.
     pub after: Option<String>,
     /// At most this many events, 1 to 200 (default 50).
     pub limit: Option<i64>,
@@ -29,8 +29,10 @@ pub struct EventQuery {
 /// One event.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FeedEvent {
-    /// Event id (also the cursor).
+    /// Event id.
     pub id: String,
+    /// Position in the feed (commit order); `next_cursor` is the last one.
+    pub position: i64,
     /// When.
     pub occurred_at: DateTime<Utc>,
     /// What the caller receives: for a CRI `case_id`, `case_reference`, `event_type`, `state`, `summary`;
@@ -42,9 +44,9 @@ pub struct FeedEvent {
 
 /// A page of events.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"items": [{"id": "01a20c90-0000-7000-8000-000000000001", "occurred_at": "2026-12-16T10:00:00Z",
+#[schema(example = json!({"items": [{"id": "01a20c90-0000-7000-8000-000000000001", "position": 42, "occurred_at": "2026-12-16T10:00:00Z",
     "data": {"case_reference": "CRIPEL-2026-000001", "niss": "90051012446", "event_type": "pathway_followed", "occurred_at": "2026-12-16T10:00:00+00:00"}}],
-    "next_cursor": "01a20c90-0000-7000-8000-000000000001"}))]
+    "next_cursor": "42"}))]
 pub struct EventPage {
     /// Oldest first.
     pub items: Vec<FeedEvent>,
@@ -86,15 +88,29 @@ pub async fn list_events(
     };
     let query = query.into_inner();
     let mut errors = Vec::new();
-    let limit = page_size(query.limit, "after", query.after.as_deref(), &mut errors);
+    let limit = page_size(query.limit, "after", None, &mut errors);
+    let after = match query.after.as_deref() {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(position) if position >= 0 => Some(position),
+            _ => {
+                errors.push(FieldError::new(
+                    "after",
+                    "invalid_cursor",
+                    "Curseur invalide : reprenez next_cursor tel quel.",
+                    "Invalid cursor: pass next_cursor back unchanged.",
+                ));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }
-    let after = query.after.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::cases::sweep_missed_deadlines(&mut conn, clock::today(), clock::now())?;
-        Ok(parcours_store::cases::feed(&mut conn, &reader, after.as_deref(), limit)?)
+        Ok(parcours_store::cases::feed(&mut conn, &reader, after, limit)?)
     })
     .await??;
     let commune = matches!(caller.organisation, Organisation::Commune(_));
@@ -104,12 +120,13 @@ pub async fn list_events(
             let payload = if commune { row.commune_payload.unwrap_or_default() } else { row.cri_payload };
             Ok(FeedEvent {
                 id: row.id,
+                position: row.seq,
                 occurred_at: row.occurred_at.and_utc(),
                 data: serde_json::from_str(&payload)
                     .map_err(|e| ApiError::Internal(format!("stored event unreadable: {e}")))?,
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let next_cursor = items.last().map(|e| e.id.clone()).or(query.after);
+    let next_cursor = items.last().map(|e| e.position.to_string()).or(query.after);
     Ok(HttpResponse::Ok().json(EventPage { items, next_cursor }))
 }
