@@ -207,10 +207,9 @@ pub(crate) fn record_steps(
         diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
     }
     let niss: String = persons::table.find(&case.person_id).select(persons::niss).first(conn)?;
-    let mut seq: i64 =
+    let last: i64 =
         outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
-    for step in steps {
-        seq += 1;
+    for (seq, step) in (last + 1..).zip(steps) {
         let record = CaseEventRecord {
             id: new_id(),
             case_id: case.id.clone(),
