@@ -300,12 +300,32 @@ pub fn mint(
     encode(&header, &claims, &key).map_err(|e| e.to_string())
 }
 
-/// Checks the caller before anything else of the request is read: a wrong role answers 403 even when the
-/// body would not parse, so that nothing about the body is revealed to callers who may not send it.
-fn authorized<T>(req: &HttpRequest, check: impl FnOnce(Caller) -> Result<T, ApiError>) -> Ready<Result<T, ApiError>> {
-    let mut none = Payload::None;
-    ready(Caller::from_request(req, &mut none).into_inner().and_then(check))
+/// Who may call an endpoint, checked from the token alone. Extractors implementing it are resolved before
+/// the body is read: a wrong role answers 403 even when the body would not parse, so that nothing about the
+/// body is revealed to callers who may not send it.
+pub trait Authorize: Sized {
+    /// Accepts or refuses the authenticated caller.
+    fn authorize(caller: Caller) -> Result<Self, ApiError>;
 }
+
+/// Implements `FromRequest` for role extractors: authenticate, then [`Authorize::authorize`].
+macro_rules! authorized_extractors {
+    ($($extractor:ty),* $(,)?) => {
+        $(
+            impl FromRequest for $extractor {
+                type Error = ApiError;
+                type Future = Ready<Result<$extractor, ApiError>>;
+
+                fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                    let mut none = Payload::None;
+                    ready(Caller::from_request(req, &mut none).into_inner().and_then(<$extractor>::authorize))
+                }
+            }
+        )*
+    };
+}
+
+authorized_extractors!(CommuneAgent, CriAgent, OperatorAgent, RegionAdmin, RegionOrCri, OperatorOrCri);
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
     ApiError::Forbidden(Text::new(fr, en))
@@ -320,18 +340,13 @@ pub struct CommuneAgent {
     pub commune: NisCode,
 }
 
-impl FromRequest for CommuneAgent {
-    type Error = ApiError;
-    type Future = Ready<Result<CommuneAgent, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authorized(req, |caller| {
-            caller.require_role(roles::COMMUNE_AGENT)?;
-            match caller.organisation {
-                Organisation::Commune(commune) => Ok(CommuneAgent { commune, caller }),
-                _ => Err(forbidden("Réservé aux communes.", "Reserved to communes.")),
-            }
-        })
+impl Authorize for CommuneAgent {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::COMMUNE_AGENT)?;
+        match caller.organisation {
+            Organisation::Commune(commune) => Ok(CommuneAgent { commune, caller }),
+            _ => Err(forbidden("Réservé aux communes.", "Reserved to communes.")),
+        }
     }
 }
 
@@ -344,18 +359,13 @@ pub struct CriAgent {
     pub cri: CriCode,
 }
 
-impl FromRequest for CriAgent {
-    type Error = ApiError;
-    type Future = Ready<Result<CriAgent, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authorized(req, |caller| {
-            caller.require_role(roles::CRI_AGENT)?;
-            match caller.organisation {
-                Organisation::Cri(cri) => Ok(CriAgent { cri, caller }),
-                _ => Err(forbidden("Réservé aux CRI.", "Reserved to CRIs.")),
-            }
-        })
+impl Authorize for CriAgent {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::CRI_AGENT)?;
+        match caller.organisation {
+            Organisation::Cri(cri) => Ok(CriAgent { cri, caller }),
+            _ => Err(forbidden("Réservé aux CRI.", "Reserved to CRIs.")),
+        }
     }
 }
 
@@ -368,18 +378,13 @@ pub struct OperatorAgent {
     pub operator: String,
 }
 
-impl FromRequest for OperatorAgent {
-    type Error = ApiError;
-    type Future = Ready<Result<OperatorAgent, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authorized(req, |caller| {
-            caller.require_role(roles::OPERATOR_AGENT)?;
-            match &caller.organisation {
-                Organisation::Operator(id) => Ok(OperatorAgent { operator: id.clone(), caller }),
-                _ => Err(forbidden("Réservé aux opérateurs de formation.", "Reserved to training operators.")),
-            }
-        })
+impl Authorize for OperatorAgent {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::OPERATOR_AGENT)?;
+        match &caller.organisation {
+            Organisation::Operator(id) => Ok(OperatorAgent { operator: id.clone(), caller }),
+            _ => Err(forbidden("Réservé aux opérateurs de formation.", "Reserved to training operators.")),
+        }
     }
 }
 
@@ -390,18 +395,13 @@ pub struct RegionAdmin {
     pub caller: Caller,
 }
 
-impl FromRequest for RegionAdmin {
-    type Error = ApiError;
-    type Future = Ready<Result<RegionAdmin, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authorized(req, |caller| {
-            caller.require_role(roles::REGION_ADMIN)?;
-            match caller.organisation {
-                Organisation::Region(_) => Ok(RegionAdmin { caller }),
-                _ => Err(forbidden("Réservé à la Région.", "Reserved to the Region.")),
-            }
-        })
+impl Authorize for RegionAdmin {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::REGION_ADMIN)?;
+        match caller.organisation {
+            Organisation::Region(_) => Ok(RegionAdmin { caller }),
+            _ => Err(forbidden("Réservé à la Région.", "Reserved to the Region.")),
+        }
     }
 }
 
@@ -412,19 +412,14 @@ pub struct RegionOrCri {
     pub caller: Caller,
 }
 
-impl FromRequest for RegionOrCri {
-    type Error = ApiError;
-    type Future = Ready<Result<RegionOrCri, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authorized(req, |caller| {
-            match caller.organisation {
-                Organisation::Region(_) => caller.require_role(roles::REGION_ADMIN)?,
-                Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
-                _ => return Err(forbidden("Réservé à la Région et aux CRI.", "Reserved to the Region and the CRIs.")),
-            }
-            Ok(RegionOrCri { caller })
-        })
+impl Authorize for RegionOrCri {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        match caller.organisation {
+            Organisation::Region(_) => caller.require_role(roles::REGION_ADMIN)?,
+            Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
+            _ => return Err(forbidden("Réservé à la Région et aux CRI.", "Reserved to the Region and the CRIs.")),
+        }
+        Ok(RegionOrCri { caller })
     }
 }
 
@@ -435,18 +430,13 @@ pub struct OperatorOrCri {
     pub caller: Caller,
 }
 
-impl FromRequest for OperatorOrCri {
-    type Error = ApiError;
-    type Future = Ready<Result<OperatorOrCri, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authorized(req, |caller| {
-            match caller.organisation {
-                Organisation::Operator(_) => caller.require_role(roles::OPERATOR_AGENT)?,
-                Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
-                _ => return Err(forbidden("Réservé aux opérateurs et aux CRI.", "Reserved to operators and CRIs.")),
-            }
-            Ok(OperatorOrCri { caller })
-        })
+impl Authorize for OperatorOrCri {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        match caller.organisation {
+            Organisation::Operator(_) => caller.require_role(roles::OPERATOR_AGENT)?,
+            Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
+            _ => return Err(forbidden("Réservé aux opérateurs et aux CRI.", "Reserved to operators and CRIs.")),
+        }
+        Ok(OperatorOrCri { caller })
     }
 }
