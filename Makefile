@@ -13,8 +13,10 @@ run: ## Start the API on the embedded SQLite default (var/parcours.sqlite3), ref
 	@mkdir -p var
 	$(CARGO) run --release -p parcours-api --bin parcours -- serve
 
-test: release ## Run the whole suite (the PostgreSQL half is skipped, loudly, when no server answers)
-	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test --workspace --all-targets
+# `--tests`: unit and integration tests, no benches or doctests to link. The black-box suite drives the
+# `parcours` binary that this same build produces, so no release build is needed here.
+test: ## Run the whole suite (the PostgreSQL half is skipped, loudly, when no server answers)
+	$(CARGO) test --workspace --tests
 
 release: ## Build the release binary (target/release/parcours), used by the black-box suite
 	$(CARGO) build --release -p parcours-api --bin parcours
@@ -55,7 +57,8 @@ bench: ## Benchmarks: rules engine (criterion) and 100,000 attendance lines on P
 
 ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL
 	$(CARGO) build --release --locked -p parcours-api --bin parcours
-	PARCOURS_REQUIRE_POSTGRES=1 PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test --workspace --all-targets --locked
+	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --tests --locked
+	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test -p parcours-blackbox --test blackbox --locked
 
 clean:
 	$(CARGO) clean

@@ -1,7 +1,59 @@
 //! "Today" in Belgium. Legal dates are Belgian calendar dates; the domain never reads the clock, the API
-//! does, here only.
+//! does, through the [`Clock`] held in the application state, so that tests (and a development sandbox)
+//! set the date they need and nothing depends on the wall clock.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use std::sync::RwLock;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+
+/// The service's clock: the wall clock moved by a fixed offset (zero in production). Time keeps moving,
+/// so instants stay ordered; only the starting point is chosen.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset: RwLock<Duration>,
+}
+
+impl Clock {
+    /// The wall clock.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// A clock that reads `instant` now and moves on from there.
+    pub fn starting_at(instant: DateTime<Utc>) -> Clock {
+        let clock = Clock::default();
+        clock.set(instant);
+        clock
+    }
+
+    /// Moves the clock so that it reads `instant` now.
+    pub fn set(&self, instant: DateTime<Utc>) {
+        let offset = instant - Utc::now();
+        match self.offset.write() {
+            Ok(mut guard) => *guard = offset,
+            Err(poisoned) => *poisoned.into_inner() = offset,
+        }
+    }
+
+    /// Now, UTC.
+    pub fn instant(&self) -> DateTime<Utc> {
+        let offset = match self.offset.read() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
+        };
+        Utc::now() + offset
+    }
+
+    /// Now, UTC, without time zone (as stored).
+    pub fn now(&self) -> NaiveDateTime {
+        self.instant().naive_utc()
+    }
+
+    /// Today in Brussels.
+    pub fn today(&self) -> NaiveDate {
+        brussels_date(self.instant())
+    }
+}
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
     let first_of_next =
@@ -23,15 +75,6 @@ pub fn brussels_date(instant: DateTime<Utc>) -> NaiveDate {
     (instant + Duration::hours(offset)).date_naive()
 }
 
-/// Today in Brussels.
-pub fn today() -> NaiveDate {
-    brussels_date(Utc::now())
-}
-
-/// Now, UTC, without time zone (as stored).
-pub fn now() -> chrono::NaiveDateTime {
-    Utc::now().naive_utc()
-}
 
 #[cfg(test)]
 mod tests {

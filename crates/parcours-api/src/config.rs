@@ -75,6 +75,9 @@ pub struct Config {
     pub jwt_issuer: String,
     /// Required `aud`.
     pub jwt_audience: String,
+    /// Development only: the instant the service's clock reads at start-up (`PARCOURS_CLOCK_START`), for
+    /// demonstrations and tests that need a given date. Production always runs on the wall clock.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A configuration that cannot be used.
@@ -100,6 +103,16 @@ fn read_pem_list(value: &str, variable: &str) -> Result<HashMap<String, String>,
         keys.insert(kid.trim().to_owned(), pem);
     }
     Ok(keys)
+}
+
+/// An RFC 3339 instant, or a date (read as 10:00 UTC, mid-morning in Brussels).
+fn parse_instant(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let value = value.trim();
+    if let Ok(instant) = chrono::DateTime::parse_from_rfc3339(value) {
+        return Some(instant.with_timezone(&chrono::Utc));
+    }
+    let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+    Some(date.and_hms_opt(10, 0, 0)?.and_utc())
 }
 
 impl Config {
@@ -159,7 +172,19 @@ impl Config {
         {
             return Err(ConfigError("production refuses the development secret".into()));
         }
+        let clock_start = match get("PARCOURS_CLOCK_START") {
+            None => None,
+            Some(_) if environment == Environment::Production => {
+                return Err(ConfigError("production refuses PARCOURS_CLOCK_START: it runs on the wall clock".into()));
+            }
+            Some(value) => Some(parse_instant(&value).ok_or_else(|| {
+                ConfigError(format!(
+                    "PARCOURS_CLOCK_START must be an RFC 3339 instant or a date (2026-12-15T10:00:00Z, 2026-12-15), not `{value}`"
+                ))
+            })?),
+        };
         Ok(Config {
+            clock_start,
             environment,
             database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind: get("PARCOURS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),

@@ -6,6 +6,7 @@ use parcours_domain::{Parameters, ReferenceData};
 use parcours_store::{DbConnection, Store};
 
 use crate::auth::Verifier;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::problem::ApiError;
 
@@ -18,6 +19,9 @@ pub struct AppState {
     pub verifier: Verifier,
     /// Configuration.
     pub config: Config,
+    /// "Now" and "today" for every decision and timestamp: the wall clock, or a chosen start in
+    /// development and tests.
+    pub clock: Clock,
     reference: RwLock<Option<(i64, Arc<ReferenceData>)>>,
 }
 
@@ -25,7 +29,8 @@ impl AppState {
     /// Builds the state.
     pub fn new(store: Store, config: Config) -> Result<AppState, String> {
         let verifier = Verifier::new(&config)?;
-        Ok(AppState { store, verifier, config, reference: RwLock::new(None) })
+        let clock = config.clock_start.map_or_else(Clock::system, Clock::starting_at);
+        Ok(AppState { store, verifier, config, clock, reference: RwLock::new(None) })
     }
 
     /// The reference data in force. Reloaded whenever the database's reference version changed (a

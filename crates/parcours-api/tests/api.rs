@@ -550,7 +550,7 @@ async fn step(app: &TestApp, cri: &str, case: &str, path: &str, version: i64, bo
 }
 
 fn today() -> String {
-    parcours_api::clock::today().to_string()
+    support::TODAY.to_owned()
 }
 
 /// An obliged arrival in Liège with a case at CRIPEL; returns (case id, person id, version).

@@ -8,11 +8,16 @@
 
 #![allow(dead_code)] // Each test uses a subset of the helpers.
 
+use std::cell::OnceCell;
 use std::io::Write;
+use std::rc::Rc;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
+use futures_util::future::LocalBoxFuture;
 use actix_web::http::header::HeaderMap;
 use actix_web::{test, web};
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -22,6 +27,14 @@ use parcours_store::{DatabaseTarget, Store};
 use serde_json::Value;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The date every test runs on, whatever the wall clock says (10:00 UTC, 11:00 in Brussels). A test
+/// that needs another date moves `app.state.clock`.
+pub const TODAY: &str = "2026-12-15";
+
+fn test_clock_start() -> chrono::DateTime<chrono::Utc> {
+    format!("{TODAY}T10:00:00Z").parse().expect("RFC 3339")
+}
 
 fn postgres_admin_url() -> String {
     std::env::var("PARCOURS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -142,10 +155,14 @@ impl Reply {
     }
 }
 
-/// The application under test.
+type BoxedCall = Box<dyn Fn(test::TestRequest) -> LocalBoxFuture<'static, ServiceResponse<BoxBody>>>;
+
+/// The application under test. The actix service is built once, on the first request, and shared by
+/// every request of the test.
 pub struct TestApp {
     pub state: web::Data<AppState>,
     pub config: Config,
+    service: OnceCell<BoxedCall>,
     _db: TestDb,
 }
 
@@ -167,7 +184,8 @@ impl TestApp {
     fn new(db: TestDb, target: DatabaseTarget, config: Config) -> TestApp {
         let store = Store::open(target, config.pool_size).expect("open test database");
         let state = web::Data::new(AppState::new(store, config.clone()).expect("state"));
-        TestApp { state, config, _db: db }
+        state.clock.set(test_clock_start());
+        TestApp { state, config, service: OnceCell::new(), _db: db }
     }
 
     pub fn sqlite() -> TestApp {
@@ -228,9 +246,20 @@ impl TestApp {
         self.token("region:SPW", &["region_admin"])
     }
 
+    async fn service(&self) -> &BoxedCall {
+        if self.service.get().is_none() {
+            let app = Rc::new(test::init_service(build_app(self.state.clone())).await);
+            let call: BoxedCall = Box::new(move |req| {
+                let app = Rc::clone(&app);
+                Box::pin(async move { test::call_service(&*app, req.to_request()).await.map_into_boxed_body() })
+            });
+            let _ = self.service.set(call);
+        }
+        self.service.get().expect("service initialised above")
+    }
+
     pub async fn send(&self, req: test::TestRequest) -> Reply {
-        let app = test::init_service(build_app(self.state.clone())).await;
-        let response = test::call_service(&app, req.to_request()).await;
+        let response = (self.service().await)(req).await;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = test::read_body(response).await;

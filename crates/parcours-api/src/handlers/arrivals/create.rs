@@ -17,7 +17,7 @@ use crate::handlers::cases::columns_of;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
-use crate::{clock, idempotency};
+use crate::idempotency;
 
 /// A commune reports only its own residents.
 fn check_domicile(body: &ArrivalRequest, commune: parcours_domain::NisCode, errors: &mut Vec<FieldError>) {
@@ -94,7 +94,7 @@ pub async fn create_arrival(
             return idempotency::replay(&stored, &request_hash);
         }
         let reference = state.reference_data(&mut conn)?;
-        let as_of = clock::today();
+        let as_of = state.clock.today();
         let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;
         let cri = determination.competent_cri;
         let opens_case = match (determination.status, cri) {
@@ -121,7 +121,7 @@ pub async fn create_arrival(
             plan_case(open, &determination, cri, opens_case, &reference, as_of, commune)
         };
         let recorded =
-            intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), clock::now(), plan, |view| {
+            intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), state.clock.now(), plan, |view| {
                 match ArrivalResponse::from_view(view)
                     .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
                 {

@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, get, web};
 
 use super::ArrivalResponse;
 use crate::auth::CommuneAgent;
-use crate::clock;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -33,7 +32,7 @@ pub async fn get_arrival(
     let actor = actor(&caller, &request_id);
     let view = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::intake::get_arrival(&mut conn, &id, &actor, clock::now())?)
+        Ok(parcours_store::intake::get_arrival(&mut conn, &id, &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -10,7 +10,6 @@ use utoipa::IntoParams;
 
 use super::{ArrivalPage, ArrivalResponse};
 use crate::auth::CommuneAgent;
-use crate::clock;
 use crate::dto::{page_size, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
@@ -82,7 +81,7 @@ pub async fn list_arrivals(
     let actor = actor(&caller, &request_id);
     let views = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::intake::list_arrivals(&mut conn, &filter, limit, &actor, clock::now())?)
+        Ok(parcours_store::intake::list_arrivals(&mut conn, &filter, limit, &actor, state.clock.now())?)
     })
     .await??;
     let items = views.iter().map(ArrivalResponse::from_view).collect::<Result<Vec<_>, _>>()?;

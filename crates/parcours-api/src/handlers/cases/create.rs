@@ -14,7 +14,6 @@ use utoipa::ToSchema;
 
 use super::{CaseResponse, columns_of};
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination};
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::request::{RequestId, actor};
@@ -110,9 +109,9 @@ pub async fn create_case(
     .parse(&mut errors);
     let opened_on = match body.opened_on.as_deref() {
         Some(value) => crate::dto::parse_date("opened_on", value, &mut errors),
-        None => Some(clock::today()),
+        None => Some(state.clock.today()),
     };
-    if opened_on.is_some_and(|d| d > clock::today()) {
+    if opened_on.is_some_and(|d| d > state.clock.today()) {
         errors.push(FieldError::new(
             "opened_on",
             "date_in_future",
@@ -136,7 +135,7 @@ pub async fn create_case(
     let response = web::block(move || -> Result<CaseResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
-        let today = clock::today();
+        let today = state.clock.today();
         let determination = determine(&facts, &reference, today).map_err(ApiError::Facts)?;
         if determination.competent_cri != Some(cri) {
             return Err(ApiError::Validation(vec![FieldError::new(
@@ -162,7 +161,7 @@ pub async fn create_case(
         let mut new = stored_determination(&determination, &facts, today, &reference)?;
         new.competent_cri = Some(cri.code().to_owned());
         let commune = facts.domicile.to_string();
-        match intake::record_walk_in(&mut conn, &person, &commune, &new, &columns, &[opened], &actor, clock::now())? {
+        match intake::record_walk_in(&mut conn, &person, &commune, &new, &columns, &[opened], &actor, state.clock.now())? {
             WalkIn::Opened(view) => CaseResponse::new(&view, &reference, today),
             WalkIn::AlreadyOpen(existing) => Err(ApiError::Conflict(
                 "case_already_open",

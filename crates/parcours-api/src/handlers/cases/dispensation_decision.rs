@@ -97,6 +97,7 @@ pub async fn create_case_dispensation_decision(
     };
     let granted = body.granted;
     let organisation = agent.caller.organisation.to_string();
+    let now = state.clock.now();
     mutate(
         state,
         agent,
@@ -123,7 +124,7 @@ pub async fn create_case_dispensation_decision(
             }
             let determination = determine(&facts, reference, today).map_err(ApiError::Facts)?;
             let new = stored_determination(&determination, &facts, today, reference)?;
-            intake::insert_determination(conn, &view.case.person_id, &new, &organisation, crate::clock::now())?;
+            intake::insert_determination(conn, &view.case.person_id, &new, &organisation, now)?;
             Ok(CaseCommand::DecideDispensation { decision, dispensed_now: determination.status == Status::Dispensed })
         }),
     )

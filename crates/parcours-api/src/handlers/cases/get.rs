@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, get, web};
 
 use super::CaseResponse;
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -35,9 +34,9 @@ pub async fn get_case(
     let response = web::block(move || -> Result<CaseResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
-        let view = parcours_store::cases::get_case(&mut conn, &id, cri.code(), &actor, clock::now())?
+        let view = parcours_store::cases::get_case(&mut conn, &id, cri.code(), &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;
-        CaseResponse::new(&view, &reference, clock::today())
+        CaseResponse::new(&view, &reference, state.clock.today())
     })
     .await??;
     Ok(response.respond(actix_web::http::StatusCode::OK))

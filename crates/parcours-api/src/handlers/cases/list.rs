@@ -10,7 +10,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::CaseResponse;
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::dto::{page_size, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
@@ -86,7 +85,7 @@ pub async fn list_cases(
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = CaseFilter {
         state: query.state,
         commune_nis: query.commune,
@@ -100,7 +99,7 @@ pub async fn list_cases(
     let items = web::block(move || -> Result<Vec<CaseResponse>, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
-        let views = parcours_store::cases::list_cases(&mut conn, cri.code(), &filter, limit, &actor, clock::now())?;
+        let views = parcours_store::cases::list_cases(&mut conn, cri.code(), &filter, limit, &actor, state.clock.now())?;
         views.iter().map(|v| CaseResponse::new(v, &reference, today)).collect()
     })
     .await??;

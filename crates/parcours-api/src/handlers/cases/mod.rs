@@ -36,7 +36,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::dto::Bilingual;
 use crate::handlers::arrivals::PersonSummary;
 use crate::problem::{ApiError, FieldError};
@@ -263,7 +262,7 @@ pub async fn mutate(
     let response = web::block(move || -> Result<CaseResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let reference: Arc<ReferenceData> = state.reference_data(&mut conn)?;
-        let today = clock::today();
+        let today = state.clock.today();
         let rules = Arc::clone(&reference);
         let outcome = parcours_store::cases::update_case(
             &mut conn,
@@ -272,7 +271,7 @@ pub async fn mutate(
             expected,
             &actor,
             action,
-            clock::now(),
+            state.clock.now(),
             move |conn, view| -> Result<_, ApiError> {
                 let mut case = aggregate(view)?;
                 let command = build(conn, view, &case, &rules, today)?;

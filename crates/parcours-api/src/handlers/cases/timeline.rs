@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::dto::Bilingual;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
@@ -77,7 +76,7 @@ pub async fn list_case_timeline(
     let case_id = id.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::cases::timeline(&mut conn, &id, cri.code(), &actor, clock::now())?)
+        Ok(parcours_store::cases::timeline(&mut conn, &id, cri.code(), &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -22,7 +22,7 @@ use crate::auth::OperatorAgent;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
-use crate::{clock, idempotency};
+use crate::idempotency;
 
 /// Most lines in one batch.
 pub const MAX_LINES: usize = 50_000;
@@ -406,7 +406,7 @@ pub async fn create_course_attendance(
             unreadable,
             all_or_nothing,
             &actor,
-            clock::now(),
+            state.clock.now(),
             Some(&request),
             |report| (200, serde_json::to_string(&report_dto(report, mode)).unwrap_or_default()),
         )?;

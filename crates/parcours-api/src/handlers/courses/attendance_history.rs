@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::OperatorAgent;
-use crate::clock;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -92,7 +91,7 @@ pub async fn list_course_attendance(
             query.case_reference.as_deref(),
             query.session_id.as_deref(),
             &actor,
-            clock::now(),
+            state.clock.now(),
         )?)
     })
     .await??

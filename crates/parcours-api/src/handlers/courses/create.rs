@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 
 use super::CourseDto;
 use crate::auth::OperatorAgent;
-use crate::clock;
 use crate::dto::parse_date;
 use crate::handlers::cases::{choice, short_text};
 use crate::problem::{ApiError, FieldError, Problem};
@@ -179,7 +178,7 @@ pub async fn create_course(
             capacity: body.capacity,
             start_date,
             end_date,
-            created_at: clock::now(),
+            created_at: state.clock.now(),
         };
         Ok(parcours_store::training::create_course(&mut conn, &course, &sessions, &actor)?)
     })

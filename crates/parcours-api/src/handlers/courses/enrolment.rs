@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 
 use super::EnrolmentDto;
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::problem::{ApiError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -50,7 +49,7 @@ pub async fn create_course_enrolment(
     let case_id = body.into_inner().case_id;
     let outcome = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::enrol(&mut conn, &course_id, &case_id, cri.code(), &actor, clock::now())?)
+        Ok(parcours_store::training::enrol(&mut conn, &course_id, &case_id, cri.code(), &actor, state.clock.now())?)
     })
     .await??;
     match outcome {

@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::CourseDto;
 use crate::auth::{Caller, Organisation};
-use crate::clock;
 use crate::dto::parse_date;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
@@ -97,7 +96,7 @@ pub async fn list_courses(
             (Some(nis), _) => Some(vec![nis.to_string()]),
             (None, Some(cri)) => {
                 let reference = state.reference_data(&mut conn)?;
-                let today = clock::today();
+                let today = state.clock.today();
                 Some(
                     reference
                         .communes()

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::OperatorAgent;
-use crate::clock;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -64,7 +63,7 @@ pub async fn list_course_participants(
     let id = course_id.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::participants(&mut conn, &id, &operator, &actor, clock::now())?)
+        Ok(parcours_store::training::participants(&mut conn, &id, &operator, &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

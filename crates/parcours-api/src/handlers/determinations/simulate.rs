@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
-use crate::clock;
 use crate::dto::{DeterminationDto, FactFields, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
@@ -174,7 +173,7 @@ pub async fn simulate_determination(
     .parse(&mut errors);
     let as_of = match body.as_of.as_deref() {
         Some(value) => parse_date("as_of", value, &mut errors),
-        None => Some(clock::today()),
+        None => Some(state.clock.today()),
     };
     let regime = match body.regime.as_deref() {
         None => None,

@@ -6,7 +6,6 @@ pub mod withdrawal;
 use actix_web::{HttpResponse, web};
 
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::handlers::courses::EnrolmentDto;
 use crate::problem::ApiError;
 use crate::request::{RequestId, actor};
@@ -24,7 +23,7 @@ pub async fn end(
     let actor = actor(&caller, &request_id);
     let enrolment = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::end_enrolment(&mut conn, &id, cri.code(), status, &actor, clock::now())?)
+        Ok(parcours_store::training::end_enrolment(&mut conn, &id, cri.code(), status, &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

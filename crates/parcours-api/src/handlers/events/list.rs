@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Organisation, roles};
-use crate::clock;
 use crate::dto::page_size;
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::state::AppState;
@@ -109,7 +108,7 @@ pub async fn list_events(
     }
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        parcours_store::cases::sweep_missed_deadlines(&mut conn, clock::today(), clock::now())?;
+        parcours_store::cases::sweep_missed_deadlines(&mut conn, state.clock.today(), state.clock.now())?;
         Ok(parcours_store::cases::feed(&mut conn, &reader, after, limit)?)
     })
     .await??;

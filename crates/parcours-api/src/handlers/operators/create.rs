@@ -11,7 +11,6 @@ use validator::Validate;
 
 use super::OperatorDto;
 use crate::auth::RegionOrCri;
-use crate::clock;
 use crate::dto::validation_errors;
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::request::{RequestId, actor};
@@ -119,7 +118,7 @@ pub async fn create_operator(
         cri_codes: cris.join(","),
         contact_email: body.contact_email,
         contact_phone: body.contact_phone,
-        created_at: clock::now(),
+        created_at: state.clock.now(),
         created_by: caller.organisation.to_string(),
     };
     let actor = actor(&caller, &request_id);

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{OperatorOrCri, Organisation};
-use crate::clock;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -110,7 +109,7 @@ pub async fn create_participant_inquiry(
     let actor = actor(&caller, &request_id);
     let response = web::block(move || -> Result<InquiryResponse, ApiError> {
         let mut conn = state.store.conn()?;
-        let case = parcours_store::training::inquiry_case(&mut conn, &key, &inquirer, &actor, clock::now())?
+        let case = parcours_store::training::inquiry_case(&mut conn, &key, &inquirer, &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;
         let minutes = parcours_store::training::case_operator_minutes(&mut conn, &case.id)?;
         let operator_hours = parcours_store::cases::operator_hours(&minutes);

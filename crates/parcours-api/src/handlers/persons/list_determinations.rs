@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::CriAgent;
-use crate::clock;
 use crate::dto::DeterminationDto;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
@@ -64,7 +63,7 @@ pub async fn list_person_determinations(
     let id = person_id.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::intake::person_determinations(&mut conn, &id, cri.code(), &actor, clock::now())?)
+        Ok(parcours_store::intake::person_determinations(&mut conn, &id, cri.code(), &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -10,7 +10,6 @@ use validator::Validate;
 
 use super::CommuneDto;
 use crate::auth::RegionAdmin;
-use crate::clock;
 use crate::dto::{parse_date, validation_errors};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
@@ -76,7 +75,7 @@ pub async fn create_cri_assignment(
             from,
             body.reason.trim(),
             &actor,
-            clock::now(),
+            state.clock.now(),
         )?)
     })
     .await??;
