@@ -75,7 +75,6 @@ pub fn brussels_date(instant: DateTime<Utc>) -> NaiveDate {
     (instant + Duration::hours(offset)).date_naive()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

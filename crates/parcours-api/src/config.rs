@@ -78,6 +78,11 @@ pub struct Config {
     /// Development only: the instant the service's clock reads at start-up (`PARCOURS_CLOCK_START`), for
     /// demonstrations and tests that need a given date. Production always runs on the wall clock.
     pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether `serve` also runs the background jobs in-process (`PARCOURS_JOBS=in-process`, the
+    /// default) or leaves them to `parcours worker` processes (`off`).
+    pub jobs_in_process: bool,
+    /// Seconds between two looks at the job table (`PARCOURS_JOBS_POLL_SECONDS`).
+    pub jobs_poll_seconds: u64,
 }
 
 /// A configuration that cannot be used.
@@ -183,8 +188,15 @@ impl Config {
                 ))
             })?),
         };
+        let jobs_in_process = match get("PARCOURS_JOBS").as_deref().unwrap_or("in-process") {
+            "in-process" => true,
+            "off" => false,
+            other => return Err(ConfigError(format!("PARCOURS_JOBS must be in-process or off, not `{other}`"))),
+        };
         Ok(Config {
             clock_start,
+            jobs_in_process,
+            jobs_poll_seconds: number("PARCOURS_JOBS_POLL_SECONDS", 30)?.max(1) as u64,
             environment,
             database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind: get("PARCOURS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),

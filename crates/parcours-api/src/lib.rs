@@ -2,7 +2,8 @@
 //!
 //! The HTTP API of Parcours (actix-web + utoipa) and the `parcours` binary. One file per endpoint under
 //! [`handlers`], grouped by resource; errors are RFC 9457 problem+json ([`problem`]); authentication is a
-//! bearer JWT pinned to one algorithm ([`auth`]); configuration comes from the environment ([`config`]).
+//! bearer JWT pinned to one algorithm ([`auth`]); configuration comes from the environment ([`config`]); background work is in [`jobs`]; the clock is
+//! in [`clock`].
 
 pub mod app;
 pub mod auth;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod dto;
 pub mod handlers;
 pub mod idempotency;
+pub mod jobs;
 pub mod openapi;
 pub mod problem;
 pub mod request;

@@ -12,6 +12,8 @@ parcours — the integration pathway API
 
 USAGE:
   parcours serve                       start the API (configuration: PARCOURS_* environment variables)
+  parcours worker                      run the background jobs only (deadline sweep, purges); any number
+                                       of workers and serve replicas may run: each due job runs once
   parcours migrate                     apply pending database migrations and exit
   parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
   parcours token --org ORG --role ROLE [--role ROLE...] [--sub SUBJECT] [--ttl 1h]
@@ -64,6 +66,15 @@ fn token(config: &Config, args: &[String]) -> Result<String, String> {
     auth::mint(config, &sub, &org, &roles, ttl)
 }
 
+fn worker(config: Config) -> Result<(), String> {
+    let target = database_target(&config)?;
+    let store = Store::open(target.clone(), 2).map_err(|e| format!("database: {e}"))?;
+    let poll = std::time::Duration::from_secs(config.jobs_poll_seconds);
+    let state = AppState::new(store, config).map_err(|e| format!("keys: {e}"))?;
+    eprintln!("Parcours worker on {target:?}: looking for due jobs every {} s", poll.as_secs());
+    parcours_api::jobs::run_forever(&state, poll)
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     let target = database_target(&config)?;
     let store = Store::open(target.clone(), config.pool_size).map_err(|e| format!("database: {e}"))?;
@@ -72,6 +83,14 @@ async fn serve(config: Config) -> Result<(), String> {
     let workers = config.workers;
     let development = config.environment == Environment::Development;
     let state = web::Data::new(AppState::new(store, config).map_err(|e| format!("keys: {e}"))?);
+    if state.config.jobs_in_process {
+        let runner = state.clone();
+        let poll = std::time::Duration::from_secs(state.config.jobs_poll_seconds);
+        std::thread::Builder::new()
+            .name("parcours-jobs".into())
+            .spawn(move || parcours_api::jobs::run_forever(&runner, poll))
+            .map_err(|e| format!("cannot start the job runner: {e}"))?;
+    }
     let server = HttpServer::new(move || build_app(state.clone()))
         .workers(workers)
         .bind(&bind)
@@ -110,10 +129,11 @@ fn main() -> ExitCode {
                 (Err(e), _, _) => Err(e),
             }
         }
-        "serve" | "migrate" | "token" => match Config::from_env() {
+        "serve" | "worker" | "migrate" | "token" => match Config::from_env() {
             Err(e) => Err(format!("configuration: {e}")),
             Ok(config) => match command {
                 "serve" => actix_web::rt::System::new().block_on(serve(config)),
+                "worker" => worker(config),
                 "migrate" => database_target(&config).and_then(|target| {
                     Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
                 }),

@@ -190,6 +190,10 @@ pub enum ApiError {
     PreconditionRequired,
     /// An all-or-nothing attendance batch with bad lines: nothing was written.
     AttendanceRejected(Vec<FieldError>),
+    /// A uniqueness rule of the data was broken by a concurrent or repeated write.
+    Duplicate(parcours_store::UniqueRule),
+    /// The database is busy with other writes: nothing was written, retry shortly.
+    Busy(String),
     /// The database is unavailable.
     Unavailable(String),
     /// A defect: logged with its chain, never shown.
@@ -213,7 +217,14 @@ impl From<parcours_store::StoreError> for ApiError {
         match error {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
-            other => ApiError::Internal(other.to_string()),
+            StoreError::Busy(m) => ApiError::Busy(m),
+            StoreError::StaleVersion { current_version } => ApiError::PreconditionFailed(current_version),
+            StoreError::Duplicate(parcours_store::UniqueRule::IdempotencyKey) => ApiError::IdempotencyKeyInProgress,
+            StoreError::Duplicate(rule) => ApiError::Duplicate(rule),
+            error @ (StoreError::Configuration(_)
+            | StoreError::Migration(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Database(_)) => ApiError::Internal(error.to_string()),
         }
     }
 }
@@ -278,6 +289,53 @@ fn facts_field_error(error: &FactsError) -> FieldError {
     }
 }
 
+fn duplicate_code(rule: &parcours_store::UniqueRule) -> &'static str {
+    use parcours_store::UniqueRule as R;
+    match rule {
+        R::PersonNiss => "duplicate_person",
+        R::OneOpenCasePerPerson => "case_already_open",
+        R::OperatorEnterpriseNumber => "operator_already_registered",
+        R::EnrolmentPerCourseAndCase => "already_enrolled",
+        R::CurrentAttendanceLine => "attendance_line_in_progress",
+        R::IdempotencyKey => "idempotency_key_in_progress",
+        R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => "duplicate",
+    }
+}
+
+fn duplicate_text(rule: &parcours_store::UniqueRule) -> Text {
+    use parcours_store::UniqueRule as R;
+    match rule {
+        R::PersonNiss => Text::new(
+            "Une autre requête a enregistré cette personne au même moment : relisez-la, puis réessayez.",
+            "Another request recorded this person at the same time: read it again, then retry.",
+        ),
+        R::OneOpenCasePerPerson => Text::new(
+            "Cette personne a déjà un dossier ouvert (au plus un dossier ouvert par personne).",
+            "This person already has an open case (at most one open case per person).",
+        ),
+        R::OperatorEnterpriseNumber => Text::new(
+            "Un opérateur est déjà enregistré sous ce numéro d'entreprise.",
+            "An operator is already registered under this enterprise number.",
+        ),
+        R::EnrolmentPerCourseAndCase => Text::new(
+            "Ce dossier a déjà une inscription à ce cours (une seule inscription par dossier et par cours).",
+            "This case already has an enrolment in this course (one enrolment per case and course).",
+        ),
+        R::CurrentAttendanceLine => Text::new(
+            "Une autre requête enregistre la même ligne de présence au même moment : réessayez.",
+            "Another request is recording the same attendance line at the same time: retry.",
+        ),
+        R::IdempotencyKey => Text::new(
+            "Une requête avec cette clé d'idempotence est en cours : réessayez après Retry-After.",
+            "A request with this idempotency key is in progress: retry after Retry-After.",
+        ),
+        R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => Text::new(
+            "Une écriture concurrente a pris la même place : réessayez.",
+            "A concurrent write took the same place: retry.",
+        ),
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
@@ -306,6 +364,8 @@ impl ApiError {
             ApiError::PreconditionFailed(_) => "precondition_failed",
             ApiError::PreconditionRequired => "precondition_required",
             ApiError::AttendanceRejected(_) => "attendance_rejected",
+            ApiError::Duplicate(rule) => duplicate_code(rule),
+            ApiError::Busy(_) => "database_busy",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -431,6 +491,14 @@ impl ApiError {
                     "Every change of a case requires the If-Match header with the ETag you read (for example \"3\").",
                 ),
             ),
+            ApiError::Duplicate(rule) => (Text::new("Doublon", "Duplicate"), duplicate_text(rule)),
+            ApiError::Busy(_) => (
+                Text::new("Base de données occupée", "Database busy"),
+                Text::new(
+                    "D'autres écritures sont en cours ; rien n'a été enregistré. Réessayez après le délai indiqué par Retry-After.",
+                    "Other writes are in progress; nothing was recorded. Retry after the delay given by Retry-After.",
+                ),
+            ),
             ApiError::Unavailable(_) => (
                 Text::new("Service indisponible", "Service unavailable"),
                 Text::new(
@@ -512,6 +580,15 @@ impl ApiError {
         Some(map)
     }
 
+    /// How long a client should wait before sending the same request again, when waiting helps.
+    pub fn retry_after_seconds(&self) -> Option<u32> {
+        match self {
+            ApiError::IdempotencyKeyInProgress | ApiError::Busy(_) => Some(1),
+            ApiError::Unavailable(_) => Some(5),
+            _ => None,
+        }
+    }
+
     /// The full response in `lang`.
     pub fn render(&self, lang: Lang, instance: Option<String>, request_id: Option<String>) -> HttpResponse {
         let problem = self.problem(lang, instance, request_id);
@@ -520,6 +597,9 @@ impl ApiError {
         response.insert_header((header::CONTENT_LANGUAGE, if lang == Lang::En { "en" } else { "fr" }));
         if matches!(self, ApiError::Unauthorized(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"parcours\""));
+        }
+        if let Some(seconds) = self.retry_after_seconds() {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.json(problem)
     }
@@ -541,11 +621,13 @@ impl ResponseError for ApiError {
             | ApiError::IdempotencyKeyReused
             | ApiError::Facts(_)
             | ApiError::AttendanceRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::IdempotencyKeyInProgress | ApiError::Conflict(..) => StatusCode::CONFLICT,
+            ApiError::IdempotencyKeyInProgress | ApiError::Conflict(..) | ApiError::Duplicate(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Case(error) => case_error_status(error),
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -637,7 +719,14 @@ fn case_error_code(error: &parcours_domain::case::CaseError) -> &'static str {
         E::ExtensionBeyondCeiling { .. } => "extension_beyond_ceiling",
         E::ExtensionNotLater { .. } => "extension_not_later",
         E::NoDeadline => "no_deadline",
-        _ => "validation_failed",
+        E::DateInFuture { .. }
+        | E::DateBeforeOpening { .. }
+        | E::FrenchTestRequired
+        | E::InvalidPeriod
+        | E::InvalidHours
+        | E::NotVoluntary
+        | E::UseDispensationDecision
+        | E::SameCri => "validation_failed",
     }
 }
 
@@ -645,7 +734,17 @@ fn case_error_status(error: &parcours_domain::case::CaseError) -> StatusCode {
     use parcours_domain::case::CaseError as E;
     match error {
         E::IllegalTransition { .. } | E::WelcomeIncomplete { .. } | E::HoursNotMet { .. } => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+        E::ExtensionBeyondCeiling { .. }
+        | E::ExtensionNotLater { .. }
+        | E::NoDeadline
+        | E::DateInFuture { .. }
+        | E::DateBeforeOpening { .. }
+        | E::FrenchTestRequired
+        | E::InvalidPeriod
+        | E::InvalidHours
+        | E::NotVoluntary
+        | E::UseDispensationDecision
+        | E::SameCri => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
@@ -694,7 +793,14 @@ fn case_error_texts(error: &parcours_domain::case::CaseError) -> (Text, Text) {
                 "A voluntary pathway has no legal deadline.",
             ),
         ),
-        _ => (
+        E::DateInFuture { .. }
+        | E::DateBeforeOpening { .. }
+        | E::FrenchTestRequired
+        | E::InvalidPeriod
+        | E::InvalidHours
+        | E::NotVoluntary
+        | E::UseDispensationDecision
+        | E::SameCri => (
             Text::new("Données invalides", "Invalid data"),
             Text::new("Un ou plusieurs champs sont invalides.", "One or more fields are invalid."),
         ),
@@ -743,6 +849,12 @@ fn case_field_errors(error: &parcours_domain::case::CaseError) -> Vec<FieldError
         E::SameCri => {
             vec![FieldError::new("to", "same_cri", "Le dossier est déjà à ce CRI.", "The case is already at this CRI.")]
         }
-        _ => Vec::new(),
+        // Told by the problem's detail and extra members instead.
+        E::IllegalTransition { .. }
+        | E::WelcomeIncomplete { .. }
+        | E::ExtensionBeyondCeiling { .. }
+        | E::ExtensionNotLater { .. }
+        | E::NoDeadline
+        | E::HoursNotMet { .. } => Vec::new(),
     }
 }

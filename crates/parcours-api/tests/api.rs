@@ -900,6 +900,7 @@ async fn a_commune_reads_only_its_residents_events_and_a_cri_its_own(app: TestAp
     let late = app.report("62063", &with(newcomer(42), json!({"first_registration_date": "2025-01-10", "title_order_date": "2025-02-01", "legal_stay_start": "2025-01-01"}))).await;
     assert_eq!(late.status, 201);
     app.report("52011", &with(recent_newcomer(43), json!({"domicile_nis": "52011"}))).await;
+    app.run_jobs();
     let liege = app.get("/v1/events", Some(&app.as_commune("62063"))).await;
     assert_eq!(liege.status, 200, "{}", liege.text);
     let types: Vec<&str> = liege.body["items"]
@@ -915,6 +916,7 @@ async fn a_commune_reads_only_its_residents_events_and_a_cri_its_own(app: TestAp
         Some(vec!["case_reference".into(), "event_type".into(), "niss".into(), "occurred_at".into()])
     );
     let cursor = liege.body["next_cursor"].as_str().expect("cursor");
+    app.run_jobs();
     let again = app.get(&format!("/v1/events?after={cursor}"), Some(&app.as_commune("62063"))).await;
     assert_eq!(again.body["items"], json!([]), "the sweep records a missed deadline once");
     assert_eq!(again.body["next_cursor"], cursor);

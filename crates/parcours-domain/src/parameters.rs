@@ -137,6 +137,9 @@ pub struct Parameters {
     pub family_of_non_mobile_belgian_exempt: Parameter<bool>,
     /// Nationalities dispensed under a standstill clause identical to the EEC-Turkey one (rule 1.6, D10).
     pub standstill_nationalities: Parameter<BTreeSet<Nationality>>,
+    /// How long the first response to an idempotent write is kept for replay, in days (GDPR art. 5(1)(e):
+    /// the stored responses hold names and national numbers).
+    pub idempotency_key_retention_days: Parameter<u32>,
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -220,6 +223,12 @@ impl Default for Parameters {
                  identical to the EEC-Turkey one; Turkey is confirmed, other states are not. Rules.md rule 1.6.",
                 BTreeSet::from([Nationality::TURKEY]),
             ),
+            idempotency_key_retention_days: Parameter::new(
+                "idempotency_key_retention_days",
+                Unconfirmed,
+                "No legal text: an operational choice. A commune's software retries within minutes or hours;                  the stored responses hold personal data, so storage limitation (GDPR art. 5(1)(e)) argues for                  a short keep. Default: 30 days, after which a reused key is treated as new.",
+                30,
+            ),
         }
     }
 }
@@ -268,6 +277,7 @@ impl Parameters {
             describe(&self.standstill_nationalities, |v| {
                 v.iter().map(|n| n.code().to_owned()).collect::<Vec<_>>().join(", ")
             }),
+            describe(&self.idempotency_key_retention_days, |v| format!("{v} days")),
         ]
     }
 }

@@ -309,7 +309,8 @@ fn write_columns(
         ))
         .execute(conn)?;
     if updated == 0 {
-        return Err(StoreError::Conflict("case version changed concurrently".into()));
+        let current_version = cases::table.find(&case.id).select(cases::version).first(conn)?;
+        return Err(StoreError::StaleVersion { current_version });
     }
     Ok(cases::table.find(&case.id).select(CaseRecord::as_select()).first(conn)?)
 }
@@ -377,7 +378,7 @@ pub fn update_case<E>(
     now: NaiveDateTime,
     change: impl FnOnce(&mut DbConnection, &CaseView) -> Result<(CaseColumns, Vec<CaseEvent>), E>,
 ) -> Result<UpdateOutcome<E>, StoreError> {
-    let result = conn.transaction::<_, TxError<E>, _>(|conn| {
+    let result = crate::write_transaction::<_, TxError<E>, _>(conn, |conn| {
         let Some(view) = load_view(conn, id, cri)? else { return Ok(UpdateOutcome::NotFound) };
         if view.case.version != expected_version {
             return Ok(UpdateOutcome::Stale { current_version: view.case.version });
@@ -419,7 +420,7 @@ pub fn get_case(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<CaseView>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let view = load_view(conn, id, cri)?;
         if view.is_some() {
             audit::append(conn, actor, "read_case", "case", Some(id), None, now)?;
@@ -456,7 +457,7 @@ pub fn list_cases(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Vec<CaseView>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let mut query = cases::table
             .filter(cases::cri_code.eq(cri))
             .select(CaseRecord::as_select())
@@ -499,7 +500,7 @@ pub fn timeline(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<Vec<CaseEventRecord>>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let holds: i64 =
             cases::table.filter(cases::id.eq(id)).filter(cases::cri_code.eq(cri)).count().get_result(conn)?;
         let mut query =
@@ -551,42 +552,72 @@ pub fn feed(
 
 /// Records, once, that a deadline passed: presentation deadlines of cases still awaiting presentation, and
 /// completion deadlines of open cases (again after each extension that is missed too). Returns how many
-/// steps were recorded. Safe to run from every replica: each case is changed under its version.
+/// steps were recorded. Idempotent and safe from any number of runners at once: each case's flag is set
+/// by an update guarded on its old value, and the step is recorded only when exactly that one row changed
+/// (a concurrent sweep that got there first leaves zero rows to change here). Each case is its own short
+/// transaction, taking the case row and then the feed lock in the same order as every other writer, so a
+/// sweep never deadlocks with staff editing cases.
 pub fn sweep_missed_deadlines(
     conn: &mut DbConnection,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
     let system = Actor { subject: "system:deadline-sweep".into(), organisation: "system".into(), request_id: new_id() };
-    conn.transaction(|conn| {
-        let late_presentations: Vec<CaseRecord> = cases::table
-            .filter(cases::state.eq("opened"))
-            .filter(cases::present_by.lt(today))
-            .filter(cases::presentation_missed_notified.eq(false))
-            .select(CaseRecord::as_select())
-            .load(conn)?;
-        let late_completions: Vec<CaseRecord> = cases::table
-            .filter(cases::state.eq_any(OPEN_STATES))
-            .filter(cases::complete_by.lt(today))
-            .select(CaseRecord::as_select())
-            .load(conn)?;
-        let mut recorded = 0;
-        for case in late_presentations {
-            diesel::update(cases::table.find(&case.id))
-                .set(cases::presentation_missed_notified.eq(true))
-                .execute(conn)?;
-            let step = deadline_missed(DeadlineKind::PresentBy, case.present_by.unwrap_or(today));
+    let late_presentations: Vec<CaseRecord> = cases::table
+        .filter(cases::state.eq("opened"))
+        .filter(cases::present_by.lt(today))
+        .filter(cases::presentation_missed_notified.eq(false))
+        .order(cases::id.asc())
+        .select(CaseRecord::as_select())
+        .load(conn)?;
+    let late_completions: Vec<CaseRecord> = cases::table
+        .filter(cases::state.eq_any(OPEN_STATES))
+        .filter(cases::complete_by.lt(today))
+        .order(cases::id.asc())
+        .select(CaseRecord::as_select())
+        .load(conn)?;
+    let mut recorded = 0;
+    for case in late_presentations {
+        let Some(present_by) = case.present_by else { continue };
+        recorded += crate::write_transaction(conn, |conn| -> Result<usize, StoreError> {
+            let changed = diesel::update(
+                cases::table
+                    .find(&case.id)
+                    .filter(cases::state.eq("opened"))
+                    .filter(cases::presentation_missed_notified.eq(false)),
+            )
+            .set(cases::presentation_missed_notified.eq(true))
+            .execute(conn)?;
+            if changed != 1 {
+                return Ok(0);
+            }
+            let step = deadline_missed(DeadlineKind::PresentBy, present_by);
             record_steps(conn, &case, &case.cri_code, &[step], &system, now)?;
-            recorded += 1;
-        }
-        for case in late_completions.into_iter().filter(|c| c.completion_missed_notified_for != c.complete_by) {
-            diesel::update(cases::table.find(&case.id))
-                .set(cases::completion_missed_notified_for.eq(case.complete_by))
-                .execute(conn)?;
-            let step = deadline_missed(DeadlineKind::CompleteBy, case.complete_by.unwrap_or(today));
+            Ok(1)
+        })?;
+    }
+    for case in late_completions.into_iter().filter(|c| c.completion_missed_notified_for != c.complete_by) {
+        let Some(complete_by) = case.complete_by else { continue };
+        recorded += crate::write_transaction(conn, |conn| -> Result<usize, StoreError> {
+            let not_yet_told = cases::completion_missed_notified_for
+                .is_null()
+                .or(cases::completion_missed_notified_for.ne(complete_by));
+            let changed = diesel::update(
+                cases::table
+                    .find(&case.id)
+                    .filter(cases::state.eq_any(OPEN_STATES))
+                    .filter(cases::complete_by.eq(complete_by))
+                    .filter(not_yet_told),
+            )
+            .set(cases::completion_missed_notified_for.eq(complete_by))
+            .execute(conn)?;
+            if changed != 1 {
+                return Ok(0);
+            }
+            let step = deadline_missed(DeadlineKind::CompleteBy, complete_by);
             record_steps(conn, &case, &case.cri_code, &[step], &system, now)?;
-            recorded += 1;
-        }
-        Ok(recorded)
-    })
+            Ok(1)
+        })?;
+    }
+    Ok(recorded)
 }

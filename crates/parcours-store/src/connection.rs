@@ -173,6 +173,42 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError
     Ok(applied.into_iter().map(|v| v.to_string()).collect())
 }
 
+/// Runs `change` in a write transaction and commits it, or rolls everything back when it fails.
+///
+/// On SQLite the outermost transaction starts with `BEGIN IMMEDIATE`: it takes the write lock before the
+/// first read, so a read-then-write can never fail half-way with `SQLITE_BUSY` (a deferred transaction
+/// that read a snapshot cannot be upgraded once another writer committed). Waiting for the lock is bounded
+/// by the connection's `busy_timeout`; past it the error is [`StoreError::Busy`]. Nested calls become
+/// savepoints. Every store function that writes (including the audit row of a read) goes through here.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, change: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let immediate = match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_none()
+        }
+        DbConnection::Postgresql(_) => false,
+    };
+    match conn {
+        DbConnection::Sqlite(c) if immediate => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        _ => Manager::begin_transaction(conn)?,
+    }
+    match change(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
 /// Opens a pool of `size` connections.
 pub fn open_pool(target: &DatabaseTarget, size: u32) -> Result<Pool, StoreError> {
     // SQLite serialises writers: a handful of connections is plenty and avoids lock contention.

@@ -39,3 +39,11 @@ pub fn store(conn: &mut DbConnection, response: &IdempotentResponse) -> Result<(
     diesel::insert_into(idempotency_keys::table).values(response).execute(conn)?;
     Ok(())
 }
+
+/// Deletes the responses first given before `cutoff` (the retention set by the Region's parameter);
+/// returns how many went. A key reused after its purge is treated as new.
+pub fn purge_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        Ok(diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff))).execute(conn)?)
+    })
+}

@@ -238,7 +238,7 @@ pub fn record_arrival(
     plan_case: impl FnOnce(Option<&CaseRecord>) -> CaseDecision,
     render: impl FnOnce(&ArrivalView) -> (u16, String),
 ) -> Result<(ArrivalView, (u16, String)), StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let person = upsert_person(conn, &new.person, now)?;
         let determination = DeterminationRecord {
             id: new_id(),
@@ -327,7 +327,7 @@ pub fn get_arrival(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<ArrivalView>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let arrival = arrivals::table
             .filter(arrivals::id.eq(id))
             .filter(arrivals::reported_by_org.eq(&actor.organisation))
@@ -361,7 +361,7 @@ pub fn list_arrivals(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Vec<ArrivalView>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let mut query = arrivals::table
             .filter(arrivals::reported_by_org.eq(&actor.organisation))
             .select(ArrivalRecord::as_select())
@@ -405,7 +405,7 @@ pub fn person_determinations(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<Vec<DeterminationRecord>>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         // Scope first, in SQL: a determination routed to this CRI, or a case it holds.
         let routed: i64 = determinations::table
             .filter(determinations::person_id.eq(person_id))
@@ -505,7 +505,7 @@ pub fn record_walk_in(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<WalkIn, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         if let Some(existing) = persons::table
             .filter(persons::niss.eq(&person.niss))
             .select(persons::id)

@@ -14,12 +14,15 @@ pub mod cases;
 pub mod connection;
 pub mod idempotency;
 pub mod intake;
+pub mod jobs;
 pub mod reference;
 pub mod schema;
 pub mod seed;
 pub mod training;
 
-pub use connection::{DatabaseTarget, DbConnection, Pool, PooledConnection, open_pool, run_migrations};
+pub use connection::{
+    DatabaseTarget, DbConnection, Pool, PooledConnection, open_pool, run_migrations, write_transaction,
+};
 
 /// What can go wrong in the store. Messages are for logs, never for API clients.
 #[derive(Debug)]
@@ -28,12 +31,20 @@ pub enum StoreError {
     Configuration(String),
     /// The database cannot be reached or the pool is exhausted.
     Unavailable(String),
+    /// The database is busy (SQLite's write lock held past the busy timeout, a PostgreSQL serialization
+    /// failure or deadlock): nothing was written, the same request may be sent again shortly.
+    Busy(String),
     /// A migration failed.
     Migration(String),
     /// The row does not exist (or is outside the caller's scope).
     NotFound,
-    /// A uniqueness rule was hit (for example two requests with the same idempotency key at once).
-    Conflict(String),
+    /// The row changed since the caller read it (optimistic concurrency): nothing was written.
+    StaleVersion {
+        /// The version now stored.
+        current_version: i32,
+    },
+    /// A uniqueness rule was hit: which one says what the client raced with.
+    Duplicate(UniqueRule),
     /// Data read back does not have the expected shape.
     Corrupt(String),
     /// Any other database error.
@@ -47,7 +58,9 @@ impl fmt::Display for StoreError {
             StoreError::Unavailable(m) => write!(f, "database unavailable: {m}"),
             StoreError::Migration(m) => write!(f, "migration failed: {m}"),
             StoreError::NotFound => f.write_str("not found"),
-            StoreError::Conflict(m) => write!(f, "conflict: {m}"),
+            StoreError::Busy(m) => write!(f, "database busy: {m}"),
+            StoreError::StaleVersion { current_version } => write!(f, "stale version (now {current_version})"),
+            StoreError::Duplicate(rule) => write!(f, "duplicate: {rule:?}"),
             StoreError::Corrupt(m) => write!(f, "corrupt data: {m}"),
             StoreError::Database(e) => write!(f, "database error: {e}"),
         }
@@ -62,9 +75,76 @@ impl From<diesel::result::Error> for StoreError {
         match error {
             Error::NotFound => StoreError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                StoreError::Conflict(info.constraint_name().unwrap_or(info.message()).to_owned())
+                StoreError::Duplicate(UniqueRule::from_violation(info.constraint_name(), info.message()))
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                StoreError::Busy(info.message().to_owned())
+            }
+            // SQLite reports SQLITE_BUSY / SQLITE_LOCKED as an unknown database error; PostgreSQL a deadlock
+            // (40P01) likewise.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if ["database is locked", "database table is locked", "deadlock detected"]
+                    .iter()
+                    .any(|m| info.message().contains(m)) =>
+            {
+                StoreError::Busy(info.message().to_owned())
             }
             other => StoreError::Database(other),
+        }
+    }
+}
+
+/// The uniqueness rules of the schema, by what they protect. PostgreSQL names the constraint; SQLite
+/// names the table and columns (`UNIQUE constraint failed: persons.niss`): both are read here, once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UniqueRule {
+    /// One person per national number.
+    PersonNiss,
+    /// At most one open case per person.
+    OneOpenCasePerPerson,
+    /// One case reference per CRI and year.
+    CaseReference,
+    /// One operator per enterprise number.
+    OperatorEnterpriseNumber,
+    /// One enrolment of a case in a course.
+    EnrolmentPerCourseAndCase,
+    /// One current attendance line per session and enrolment.
+    CurrentAttendanceLine,
+    /// One response per organisation and idempotency key.
+    IdempotencyKey,
+    /// One job per kind.
+    JobKind,
+    /// Feed positions are unique.
+    FeedPosition,
+    /// A rule not listed above (a defect: every constraint should be named here).
+    Other(String),
+}
+
+impl UniqueRule {
+    /// Reads the rule from a unique-violation error.
+    pub fn from_violation(constraint: Option<&str>, message: &str) -> UniqueRule {
+        let text = constraint.unwrap_or(message);
+        let has = |needle: &str| text.contains(needle);
+        if has("cases_one_open_per_person") || (has("cases.person_id") && !has("cases.reference")) {
+            UniqueRule::OneOpenCasePerPerson
+        } else if has("persons_niss") || has("persons.niss") {
+            UniqueRule::PersonNiss
+        } else if has("cases_reference") || has("cases.reference") {
+            UniqueRule::CaseReference
+        } else if has("operators_enterprise_number") || has("operators.enterprise_number") {
+            UniqueRule::OperatorEnterpriseNumber
+        } else if has("enrolments_course_id_case_id") || has("enrolments.course_id") {
+            UniqueRule::EnrolmentPerCourseAndCase
+        } else if has("attendance_one_current") || has("attendance_records.session_id") {
+            UniqueRule::CurrentAttendanceLine
+        } else if has("idempotency_keys") {
+            UniqueRule::IdempotencyKey
+        } else if has("jobs_pkey") || has("jobs.kind") {
+            UniqueRule::JobKind
+        } else if has("outbox_events_seq") || has("outbox_events.seq") {
+            UniqueRule::FeedPosition
+        } else {
+            UniqueRule::Other(text.to_owned())
         }
     }
 }

@@ -230,7 +230,7 @@ pub fn correct_cri_assignment(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Result<Commune, CorrectionError>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let filter = CommuneFilter { nis: Some(nis), ..CommuneFilter::default() };
         let Some(commune) = list_communes(conn, &filter)?.into_iter().next() else {
             return Ok(Err(CorrectionError::UnknownCommune));

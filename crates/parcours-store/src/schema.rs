@@ -265,6 +265,20 @@ diesel::joinable!(commune_cri_assignments -> communes (nis_code));
 diesel::joinable!(determinations -> persons (person_id));
 diesel::joinable!(cases -> persons (person_id));
 diesel::joinable!(arrivals -> persons (person_id));
+diesel::table! {
+    /// Background jobs: one row per kind, claimed through a lease.
+    jobs (kind) {
+        kind -> Text,
+        next_run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_started_at -> Nullable<Timestamp>,
+        last_finished_at -> Nullable<Timestamp>,
+        last_outcome -> Nullable<Text>,
+        runs -> BigInt,
+    }
+}
+
 diesel::joinable!(arrivals -> determinations (determination_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(outbox_events -> cases (case_id));
@@ -294,4 +308,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     arrivals,
     idempotency_keys,
     audit_log,
+    jobs,
 );

@@ -175,7 +175,7 @@ pub fn create_operator(
     operator: &OperatorRecord,
     actor: &Actor,
 ) -> Result<Option<OperatorRecord>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let exists: i64 = operators::table
             .filter(operators::enterprise_number.eq(&operator.enterprise_number))
             .count()
@@ -221,7 +221,7 @@ pub fn create_course(
     sessions: &[SessionRecord],
     actor: &Actor,
 ) -> Result<CourseView, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         diesel::insert_into(courses::table).values(course).execute(conn)?;
         for session in sessions {
             diesel::insert_into(course_sessions::table).values(session).execute(conn)?;
@@ -326,7 +326,7 @@ pub fn enrol(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<EnrolOutcome, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         // A no-op update takes the course row's lock on PostgreSQL; SQLite has a single writer.
         let locked = diesel::update(courses::table.find(course_id))
             .set(courses::capacity.eq(courses::capacity))
@@ -396,7 +396,7 @@ pub fn end_enrolment(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<EnrolmentRecord>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let found = enrolments::table
             .inner_join(case_table::table)
             .filter(enrolments::id.eq(enrolment_id))
@@ -485,7 +485,7 @@ pub fn participants(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<Vec<Participant>>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let owns: i64 = courses::table
             .filter(courses::id.eq(course_id))
             .filter(courses::operator_id.eq(operator_id))
@@ -646,7 +646,7 @@ pub fn record_attendance(
     idempotency: Option<&crate::intake::IdempotencyRequest>,
     render: impl FnOnce(&BatchReport) -> (u16, String),
 ) -> Result<Option<RecordedBatch>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let Some(course) = courses::table
             .filter(courses::id.eq(course_id))
             .filter(courses::operator_id.eq(operator_id))
@@ -862,7 +862,7 @@ pub fn attendance_history(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<Vec<(String, AttendanceRecord)>>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let owns: i64 = courses::table
             .filter(courses::id.eq(course_id))
             .filter(courses::operator_id.eq(operator_id))
@@ -937,7 +937,7 @@ pub fn inquiry_case(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<CaseRecord>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let mut query = case_table::table
             .inner_join(persons::table)
             .select(CaseRecord::as_select())

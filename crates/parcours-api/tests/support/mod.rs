@@ -10,17 +10,17 @@
 
 use std::cell::OnceCell;
 use std::io::Write;
-use std::rc::Rc;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
-use futures_util::future::LocalBoxFuture;
 use actix_web::http::header::HeaderMap;
 use actix_web::{test, web};
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use futures_util::future::LocalBoxFuture;
 use parcours_api::config::Config;
 use parcours_api::{AppState, build_app};
 use parcours_store::{DatabaseTarget, Store};
@@ -291,6 +291,16 @@ impl TestApp {
     pub async fn report(&self, nis: &str, body: &Value) -> Reply {
         let token = self.as_commune(nis);
         self.post("/v1/arrivals", Some(&token), Some(&parcours_store::new_id()), body).await
+    }
+
+    /// Makes every background job due and runs it once, as the in-process runner would.
+    pub fn run_jobs(&self) -> Vec<parcours_api::jobs::JobRun> {
+        let mut conn = self.state.store.conn().expect("connection");
+        for kind in parcours_api::jobs::JobKind::ALL {
+            parcours_store::jobs::ensure(&mut conn, kind.code(), self.state.clock.now()).expect("register job");
+            parcours_store::jobs::make_due(&mut conn, kind.code(), self.state.clock.now()).expect("make due");
+        }
+        parcours_api::jobs::run_due(&self.state, "test-runner").expect("run jobs")
     }
 
     pub fn audit_for(&self, resource_id: &str) -> Vec<parcours_store::audit::AuditRecord> {

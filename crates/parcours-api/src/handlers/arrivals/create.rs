@@ -5,8 +5,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::{Status, determine};
-use parcours_store::StoreError;
 use parcours_store::intake::{self, CaseDecision, IdempotencyRequest, NewArrival, PersonData};
+use parcours_store::{StoreError, UniqueRule};
 use sha2::{Digest, Sha256};
 use validator::Validate;
 
@@ -14,10 +14,10 @@ use super::{ArrivalRequest, ArrivalResponse};
 use crate::auth::CommuneAgent;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination, validation_errors};
 use crate::handlers::cases::columns_of;
+use crate::idempotency;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
-use crate::idempotency;
 
 /// A commune reports only its own residents.
 fn check_domicile(body: &ArrivalRequest, commune: parcours_domain::NisCode, errors: &mut Vec<FieldError>) {
@@ -117,30 +117,40 @@ pub async fn create_arrival(
             determination: stored_determination(&determination, &facts, as_of, &reference)?,
         };
         let idempotency = IdempotencyRequest { key: key.clone(), request_hash: request_hash.clone() };
-        let plan = |open: Option<&intake::CaseRecord>| {
-            plan_case(open, &determination, cri, opens_case, &reference, as_of, commune)
-        };
-        let recorded =
-            intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), state.clock.now(), plan, |view| {
-                match ArrivalResponse::from_view(view)
-                    .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
+        // A concurrent intake of the same person (another commune, another key) may commit first: the
+        // person or their open case then exists, and deciding again against what it wrote is the answer.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let plan = |open: Option<&intake::CaseRecord>| {
+                plan_case(open, &determination, cri, opens_case, &reference, as_of, commune)
+            };
+            let recorded =
+                intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), state.clock.now(), plan, |view| {
+                    match ArrivalResponse::from_view(view)
+                        .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
+                    {
+                        Ok(body) => (201, body),
+                        Err(e) => (500, e.to_string()),
+                    }
+                });
+            return match recorded {
+                Ok((_, (201, body))) => Ok((201, body, false)),
+                Ok((_, (_, detail))) => Err(ApiError::Internal(detail)),
+                // Another request with the same key won the race: answer as a replay of it.
+                Err(StoreError::Duplicate(UniqueRule::IdempotencyKey)) => {
+                    match parcours_store::idempotency::find(&mut conn, &organisation, &key)? {
+                        Some(stored) => idempotency::replay(&stored, &request_hash),
+                        None => Err(ApiError::IdempotencyKeyInProgress),
+                    }
+                }
+                Err(StoreError::Duplicate(UniqueRule::PersonNiss | UniqueRule::OneOpenCasePerPerson))
+                    if attempts == 1 =>
                 {
-                    Ok(body) => (201, body),
-                    Err(e) => (500, e.to_string()),
+                    continue;
                 }
-            });
-        match recorded {
-            Ok((_, (201, body))) => Ok((201, body, false)),
-            Ok((_, (_, detail))) => Err(ApiError::Internal(detail)),
-            // Another request with the same key won the race: answer as a replay of it.
-            Err(StoreError::Conflict(what)) if what.contains("idempotency") => {
-                match parcours_store::idempotency::find(&mut conn, &organisation, &key)? {
-                    Some(stored) => idempotency::replay(&stored, &request_hash),
-                    None => Err(ApiError::IdempotencyKeyInProgress),
-                }
-            }
-            Err(StoreError::Conflict(_)) => Err(ApiError::IdempotencyKeyInProgress),
-            Err(other) => Err(other.into()),
+                Err(other) => Err(other.into()),
+            };
         }
     })
     .await??;

@@ -161,7 +161,16 @@ pub async fn create_case(
         let mut new = stored_determination(&determination, &facts, today, &reference)?;
         new.competent_cri = Some(cri.code().to_owned());
         let commune = facts.domicile.to_string();
-        match intake::record_walk_in(&mut conn, &person, &commune, &new, &columns, &[opened], &actor, state.clock.now())? {
+        match intake::record_walk_in(
+            &mut conn,
+            &person,
+            &commune,
+            &new,
+            &columns,
+            &[opened],
+            &actor,
+            state.clock.now(),
+        )? {
             WalkIn::Opened(view) => CaseResponse::new(&view, &reference, today),
             WalkIn::AlreadyOpen(existing) => Err(ApiError::Conflict(
                 "case_already_open",

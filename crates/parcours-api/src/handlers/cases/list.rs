@@ -99,7 +99,8 @@ pub async fn list_cases(
     let items = web::block(move || -> Result<Vec<CaseResponse>, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
-        let views = parcours_store::cases::list_cases(&mut conn, cri.code(), &filter, limit, &actor, state.clock.now())?;
+        let views =
+            parcours_store::cases::list_cases(&mut conn, cri.code(), &filter, limit, &actor, state.clock.now())?;
         views.iter().map(|v| CaseResponse::new(v, &reference, today)).collect()
     })
     .await??;

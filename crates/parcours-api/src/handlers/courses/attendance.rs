@@ -19,10 +19,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::minutes;
 use crate::auth::OperatorAgent;
+use crate::idempotency;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
-use crate::idempotency;
 
 /// Most lines in one batch.
 pub const MAX_LINES: usize = 50_000;

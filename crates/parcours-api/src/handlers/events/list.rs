@@ -1,8 +1,8 @@
 //! `GET /v1/events?after=<cursor>`: the events the caller's organisation is entitled to, oldest first,
 //! at-least-once and ordered per case. A CRI receives every step of the cases it holds; a commune learns
 //! only that its resident follows the pathway, was transferred, met the requirements or missed a deadline
-//! (rule 4.7), with the case reference and the national number. Deadlines passed since the last call are
-//! recorded first, so a poll always reflects today.
+//! (rule 4.7), with the case reference and the national number. A read writes nothing: missed deadlines
+//! are recorded by the `deadline_sweep` job (see [`crate::jobs`]).
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -108,7 +108,6 @@ pub async fn list_events(
     }
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        parcours_store::cases::sweep_missed_deadlines(&mut conn, state.clock.today(), state.clock.now())?;
         Ok(parcours_store::cases::feed(&mut conn, &reader, after, limit)?)
     })
     .await??;

@@ -1,0 +1,117 @@
+//! Background work: the kinds of job, how often each runs, and the runner that `parcours worker` (a
+//! dedicated process) and `parcours serve` (in-process, unless `PARCOURS_JOBS=off`) both use.
+//!
+//! Each job is claimed through a lease in the `jobs` table ([`parcours_store::jobs`]), so any number of
+//! replicas can run the runner and each due job runs once. The work of every job is itself idempotent
+//! (guarded updates), so a run repeated after a crash changes nothing twice. Later issues add their kinds
+//! here.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// A kind of background job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// Records, once, each presentation or completion deadline that passed (rule 4.7: the commune and
+    /// the CRI are told).
+    DeadlineSweep,
+    /// Deletes stored idempotent responses older than the retention parameter.
+    IdempotencyExpiry,
+}
+
+impl JobKind {
+    /// Every kind, in the order a runner visits them.
+    pub const ALL: [JobKind; 2] = [JobKind::DeadlineSweep, JobKind::IdempotencyExpiry];
+
+    /// Stable code (the `jobs.kind` column).
+    pub fn code(self) -> &'static str {
+        match self {
+            JobKind::DeadlineSweep => "deadline_sweep",
+            JobKind::IdempotencyExpiry => "idempotency_expiry",
+        }
+    }
+
+    /// Time between two runs. A deadline is a date, so a sweep every quarter of an hour tells the feed
+    /// within minutes of midnight in Brussels; the purge is daily housekeeping.
+    pub fn interval(self) -> Duration {
+        match self {
+            JobKind::DeadlineSweep => Duration::minutes(15),
+            JobKind::IdempotencyExpiry => Duration::hours(24),
+        }
+    }
+}
+
+/// How long a claim holds before another runner may take the job over (a runner that died).
+const LEASE: Duration = Duration::minutes(10);
+/// Delay before a failed job is tried again.
+const RETRY_AFTER_FAILURE: Duration = Duration::minutes(1);
+
+/// What one job run did, for the log (counts only, never personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRun {
+    /// Which job.
+    pub kind: JobKind,
+    /// `ok: <count> ...` or `failed: <error code>`.
+    pub outcome: String,
+}
+
+fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
+    let mut conn = state.store.conn()?;
+    let (today, now) = (state.clock.today(), state.clock.now());
+    match kind {
+        JobKind::DeadlineSweep => {
+            let recorded = parcours_store::cases::sweep_missed_deadlines(&mut conn, today, now)?;
+            Ok(format!("ok: {recorded} missed deadline(s) recorded"))
+        }
+        JobKind::IdempotencyExpiry => {
+            let reference = state.reference_data(&mut conn)?;
+            let days = *reference.parameters.idempotency_key_retention_days.on(today);
+            let purged =
+                parcours_store::idempotency::purge_older_than(&mut conn, now - Duration::days(i64::from(days)))?;
+            Ok(format!("ok: {purged} idempotency key(s) older than {days} days purged"))
+        }
+    }
+}
+
+/// Registers every kind (due at once when new), then runs each job that is due and that this runner can
+/// claim. Returns what ran. `owner` names the runner in the lease (process and thread).
+pub fn run_due(state: &AppState, owner: &str) -> Result<Vec<JobRun>, ApiError> {
+    let mut runs = Vec::new();
+    for kind in JobKind::ALL {
+        let now = state.clock.now();
+        let mut conn = state.store.conn()?;
+        parcours_store::jobs::ensure(&mut conn, kind.code(), now)?;
+        if !parcours_store::jobs::claim(&mut conn, kind.code(), owner, now, LEASE)? {
+            continue;
+        }
+        drop(conn);
+        let (outcome, next) = match work(state, kind) {
+            Ok(outcome) => (outcome, state.clock.now() + kind.interval()),
+            Err(error) => {
+                log::error!("job={} failed: {error}", kind.code());
+                (format!("failed: {}", error.code()), state.clock.now() + RETRY_AFTER_FAILURE)
+            }
+        };
+        let mut conn = state.store.conn()?;
+        parcours_store::jobs::finish(&mut conn, kind.code(), owner, state.clock.now(), next, &outcome)?;
+        log::info!("job={} {outcome}", kind.code());
+        runs.push(JobRun { kind, outcome });
+    }
+    Ok(runs)
+}
+
+/// Runs [`run_due`] every `poll` until the process ends. A failure (database down) is logged and tried
+/// again at the next poll.
+pub fn run_forever(state: &AppState, poll: StdDuration) -> ! {
+    let owner = format!("{}:{}", std::process::id(), parcours_store::new_id());
+    loop {
+        if let Err(error) = run_due(state, &owner) {
+            log::warn!("job runner: {error}");
+        }
+        std::thread::sleep(poll);
+    }
+}

@@ -1,0 +1,3 @@
+DROP INDEX idempotency_keys_by_age;
+DROP TABLE jobs;
+DROP INDEX cases_one_open_per_person;

@@ -1,0 +1,4 @@
+DROP TRIGGER case_events_no_delete;
+DROP INDEX idempotency_keys_by_age;
+DROP TABLE jobs;
+DROP INDEX cases_one_open_per_person;
