@@ -526,12 +526,20 @@ pub fn validation_errors(errors: &validator::ValidationErrors, out: &mut Vec<Fie
         match kind {
             validator::ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let (fr, en) = match e.code.as_ref() {
-                        "length" => {
-                            ("Longueur invalide (1 à 200 caractères).", "Invalid length (1 to 200 characters).")
+                    let limit = |name: &str| e.params.get(name).and_then(serde_json::Value::as_u64);
+                    let (fr, en) = match (e.code.as_ref(), limit("min"), limit("max")) {
+                        ("length", Some(min), Some(max)) => (
+                            format!("Longueur invalide ({min} à {max} caractères)."),
+                            format!("Invalid length ({min} to {max} characters)."),
+                        ),
+                        ("length", None, Some(max)) => {
+                            (format!("Au plus {max} caractères."), format!("At most {max} characters."))
                         }
-                        "email" => ("Adresse électronique invalide.", "Invalid e-mail address."),
-                        _ => ("Valeur invalide.", "Invalid value."),
+                        ("length", Some(min), None) => {
+                            (format!("Au moins {min} caractère(s)."), format!("At least {min} character(s)."))
+                        }
+                        ("email", _, _) => ("Adresse électronique invalide.".into(), "Invalid e-mail address.".into()),
+                        _ => ("Valeur invalide.".into(), "Invalid value.".into()),
                     };
                     out.push(FieldError::new(field.to_string(), e.code.to_string(), fr, en));
                 }

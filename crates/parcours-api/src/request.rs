@@ -45,6 +45,48 @@ fn accepted_request_id(req: &ServiceRequest) -> Option<String> {
     ok.then(|| value.to_owned())
 }
 
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(high * 16 + low);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A refused character (NUL, control, bidirectional override) in the path or a query parameter, as a 400
+/// naming the parameter. Checked before routing, so no identifier with NUL ever reaches a query.
+fn refused_in_uri(path: &str, query: &str) -> Option<ApiError> {
+    if let Some(error) = crate::body::text_error("path", &percent_decoded(path)) {
+        return Some(ApiError::BadParameter(vec![error]));
+    }
+    let errors: Vec<_> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let name = percent_decoded(name);
+            crate::body::text_error(&name, &format!("{name}{}", percent_decoded(value)))
+        })
+        .collect();
+    (!errors.is_empty()).then_some(ApiError::BadParameter(errors))
+}
+
 /// Before the handler: assign the request id. After: render errors in the client's language with the
 /// request id and path, and log one line per request.
 pub async fn around(
@@ -56,6 +98,15 @@ pub async fn around(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let lang = Lang::from_request(req.request());
     let method = req.method().clone();
+    if let Some(refused) = refused_in_uri(req.path(), req.query_string()) {
+        let rendered = refused.render(lang, None, Some(request_id.clone()));
+        log::info!("request_id={request_id} method={method} route=(refused) status=400");
+        let mut response = req.into_response(rendered).map_into_boxed_body();
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            response.headers_mut().insert(REQUEST_ID, value);
+        }
+        return Ok(response);
+    }
     let response = next.call(req).await?;
     let route = response.request().match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
     let path = response.request().path().to_owned();

@@ -163,7 +163,8 @@ pub struct TestApp {
     pub state: web::Data<AppState>,
     pub config: Config,
     service: OnceCell<BoxedCall>,
-    _db: TestDb,
+    /// The database, removed when the owning `TestApp` ends (siblings in other threads own none).
+    _db: Option<TestDb>,
 }
 
 fn base_config(overrides: &[(&str, String)]) -> Config {
@@ -185,7 +186,7 @@ impl TestApp {
         let store = Store::open(target, config.pool_size).expect("open test database");
         let state = web::Data::new(AppState::new(store, config.clone()).expect("state"));
         state.clock.set(test_clock_start());
-        TestApp { state, config, service: OnceCell::new(), _db: db }
+        TestApp { state, config, service: OnceCell::new(), _db: Some(db) }
     }
 
     pub fn sqlite() -> TestApp {
@@ -244,6 +245,45 @@ impl TestApp {
 
     pub fn as_region(&self) -> String {
         self.token("region:SPW", &["region_admin"])
+    }
+
+    /// Runs `n` clients at once, each on its own thread with its own actix service over this app's state
+    /// (as the worker threads of a server, or several replicas, share one database). All start together
+    /// after a barrier; returns what each returned, in order.
+    pub fn in_threads<T, F, Fut>(&self, n: usize, client: F) -> Vec<T>
+    where
+        T: Send + 'static,
+        F: Fn(usize, TestApp) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = T> + 'static,
+    {
+        let client = std::sync::Arc::new(client);
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(n));
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (state, config) = (self.state.clone(), self.config.clone());
+                let (client, barrier) = (std::sync::Arc::clone(&client), std::sync::Arc::clone(&barrier));
+                std::thread::spawn(move || {
+                    actix_web::rt::System::new().block_on(async move {
+                        let sibling = TestApp { state, config, service: OnceCell::new(), _db: None };
+                        sibling.service().await;
+                        barrier.wait();
+                        client(i, sibling).await
+                    })
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("client thread")).collect()
+    }
+
+    /// Number of rows in `table` (test bookkeeping).
+    pub fn count_rows(&self, table: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.state.store.conn().expect("connection");
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<Count>(&mut conn).expect("count").n
     }
 
     async fn service(&self) -> &BoxedCall {

@@ -54,7 +54,7 @@ pub async fn create_arrival(
     agent: CommuneAgent,
     request_id: RequestId,
     req: HttpRequest,
-    body: web::Json<ArrivalRequest>,
+    body: crate::body::Body<ArrivalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = agent.caller;
     let commune = agent.commune;

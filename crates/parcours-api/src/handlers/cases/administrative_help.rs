@@ -40,7 +40,7 @@ pub async fn create_case_administrative_help(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<AdministrativeHelpRequest>,
+    body: crate::body::Body<AdministrativeHelpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

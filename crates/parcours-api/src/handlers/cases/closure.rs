@@ -40,7 +40,7 @@ pub async fn create_case_closure(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<ClosureRequest>,
+    body: crate::body::Body<ClosureRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let reason = choice(

@@ -42,7 +42,7 @@ pub async fn create_case_convention(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<ConventionRequest>,
+    body: crate::body::Body<ConventionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("signed_on", &body.signed_on)?;

@@ -44,7 +44,7 @@ pub async fn create_case_convention_amendment(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<ConventionAmendmentRequest>,
+    body: crate::body::Body<ConventionAmendmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

@@ -77,7 +77,7 @@ pub async fn create_case(
     state: web::Data<AppState>,
     agent: CriAgent,
     request_id: RequestId,
-    body: web::Json<WalkInRequest>,
+    body: crate::body::Body<WalkInRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (caller, cri) = (agent.caller, agent.cri);
     let body = body.into_inner();

@@ -66,7 +66,7 @@ pub async fn create_case_dispensation_decision(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<DispensationDecisionRequest>,
+    body: crate::body::Body<DispensationDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let code = DispensationCode::parse(&body.code).map_err(|_| {

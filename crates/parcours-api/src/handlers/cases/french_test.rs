@@ -43,7 +43,7 @@ pub async fn create_case_french_test(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<FrenchTestRequest>,
+    body: crate::body::Body<FrenchTestRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

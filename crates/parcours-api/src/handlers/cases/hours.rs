@@ -43,7 +43,7 @@ pub async fn create_case_hours(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<HoursRequest>,
+    body: crate::body::Body<HoursRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let axis = choice(

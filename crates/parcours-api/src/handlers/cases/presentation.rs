@@ -40,7 +40,7 @@ pub async fn create_case_presentation(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<PresentationRequest>,
+    body: crate::body::Body<PresentationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

@@ -38,7 +38,7 @@ pub async fn create_case_review(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<ReviewRequest>,
+    body: crate::body::Body<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

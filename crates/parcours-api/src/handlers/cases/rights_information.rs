@@ -42,7 +42,7 @@ pub async fn create_case_rights_information(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<RightsInformationRequest>,
+    body: crate::body::Body<RightsInformationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

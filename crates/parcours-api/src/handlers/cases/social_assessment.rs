@@ -42,7 +42,7 @@ pub async fn create_case_social_assessment(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<SocialAssessmentRequest>,
+    body: crate::body::Body<SocialAssessmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;

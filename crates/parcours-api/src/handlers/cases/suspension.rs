@@ -42,7 +42,7 @@ pub async fn create_case_suspension(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<SuspensionRequest>,
+    body: crate::body::Body<SuspensionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let from = date_field("from", &body.from)?;

@@ -43,7 +43,7 @@ pub async fn create_case_transfer(
     request_id: RequestId,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<TransferRequest>,
+    body: crate::body::Body<TransferRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let options: Vec<(&str, CriCode)> = CriCode::ALL.iter().map(|c| (c.code(), *c)).collect();

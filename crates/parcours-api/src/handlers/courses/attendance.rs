@@ -214,6 +214,10 @@ impl CsvReader {
         if self.line_number == 1 {
             text = text.trim_start_matches('\u{feff}');
         }
+        if let Some(mut error) = crate::body::text_error("body", text) {
+            error.field = format!("line {}", self.line_number);
+            return Err(ApiError::Validation(vec![error]));
+        }
         if text.trim().is_empty() {
             return Ok(());
         }
@@ -339,6 +343,13 @@ pub async fn create_course_attendance(
     let (lines, unreadable) = if is_csv {
         csv.finish()?
     } else {
+        // Escaped control characters (`\u0000`) and bidirectional overrides are rare: only then is the
+        // batch read a second time as a tree, to name the fields that hold them.
+        let suspicious = json.windows(4).any(|w| w == b"\\u00" || w == b"\\u20")
+            || json.windows(3).any(|w| w[0] == 0xE2 && (w[1] == 0x80 || w[1] == 0x81));
+        if suspicious && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&json) {
+            crate::body::parse::<serde_json::Value>(value)?;
+        }
         let batch: AttendanceBatch = serde_json::from_slice(&json).map_err(|e| {
             if e.is_data() {
                 ApiError::Validation(vec![FieldError::new(

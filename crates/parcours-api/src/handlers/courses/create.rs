@@ -71,7 +71,7 @@ pub async fn create_course(
     state: web::Data<AppState>,
     agent: OperatorAgent,
     request_id: RequestId,
-    body: web::Json<CourseRequest>,
+    body: crate::body::Body<CourseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (caller, operator_id) = (agent.caller, agent.operator);
     let body = body.into_inner();

@@ -41,7 +41,7 @@ pub async fn create_course_enrolment(
     agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
-    body: web::Json<EnrolmentRequest>,
+    body: crate::body::Body<EnrolmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);

@@ -154,7 +154,7 @@ pub struct SimulationResponse {
 pub async fn simulate_determination(
     state: web::Data<AppState>,
     _caller: Caller,
-    body: web::Json<SimulationRequest>,
+    body: crate::body::Body<SimulationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut errors: Vec<FieldError> = Vec::new();

@@ -57,7 +57,7 @@ pub async fn create_operator(
     state: web::Data<AppState>,
     registrar: RegionOrCri,
     request_id: RequestId,
-    body: web::Json<OperatorRequest>,
+    body: crate::body::Body<OperatorRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = registrar.caller;
     let body = body.into_inner();

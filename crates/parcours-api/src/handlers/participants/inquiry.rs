@@ -73,7 +73,7 @@ pub async fn create_participant_inquiry(
     state: web::Data<AppState>,
     asker: OperatorOrCri,
     request_id: RequestId,
-    body: web::Json<InquiryRequest>,
+    body: crate::body::Body<InquiryRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = asker.caller;
     let inquirer = match &caller.organisation {

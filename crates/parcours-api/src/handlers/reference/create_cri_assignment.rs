@@ -49,7 +49,7 @@ pub async fn create_cri_assignment(
     admin: RegionAdmin,
     request_id: RequestId,
     path: web::Path<String>,
-    body: web::Json<CriAssignmentRequest>,
+    body: crate::body::Body<CriAssignmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = admin.caller;
     let nis = NisCode::parse(&path.into_inner()).map_err(|_| ApiError::NotFound)?;
