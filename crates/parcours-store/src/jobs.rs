@@ -36,7 +36,7 @@ pub struct JobRecord {
 
 /// Registers a kind of job, due at `first_run_at`; an existing row keeps its schedule.
 pub fn ensure(conn: &mut DbConnection, kind: &str, first_run_at: NaiveDateTime) -> Result<(), StoreError> {
-    crate::write_transaction(conn, |conn| {
+    let registered = crate::write_transaction(conn, |conn| {
         let exists: i64 = jobs::table.filter(jobs::kind.eq(kind)).count().get_result(conn)?;
         if exists == 0 {
             diesel::insert_into(jobs::table)
@@ -44,7 +44,12 @@ pub fn ensure(conn: &mut DbConnection, kind: &str, first_run_at: NaiveDateTime) 
                 .execute(conn)?;
         }
         Ok(())
-    })
+    });
+    match registered {
+        // Another replica registered it at the same moment: it exists, which is all this asks.
+        Err(StoreError::Duplicate(crate::UniqueRule::JobKind)) => Ok(()),
+        other => other,
+    }
 }
 
 /// Claims `kind` for `owner` until `now + lease` if it is due and nobody holds a live lease. `true` when

@@ -89,3 +89,166 @@ fn sqlite_migrations_load_the_reference_data_and_audit_rows_cannot_be_changed() 
 fn uuid_like() -> String {
     parcours_store::new_id()
 }
+
+/// What a migrated database holds, in terms both backends share: tables with their columns, explicitly
+/// created indexes by name, and triggers as (table, event) pairs (PostgreSQL has one trigger for
+/// `UPDATE OR DELETE` where SQLite needs two).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SchemaShape {
+    columns: std::collections::BTreeSet<(String, String)>,
+    indexes: std::collections::BTreeSet<String>,
+    triggers: std::collections::BTreeSet<(String, String)>,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Pair {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    a: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    b: String,
+}
+
+fn pairs(conn: &mut parcours_store::DbConnection, sql: &str) -> Vec<(String, String)> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql).load::<Pair>(conn).expect(sql).into_iter().map(|p| (p.a, p.b)).collect()
+}
+
+fn shape(conn: &mut parcours_store::DbConnection) -> SchemaShape {
+    use parcours_store::DbConnection;
+    let (columns, indexes, triggers) = match conn {
+        DbConnection::Sqlite(_) => (
+            "SELECT m.name AS a, p.name AS b FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+            "SELECT name AS a, tbl_name AS b FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+            "SELECT tbl_name AS a, upper(sql) AS b FROM sqlite_master WHERE type = 'trigger'",
+        ),
+        DbConnection::Postgresql(_) => (
+            "SELECT table_name::text AS a, column_name::text AS b FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+            "SELECT indexname::text AS a, tablename::text AS b FROM pg_indexes WHERE schemaname = 'public' \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            "SELECT event_object_table::text AS a, event_manipulation::text AS b FROM information_schema.triggers \
+             WHERE trigger_schema = 'public'",
+        ),
+    };
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    SchemaShape {
+        columns: pairs(conn, columns).into_iter().collect(),
+        indexes: pairs(conn, indexes).into_iter().map(|(name, table)| format!("{table}.{name}")).collect(),
+        triggers: pairs(conn, triggers)
+            .into_iter()
+            .flat_map(|(table, event)| {
+                // SQLite keeps the trigger's SQL: read its event from `BEFORE <EVENT> ON`.
+                let events: Vec<String> = if sqlite {
+                    ["INSERT", "UPDATE", "DELETE"]
+                        .iter()
+                        .filter(|e| event.contains(&format!(" {e} ON ")))
+                        .map(|e| (*e).to_owned())
+                        .collect()
+                } else {
+                    vec![event]
+                };
+                events.into_iter().map(move |e| (table.clone(), e))
+            })
+            .collect(),
+    }
+}
+
+fn differences(postgres: &SchemaShape, sqlite: &SchemaShape) -> Vec<String> {
+    fn one_side<T: Ord + std::fmt::Debug>(
+        what: &str,
+        a: &std::collections::BTreeSet<T>,
+        b: &std::collections::BTreeSet<T>,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = a.difference(b).map(|x| format!("{what} {x:?} only on PostgreSQL")).collect();
+        out.extend(b.difference(a).map(|x| format!("{what} {x:?} only on SQLite")));
+        out
+    }
+    let mut out = one_side("column", &postgres.columns, &sqlite.columns);
+    out.extend(one_side("index", &postgres.indexes, &sqlite.indexes));
+    out.extend(one_side("trigger", &postgres.triggers, &sqlite.triggers));
+    out
+}
+
+fn migrated_sqlite() -> (parcours_store::DbConnection, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("parcours-parity-{}", uuid_like()));
+    let mut conn = ConnectionManager::establish(&DatabaseTarget::Sqlite(dir.join("p.sqlite3"))).expect("open");
+    run_migrations(&mut conn).expect("migrate SQLite");
+    (conn, dir)
+}
+
+/// A fresh PostgreSQL database, migrated; `None` (with a notice) when no server answers and none is
+/// required.
+fn migrated_postgres() -> Option<(parcours_store::DbConnection, String)> {
+    use diesel::{Connection, RunQueryDsl};
+    let admin_url = std::env::var("PARCOURS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let mut admin = match diesel::PgConnection::establish(&admin_url) {
+        Ok(conn) => conn,
+        Err(error) if std::env::var("PARCOURS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+            panic!("PostgreSQL is required (PARCOURS_REQUIRE_POSTGRES=1) but unreachable: {error}")
+        }
+        Err(error) => {
+            eprintln!("*** PostgreSQL not reachable ({error}): schema parity SKIPPED ***");
+            return None;
+        }
+    };
+    let name = format!("parcours_parity_{}", uuid_like().replace('-', ""));
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("database in URL").0);
+    let mut conn = ConnectionManager::establish(&DatabaseTarget::Postgres(url)).expect("connect");
+    run_migrations(&mut conn).expect("migrate PostgreSQL");
+    Some((conn, name))
+}
+
+fn drop_postgres(name: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    let admin_url = std::env::var("PARCOURS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+    }
+}
+
+#[test]
+fn both_migration_trees_build_the_same_schema_and_the_check_sees_a_one_sided_index_or_trigger() {
+    use diesel::RunQueryDsl;
+    let (mut sqlite, dir) = migrated_sqlite();
+    let sqlite_shape = shape(&mut sqlite);
+    assert!(sqlite_shape.indexes.iter().any(|i| i == "cases.cases_one_open_per_person"));
+    assert!(sqlite_shape.triggers.contains(&("case_events".into(), "DELETE".into())));
+    if let Some((mut postgres, name)) = migrated_postgres() {
+        let postgres_shape = shape(&mut postgres);
+        drop(postgres);
+        drop_postgres(&name);
+        assert_eq!(differences(&postgres_shape, &sqlite_shape), Vec::<String>::new());
+        // The check itself: one index and one trigger more on one side are reported, by name.
+        diesel::sql_query("CREATE INDEX only_here ON jobs (next_run_at)").execute(&mut sqlite).expect("index");
+        diesel::sql_query("CREATE TRIGGER jobs_no_delete BEFORE DELETE ON jobs BEGIN SELECT RAISE(ABORT, 'x'); END")
+            .execute(&mut sqlite)
+            .expect("trigger");
+        let found = differences(&postgres_shape, &shape(&mut sqlite));
+        assert_eq!(found, ["index \"jobs.only_here\" only on SQLite", "trigger (\"jobs\", \"DELETE\") only on SQLite"],);
+    }
+    drop(sqlite);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn case_events_are_append_only_on_sqlite_too() {
+    use diesel::RunQueryDsl;
+    let (mut conn, dir) = migrated_sqlite();
+    // A lone step (no case behind it): only the trigger is under test here.
+    diesel::sql_query("PRAGMA foreign_keys = OFF").execute(&mut conn).expect("pragma");
+    diesel::sql_query(
+        "INSERT INTO case_events (id, case_id, occurred_at, kind, cri_code, actor_subject, actor_organisation, \
+         request_id, basis, reason_fr, reason_en, summary) \
+         VALUES ('e1', 'c1', '2026-12-15 10:00:00', 'case_opened', 'CRIPEL', 's', 'o', 'r', 'b', 'fr', 'en', '')",
+    )
+    .execute(&mut conn)
+    .expect("insert step");
+    assert!(diesel::sql_query("DELETE FROM case_events").execute(&mut conn).is_err());
+    assert!(diesel::sql_query("UPDATE case_events SET kind = 'x'").execute(&mut conn).is_err());
+    drop(conn);
+    let _ = std::fs::remove_dir_all(dir);
+}
