@@ -608,6 +608,58 @@ fn event(kind: &'static str, basis: &'static str, fr: &'static str, en: &'static
     CaseEvent { kind, reason: Bilingual { fr, en }, basis, summary }
 }
 
+/// One operator batch's effect on one case: how many lines were new or corrections, and the change in
+/// attended minutes on the course's axis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorAttendance {
+    /// Axis of the course.
+    pub axis: Axis,
+    /// Course id (for the summary).
+    pub course_id: String,
+    /// Batch id (for the summary).
+    pub batch_id: String,
+    /// Lines reported for the first time.
+    pub new_lines: usize,
+    /// Lines that replaced an earlier version.
+    pub corrected_lines: usize,
+    /// Change in attended minutes (negative when a correction lowers them).
+    pub minutes_delta: i64,
+}
+
+impl Case {
+    /// Attendance reported by a training operator (CWASS art. 152/4-152/6; rule 3.4). The hours count
+    /// towards the convention through the operator's lines; the first attended hours after the
+    /// convention start the training, exactly as hours recorded by the CRI do.
+    pub fn record_operator_attendance(&mut self, report: &OperatorAttendance) -> Vec<CaseEvent> {
+        let mut events = vec![event(
+            if report.corrected_lines > 0 { "attendance_corrected" } else { "attendance_recorded" },
+            "CWASS art. 152/4-152/6; rule 3.4",
+            "Présences transmises par l'opérateur de formation.",
+            "Attendance reported by the training operator.",
+            format!(
+                "{} course {}: {} new, {} corrected lines, {:+.2} h (batch {})",
+                report.axis.code(),
+                report.course_id,
+                report.new_lines,
+                report.corrected_lines,
+                report.minutes_delta as f64 / 60.0,
+                report.batch_id
+            ),
+        )];
+        if self.state == CaseState::ConventionSigned && report.minutes_delta > 0 {
+            self.state = CaseState::InProgress;
+            events.push(event(
+                "training_started",
+                "CWASS art. 152/7",
+                "La formation a commencé : le parcours est en cours.",
+                "Training has started: the pathway is in progress.",
+                String::new(),
+            ));
+        }
+        events
+    }
+}
+
 /// The event type a commune receives for a case step, if the law lets it know (rule 4.7: the CRI informs
 /// the commune that its resident follows the pathway; the commune also learns of transfers, completion and
 /// missed deadlines). Everything else stays with the CRI.

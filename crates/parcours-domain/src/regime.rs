@@ -30,6 +30,11 @@ impl Axis {
             Axis::Orientation => "orientation",
         }
     }
+
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<Axis> {
+        Axis::ALL.into_iter().find(|axis| axis.code() == code)
+    }
 }
 
 /// When an axis is part of the obligation.

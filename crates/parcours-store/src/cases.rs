@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use parcours_domain::DeadlineKind;
-use parcours_domain::case::{CaseEvent, commune_notice, deadline_missed};
+use parcours_domain::case::{Case, CaseEvent, commune_notice, deadline_missed};
 use serde_json::json;
 
 use crate::audit::{self, Actor};
@@ -53,6 +53,28 @@ pub struct CaseRecord {
     pub updated_at: NaiveDateTime,
 }
 
+/// The version of the JSON envelope in `cases.state_json`. Version 1 is the bare aggregate written before
+/// the envelope existed; it still loads.
+pub const CASE_ENVELOPE_VERSION: u64 = 2;
+
+/// The stored form of a case aggregate: `{"envelope_version": 2, "case": {...}}`. The one place that
+/// writes it.
+pub fn encode_case(case: &Case) -> Result<String, StoreError> {
+    serde_json::to_string(&json!({"envelope_version": CASE_ENVELOPE_VERSION, "case": case}))
+        .map_err(|e| StoreError::Corrupt(format!("case aggregate cannot be encoded: {e}")))
+}
+
+/// Reads a stored case aggregate, whatever envelope version wrote it. The one place that reads it.
+pub fn decode_case(stored: &str) -> Result<Case, StoreError> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("stored case unreadable: {e}"));
+    let mut value: serde_json::Value = serde_json::from_str(stored).map_err(corrupt)?;
+    match value.get("envelope_version").and_then(serde_json::Value::as_u64) {
+        None => serde_json::from_value(value).map_err(corrupt),
+        Some(CASE_ENVELOPE_VERSION) => serde_json::from_value(value["case"].take()).map_err(corrupt),
+        Some(other) => Err(StoreError::Corrupt(format!("case envelope version {other} is newer than this release"))),
+    }
+}
+
 /// The columns a change writes (the aggregate and what lists filter on).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseColumns {
@@ -72,11 +94,28 @@ pub struct CaseColumns {
     pub next_review_due: Option<NaiveDate>,
 }
 
+impl CaseColumns {
+    /// The columns of `case`, with its next review date (which depends on the regime's interval).
+    pub fn of(case: &Case, next_review_due: Option<NaiveDate>) -> Result<CaseColumns, StoreError> {
+        Ok(CaseColumns {
+            state: case.state.code().to_owned(),
+            obliged: case.obliged,
+            cri_code: case.cri.code().to_owned(),
+            state_json: encode_case(case)?,
+            present_by: case.deadlines.present_by,
+            complete_by: case.deadlines.complete_by,
+            next_review_due,
+        })
+    }
+}
+
 /// A case with its person and the hours operators reported.
 #[derive(Debug, Clone)]
 pub struct CaseView {
     /// The case.
     pub case: CaseRecord,
+    /// The domain aggregate, decoded from the stored envelope.
+    pub aggregate: Case,
     /// The person.
     pub person: PersonRecord,
     /// Minutes reported by operators, by axis code.
@@ -99,7 +138,8 @@ pub fn operator_hours(minutes: &std::collections::HashMap<String, i64>) -> [f64;
 fn view(conn: &mut DbConnection, case: CaseRecord) -> Result<CaseView, StoreError> {
     let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
     let operator_minutes = crate::training::case_operator_minutes(conn, &case.id)?;
-    Ok(CaseView { case, person, operator_minutes })
+    let aggregate = decode_case(&case.state_json)?;
+    Ok(CaseView { case, aggregate, person, operator_minutes })
 }
 
 /// One step of a timeline.
@@ -315,6 +355,17 @@ fn write_columns(
     Ok(cases::table.find(&case.id).select(CaseRecord::as_select()).first(conn)?)
 }
 
+/// Writes back an aggregate changed by the rules inside a larger transaction (operator attendance), with
+/// a new version; the columns lists filter on follow, the next review date stays.
+pub(crate) fn write_aggregate(
+    conn: &mut DbConnection,
+    case: &CaseRecord,
+    aggregate: &Case,
+    now: NaiveDateTime,
+) -> Result<CaseRecord, StoreError> {
+    write_columns(conn, case, &CaseColumns::of(aggregate, case.next_review_due)?, now)
+}
+
 /// Changes an existing case inside an arrival's transaction (for example a transfer when a commune of
 /// another CRI reports the person).
 pub fn change_case(
@@ -388,8 +439,10 @@ pub fn update_case<E>(
         record_steps(conn, &updated, &view.case.cri_code, &steps, actor, now)?;
         let kinds: Vec<&str> = steps.iter().map(|s| s.kind).collect();
         audit::append(conn, actor, action, "case", Some(id), Some(format!("steps={}", kinds.join(","))), now)?;
+        let aggregate = decode_case(&updated.state_json)?;
         Ok(UpdateOutcome::Updated(Box::new(CaseView {
             case: updated,
+            aggregate,
             person: view.person,
             operator_minutes: view.operator_minutes,
         })))

@@ -520,6 +520,12 @@ pub fn record_walk_in(
         let person = upsert_person(conn, person, now)?;
         let determination = insert_determination(conn, &person.id, determination, &actor.organisation, now)?;
         let case = cases::open_case(conn, &person.id, commune_nis, &determination.id, columns, steps, actor, now)?;
-        Ok(WalkIn::Opened(Box::new(crate::cases::CaseView { case, person, operator_minutes: Default::default() })))
+        let aggregate = crate::cases::decode_case(&case.state_json)?;
+        Ok(WalkIn::Opened(Box::new(crate::cases::CaseView {
+            case,
+            aggregate,
+            person,
+            operator_minutes: Default::default(),
+        })))
     })
 }

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use parcours_domain::case::CaseEvent;
+use parcours_domain::case::OperatorAttendance;
 use parcours_domain::law::Bilingual;
 use parcours_domain::operator::{AttendanceError, AttendanceStatus, check_attendance};
+use parcours_domain::regime::Axis;
 
 use crate::audit::{self, Actor};
 use crate::cases::{self, CaseRecord};
@@ -798,28 +799,31 @@ pub fn record_attendance(
                 add_case_minutes(conn, case_id, &course.axis, *delta)?;
             }
             let affected: Vec<&str> = per_case.keys().copied().collect();
+            // Take the cases' row locks first (a no-op update), so that no CRI edit interleaves between
+            // reading an aggregate and writing it back.
+            diesel::update(case_table::table.filter(case_table::id.eq_any(&affected)))
+                .set(case_table::version.eq(case_table::version))
+                .execute(conn)?;
             let case_rows: Vec<CaseRecord> = case_table::table
                 .filter(case_table::id.eq_any(&affected))
                 .select(CaseRecord::as_select())
                 .load(conn)?;
+            let axis = Axis::parse(&course.axis)
+                .ok_or_else(|| StoreError::Corrupt(format!("course {} has an unknown axis", course.id)))?;
             for case in case_rows {
-                let (new, corrected) = per_case.get(case.id.as_str()).copied().unwrap_or_default();
-                let delta = minutes_delta.get(case.id.as_str()).copied().unwrap_or_default();
-                let step = CaseEvent {
-                    kind: if corrected > 0 { "attendance_corrected" } else { "attendance_recorded" },
-                    reason: Bilingual {
-                        fr: "Présences transmises par l'opérateur de formation.",
-                        en: "Attendance reported by the training operator.",
-                    },
-                    basis: "CWASS art. 152/4-152/6; rule 3.4",
-                    summary: format!(
-                        "{} course {}: {new} new, {corrected} corrected lines, {:+.2} h (batch {batch_id})",
-                        course.axis,
-                        course.id,
-                        delta as f64 / 60.0
-                    ),
+                let (new_lines, corrected_lines) = per_case.get(case.id.as_str()).copied().unwrap_or_default();
+                let report = OperatorAttendance {
+                    axis,
+                    course_id: course.id.clone(),
+                    batch_id: batch_id.clone(),
+                    new_lines,
+                    corrected_lines,
+                    minutes_delta: minutes_delta.get(case.id.as_str()).copied().unwrap_or_default(),
                 };
-                cases::record_steps(conn, &case, &case.cri_code, &[step], actor, now)?;
+                let mut aggregate = cases::decode_case(&case.state_json)?;
+                let steps = aggregate.record_operator_attendance(&report);
+                let updated = cases::write_aggregate(conn, &case, &aggregate, now)?;
+                cases::record_steps(conn, &updated, &case.cri_code, &steps, actor, now)?;
             }
         } else {
             report.accepted = if all_or_nothing { 0 } else { report.accepted };

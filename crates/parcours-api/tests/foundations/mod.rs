@@ -13,6 +13,8 @@ on_both_backends!(
     an_empty_arrival_lists_every_missing_field_and_a_wrong_type_names_its_field,
     a_nul_in_any_path_query_or_text_field_is_a_problem,
     a_re_enrolment_after_withdrawal_is_a_409_problem,
+    operator_attendance_starts_the_training_and_moves_the_etag,
+    a_case_stored_in_the_previous_shape_still_loads,
 );
 
 fn late_newcomer(sequence: u32) -> Value {
@@ -372,4 +374,59 @@ async fn sixteen_writers_and_eight_readers_on_one_sqlite_file_get_no_busy_and_no
     let all: Vec<u16> = statuses.iter().flatten().copied().collect();
     assert!(all.len() >= 160, "{} requests", all.len());
     assert!(all.iter().all(|s| (200..300).contains(s)), "every request succeeds: {statuses:?}");
+}
+
+async fn operator_attendance_starts_the_training_and_moves_the_etag(app: TestApp) {
+    let (_, school) = operator(&app, "École D", "0123.456.749").await;
+    let (course_id, sessions) = course(&app, &school, 5).await;
+    let (case, reference) = participant(&app, &course_id, 240).await;
+    let cri = app.as_cri("CRIPEL");
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
+    let signed = through_convention(&app, &case, read.body["version"].as_i64().expect("version")).await;
+    let before = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
+    assert_eq!(before.body["state"], "convention_signed");
+    assert_eq!(before.header("etag"), Some(format!("\"{signed}\"").as_str()));
+    let rows =
+        json!({"rows": [{"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 3.0}]});
+    let posted =
+        post_attendance(&app, &school, &course_id, "start-1", "all_or_nothing", "application/json", rows.to_string())
+            .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    let after = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
+    assert_eq!(after.body["state"], "in_progress");
+    assert_eq!(after.body["version"], signed + 1);
+    assert_eq!(after.header("etag"), Some(format!("\"{}\"", signed + 1).as_str()));
+    let timeline = app.get(&format!("/v1/cases/{case}/timeline"), Some(&cri)).await;
+    let steps = kinds(&timeline);
+    assert_eq!(&steps[steps.len() - 2..], ["attendance_recorded", "training_started"]);
+    // An edit with the ETag read before the attendance is now stale.
+    let stale =
+        change(&app, "CRIPEL", &case, "administrative-help", signed, json!({"date": today(), "topic": "Forem"})).await;
+    assert_eq!(stale.status, 412);
+}
+
+async fn a_case_stored_in_the_previous_shape_still_loads(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let (case, _, version) = obliged_case(&app, 241).await;
+    // Rewrite the row as releases before the envelope wrote it: the bare aggregate.
+    let mut conn = app.state.store.conn().expect("connection");
+    let stored: Vec<StoredCase> =
+        diesel::sql_query(format!("SELECT state_json FROM cases WHERE id = '{case}'")).load(&mut conn).expect("read");
+    let envelope: Value = serde_json::from_str(&stored[0].state_json).expect("json");
+    assert_eq!(envelope["envelope_version"], 2);
+    let bare = envelope["case"].to_string().replace('\'', "''");
+    diesel::sql_query(format!("UPDATE cases SET state_json = '{bare}' WHERE id = '{case}'"))
+        .execute(&mut conn)
+        .expect("write");
+    drop(conn);
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.body["state"], "opened");
+    step(&app, "CRIPEL", &case, "presentation", version, json!({"date": today()})).await;
+}
+
+#[derive(diesel::QueryableByName)]
+struct StoredCase {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    state_json: String,
 }

@@ -195,7 +195,7 @@ fn plan_case(
         }
         None => CaseDecision::None,
         Some(existing) if existing.cri_code != cri.code() => {
-            let Ok(mut case) = serde_json::from_str::<parcours_domain::case::Case>(&existing.state_json) else {
+            let Ok(mut case) = parcours_store::cases::decode_case(&existing.state_json) else {
                 return CaseDecision::Join;
             };
             let rules = parcours_domain::regime::regime(case.regime, &reference.parameters, case.opened_on);

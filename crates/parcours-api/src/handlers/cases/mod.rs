@@ -58,20 +58,12 @@ pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
 
 /// The columns a case change writes.
 pub fn columns_of(case: &Case, review_interval_months: Option<u32>) -> Result<CaseColumns, ApiError> {
-    Ok(CaseColumns {
-        state: case.state.code().to_owned(),
-        obliged: case.obliged,
-        cri_code: case.cri.code().to_owned(),
-        state_json: serde_json::to_string(case).map_err(|e| ApiError::Internal(e.to_string()))?,
-        present_by: case.deadlines.present_by,
-        complete_by: case.deadlines.complete_by,
-        next_review_due: case.next_review_due(review_interval_months),
-    })
+    Ok(CaseColumns::of(case, case.next_review_due(review_interval_months))?)
 }
 
-/// Reads the domain aggregate stored with a case.
+/// The domain aggregate of a case (decoded by the store from its versioned envelope).
 pub fn aggregate(view: &CaseView) -> Result<Case, ApiError> {
-    serde_json::from_str(&view.case.state_json).map_err(|e| ApiError::Internal(format!("stored case unreadable: {e}")))
+    Ok(view.aggregate.clone())
 }
 
 /// A deadline now, with why it is where it is.

@@ -113,8 +113,7 @@ pub async fn create_participant_inquiry(
             .ok_or(ApiError::NotFound)?;
         let minutes = parcours_store::training::case_operator_minutes(&mut conn, &case.id)?;
         let operator_hours = parcours_store::cases::operator_hours(&minutes);
-        let domain: Case = serde_json::from_str(&case.state_json)
-            .map_err(|e| ApiError::Internal(format!("stored case unreadable: {e}")))?;
+        let domain: Case = parcours_store::cases::decode_case(&case.state_json)?;
         let axes = Axis::ALL
             .into_iter()
             .enumerate()
