@@ -229,6 +229,22 @@ impl From<parcours_store::StoreError> for ApiError {
     }
 }
 
+impl From<parcours_domain::intake::IntakeError> for ApiError {
+    fn from(error: parcours_domain::intake::IntakeError) -> Self {
+        use parcours_domain::intake::IntakeError;
+        match error {
+            IntakeError::Transfer(error) => ApiError::Case(error),
+            IntakeError::NoRegimeInForce { on } => ApiError::Conflict(
+                "no_regime_in_force",
+                Text::new(
+                    format!("Aucun régime du parcours n'était en vigueur le {on} : aucun dossier ne peut s'ouvrir."),
+                    format!("No pathway regime was in force on {on}: no case can open."),
+                ),
+            ),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(format!("blocking task failed: {error}"))

@@ -11,12 +11,15 @@
 //! - the dispensation catalogue D1-D10 and the historical ones: [`dispensation`];
 //! - the open quantities of the law (UNCONFIRMED), dated: [`parameters`];
 //! - UE+ membership by date: [`ue_plus`]; residence cards: [`residence`]; national number: [`niss`];
-//! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`].
+//! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`];
+//! - the CRI case as a state machine: [`case`]; what an arrival or a walk-in does to it: [`intake`];
+//! - the training operators and their attendance lines: [`operator`].
 
 pub mod case;
 pub mod dates;
 pub mod determination;
 pub mod dispensation;
+pub mod intake;
 pub mod law;
 pub mod nationality;
 pub mod niss;

@@ -848,3 +848,84 @@ proptest! {
         prop_assert_eq!(niss.birth_date().month, Some(mm));
     }
 }
+
+// ---- Intake: what an arrival or a walk-in does to the person's case (CWASS art. 152/7, 153/1) ----
+
+mod intake_decisions {
+    use super::*;
+    use parcours_domain::intake::{IntakeDecision, WalkInRefusal, intake_decision, opens_case, walk_in_decision};
+
+    fn decided(facts: &Facts) -> parcours_domain::Determination {
+        determine(facts, reference(), AS_OF()).expect("determination")
+    }
+
+    fn eu_citizen() -> Facts {
+        Facts { nationality: nat("FRA"), residence_document: Some(ResidenceDocument::Eu), ..newcomer() }
+    }
+
+    #[test]
+    fn an_obliged_arrival_without_a_case_opens_one_at_the_competent_cri() {
+        let determination = decided(&newcomer());
+        let decision = intake_decision(None, &determination, false, reference(), AS_OF(), nis("62063")).expect("ok");
+        let IntakeDecision::Open { case, step } = decision else { panic!("expected Open, got {decision:?}") };
+        assert_eq!(case.cri, CriCode::parse("CRIPEL").expect("cri"));
+        assert_eq!(case.regime, RegimeId::R2018);
+        assert_eq!(step.kind, "case_opened");
+    }
+
+    #[test]
+    fn an_exempt_person_without_a_volunteer_request_gets_no_case() {
+        let determination = decided(&eu_citizen());
+        assert!(!opens_case(&determination, false));
+        let decision = intake_decision(None, &determination, false, reference(), AS_OF(), nis("62063")).expect("ok");
+        assert_eq!(decision, IntakeDecision::None);
+    }
+
+    #[test]
+    fn a_second_report_from_a_commune_of_the_same_cri_joins_the_open_case() {
+        let determination = decided(&newcomer());
+        let IntakeDecision::Open { case, .. } =
+            intake_decision(None, &determination, false, reference(), AS_OF(), nis("62063")).expect("ok")
+        else {
+            panic!("expected Open")
+        };
+        let again = intake_decision(Some(&case), &determination, false, reference(), AS_OF(), nis("62063"));
+        assert_eq!(again, Ok(IntakeDecision::Join));
+    }
+
+    #[test]
+    fn a_report_from_a_commune_of_another_cri_transfers_the_open_case_with_its_history() {
+        let liege = decided(&newcomer());
+        let IntakeDecision::Open { case, .. } =
+            intake_decision(None, &liege, false, reference(), AS_OF(), nis("62063")).expect("ok")
+        else {
+            panic!("expected Open")
+        };
+        let charleroi = decided(&Facts { domicile: nis("52011"), ..newcomer() });
+        let decision = intake_decision(Some(&case), &charleroi, false, reference(), AS_OF(), nis("52011")).expect("ok");
+        let IntakeDecision::Transfer { case: moved, steps } = decision else { panic!("expected Transfer") };
+        assert_eq!(moved.cri, CriCode::parse("CRIC").expect("cri"));
+        assert_eq!(steps.iter().map(|s| s.kind).collect::<Vec<_>>(), ["case_transferred"]);
+        assert_eq!(moved.opened_on, case.opened_on, "the history moves with the case");
+    }
+
+    #[test]
+    fn staff_cannot_open_a_walk_in_case_outside_their_territory_or_for_an_ineligible_person() {
+        let determination = decided(&newcomer());
+        let cric = CriCode::parse("CRIC").expect("cri");
+        let cripel = CriCode::parse("CRIPEL").expect("cri");
+        let params = &reference().parameters;
+        assert_eq!(
+            walk_in_decision(&determination, cric, AS_OF(), AS_OF(), params).err(),
+            Some(WalkInRefusal::OutsideCriTerritory)
+        );
+        assert!(walk_in_decision(&determination, cripel, AS_OF(), AS_OF(), params).is_ok());
+        let exempt = decided(&eu_citizen());
+        if !exempt.voluntary_participation_open {
+            assert_eq!(
+                walk_in_decision(&exempt, cripel, AS_OF(), AS_OF(), params).err(),
+                Some(WalkInRefusal::NotEligible)
+            );
+        }
+    }
+}

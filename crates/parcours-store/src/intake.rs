@@ -186,6 +186,22 @@ pub enum CaseDecision {
     Change(CaseColumns, Vec<CaseEvent>),
 }
 
+/// The open case the caller based its decision on: its id and version, or none. The store checks it
+/// inside the transaction; a different open case means a concurrent intake won, and the caller decides
+/// again ([`StoreError::StaleVersion`]).
+pub type ExpectedOpenCase = Option<(String, i32)>;
+
+/// The open case of the person with this national number, if any, with its aggregate.
+pub fn find_open_case_by_niss(conn: &mut DbConnection, niss: &str) -> Result<Option<cases::CaseView>, StoreError> {
+    let person: Option<String> =
+        persons::table.filter(persons::niss.eq(niss)).select(persons::id).first(conn).optional()?;
+    let Some(person) = person else { return Ok(None) };
+    let Some(case) = cases::find_open_case_for_person(conn, &person)? else { return Ok(None) };
+    let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
+    let aggregate = cases::decode_case(&case.state_json)?;
+    Ok(Some(cases::CaseView { case, aggregate, person, operator_minutes: Default::default() }))
+}
+
 /// The idempotency record to write with the arrival.
 #[derive(Debug, Clone)]
 pub struct IdempotencyRequest {
@@ -228,14 +244,17 @@ fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTim
 
 /// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival,
 /// audit row, and, when a key is given, the response (rendered by `render` from what was written) for
-/// idempotent replay. Returns the view and the rendered response.
+/// idempotent replay. `decision` was taken by the rules from `expected_open_case`; if the person's open
+/// case is another one now, nothing is written and the answer is [`StoreError::StaleVersion`]. Returns
+/// the view and the rendered response.
 pub fn record_arrival(
     conn: &mut DbConnection,
     new: &NewArrival,
     actor: &Actor,
     idempotency: Option<&IdempotencyRequest>,
     now: NaiveDateTime,
-    plan_case: impl FnOnce(Option<&CaseRecord>) -> CaseDecision,
+    expected_open_case: ExpectedOpenCase,
+    decision: CaseDecision,
     render: impl FnOnce(&ArrivalView) -> (u16, String),
 ) -> Result<(ArrivalView, (u16, String)), StoreError> {
     crate::write_transaction(conn, |conn| {
@@ -256,7 +275,10 @@ pub fn record_arrival(
         };
         diesel::insert_into(determinations::table).values(&determination).execute(conn)?;
         let open_case = cases::find_open_case_for_person(conn, &person.id)?;
-        let case = match (plan_case(open_case.as_ref()), open_case) {
+        if open_case.as_ref().map(|c| (c.id.clone(), c.version)) != expected_open_case {
+            return Err(StoreError::StaleVersion { current_version: open_case.map_or(0, |c| c.version) });
+        }
+        let case = match (decision, open_case) {
             (CaseDecision::None, _) => None,
             (CaseDecision::Open(columns, steps), _) => Some(cases::open_case(
                 conn,

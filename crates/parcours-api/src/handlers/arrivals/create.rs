@@ -4,7 +4,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use parcours_domain::{Status, determine};
+use parcours_domain::determine;
+use parcours_domain::intake::{IntakeDecision, intake_decision};
 use parcours_store::intake::{self, CaseDecision, IdempotencyRequest, NewArrival, PersonData};
 use parcours_store::{StoreError, UniqueRule};
 use sha2::{Digest, Sha256};
@@ -13,7 +14,7 @@ use validator::Validate;
 use super::{ArrivalRequest, ArrivalResponse};
 use crate::auth::CommuneAgent;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination, validation_errors};
-use crate::handlers::cases::columns_of;
+use crate::handlers::cases::case_columns;
 use crate::idempotency;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
@@ -96,12 +97,6 @@ pub async fn create_arrival(
         let reference = state.reference_data(&mut conn)?;
         let as_of = state.clock.today();
         let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;
-        let cri = determination.competent_cri;
-        let opens_case = match (determination.status, cri) {
-            (Status::Obliged, Some(_)) => true,
-            (_, Some(_)) => body.volunteer_request && determination.voluntary_participation_open,
-            _ => false,
-        };
         let new = NewArrival {
             person: PersonData {
                 niss: niss.digits(),
@@ -118,22 +113,43 @@ pub async fn create_arrival(
         };
         let idempotency = IdempotencyRequest { key: key.clone(), request_hash: request_hash.clone() };
         // A concurrent intake of the same person (another commune, another key) may commit first: the
-        // person or their open case then exists, and deciding again against what it wrote is the answer.
+        // person or their open case then changed, and the rules decide again against what it wrote.
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let plan = |open: Option<&intake::CaseRecord>| {
-                plan_case(open, &determination, cri, opens_case, &reference, as_of, commune)
+            let open = intake::find_open_case_by_niss(&mut conn, &new.person.niss)?;
+            let decision = intake_decision(
+                open.as_ref().map(|view| &view.aggregate),
+                &determination,
+                body.volunteer_request,
+                &reference,
+                as_of,
+                commune,
+            )?;
+            let decision = match decision {
+                IntakeDecision::None => CaseDecision::None,
+                IntakeDecision::Join => CaseDecision::Join,
+                IntakeDecision::Open { case, step } => CaseDecision::Open(case_columns(&case, &reference)?, vec![step]),
+                IntakeDecision::Transfer { case, steps } => {
+                    CaseDecision::Change(case_columns(&case, &reference)?, steps)
+                }
             };
-            let recorded =
-                intake::record_arrival(&mut conn, &new, &actor, Some(&idempotency), state.clock.now(), plan, |view| {
-                    match ArrivalResponse::from_view(view)
-                        .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
-                    {
-                        Ok(body) => (201, body),
-                        Err(e) => (500, e.to_string()),
-                    }
-                });
+            let expected = open.as_ref().map(|view| (view.case.id.clone(), view.case.version));
+            let recorded = intake::record_arrival(
+                &mut conn,
+                &new,
+                &actor,
+                Some(&idempotency),
+                state.clock.now(),
+                expected,
+                decision,
+                |view| match ArrivalResponse::from_view(view)
+                    .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
+                {
+                    Ok(body) => (201, body),
+                    Err(e) => (500, e.to_string()),
+                },
+            );
             return match recorded {
                 Ok((_, (201, body))) => Ok((201, body, false)),
                 Ok((_, (_, detail))) => Err(ApiError::Internal(detail)),
@@ -144,9 +160,10 @@ pub async fn create_arrival(
                         None => Err(ApiError::IdempotencyKeyInProgress),
                     }
                 }
-                Err(StoreError::Duplicate(UniqueRule::PersonNiss | UniqueRule::OneOpenCasePerPerson))
-                    if attempts == 1 =>
-                {
+                Err(
+                    StoreError::Duplicate(UniqueRule::PersonNiss | UniqueRule::OneOpenCasePerPerson)
+                    | StoreError::StaleVersion { .. },
+                ) if attempts < 3 => {
                     continue;
                 }
                 Err(other) => Err(other.into()),
@@ -166,56 +183,4 @@ pub async fn create_arrival(
         response.insert_header((header::LOCATION, format!("/v1/arrivals/{id}")));
     }
     Ok(response.body(body))
-}
-
-/// What an arrival does to the person's case: open one at the competent CRI, keep the open one, or move
-/// it (with its history) to the CRI of the new domicile when a commune of another CRI reports the person.
-fn plan_case(
-    open: Option<&intake::CaseRecord>,
-    determination: &parcours_domain::Determination,
-    cri: Option<parcours_domain::CriCode>,
-    opens_case: bool,
-    reference: &parcours_domain::ReferenceData,
-    today: chrono::NaiveDate,
-    commune: parcours_domain::NisCode,
-) -> CaseDecision {
-    let Some(cri) = cri else { return if open.is_some() { CaseDecision::Join } else { CaseDecision::None } };
-    let regime_id = determination
-        .regime
-        .or_else(|| parcours_domain::regime::regime_for(today, &reference.parameters))
-        .unwrap_or(parcours_domain::RegimeId::R2024);
-    match open {
-        None if opens_case => {
-            let rules = parcours_domain::regime::regime(regime_id, &reference.parameters, today);
-            let (case, opened) = parcours_domain::case::Case::open(determination, cri, regime_id, today);
-            match columns_of(&case, rules.review_interval_months) {
-                Ok(columns) => CaseDecision::Open(columns, vec![opened]),
-                Err(_) => CaseDecision::None,
-            }
-        }
-        None => CaseDecision::None,
-        Some(existing) if existing.cri_code != cri.code() => {
-            let Ok(mut case) = parcours_store::cases::decode_case(&existing.state_json) else {
-                return CaseDecision::Join;
-            };
-            let rules = parcours_domain::regime::regime(case.regime, &reference.parameters, case.opened_on);
-            let context = parcours_domain::case::CaseContext {
-                today,
-                regime: &rules,
-                attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
-                // A transfer does not look at hours.
-                operator_hours: [0.0; 3],
-            };
-            let command = parcours_domain::case::CaseCommand::Transfer {
-                to: cri,
-                date: today,
-                reason: format!("domicile reported in commune {commune}"),
-            };
-            match (case.apply(command, &context), columns_of(&case, rules.review_interval_months)) {
-                (Ok(steps), Ok(columns)) => CaseDecision::Change(columns, steps),
-                _ => CaseDecision::Join,
-            }
-        }
-        Some(_) => CaseDecision::Join,
-    }
 }

@@ -5,14 +5,13 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use parcours_domain::case::Case;
-use parcours_domain::regime::{regime, regime_for};
-use parcours_domain::{RegimeId, Status, determine};
+use parcours_domain::determine;
+use parcours_domain::intake::{WalkInRefusal, walk_in_decision};
 use parcours_store::intake::{self, PersonData, WalkIn};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{CaseResponse, columns_of};
+use super::{CaseResponse, case_columns};
 use crate::auth::CriAgent;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination};
 use crate::problem::{ApiError, FieldError, Problem, Text};
@@ -137,27 +136,27 @@ pub async fn create_case(
         let reference = state.reference_data(&mut conn)?;
         let today = state.clock.today();
         let determination = determine(&facts, &reference, today).map_err(ApiError::Facts)?;
-        if determination.competent_cri != Some(cri) {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "domicile_nis",
-                "outside_cri_territory",
-                "La commune de domicile ne relève pas de ce CRI à la date de référence.",
-                "The commune of domicile does not fall under this CRI on the reference date.",
-            )]));
-        }
-        if determination.status != Status::Obliged && !determination.voluntary_participation_open {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "body",
-                "not_eligible",
-                "Cette personne ne peut pas suivre le parcours wallon.",
-                "This person cannot follow the Walloon pathway.",
-            )]));
-        }
-        let regime_id =
-            determination.regime.or_else(|| regime_for(today, &reference.parameters)).unwrap_or(RegimeId::R2024);
-        let rules = regime(regime_id, &reference.parameters, today);
-        let (case, opened) = Case::open(&determination, cri, regime_id, opened_on);
-        let columns = columns_of(&case, rules.review_interval_months)?;
+        let (case, opened) =
+            walk_in_decision(&determination, cri, opened_on, today, &reference.parameters).map_err(|refusal| {
+                match refusal {
+                    WalkInRefusal::OutsideCriTerritory => ApiError::Validation(vec![FieldError::new(
+                        "domicile_nis",
+                        "outside_cri_territory",
+                        "La commune de domicile ne relève pas de ce CRI à la date de référence.",
+                        "The commune of domicile does not fall under this CRI on the reference date.",
+                    )]),
+                    WalkInRefusal::NotEligible => ApiError::Validation(vec![FieldError::new(
+                        "body",
+                        "not_eligible",
+                        "Cette personne ne peut pas suivre le parcours wallon.",
+                        "This person cannot follow the Walloon pathway.",
+                    )]),
+                    WalkInRefusal::NoRegimeInForce { on } => {
+                        parcours_domain::intake::IntakeError::NoRegimeInForce { on }.into()
+                    }
+                }
+            })?;
+        let columns = case_columns(&case, &reference)?;
         let mut new = stored_determination(&determination, &facts, today, &reference)?;
         new.competent_cri = Some(cri.code().to_owned());
         let commune = facts.domicile.to_string();

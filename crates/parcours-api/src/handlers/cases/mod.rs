@@ -61,6 +61,12 @@ pub fn columns_of(case: &Case, review_interval_months: Option<u32>) -> Result<Ca
     Ok(CaseColumns::of(case, case.next_review_due(review_interval_months))?)
 }
 
+/// The stored columns of `case` under its regime's rules (the review interval).
+pub fn case_columns(case: &Case, reference: &ReferenceData) -> Result<CaseColumns, ApiError> {
+    let rules = regime(case.regime, &reference.parameters, case.opened_on);
+    columns_of(case, rules.review_interval_months)
+}
+
 /// The domain aggregate of a case (decoded by the store from its versioned envelope).
 pub fn aggregate(view: &CaseView) -> Result<Case, ApiError> {
     Ok(view.aggregate.clone())
