@@ -247,6 +247,10 @@ fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTim
 /// idempotent replay. `decision` was taken by the rules from `expected_open_case`; if the person's open
 /// case is another one now, nothing is written and the answer is [`StoreError::StaleVersion`]. Returns
 /// the view and the rendered response.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the arrival, its scope, idempotency, the decision and its basis are distinct"
+)]
 pub fn record_arrival(
     conn: &mut DbConnection,
     new: &NewArrival,
