@@ -48,8 +48,8 @@ openapi-check: ## Fail when openapi/openapi.json differs from the code
 migrations-data: ## Regenerate the reference-data migration from crates/parcours-domain/data
 	PARCOURS_UPDATE_MIGRATIONS=1 $(CARGO) test -p parcours-store --test store reference_data_migration
 
-docs: ## Regenerate docs/rules.md from the rules engine
-	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_rules_md
+docs: ## Regenerate docs/rules.md (rules engine) and docs/events.md (event catalogue)
+	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_
 
 bench: ## Benchmarks: rules engine (criterion) and 100,000 attendance lines on PostgreSQL; figures go to docs/performance.md
 	$(CARGO) bench -p parcours-domain --bench determinations

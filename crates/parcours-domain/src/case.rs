@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::add_months;
 use crate::determination::{DeadlineKind, Determination, Status};
 use crate::dispensation::DispensationCode;
+use crate::events::EventKind;
 use crate::law::{Bilingual, RegimeId};
 use crate::parameters::CefrLevel;
 use crate::reference::CriCode;
@@ -570,8 +571,8 @@ impl std::error::Error for CaseError {}
 /// What happened, for the timeline and the event feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseEvent {
-    /// Stable kind (`presentation_recorded`, `convention_signed`...).
-    pub kind: &'static str,
+    /// The kind, from the catalogue ([`crate::events`]).
+    pub kind: EventKind,
     /// The legal reason of the step.
     pub reason: Bilingual,
     /// Legal basis.
@@ -604,7 +605,7 @@ impl CaseContext<'_> {
     }
 }
 
-fn event(kind: &'static str, basis: &'static str, fr: &'static str, en: &'static str, summary: String) -> CaseEvent {
+fn event(kind: EventKind, basis: &'static str, fr: &'static str, en: &'static str, summary: String) -> CaseEvent {
     CaseEvent { kind, reason: Bilingual { fr, en }, basis, summary }
 }
 
@@ -632,7 +633,7 @@ impl Case {
     /// convention start the training, exactly as hours recorded by the CRI do.
     pub fn record_operator_attendance(&mut self, report: &OperatorAttendance) -> Vec<CaseEvent> {
         let mut events = vec![event(
-            if report.corrected_lines > 0 { "attendance_corrected" } else { "attendance_recorded" },
+            if report.corrected_lines > 0 { EventKind::AttendanceCorrected } else { EventKind::AttendanceRecorded },
             "CWASS art. 152/4-152/6; rule 3.4",
             "Présences transmises par l'opérateur de formation.",
             "Attendance reported by the training operator.",
@@ -649,7 +650,7 @@ impl Case {
         if self.state == CaseState::ConventionSigned && report.minutes_delta > 0 {
             self.state = CaseState::InProgress;
             events.push(event(
-                "training_started",
+                EventKind::TrainingStarted,
                 "CWASS art. 152/7",
                 "La formation a commencé : le parcours est en cours.",
                 "Training has started: the pathway is in progress.",
@@ -660,31 +661,18 @@ impl Case {
     }
 }
 
-/// The event type a commune receives for a case step, if the law lets it know (rule 4.7: the CRI informs
-/// the commune that its resident follows the pathway; the commune also learns of transfers, completion and
-/// missed deadlines). Everything else stays with the CRI.
-pub fn commune_notice(kind: &str) -> Option<&'static str> {
-    match kind {
-        "convention_signed" => Some("pathway_followed"),
-        "case_transferred" => Some("case_transferred"),
-        "requirements_met" => Some("requirements_met"),
-        "deadline_missed" => Some("deadline_missed"),
-        _ => None,
-    }
-}
-
 /// The step recorded when a deadline passes (found by the deadline sweep).
 pub fn deadline_missed(kind: DeadlineKind, date: NaiveDate) -> CaseEvent {
     match kind {
         DeadlineKind::PresentBy => event(
-            "deadline_missed",
+            EventKind::DeadlineMissed,
             "CWASS art. 152/7 §1; rule 4.2",
             "Délai de présentation au CRI dépassé sans présentation enregistrée.",
             "Presentation deadline passed with no presentation recorded.",
             format!("present_by {date}"),
         ),
         _ => event(
-            "deadline_missed",
+            EventKind::DeadlineMissed,
             "CWASS art. 152/7 §2; rule 4.3",
             "Délai d'achèvement du parcours dépassé.",
             "Pathway completion deadline passed.",
@@ -731,7 +719,7 @@ impl Case {
         };
         let opened = if obliged {
             event(
-                "case_opened",
+                EventKind::CaseOpened,
                 "CWASS art. 152/7 §1",
                 "Dossier ouvert au CRI compétent : la personne est obligée de suivre le parcours.",
                 "Case opened at the competent CRI: the person must follow the pathway.",
@@ -739,7 +727,7 @@ impl Case {
             )
         } else {
             event(
-                "case_opened",
+                EventKind::CaseOpened,
                 "CWASS art. 152; rule 2.1",
                 "Dossier ouvert pour un parcours volontaire.",
                 "Case opened for a voluntary pathway.",
@@ -869,7 +857,7 @@ impl Case {
                 self.presentation = Some(Presentation { date, late, force_majeure });
                 self.state = WelcomeInProgress;
                 Ok(vec![event(
-                    "presentation_recorded",
+                    EventKind::PresentationRecorded,
                     "CWASS art. 152/7 §1",
                     "Présentation au bureau d'accueil : le module d'accueil commence.",
                     "Presentation at the welcome office: the welcome module starts.",
@@ -889,7 +877,7 @@ impl Case {
                 );
                 self.rights_information = Some(info);
                 Ok(vec![event(
-                    "rights_information_given",
+                    EventKind::RightsInformationGiven,
                     "CWASS art. 152/2 (module d'accueil)",
                     "Information sur les droits et devoirs donnée.",
                     "Information on rights and duties given.",
@@ -905,7 +893,7 @@ impl Case {
                 let summary = format!("date {}; needs {}", assessment.date, needs.join(","));
                 self.social_assessment = Some(assessment);
                 Ok(vec![event(
-                    "social_assessment_done",
+                    EventKind::SocialAssessmentDone,
                     "CWASS art. 152/2 (bilan social)",
                     "Bilan social réalisé.",
                     "Social assessment done.",
@@ -920,7 +908,7 @@ impl Case {
                 let summary = format!("date {}; tool {}; level {}", test.date, test.tool, test.level);
                 self.french_test = Some(test);
                 Ok(vec![event(
-                    "french_test_taken",
+                    EventKind::FrenchTestTaken,
                     "CWASS art. 152/2 (test de positionnement, R2018)",
                     "Test de positionnement en français réalisé.",
                     "French placement test taken.",
@@ -935,7 +923,7 @@ impl Case {
                 let summary = format!("date {}", help.date);
                 self.administrative_help.push(help);
                 Ok(vec![event(
-                    "administrative_help_given",
+                    EventKind::AdministrativeHelpGiven,
                     "CWASS art. 152/2 (aide aux démarches administratives)",
                     "Aide aux démarches administratives apportée.",
                     "Help with administrative steps given.",
@@ -976,7 +964,7 @@ impl Case {
                 self.convention = Some(Convention { signed_on: date, ends_on, axes, amendments: Vec::new() });
                 self.state = ConventionSigned;
                 Ok(vec![event(
-                    "convention_signed",
+                    EventKind::ConventionSigned,
                     "CWASS art. 152/7; rule 4.5",
                     "Convention signée au terme du bilan social ; elle fixe les axes et leurs heures.",
                     "Convention signed at the end of the social assessment; it sets the axes and their hours.",
@@ -1001,7 +989,7 @@ impl Case {
                 let previous_axes = std::mem::replace(&mut convention.axes, axes);
                 convention.amendments.push(Amendment { date, reason, previous_axes });
                 Ok(vec![event(
-                    "convention_amended",
+                    EventKind::ConventionAmended,
                     "CWASS art. 152/7; rule 4.5",
                     "Convention modifiée ; la version précédente est conservée.",
                     "Convention amended; the previous version is kept.",
@@ -1016,7 +1004,7 @@ impl Case {
                 let summary = format!("date {}", review.date);
                 self.reviews.push(review);
                 Ok(vec![event(
-                    "review_held",
+                    EventKind::ReviewHeld,
                     "CWASS art. 152/7; rule 4.6",
                     "Entretien d'évaluation semestriel tenu.",
                     "Six-monthly evaluation interview held.",
@@ -1038,7 +1026,7 @@ impl Case {
                 self.pending_claims.retain(|c| *c != decision.code);
                 self.dispensation_decisions.push(decision);
                 let mut events = vec![event(
-                    "dispensation_decided",
+                    EventKind::DispensationDecided,
                     "CWASS art. 152/7 §3",
                     "Le CRI a statué sur une dispense au vu des preuves.",
                     "The CRI decided a dispensation on the evidence.",
@@ -1048,7 +1036,7 @@ impl Case {
                     self.state = Closed;
                     self.closure = Some(Closure { reason: ClosureReason::Dispensed, date });
                     events.push(event(
-                        "case_closed",
+                        EventKind::CaseClosed,
                         "CWASS art. 152/7 §3",
                         "Dossier clôturé : la personne est dispensée ; elle peut poursuivre volontairement.",
                         "Case closed: the person is dispensed; they may continue voluntarily.",
@@ -1079,7 +1067,7 @@ impl Case {
                     "CWASS art. 152/7 (peut être prolongé); rule 4.4",
                 );
                 Ok(vec![event(
-                    "deadline_extended",
+                    EventKind::DeadlineExtended,
                     "CWASS art. 152/7; rule 4.4",
                     "Délai d'achèvement prolongé par le CRI, dans la limite du plafond du régime.",
                     "Completion deadline extended by the CRI, within the regime's ceiling.",
@@ -1115,7 +1103,7 @@ impl Case {
                 }
                 self.suspensions.push(suspension);
                 Ok(vec![event(
-                    "deadlines_suspended",
+                    EventKind::DeadlinesSuspended,
                     basis,
                     "Délais suspendus : l'échéance d'achèvement est reportée de la durée de la suspension.",
                     "Deadlines suspended: the completion deadline moves by the length of the suspension.",
@@ -1133,7 +1121,7 @@ impl Case {
                 let summary = format!("{} +{}h ({:?}) on {}", entry.axis.code(), entry.hours, entry.source, entry.date);
                 self.hours.push(entry);
                 let mut events = vec![event(
-                    "hours_recorded",
+                    EventKind::HoursRecorded,
                     "CWASS art. 152/4-152/6",
                     "Heures de formation enregistrées.",
                     "Training hours recorded.",
@@ -1142,7 +1130,7 @@ impl Case {
                 if self.state == ConventionSigned {
                     self.state = InProgress;
                     events.push(event(
-                        "training_started",
+                        EventKind::TrainingStarted,
                         "CWASS art. 152/7",
                         "La formation a commencé : le parcours est en cours.",
                         "Training has started: the pathway is in progress.",
@@ -1163,7 +1151,7 @@ impl Case {
                 self.transfers.push(Transfer { from, to, date, reason });
                 self.cri = to;
                 Ok(vec![event(
-                    "case_transferred",
+                    EventKind::CaseTransferred,
                     "CWASS art. 153/1 (ressort territorial)",
                     "Dossier transféré au CRI compétent pour le nouveau domicile, avec son historique.",
                     "Case transferred, with its history, to the CRI competent for the new domicile.",
@@ -1185,7 +1173,7 @@ impl Case {
                 }
                 self.state = RequirementsMet;
                 Ok(vec![event(
-                    "requirements_met",
+                    EventKind::RequirementsMet,
                     "CWASS art. 152/7 §2; rule 5.1",
                     "La convention est respectée : l'attestation de fréquentation peut être délivrée.",
                     "The convention is respected: the attendance certificate can be issued.",
@@ -1207,7 +1195,7 @@ impl Case {
                 self.closure = Some(closure);
                 self.state = Closed;
                 Ok(vec![event(
-                    "case_closed",
+                    EventKind::CaseClosed,
                     "CWASS art. 150 (personne étrangère domiciliée en région de langue française)",
                     "Dossier clôturé : la personne ne relève plus du parcours dans ce CRI.",
                     "Case closed: the person no longer falls under the pathway at this CRI.",

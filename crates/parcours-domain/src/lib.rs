@@ -13,12 +13,14 @@
 //! - UE+ membership by date: [`ue_plus`]; residence cards: [`residence`]; national number: [`niss`];
 //! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`];
 //! - the CRI case as a state machine: [`case`]; what an arrival or a walk-in does to it: [`intake`];
-//! - the training operators and their attendance lines: [`operator`].
+//! - the training operators and their attendance lines: [`operator`];
+//! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`].
 
 pub mod case;
 pub mod dates;
 pub mod determination;
 pub mod dispensation;
+pub mod events;
 pub mod intake;
 pub mod law;
 pub mod nationality;

@@ -732,6 +732,20 @@ fn docs_rules_md_is_generated_from_the_code_and_up_to_date() {
     }
 }
 
+#[test]
+fn docs_events_md_is_generated_from_the_catalogue_and_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/events.md");
+    let expected = parcours_domain::events::events_markdown();
+    if std::env::var_os("PARCOURS_UPDATE_DOCS").is_some() {
+        std::fs::write(path, &expected).expect("write docs/events.md");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(committed == expected, "docs/events.md is stale: run `make docs` and commit the result");
+    for kind in parcours_domain::events::EventKind::ALL {
+        assert!(committed.contains(&format!("`{}`", kind.code())), "{kind:?} missing from docs/events.md");
+    }
+}
+
 // ---- Properties -------------------------------------------------------------------------------------------
 
 fn any_date(from: NaiveDate, days: i64) -> impl Strategy<Value = NaiveDate> {

@@ -5,7 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use parcours_domain::DeadlineKind;
-use parcours_domain::case::{Case, CaseEvent, commune_notice, deadline_missed};
+use parcours_domain::case::{Case, CaseEvent, deadline_missed};
+use parcours_domain::events::{CommuneEventPayload, CriEventPayload};
 use serde_json::json;
 
 use crate::audit::{self, Actor};
@@ -254,7 +255,7 @@ pub(crate) fn record_steps(
             id: new_id(),
             case_id: case.id.clone(),
             occurred_at: now,
-            kind: step.kind.to_owned(),
+            kind: step.kind.code().to_owned(),
             cri_code: holder_cri.to_owned(),
             actor_subject: actor.subject.clone(),
             actor_organisation: actor.organisation.clone(),
@@ -266,25 +267,38 @@ pub(crate) fn record_steps(
         };
         diesel::insert_into(case_events::table).values(&record).execute(conn)?;
         let occurred_at = now.and_utc().to_rfc3339();
-        let notice = commune_notice(step.kind);
+        let notice = step.kind.commune_notice();
+        let encode = |payload: Result<String, serde_json::Error>| {
+            payload.map_err(|e| StoreError::Corrupt(format!("feed payload cannot be encoded: {e}")))
+        };
+        let cri_payload = encode(serde_json::to_string(&CriEventPayload {
+            case_id: case.id.clone(),
+            case_reference: case.reference.clone(),
+            event_type: step.kind,
+            state: case.state.clone(),
+            summary: step.summary.clone(),
+            occurred_at: occurred_at.clone(),
+        }))?;
+        let commune_payload = match notice {
+            Some(event_type) => Some(encode(serde_json::to_string(&CommuneEventPayload {
+                case_reference: case.reference.clone(),
+                niss: niss.clone(),
+                event_type,
+                occurred_at,
+            }))?),
+            None => None,
+        };
         let feed = OutboxRecord {
             id: new_id(),
             seq,
             case_id: case.id.clone(),
             occurred_at: now,
-            event_type: step.kind.to_owned(),
+            event_type: step.kind.code().to_owned(),
             // A transfer is news for both CRIs: the new one (now in charge) gets the feed event.
             cri_code: case.cri_code.clone(),
             commune_nis: notice.map(|_| case.commune_nis.clone()),
-            cri_payload: json!({
-                "case_id": case.id, "case_reference": case.reference, "event_type": step.kind,
-                "state": case.state, "summary": step.summary, "occurred_at": occurred_at,
-            })
-            .to_string(),
-            commune_payload: notice.map(|event_type| {
-                json!({"case_reference": case.reference, "niss": niss, "event_type": event_type, "occurred_at": occurred_at})
-                    .to_string()
-            }),
+            cri_payload,
+            commune_payload,
         };
         diesel::insert_into(outbox_events::table).values(&feed).execute(conn)?;
     }
@@ -437,7 +451,7 @@ pub fn update_case<E>(
         let (columns, steps) = change(conn, &view).map_err(TxError::Rejected)?;
         let updated = write_columns(conn, &view.case, &columns, now)?;
         record_steps(conn, &updated, &view.case.cri_code, &steps, actor, now)?;
-        let kinds: Vec<&str> = steps.iter().map(|s| s.kind).collect();
+        let kinds: Vec<&str> = steps.iter().map(|s| s.kind.code()).collect();
         audit::append(conn, actor, action, "case", Some(id), Some(format!("steps={}", kinds.join(","))), now)?;
         let aggregate = decode_case(&updated.state_json)?;
         Ok(UpdateOutcome::Updated(Box::new(CaseView {

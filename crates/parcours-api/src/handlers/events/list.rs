@@ -6,6 +6,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
+use parcours_domain::events::{CommuneEventPayload, CommuneNotice, CriEventPayload, EventKind};
 use parcours_store::cases::FeedReader;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,6 +26,110 @@ pub struct EventQuery {
     pub limit: Option<i64>,
 }
 
+/// The list of event kinds in the contract, from the domain's catalogue (`docs/events.md`).
+#[derive(Debug)]
+pub struct EventTypeSchema;
+
+impl utoipa::PartialSchema for EventTypeSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("A kind of case step, from the event catalogue (docs/events.md)."))
+            .enum_values(Some(EventKind::ALL.iter().map(|kind| kind.code())))
+            .into()
+    }
+}
+
+impl ToSchema for EventTypeSchema {}
+
+/// The list of commune notices in the contract (rule 4.7).
+#[derive(Debug)]
+pub struct CommuneNoticeSchema;
+
+impl utoipa::PartialSchema for CommuneNoticeSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("What a commune learns about its resident (rule 4.7)."))
+            .enum_values(Some(CommuneNotice::ALL.iter().map(|notice| notice.code())))
+            .into()
+    }
+}
+
+impl ToSchema for CommuneNoticeSchema {}
+
+/// What a CRI receives: every step of the cases it holds.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CriEventData {
+    /// Case id.
+    pub case_id: String,
+    /// Case reference.
+    #[schema(example = "CRIPEL-2026-000001")]
+    pub case_reference: String,
+    /// The kind of step.
+    #[schema(value_type = EventTypeSchema)]
+    pub event_type: EventKind,
+    /// The case's state after the step.
+    #[schema(example = "convention_signed")]
+    pub state: String,
+    /// Non-personal summary (dates, codes, hours).
+    pub summary: String,
+    /// When.
+    pub occurred_at: String,
+}
+
+/// What a commune receives about its resident: the reference, the national number and the notice.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CommuneEventData {
+    /// Case reference.
+    #[schema(example = "CRIPEL-2026-000001")]
+    pub case_reference: String,
+    /// National number of the resident.
+    #[schema(example = "90051012446")]
+    pub niss: String,
+    /// The notice.
+    #[schema(value_type = CommuneNoticeSchema)]
+    pub event_type: CommuneNotice,
+    /// When.
+    pub occurred_at: String,
+}
+
+/// An event's payload: [`CriEventData`] for a CRI, [`CommuneEventData`] for a commune.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum FeedEventData {
+    /// For a CRI.
+    Cri(CriEventData),
+    /// For a commune.
+    Commune(CommuneEventData),
+}
+
+impl From<CriEventPayload> for CriEventData {
+    fn from(p: CriEventPayload) -> Self {
+        CriEventData {
+            case_id: p.case_id,
+            case_reference: p.case_reference,
+            event_type: p.event_type,
+            state: p.state,
+            summary: p.summary,
+            occurred_at: p.occurred_at,
+        }
+    }
+}
+
+impl From<CommuneEventPayload> for CommuneEventData {
+    fn from(p: CommuneEventPayload) -> Self {
+        CommuneEventData {
+            case_reference: p.case_reference,
+            niss: p.niss,
+            event_type: p.event_type,
+            occurred_at: p.occurred_at,
+        }
+    }
+}
+
 /// One event.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FeedEvent {
@@ -34,11 +139,8 @@ pub struct FeedEvent {
     pub position: i64,
     /// When.
     pub occurred_at: DateTime<Utc>,
-    /// What the caller receives: for a CRI `case_id`, `case_reference`, `event_type`, `state`, `summary`;
-    /// for a commune `case_reference`, `niss`, `event_type` (`pathway_followed`, `case_transferred`,
-    /// `requirements_met`, `deadline_missed`).
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
+    /// What the caller receives, by organisation kind.
+    pub data: FeedEventData,
 }
 
 /// A page of events.
@@ -112,17 +214,22 @@ pub async fn list_events(
     })
     .await??;
     let commune = matches!(caller.organisation, Organisation::Commune(_));
+    let unreadable = |e: serde_json::Error| ApiError::Internal(format!("stored event unreadable: {e}"));
     let items = rows
         .into_iter()
         .map(|row| {
-            let payload = if commune { row.commune_payload.unwrap_or_default() } else { row.cri_payload };
-            Ok(FeedEvent {
-                id: row.id,
-                position: row.seq,
-                occurred_at: row.occurred_at.and_utc(),
-                data: serde_json::from_str(&payload)
-                    .map_err(|e| ApiError::Internal(format!("stored event unreadable: {e}")))?,
-            })
+            let data = if commune {
+                let payload =
+                    row.commune_payload.ok_or_else(|| ApiError::Internal("commune event without payload".into()))?;
+                FeedEventData::Commune(
+                    serde_json::from_str::<CommuneEventPayload>(&payload).map_err(unreadable)?.into(),
+                )
+            } else {
+                FeedEventData::Cri(
+                    serde_json::from_str::<CriEventPayload>(&row.cri_payload).map_err(unreadable)?.into(),
+                )
+            };
+            Ok(FeedEvent { id: row.id, position: row.seq, occurred_at: row.occurred_at.and_utc(), data })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let next_cursor = items.last().map(|e| e.position.to_string()).or(query.after);

@@ -1,0 +1,253 @@
+//! The event catalogue: every kind of step a case records, with its legal basis, a French and English
+//! description, who may receive it (audiences), and the payloads the feed carries. The timeline, the feed
+//! (`GET /v1/events`), the generated `docs/events.md` and, later, webhooks and statistics all read it: a
+//! kind that is not here cannot be emitted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::law::Bilingual;
+
+/// Who may receive an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The CRI holding the case: every step.
+    Cri,
+    /// The commune of domicile: only what rule 4.7 lets it know, as a [`CommuneNotice`].
+    Commune,
+    /// A training operator: nothing of the case itself (it reads its own courses).
+    Operator,
+    /// The Region: only counts, through statistics.
+    Region,
+    /// The CPAS (public social welfare centre): nothing today; listed so that a future notice is a
+    /// decision made here.
+    Cpas,
+}
+
+impl Audience {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Audience::Cri => "cri",
+            Audience::Commune => "commune",
+            Audience::Operator => "operator",
+            Audience::Region => "region",
+            Audience::Cpas => "cpas",
+        }
+    }
+}
+
+macro_rules! event_kinds {
+    ($($variant:ident => $code:literal, $basis:literal, $fr:literal, $en:literal, [$($audience:ident),*], $notice:expr;)*) => {
+        /// A kind of case step.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum EventKind {
+            $(
+                #[doc = $en]
+                $variant,
+            )*
+        }
+
+        impl EventKind {
+            /// Every kind, in catalogue order.
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant),*];
+
+            /// Stable code (timeline `kind`, feed `event_type`).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $code,)*
+                }
+            }
+
+            /// Legal basis.
+            pub fn basis(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $basis,)*
+                }
+            }
+
+            /// What the kind means, French first.
+            pub fn description(self) -> Bilingual {
+                match self {
+                    $(EventKind::$variant => Bilingual { fr: $fr, en: $en },)*
+                }
+            }
+
+            /// Who receives it.
+            pub fn audiences(self) -> &'static [Audience] {
+                match self {
+                    $(EventKind::$variant => &[$(Audience::$audience),*],)*
+                }
+            }
+
+            /// What the commune of domicile is told, if anything (rule 4.7).
+            pub fn commune_notice(self) -> Option<CommuneNotice> {
+                match self {
+                    $(EventKind::$variant => $notice,)*
+                }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    CaseOpened => "case_opened", "CWASS art. 152/7 §1; art. 152 and rule 2.1 (voluntary)", "Dossier ouvert au CRI compétent.", "Case opened at the competent CRI.", [Cri, Region], None;
+    PresentationRecorded => "presentation_recorded", "CWASS art. 152/7 §1", "La personne s'est présentée au bureau d'accueil.", "The person came to the welcome office.", [Cri, Region], None;
+    RightsInformationGiven => "rights_information_given", "CWASS art. 152/2 (module d'accueil)", "Information sur les droits et devoirs donnée.", "Information on rights and duties given.", [Cri], None;
+    SocialAssessmentDone => "social_assessment_done", "CWASS art. 152/2 (bilan social)", "Bilan social réalisé.", "Social assessment done.", [Cri], None;
+    FrenchTestTaken => "french_test_taken", "CWASS art. 152/2 (test de positionnement)", "Test de positionnement en français passé.", "French placement test taken.", [Cri], None;
+    AdministrativeHelpGiven => "administrative_help_given", "CWASS art. 152/2 (aide aux démarches administratives)", "Aide aux démarches administratives.", "Help with administrative steps.", [Cri], None;
+    ConventionSigned => "convention_signed", "CWASS art. 152/7; rule 4.5", "Convention d'accueil signée.", "Welcome convention signed.", [Cri, Commune, Region], Some(CommuneNotice::PathwayFollowed);
+    ConventionAmended => "convention_amended", "CWASS art. 152/7; rule 4.5", "Convention modifiée.", "Convention amended.", [Cri], None;
+    ReviewHeld => "review_held", "CWASS art. 152/7; rule 4.6", "Entretien d'évaluation tenu.", "Evaluation interview held.", [Cri], None;
+    DispensationDecided => "dispensation_decided", "CWASS art. 152/7 §3", "Décision sur une dispense.", "Decision on a dispensation.", [Cri, Region], None;
+    DeadlineExtended => "deadline_extended", "CWASS art. 152/7; rule 4.4", "Échéance prolongée.", "Deadline extended.", [Cri, Region], None;
+    DeadlinesSuspended => "deadlines_suspended", "CWASS art. 152/7 (force majeure), rule 4.4; art. 152/8 (no course place), rule 6.2", "Délais suspendus.", "Deadlines suspended.", [Cri, Region], None;
+    HoursRecorded => "hours_recorded", "CWASS art. 152/4-152/6", "Heures de formation enregistrées par le CRI.", "Training hours recorded by the CRI.", [Cri], None;
+    AttendanceRecorded => "attendance_recorded", "CWASS art. 152/4-152/6; rule 3.4", "Présences transmises par un opérateur.", "Attendance reported by an operator.", [Cri], None;
+    AttendanceCorrected => "attendance_corrected", "CWASS art. 152/4-152/6; rule 3.4", "Présences corrigées par un opérateur.", "Attendance corrected by an operator.", [Cri], None;
+    TrainingStarted => "training_started", "CWASS art. 152/7", "La formation a commencé.", "Training has started.", [Cri, Region], None;
+    CaseTransferred => "case_transferred", "CWASS art. 153/1 (ressort territorial)", "Dossier transféré à un autre CRI.", "Case transferred to another CRI.", [Cri, Commune, Region], Some(CommuneNotice::CaseTransferred);
+    RequirementsMet => "requirements_met", "CWASS art. 152/7 §2; rule 5.1", "Convention respectée : l'attestation peut être délivrée.", "Convention respected: the attestation can be issued.", [Cri, Commune, Region], Some(CommuneNotice::RequirementsMet);
+    CaseClosed => "case_closed", "CWASS art. 152/7 §3; art. 150", "Dossier clôturé.", "Case closed.", [Cri, Region], None;
+    DeadlineMissed => "deadline_missed", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3, 4.7", "Une échéance légale est passée.", "A legal deadline passed.", [Cri, Commune, Region], Some(CommuneNotice::DeadlineMissed);
+}
+
+impl EventKind {
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<EventKind> {
+        EventKind::ALL.iter().copied().find(|kind| kind.code() == code)
+    }
+}
+
+impl PartialEq<&str> for EventKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// What a commune learns about its resident (rule 4.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommuneNotice {
+    /// The resident signed the convention: they follow the pathway.
+    PathwayFollowed,
+    /// The case moved to another CRI.
+    CaseTransferred,
+    /// The resident met the requirements of the convention.
+    RequirementsMet,
+    /// A presentation or completion deadline passed.
+    DeadlineMissed,
+}
+
+impl CommuneNotice {
+    /// Every notice.
+    pub const ALL: [CommuneNotice; 4] = [
+        CommuneNotice::PathwayFollowed,
+        CommuneNotice::CaseTransferred,
+        CommuneNotice::RequirementsMet,
+        CommuneNotice::DeadlineMissed,
+    ];
+
+    /// Stable code (the commune's `event_type`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CommuneNotice::PathwayFollowed => "pathway_followed",
+            CommuneNotice::CaseTransferred => "case_transferred",
+            CommuneNotice::RequirementsMet => "requirements_met",
+            CommuneNotice::DeadlineMissed => "deadline_missed",
+        }
+    }
+}
+
+/// The payload a CRI receives for every step of a case it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriEventPayload {
+    /// Case id.
+    pub case_id: String,
+    /// Case reference (`CRIPEL-2026-000042`).
+    pub case_reference: String,
+    /// The kind of step.
+    pub event_type: EventKind,
+    /// The case's state code after the step.
+    pub state: String,
+    /// Non-personal summary (dates, codes, hours).
+    pub summary: String,
+    /// When (RFC 3339).
+    pub occurred_at: String,
+}
+
+/// The payload a commune receives about its resident: the case reference and the national number, the
+/// notice, and nothing of the case's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneEventPayload {
+    /// Case reference.
+    pub case_reference: String,
+    /// National number of the resident (the commune's own register key).
+    pub niss: String,
+    /// The notice.
+    pub event_type: CommuneNotice,
+    /// When (RFC 3339).
+    pub occurred_at: String,
+}
+
+/// `docs/events.md`: the catalogue as integrators read it.
+pub fn events_markdown() -> String {
+    let mut out = String::from(
+        "# Event catalogue\n\nGenerated from `crates/parcours-domain/src/events.rs` by `make docs`; do not edit by hand.\n\n\
+         Every step of a case is recorded in its timeline and published on the feed (`GET /v1/events`). A CRI \
+         receives every step of the cases it holds (payload `CriEventPayload`); a commune receives only the \
+         notices that rule 4.7 allows about its residents (payload `CommuneEventPayload`). The Region receives \
+         counts only, through statistics.\n\n\
+         | Kind | Legal basis | Meaning | Audiences | Commune notice |\n|---|---|---|---|---|\n",
+    );
+    for kind in EventKind::ALL {
+        let audiences: Vec<&str> = kind.audiences().iter().map(|a| a.code()).collect();
+        let description = kind.description();
+        out.push_str(&format!(
+            "| `{}` | {} | {} / {} | {} | {} |\n",
+            kind.code(),
+            kind.basis(),
+            description.fr,
+            description.en,
+            audiences.join(", "),
+            kind.commune_notice().map_or("—".to_owned(), |n| format!("`{}`", n.code())),
+        ));
+    }
+    out.push_str(
+        "\n## Payloads\n\n\
+         `CriEventPayload`: `case_id`, `case_reference`, `event_type` (a kind above), `state` (the case's state \
+         after the step), `summary` (non-personal: dates, codes, hours), `occurred_at` (RFC 3339).\n\n\
+         `CommuneEventPayload`: `case_reference`, `niss`, `event_type` (`pathway_followed`, `case_transferred`, \
+         `requirements_met`, `deadline_missed`), `occurred_at`.\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parse_back() {
+        let mut codes: Vec<&str> = EventKind::ALL.iter().map(|k| k.code()).collect();
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::parse(kind.code()), Some(*kind));
+            assert_eq!(serde_json::to_string(kind).ok(), Some(format!("\"{}\"", kind.code())));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), EventKind::ALL.len());
+    }
+
+    #[test]
+    fn only_kinds_with_a_notice_reach_the_commune_and_every_kind_reaches_the_cri() {
+        for kind in EventKind::ALL {
+            assert!(kind.audiences().contains(&Audience::Cri), "{kind:?}");
+            assert_eq!(kind.audiences().contains(&Audience::Commune), kind.commune_notice().is_some(), "{kind:?}");
+        }
+        let notices: Vec<CommuneNotice> = EventKind::ALL.iter().filter_map(|k| k.commune_notice()).collect();
+        assert_eq!(notices, CommuneNotice::ALL);
+    }
+}
