@@ -183,28 +183,31 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, change: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
+    E: From<StoreError>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
+    let failed = |error: diesel::result::Error| E::from(StoreError::from(error));
     let immediate = match conn {
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_none()
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth().map_err(failed)?.is_none()
         }
         DbConnection::Postgresql(_) => false,
     };
     match conn {
-        DbConnection::Sqlite(c) if immediate => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        _ => Manager::begin_transaction(conn)?,
+        DbConnection::Sqlite(c) if immediate => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(failed)?
+        }
+        _ => Manager::begin_transaction(conn).map_err(failed)?,
     }
     match change(conn) {
         Ok(value) => {
-            Manager::commit_transaction(conn)?;
+            Manager::commit_transaction(conn).map_err(failed)?;
             Ok(value)
         }
         Err(error) => match Manager::rollback_transaction(conn) {
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
-            Err(rollback) => Err(rollback.into()),
+            Err(rollback) => Err(failed(rollback)),
         },
     }
 }

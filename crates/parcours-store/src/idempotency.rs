@@ -22,6 +22,8 @@ pub struct IdempotentResponse {
     pub response_body: String,
     /// When it was first answered.
     pub created_at: NaiveDateTime,
+    /// `Location` of the first response, if it created something.
+    pub response_location: Option<String>,
 }
 
 /// The stored response for `(organisation, key)`, if any.

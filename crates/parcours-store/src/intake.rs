@@ -8,7 +8,6 @@ use parcours_domain::case::CaseEvent;
 use crate::audit::{self, Actor};
 pub use crate::cases::CaseRecord;
 use crate::cases::{self, CaseColumns};
-use crate::idempotency::{self, IdempotentResponse};
 use crate::schema::{arrivals, cases as case_table, determinations, persons};
 use crate::{DbConnection, StoreError, new_id};
 
@@ -202,15 +201,6 @@ pub fn find_open_case_by_niss(conn: &mut DbConnection, niss: &str) -> Result<Opt
     Ok(Some(cases::CaseView { case, aggregate, person, operator_minutes: Default::default() }))
 }
 
-/// The idempotency record to write with the arrival.
-#[derive(Debug, Clone)]
-pub struct IdempotencyRequest {
-    /// Key.
-    pub key: String,
-    /// Hash of the canonical body.
-    pub request_hash: String,
-}
-
 fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTime) -> Result<PersonRecord, StoreError> {
     // MultiConnection has no ON CONFLICT: update, else insert, inside the caller's transaction. A
     // concurrent insert of the same NISS fails on the unique index and the caller retries.
@@ -242,25 +232,18 @@ fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTim
     Ok(persons::table.filter(persons::niss.eq(&person.niss)).select(PersonRecord::as_select()).first(conn)?)
 }
 
-/// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival,
-/// audit row, and, when a key is given, the response (rendered by `render` from what was written) for
-/// idempotent replay. `decision` was taken by the rules from `expected_open_case`; if the person's open
-/// case is another one now, nothing is written and the answer is [`StoreError::StaleVersion`]. Returns
-/// the view and the rendered response.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the arrival, its scope, idempotency, the decision and its basis are distinct"
-)]
+/// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival
+/// and audit row (the API's idempotency component wraps it with the stored response). `decision` was
+/// taken by the rules from `expected_open_case`; if the person's open case is another one now, nothing is
+/// written and the answer is [`StoreError::StaleVersion`]. Returns what was written.
 pub fn record_arrival(
     conn: &mut DbConnection,
     new: &NewArrival,
     actor: &Actor,
-    idempotency: Option<&IdempotencyRequest>,
     now: NaiveDateTime,
     expected_open_case: ExpectedOpenCase,
     decision: CaseDecision,
-    render: impl FnOnce(&ArrivalView) -> (u16, String),
-) -> Result<(ArrivalView, (u16, String)), StoreError> {
+) -> Result<ArrivalView, StoreError> {
     crate::write_transaction(conn, |conn| {
         let person = upsert_person(conn, &new.person, now)?;
         let determination = DeterminationRecord {
@@ -316,22 +299,7 @@ pub fn record_arrival(
         diesel::insert_into(arrivals::table).values(&arrival).execute(conn)?;
         let detail = format!("status={} person={}", arrival.status, person.id);
         audit::append(conn, actor, "create_arrival", "arrival", Some(&arrival.id), Some(detail), now)?;
-        let view = ArrivalView { arrival, person, determination, case };
-        let response = render(&view);
-        if let Some(request) = idempotency {
-            idempotency::store(
-                conn,
-                &IdempotentResponse {
-                    organisation: actor.organisation.clone(),
-                    idempotency_key: request.key.clone(),
-                    request_hash: request.request_hash.clone(),
-                    response_status: i32::from(response.0),
-                    response_body: response.1.clone(),
-                    created_at: now,
-                },
-            )?;
-        }
-        Ok((view, response))
+        Ok(ArrivalView { arrival, person, determination, case })
     })
 }
 

@@ -244,6 +244,7 @@ diesel::table! {
         response_status -> Integer,
         response_body -> Text,
         created_at -> Timestamp,
+        response_location -> Nullable<Text>,
     }
 }
 

@@ -624,9 +624,6 @@ fn add_case_minutes(conn: &mut DbConnection, case_id: &str, axis: &str, delta: i
     Ok(())
 }
 
-/// A recorded batch and the response rendered for it.
-pub type RecordedBatch = (BatchReport, (u16, String));
-
 /// Validates and records an attendance batch for a course of `operator_id`, in one transaction: each line
 /// is checked (known session, enrolled person, hours within the session, no duplicate in the batch); a
 /// line for a person and session already reported is a correction (a new version; the previous one is
@@ -634,7 +631,7 @@ pub type RecordedBatch = (BatchReport, (u16, String));
 /// receive one step per case, and `render` produces the response stored for idempotent replay. Lines that
 /// could not even be read come in `unreadable`. With `all_or_nothing`, one bad line means nothing is
 /// written. `None` when the course is not the operator's.
-#[expect(clippy::too_many_arguments, reason = "batch, scope, mode, idempotency and response are distinct inputs")]
+#[expect(clippy::too_many_arguments, reason = "batch, scope, mode and audit are distinct inputs")]
 pub fn record_attendance(
     conn: &mut DbConnection,
     course_id: &str,
@@ -644,9 +641,7 @@ pub fn record_attendance(
     all_or_nothing: bool,
     actor: &Actor,
     now: NaiveDateTime,
-    idempotency: Option<&crate::intake::IdempotencyRequest>,
-    render: impl FnOnce(&BatchReport) -> (u16, String),
-) -> Result<Option<RecordedBatch>, StoreError> {
+) -> Result<Option<BatchReport>, StoreError> {
     crate::write_transaction(conn, |conn| {
         let Some(course) = courses::table
             .filter(courses::id.eq(course_id))
@@ -836,22 +831,7 @@ pub fn record_attendance(
         );
         audit::append(conn, actor, "record_attendance", "course", Some(course_id), Some(detail), now)?;
         report.rejected.sort_by_key(|r| r.line);
-        let response = render(&report);
-        // Only a batch that wrote something is replayed; a refused one can be corrected and sent again.
-        if let Some(request) = idempotency.filter(|_| report.committed) {
-            crate::idempotency::store(
-                conn,
-                &crate::idempotency::IdempotentResponse {
-                    organisation: actor.organisation.clone(),
-                    idempotency_key: request.key.clone(),
-                    request_hash: request.request_hash.clone(),
-                    response_status: i32::from(response.0),
-                    response_body: response.1.clone(),
-                    created_at: now,
-                },
-            )?;
-        }
-        Ok(Some((report, response)))
+        Ok(Some(report))
     })
 }
 

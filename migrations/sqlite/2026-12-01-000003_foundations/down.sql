@@ -1,4 +1,5 @@
 DROP TRIGGER case_events_no_delete;
 DROP INDEX idempotency_keys_by_age;
+ALTER TABLE idempotency_keys DROP COLUMN response_location;
 DROP TABLE jobs;
 DROP INDEX cases_one_open_per_person;

@@ -18,7 +18,8 @@ CREATE TABLE jobs (
     runs BIGINT NOT NULL
 );
 
--- Idempotency keys are purged by age.
+-- A replay answers the first response's Location too; keys are purged by age.
+ALTER TABLE idempotency_keys ADD COLUMN response_location TEXT;
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 
 -- The timeline is append-only on both backends (PostgreSQL's trigger already refuses DELETE).

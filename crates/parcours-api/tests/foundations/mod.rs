@@ -15,6 +15,8 @@ on_both_backends!(
     a_re_enrolment_after_withdrawal_is_a_409_problem,
     operator_attendance_starts_the_training_and_moves_the_etag,
     a_case_stored_in_the_previous_shape_still_loads,
+    a_replay_carries_location_and_the_replayed_header_on_every_idempotent_write,
+    two_batches_racing_with_one_key_write_once_and_never_answer_500,
 );
 
 fn late_newcomer(sequence: u32) -> Value {
@@ -429,4 +431,67 @@ async fn a_case_stored_in_the_previous_shape_still_loads(app: TestApp) {
 struct StoredCase {
     #[diesel(sql_type = diesel::sql_types::Text)]
     state_json: String,
+}
+
+async fn a_replay_carries_location_and_the_replayed_header_on_every_idempotent_write(app: TestApp) {
+    let token = app.as_commune("62063");
+    let body = newcomer(250);
+    let first = app.post("/v1/arrivals", Some(&token), Some("same-key"), &body).await;
+    let again = app.post("/v1/arrivals", Some(&token), Some("same-key"), &body).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert!(first.header("location").is_some());
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.body, first.body);
+    // Operator registration and course publication accept a key too.
+    let region = app.as_region();
+    let operator_body = json!({"name": "École E", "enterprise_number": "0123.456.749", "axes": ["french"], "cri_territories": ["CRIPEL"]});
+    let registered = app.post("/v1/operators", Some(&region), Some("op-1"), &operator_body).await;
+    let replayed = app.post("/v1/operators", Some(&region), Some("op-1"), &operator_body).await;
+    assert_eq!(registered.status, 201, "{}", registered.text);
+    assert_eq!(replayed.status, 201, "a replay, not a 409 operator_exists: {}", replayed.text);
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replayed.header("location"), registered.header("location"));
+    let other =
+        app.post("/v1/operators", Some(&region), Some("op-1"), &with(operator_body, json!({"name": "École F"}))).await;
+    assert_eq!(other.status, 422);
+    assert_eq!(other.body["code"], "idempotency_key_reused");
+}
+
+async fn two_batches_racing_with_one_key_write_once_and_never_answer_500(app: TestApp) {
+    let (_, school) = operator(&app, "École G", "0123.456.749").await;
+    let (course_id, sessions) = course(&app, &school, 5).await;
+    let (_, reference) = participant(&app, &course_id, 251).await;
+    let rows =
+        json!({"rows": [{"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 2.0}]})
+            .to_string();
+    let shared = std::sync::Arc::new((school, course_id.clone(), rows));
+    let replies = app.in_threads(2, move |_, client| {
+        let shared = std::sync::Arc::clone(&shared);
+        async move {
+            let (school, course_id, rows) = &*shared;
+            let reply = post_attendance(
+                &client,
+                school,
+                course_id,
+                "race-1",
+                "all_or_nothing",
+                "application/json",
+                rows.clone(),
+            )
+            .await;
+            (reply.status.as_u16(), reply.header("idempotent-replayed").map(str::to_owned), reply.body["code"].clone())
+        }
+    });
+    assert!(replies.iter().all(|(status, _, _)| *status == 200 || *status == 409), "{replies:?}");
+    assert!(replies.iter().any(|(status, replayed, _)| *status == 200 && replayed.is_none()), "{replies:?}");
+    for (status, replayed, code) in &replies {
+        if *status == 409 {
+            assert_eq!(code, "idempotency_key_in_progress");
+        } else if replayed.is_some() {
+            assert_eq!(replayed.as_deref(), Some("true"));
+        }
+    }
+    assert_eq!(app.count_rows(&format!("attendance_records WHERE course_id = '{course_id}'")), 1);
 }

@@ -2,20 +2,18 @@
 //! reasons, regime and rule version, deduplicates the person by NISS, opens a case at the competent CRI
 //! when the person is obliged (or volunteers), and answers with all of it. Requires `Idempotency-Key`.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::determine;
 use parcours_domain::intake::{IntakeDecision, intake_decision};
-use parcours_store::intake::{self, CaseDecision, IdempotencyRequest, NewArrival, PersonData};
+use parcours_store::intake::{self, CaseDecision, NewArrival, PersonData};
 use parcours_store::{StoreError, UniqueRule};
-use sha2::{Digest, Sha256};
 use validator::Validate;
 
 use super::{ArrivalRequest, ArrivalResponse};
 use crate::auth::CommuneAgent;
 use crate::dto::{FactFields, parse_identity, sex_code, stored_determination, validation_errors};
 use crate::handlers::cases::case_columns;
-use crate::idempotency;
+use crate::idempotency::{self, Answer, Idempotency};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -62,7 +60,7 @@ pub async fn create_arrival(
     let key = idempotency::key(&req)?;
     let body = body.into_inner();
     let canonical = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let request_hash = format!("{:x}", Sha256::digest(canonical.as_bytes()));
+    let request_hash = idempotency::request_hash(canonical.as_bytes());
 
     let mut errors = Vec::new();
     if let Err(e) = body.validate() {
@@ -88,14 +86,11 @@ pub async fn create_arrival(
     };
 
     let actor = actor(&caller, &request_id);
-    let outcome = web::block(move || -> Result<(u16, String, bool), ApiError> {
+    let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
-        let organisation = actor.organisation.clone();
-        if let Some(stored) = parcours_store::idempotency::find(&mut conn, &organisation, &key)? {
-            return idempotency::replay(&stored, &request_hash);
-        }
         let reference = state.reference_data(&mut conn)?;
         let as_of = state.clock.today();
+        let now = state.clock.now();
         let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;
         let new = NewArrival {
             person: PersonData {
@@ -108,79 +103,51 @@ pub async fn create_arrival(
             },
             commune_nis: commune.to_string(),
             volunteer_request: body.volunteer_request,
-            payload_json: canonical.clone(),
+            payload_json: canonical,
             determination: stored_determination(&determination, &facts, as_of, &reference)?,
         };
-        let idempotency = IdempotencyRequest { key: key.clone(), request_hash: request_hash.clone() };
-        // A concurrent intake of the same person (another commune, another key) may commit first: the
-        // person or their open case then changed, and the rules decide again against what it wrote.
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let open = intake::find_open_case_by_niss(&mut conn, &new.person.niss)?;
-            let decision = intake_decision(
-                open.as_ref().map(|view| &view.aggregate),
-                &determination,
-                body.volunteer_request,
-                &reference,
-                as_of,
-                commune,
-            )?;
-            let decision = match decision {
-                IntakeDecision::None => CaseDecision::None,
-                IntakeDecision::Join => CaseDecision::Join,
-                IntakeDecision::Open { case, step } => CaseDecision::Open(case_columns(&case, &reference)?, vec![step]),
-                IntakeDecision::Transfer { case, steps } => {
-                    CaseDecision::Change(case_columns(&case, &reference)?, steps)
-                }
-            };
-            let expected = open.as_ref().map(|view| (view.case.id.clone(), view.case.version));
-            let recorded = intake::record_arrival(
-                &mut conn,
-                &new,
-                &actor,
-                Some(&idempotency),
-                state.clock.now(),
-                expected,
-                decision,
-                |view| match ArrivalResponse::from_view(view)
-                    .and_then(|r| serde_json::to_string(&r).map_err(|e| ApiError::Internal(e.to_string())))
-                {
-                    Ok(body) => (201, body),
-                    Err(e) => (500, e.to_string()),
-                },
-            );
-            return match recorded {
-                Ok((_, (201, body))) => Ok((201, body, false)),
-                Ok((_, (_, detail))) => Err(ApiError::Internal(detail)),
-                // Another request with the same key won the race: answer as a replay of it.
-                Err(StoreError::Duplicate(UniqueRule::IdempotencyKey)) => {
-                    match parcours_store::idempotency::find(&mut conn, &organisation, &key)? {
-                        Some(stored) => idempotency::replay(&stored, &request_hash),
-                        None => Err(ApiError::IdempotencyKeyInProgress),
+        let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };
+        idempotency::run(&mut conn, Some(&key), now, |conn| {
+            // A concurrent intake of the same person (another commune, another key) may commit first:
+            // the person or their open case then changed, and the rules decide again against what it
+            // wrote (each attempt is a savepoint of this transaction).
+            let mut attempts = 0;
+            loop {
+                attempts += 1;
+                let open = intake::find_open_case_by_niss(conn, &new.person.niss)?;
+                let decision = intake_decision(
+                    open.as_ref().map(|view| &view.aggregate),
+                    &determination,
+                    body.volunteer_request,
+                    &reference,
+                    as_of,
+                    commune,
+                )?;
+                let decision = match decision {
+                    IntakeDecision::None => CaseDecision::None,
+                    IntakeDecision::Join => CaseDecision::Join,
+                    IntakeDecision::Open { case, step } => {
+                        CaseDecision::Open(case_columns(&case, &reference)?, vec![step])
                     }
+                    IntakeDecision::Transfer { case, steps } => {
+                        CaseDecision::Change(case_columns(&case, &reference)?, steps)
+                    }
+                };
+                let expected = open.as_ref().map(|view| (view.case.id.clone(), view.case.version));
+                match intake::record_arrival(conn, &new, &actor, now, expected, decision) {
+                    Ok(view) => {
+                        let location = format!("/v1/arrivals/{}", view.arrival.id);
+                        return Answer::created(&ArrivalResponse::from_view(&view)?, location);
+                    }
+                    Err(
+                        StoreError::Duplicate(UniqueRule::PersonNiss | UniqueRule::OneOpenCasePerPerson)
+                        | StoreError::StaleVersion { .. },
+                    ) if attempts < 3 => continue,
+                    Err(other) => return Err(other.into()),
                 }
-                Err(
-                    StoreError::Duplicate(UniqueRule::PersonNiss | UniqueRule::OneOpenCasePerPerson)
-                    | StoreError::StaleVersion { .. },
-                ) if attempts < 3 => {
-                    continue;
-                }
-                Err(other) => Err(other.into()),
-            };
-        }
+            }
+        })
     })
     .await??;
-    let (status, body, replayed) = outcome;
-    let mut response =
-        HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK));
-    response.content_type("application/json");
-    if replayed {
-        response.insert_header(("Idempotent-Replayed", "true"));
-    } else if let Ok(value) = serde_json::from_str::<serde_json::Value>(&body)
-        && let Some(id) = value.get("id").and_then(|v| v.as_str())
-    {
-        response.insert_header((header::LOCATION, format!("/v1/arrivals/{id}")));
-    }
-    Ok(response.body(body))
+    Ok(answer.respond())
 }

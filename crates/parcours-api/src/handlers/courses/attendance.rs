@@ -11,7 +11,6 @@ use futures_util::StreamExt;
 use parcours_domain::law::Bilingual;
 use parcours_domain::operator::AttendanceStatus;
 use parcours_domain::reference::split_csv_line;
-use parcours_store::intake::IdempotencyRequest;
 use parcours_store::training::{AttendanceLine, BatchReport, RejectedLine};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::minutes;
 use crate::auth::OperatorAgent;
-use crate::idempotency;
+use crate::idempotency::{self, Answer, Idempotency};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -403,47 +402,46 @@ pub async fn create_course_attendance(
     let course_id = path.into_inner();
     let actor = actor(&caller, &request_id);
     let mode = if all_or_nothing { "all_or_nothing" } else { "accept_valid" };
-    let outcome = web::block(move || -> Result<(u16, String, bool), ApiError> {
+    let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
-        if let Some(stored) = parcours_store::idempotency::find(&mut conn, &actor.organisation, &key)? {
-            return idempotency::replay(&stored, &request_hash);
-        }
-        let request = IdempotencyRequest { key, request_hash };
-        let recorded = parcours_store::training::record_attendance(
-            &mut conn,
-            &course_id,
-            &operator,
-            &lines,
-            unreadable,
-            all_or_nothing,
-            &actor,
-            state.clock.now(),
-            Some(&request),
-            |report| (200, serde_json::to_string(&report_dto(report, mode)).unwrap_or_default()),
-        )?;
-        let (report, (status, body)) = recorded.ok_or(ApiError::NotFound)?;
-        if all_or_nothing && !report.rejected.is_empty() {
-            return Err(ApiError::AttendanceRejected(
-                report
-                    .rejected
-                    .iter()
-                    .map(|r| {
-                        FieldError::new(format!("lines[{}].{}", r.line, r.field), r.code, r.message.fr, r.message.en)
-                    })
-                    .collect(),
-            ));
-        }
-        Ok((status, body, false))
+        let now = state.clock.now();
+        let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };
+        idempotency::run(&mut conn, Some(&key), now, |conn| {
+            let report = parcours_store::training::record_attendance(
+                conn,
+                &course_id,
+                &operator,
+                &lines,
+                unreadable,
+                all_or_nothing,
+                &actor,
+                now,
+            )?
+            .ok_or(ApiError::NotFound)?;
+            if all_or_nothing && !report.rejected.is_empty() {
+                return Err(ApiError::AttendanceRejected(
+                    report
+                        .rejected
+                        .iter()
+                        .map(|r| {
+                            FieldError::new(
+                                format!("lines[{}].{}", r.line, r.field),
+                                r.code,
+                                r.message.fr,
+                                r.message.en,
+                            )
+                        })
+                        .collect(),
+                ));
+            }
+            let mut answer = Answer::ok(&report_dto(&report, mode))?;
+            // Only a batch that wrote something is replayed; a refused one can be corrected and sent again.
+            answer.keep = report.committed;
+            Ok(answer)
+        })
     })
     .await??;
-    let (status, body, replayed) = outcome;
-    let mut response =
-        HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK));
-    response.content_type("application/json");
-    if replayed {
-        response.insert_header(("Idempotent-Replayed", "true"));
-    }
-    Ok(response.body(body))
+    Ok(answer.respond())
 }
 
 fn report_dto(report: &BatchReport, mode: &str) -> BatchReportDto {

@@ -1,7 +1,7 @@
 //! `POST /v1/courses`: an operator publishes a course with its sessions, on an axis it is recognised for,
 //! in a commune of a CRI territory it serves.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::NaiveTime;
 use parcours_domain::NisCode;
 use parcours_domain::reference::CommuneLookup;
@@ -13,6 +13,7 @@ use super::CourseDto;
 use crate::auth::OperatorAgent;
 use crate::dto::parse_date;
 use crate::handlers::cases::{choice, short_text};
+use crate::idempotency::{self, Answer, Idempotency};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -57,6 +58,7 @@ pub struct CourseRequest {
 /// Publishes a course.
 #[utoipa::path(
     tag = "courses",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),
     request_body = CourseRequest,
     responses(
         (status = 201, description = "Published", body = CourseDto),
@@ -71,10 +73,17 @@ pub async fn create_course(
     state: web::Data<AppState>,
     agent: OperatorAgent,
     request_id: RequestId,
+    req: HttpRequest,
     body: crate::body::Body<CourseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (caller, operator_id) = (agent.caller, agent.operator);
     let body = body.into_inner();
+    let canonical = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let key = idempotency::optional_key(&req)?.map(|key| Idempotency {
+        organisation: caller.organisation.to_string(),
+        key,
+        request_hash: idempotency::request_hash(canonical.as_bytes()),
+    });
     let title = short_text("title", &body.title, 200)?;
     let address = short_text("address", &body.address, 300)?;
     let language = short_text("instruction_language", &body.instruction_language, 3)?;
@@ -138,7 +147,7 @@ pub async fn create_course(
     let start_date = sessions.iter().map(|s| s.session_date).min().unwrap_or_default();
     let end_date = sessions.iter().map(|s| s.session_date).max().unwrap_or_default();
     let actor = actor(&caller, &request_id);
-    let view = web::block(move || -> Result<_, ApiError> {
+    let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let operator = parcours_store::training::get_operator(&mut conn, &operator_id)?.ok_or(ApiError::NotFound)?;
         let mut errors = Vec::new();
@@ -180,8 +189,11 @@ pub async fn create_course(
             end_date,
             created_at: state.clock.now(),
         };
-        Ok(parcours_store::training::create_course(&mut conn, &course, &sessions, &actor)?)
+        idempotency::run(&mut conn, key.as_ref(), course.created_at, |conn| {
+            let view = parcours_store::training::create_course(conn, &course, &sessions, &actor)?;
+            Answer::created(&CourseDto::from(&view), format!("/v1/courses/{}", view.course.id))
+        })
     })
     .await??;
-    Ok(HttpResponse::Created().json(CourseDto::from(&view)))
+    Ok(answer.respond())
 }

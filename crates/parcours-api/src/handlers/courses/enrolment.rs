@@ -1,13 +1,14 @@
 //! `POST /v1/courses/{id}/enrolments`: a CRI enrols one of its cases in a course; when the course is full
 //! the case goes on the waiting list, in order.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_store::training::EnrolOutcome;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::EnrolmentDto;
 use crate::auth::CriAgent;
+use crate::idempotency::{self, Answer, Idempotency};
 use crate::problem::{ApiError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -24,7 +25,7 @@ pub struct EnrolmentRequest {
 /// Enrols a case in a course.
 #[utoipa::path(
     tag = "courses",
-    params(("id" = String, Path, description = "Course id")),
+    params(("id" = String, Path, description = "Course id"), ("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),
     request_body = EnrolmentRequest,
     responses(
         (status = 201, description = "Enrolled, or on the waiting list (`status`, `waiting_position`)", body = EnrolmentDto),
@@ -40,29 +41,42 @@ pub async fn create_course_enrolment(
     state: web::Data<AppState>,
     agent: CriAgent,
     request_id: RequestId,
+    req: HttpRequest,
     path: web::Path<String>,
     body: crate::body::Body<EnrolmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (caller, cri) = (agent.caller, agent.cri);
+    let canonical = format!("{}|{}", path.as_str(), body.case_id);
+    let key = idempotency::optional_key(&req)?.map(|key| Idempotency {
+        organisation: caller.organisation.to_string(),
+        key,
+        request_hash: idempotency::request_hash(canonical.as_bytes()),
+    });
     let actor = actor(&caller, &request_id);
     let course_id = path.into_inner();
     let case_id = body.into_inner().case_id;
-    let outcome = web::block(move || -> Result<_, ApiError> {
+    let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::enrol(&mut conn, &course_id, &case_id, cri.code(), &actor, state.clock.now())?)
+        let now = state.clock.now();
+        idempotency::run(&mut conn, key.as_ref(), now, |conn| {
+            match parcours_store::training::enrol(conn, &course_id, &case_id, cri.code(), &actor, now)? {
+                EnrolOutcome::Enrolled(e) | EnrolOutcome::Waiting(e) => {
+                    // No Location: an enrolment is read through its course's participants and the case.
+                    let mut answer = Answer::ok(&EnrolmentDto::from(&e))?;
+                    answer.status = 201;
+                    Ok(answer)
+                }
+                EnrolOutcome::AlreadyThere(e) => Err(ApiError::Conflict(
+                    "already_enrolled",
+                    Text::new(
+                        format!("Déjà inscrit à ce cours ({}).", e.status),
+                        format!("Already in this course ({}).", e.status),
+                    ),
+                )),
+                EnrolOutcome::NotFound => Err(ApiError::NotFound),
+            }
+        })
     })
     .await??;
-    match outcome {
-        EnrolOutcome::Enrolled(e) | EnrolOutcome::Waiting(e) => {
-            Ok(HttpResponse::Created().json(EnrolmentDto::from(&e)))
-        }
-        EnrolOutcome::AlreadyThere(e) => Err(ApiError::Conflict(
-            "already_enrolled",
-            Text::new(
-                format!("Déjà inscrit à ce cours ({}).", e.status),
-                format!("Already in this course ({}).", e.status),
-            ),
-        )),
-        EnrolOutcome::NotFound => Err(ApiError::NotFound),
-    }
+    Ok(answer.respond())
 }

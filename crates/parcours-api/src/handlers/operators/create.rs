@@ -1,7 +1,7 @@
 //! `POST /v1/operators`: the Region or a CRI registers a training operator (enterprise number checked with
 //! its mod-97 digits; axes it is recognised for; CRI territories it serves).
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::CriCode;
 use parcours_domain::operator::EnterpriseNumber;
 use parcours_store::training::OperatorRecord;
@@ -12,6 +12,7 @@ use validator::Validate;
 use super::OperatorDto;
 use crate::auth::RegionOrCri;
 use crate::dto::validation_errors;
+use crate::idempotency::{self, Answer, Idempotency};
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
@@ -42,6 +43,7 @@ pub struct OperatorRequest {
 /// Registers an operator.
 #[utoipa::path(
     tag = "operators",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),
     request_body = OperatorRequest,
     responses(
         (status = 201, description = "Registered", body = OperatorDto),
@@ -57,9 +59,16 @@ pub async fn create_operator(
     state: web::Data<AppState>,
     registrar: RegionOrCri,
     request_id: RequestId,
+    req: HttpRequest,
     body: crate::body::Body<OperatorRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = registrar.caller;
+    let canonical = serde_json::to_string(&*body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let key = idempotency::optional_key(&req)?.map(|key| Idempotency {
+        organisation: caller.organisation.to_string(),
+        key,
+        request_hash: idempotency::request_hash(canonical.as_bytes()),
+    });
     let body = body.into_inner();
     let mut errors = Vec::new();
     if let Err(e) = body.validate() {
@@ -122,14 +131,21 @@ pub async fn create_operator(
         created_by: caller.organisation.to_string(),
     };
     let actor = actor(&caller, &request_id);
-    let created = web::block(move || -> Result<_, ApiError> {
+    let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::create_operator(&mut conn, &record, &actor)?)
+        let now = state.clock.now();
+        idempotency::run(&mut conn, key.as_ref(), now, |conn| {
+            let created =
+                parcours_store::training::create_operator(conn, &record, &actor)?.ok_or(ApiError::Conflict(
+                    "operator_exists",
+                    Text::new(
+                        "Un opérateur porte déjà ce numéro d'entreprise.",
+                        "An operator with this enterprise number exists.",
+                    ),
+                ))?;
+            Answer::created(&OperatorDto::from(&created), format!("/v1/operators/{}", created.id))
+        })
     })
-    .await??
-    .ok_or(ApiError::Conflict(
-        "operator_exists",
-        Text::new("Un opérateur porte déjà ce numéro d'entreprise.", "An operator with this enterprise number exists."),
-    ))?;
-    Ok(HttpResponse::Created().json(OperatorDto::from(&created)))
+    .await??;
+    Ok(answer.respond())
 }
