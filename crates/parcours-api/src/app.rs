@@ -48,7 +48,8 @@ pub fn build_app(
     let max_body = state.config.max_body_bytes;
     let (app, api) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(handlers::configure).split_for_parts();
-    app.app_data(state)
+    app.app_data(state.verifier.clone())
+        .app_data(state)
         .app_data(web::JsonConfig::default().limit(max_body).error_handler(problem::json_error))
         .app_data(web::QueryConfig::default().error_handler(problem::query_error))
         .app_data(web::PathConfig::default().error_handler(problem::path_error))

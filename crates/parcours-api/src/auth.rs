@@ -18,7 +18,6 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{Config, KeyConfig};
 use crate::problem::{ApiError, Text};
-use crate::state::AppState;
 
 /// The organisation a token acts for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -186,7 +185,8 @@ impl Verifier {
         }
         let key = match (&header.kid, self.keys.len()) {
             (Some(kid), _) if self.keys.contains_key(&Some(kid.clone())) => &self.keys[&Some(kid.clone())],
-            (_, 1) => self.keys.values().next().ok_or_else(|| unauthorized("Clé inconnue.", "Unknown key."))?,
+            // Without a `kid`, the only key; a `kid` that names no configured key is refused even then.
+            (None, 1) => self.keys.values().next().ok_or_else(|| unauthorized("Clé inconnue.", "Unknown key."))?,
             _ => return Err(unauthorized("Clé de signature inconnue (kid).", "Unknown signing key (kid).")),
         };
         let data = decode::<Claims>(token, key, &self.validation).map_err(|e| {
@@ -235,8 +235,10 @@ impl FromRequest for Caller {
     type Future = Ready<Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return ready(Err(ApiError::Internal("application state missing".into())));
+        // The verifier is registered on its own (see `app::build_app`), so that this module does not
+        // depend on the application state that holds it.
+        let Some(verifier) = req.app_data::<web::Data<Verifier>>() else {
+            return ready(Err(ApiError::Internal("token verifier missing".into())));
         };
         let token = req
             .headers()
@@ -245,7 +247,7 @@ impl FromRequest for Caller {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim);
         ready(match token {
-            Some(token) if !token.is_empty() => state.verifier.verify(token, epoch_seconds()),
+            Some(token) if !token.is_empty() => verifier.verify(token, epoch_seconds()),
             _ => Err(unauthorized(
                 "En-tête Authorization: Bearer <jeton> manquant.",
                 "Missing Authorization: Bearer <token> header.",
@@ -325,7 +327,17 @@ macro_rules! authorized_extractors {
     };
 }
 
-authorized_extractors!(CommuneAgent, CriAgent, OperatorAgent, RegionAdmin, RegionOrCri, OperatorOrCri);
+authorized_extractors!(
+    CommuneAgent,
+    CriAgent,
+    OperatorAgent,
+    RegionAdmin,
+    RegionOrCri,
+    OperatorOrCri,
+    Agent,
+    CatalogueReader,
+    FeedSubscriber,
+);
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
     ApiError::Forbidden(Text::new(fr, en))
@@ -438,5 +450,72 @@ impl Authorize for OperatorOrCri {
             _ => return Err(forbidden("Réservé aux opérateurs et aux CRI.", "Reserved to operators and CRIs.")),
         }
         Ok(OperatorOrCri { caller })
+    }
+}
+
+/// The role each kind of organisation acts with.
+fn require_own_role(caller: &Caller) -> Result<(), ApiError> {
+    caller.require_role(match caller.organisation {
+        Organisation::Commune(_) => roles::COMMUNE_AGENT,
+        Organisation::Cri(_) => roles::CRI_AGENT,
+        Organisation::Operator(_) => roles::OPERATOR_AGENT,
+        Organisation::Region(_) => roles::REGION_ADMIN,
+    })
+}
+
+/// Any organisation's agent, with the role of its kind (stateless tools such as the simulation).
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl Authorize for Agent {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        require_own_role(&caller)?;
+        Ok(Agent { caller })
+    }
+}
+
+/// Who reads the course catalogue and operator records: CRI staff and the Region (everything), an
+/// operator's agent (its own); communes have no access.
+#[derive(Debug, Clone)]
+pub struct CatalogueReader {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl Authorize for CatalogueReader {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        if let Organisation::Commune(_) = caller.organisation {
+            return Err(forbidden(
+                "Réservé aux CRI, à la Région et aux opérateurs.",
+                "Reserved to CRIs, the Region and operators.",
+            ));
+        }
+        require_own_role(&caller)?;
+        Ok(CatalogueReader { caller })
+    }
+}
+
+/// Who reads the event feed: CRI staff (the steps of their cases) and commune agents (the notices
+/// about their residents).
+#[derive(Debug, Clone)]
+pub struct FeedSubscriber {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl Authorize for FeedSubscriber {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        match caller.organisation {
+            Organisation::Cri(_) | Organisation::Commune(_) if require_own_role(&caller).is_ok() => {
+                Ok(FeedSubscriber { caller })
+            }
+            _ => Err(forbidden(
+                "Le flux d'événements est réservé aux CRI et aux communes.",
+                "The event feed is reserved to CRIs and communes.",
+            )),
+        }
     }
 }

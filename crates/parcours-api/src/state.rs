@@ -15,8 +15,8 @@ use crate::problem::ApiError;
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// Token verification.
-    pub verifier: Verifier,
+    /// Token verification (also registered on its own for the extractors).
+    pub verifier: actix_web::web::Data<Verifier>,
     /// Configuration.
     pub config: Config,
     /// "Now" and "today" for every decision and timestamp: the wall clock, or a chosen start in
@@ -28,7 +28,7 @@ pub struct AppState {
 impl AppState {
     /// Builds the state.
     pub fn new(store: Store, config: Config) -> Result<AppState, String> {
-        let verifier = Verifier::new(&config)?;
+        let verifier = actix_web::web::Data::new(Verifier::new(&config)?);
         let clock = config.clock_start.map_or_else(Clock::system, Clock::starting_at);
         Ok(AppState { store, verifier, config, clock, reference: RwLock::new(None) })
     }

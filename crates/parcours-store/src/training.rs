@@ -935,9 +935,12 @@ pub fn inquiry_case(
             Inquirer::Cri(cri) => query.filter(case_table::cri_code.eq(cri.clone())),
             Inquirer::Operator(operator) => query.filter(
                 case_table::id.eq_any(
+                    // Enrolled or waiting now: a person who withdrew or finished is no longer the
+                    // operator's business.
                     enrolments::table
                         .inner_join(courses::table)
                         .filter(courses::operator_id.eq(operator.clone()))
+                        .filter(enrolments::status.eq_any(["enrolled", "waiting"]))
                         .select(enrolments::case_id),
                 ),
             ),

@@ -17,6 +17,7 @@ on_both_backends!(
     a_case_stored_in_the_previous_shape_still_loads,
     a_replay_carries_location_and_the_replayed_header_on_every_idempotent_write,
     two_batches_racing_with_one_key_write_once_and_never_answer_500,
+    catalogue_reads_need_the_role_of_the_organisation_and_the_inquiry_ends_with_the_enrolment,
 );
 
 fn late_newcomer(sequence: u32) -> Value {
@@ -494,4 +495,56 @@ async fn two_batches_racing_with_one_key_write_once_and_never_answer_500(app: Te
         }
     }
     assert_eq!(app.count_rows(&format!("attendance_records WHERE course_id = '{course_id}'")), 1);
+}
+
+async fn catalogue_reads_need_the_role_of_the_organisation_and_the_inquiry_ends_with_the_enrolment(app: TestApp) {
+    let (operator_id, school) = operator(&app, "École H", "0123.456.749").await;
+    let (course_id, _) = course(&app, &school, 5).await;
+    // The right organisation with the wrong role is refused before anything is read.
+    let cri_without_role = app.token("cri:CRIPEL", &["operator_agent"]);
+    let operator_without_role = app.token(&format!("operator:{operator_id}"), &["cri_agent"]);
+    for path in ["/v1/courses".to_owned(), format!("/v1/courses/{course_id}"), format!("/v1/operators/{operator_id}")] {
+        for token in [&cri_without_role, &operator_without_role] {
+            assert_eq!(app.get(&path, Some(token)).await.status, 403, "{path}");
+        }
+        assert_eq!(app.get(&path, Some(&app.as_cri("CRIPEL"))).await.status, 200, "{path}");
+    }
+    assert_eq!(app.get("/v1/events", Some(&app.token("commune:62063", &["cri_agent"]))).await.status, 403);
+    // The inquiry answers while the person is enrolled, and no longer once they withdrew.
+    let arrival = app.report("62063", &newcomer(252)).await;
+    let case = arrival.body["case"]["id"].as_str().expect("case").to_owned();
+    let reference = arrival.body["case"]["reference"].as_str().expect("reference").to_owned();
+    let cri = app.as_cri("CRIPEL");
+    let enrolled =
+        app.post(&format!("/v1/courses/{course_id}/enrolments"), Some(&cri), None, &json!({"case_id": case})).await;
+    let enrolment = enrolled.body["id"].as_str().expect("enrolment").to_owned();
+    let asked = app.post("/v1/participants/inquiry", Some(&school), None, &json!({"case_reference": reference})).await;
+    assert_eq!(asked.status, 200, "{}", asked.text);
+    let withdrawn = app.post(&format!("/v1/enrolments/{enrolment}/withdrawal"), Some(&cri), None, &json!({})).await;
+    assert!(withdrawn.status.is_success(), "{}", withdrawn.text);
+    let after = app.post("/v1/participants/inquiry", Some(&school), None, &json!({"case_reference": reference})).await;
+    assert_eq!(after.status, 404, "{}", after.text);
+}
+
+/// With one RS256 key configured, a token whose `kid` names another key is refused (it was accepted
+/// before: the single key was used whatever the `kid`).
+#[actix_web::test]
+async fn an_unknown_kid_is_refused_even_with_a_single_key() {
+    use base64::Engine;
+    let rs = TestApp::sqlite_with(TestApp::rs256_config());
+    let good = rs.as_commune("62063");
+    assert_eq!(rs.get("/v1/arrivals", Some(&good)).await.status, 200);
+    let payload = good.split('.').nth(1).expect("payload");
+    let claims: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64"))
+            .expect("claims");
+    let private =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rsa-private.pem")).expect("key");
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some("retired-key".into());
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(private.as_bytes()).expect("pem");
+    let forged = jsonwebtoken::encode(&header, &claims, &key).expect("sign");
+    let reply = rs.get("/v1/arrivals", Some(&forged)).await;
+    assert_eq!(reply.status, 401, "{}", reply.text);
+    assert_eq!(reply.body["detail"], "Clé de signature inconnue (kid).");
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use parcours_store::training::CourseReader;
 
 use super::CourseDto;
-use crate::auth::{Caller, Organisation};
+use crate::auth::{CatalogueReader, Organisation};
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -22,9 +22,10 @@ use crate::state::AppState;
 #[get("/courses/{id}")]
 pub async fn get_course(
     state: web::Data<AppState>,
-    caller: Caller,
+    reader: CatalogueReader,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = reader.caller;
     let reader = match &caller.organisation {
         Organisation::Operator(id) => CourseReader::Operator(id.clone()),
         Organisation::Cri(_) | Organisation::Region(_) => CourseReader::Catalogue,

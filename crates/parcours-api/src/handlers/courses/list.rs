@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::CourseDto;
-use crate::auth::{Caller, Organisation};
+use crate::auth::{CatalogueReader, Organisation};
 use crate::dto::parse_date;
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
@@ -54,9 +54,10 @@ pub struct CourseList {
 #[get("/courses")]
 pub async fn list_courses(
     state: web::Data<AppState>,
-    caller: Caller,
+    reader: CatalogueReader,
     query: web::Query<CourseQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = reader.caller;
     let reader = match &caller.organisation {
         Organisation::Operator(id) => CourseReader::Operator(id.clone()),
         Organisation::Cri(_) | Organisation::Region(_) => CourseReader::Catalogue,

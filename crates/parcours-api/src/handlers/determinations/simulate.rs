@@ -7,7 +7,7 @@ use parcours_domain::{Change, RegimeId, determine, reevaluate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::Agent;
 use crate::dto::{DeterminationDto, FactFields, parse_date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
@@ -153,7 +153,7 @@ pub struct SimulationResponse {
 #[post("/determinations/simulate")]
 pub async fn simulate_determination(
     state: web::Data<AppState>,
-    _caller: Caller,
+    _agent: Agent,
     body: crate::body::Body<SimulationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();

@@ -11,7 +11,7 @@ use parcours_store::cases::FeedReader;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Caller, Organisation, roles};
+use crate::auth::{FeedSubscriber, Organisation, roles};
 use crate::dto::page_size;
 use crate::problem::{ApiError, FieldError, Problem, Text};
 use crate::state::AppState;
@@ -170,9 +170,10 @@ pub struct EventPage {
 #[get("/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
-    caller: Caller,
+    reader: FeedSubscriber,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = reader.caller;
     let reader = match &caller.organisation {
         Organisation::Cri(cri) if caller.roles.iter().any(|r| r == roles::CRI_AGENT) => {
             FeedReader::Cri(cri.code().to_owned())

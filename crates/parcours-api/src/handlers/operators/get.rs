@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::OperatorDto;
-use crate::auth::{Caller, Organisation};
+use crate::auth::{CatalogueReader, Organisation};
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -21,9 +21,10 @@ use crate::state::AppState;
 #[get("/operators/{id}")]
 pub async fn get_operator(
     state: web::Data<AppState>,
-    caller: Caller,
+    reader: CatalogueReader,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let caller = reader.caller;
     let id = path.into_inner();
     let visible = match &caller.organisation {
         Organisation::Operator(own) => *own == id,
