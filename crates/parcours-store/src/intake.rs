@@ -386,8 +386,50 @@ pub fn list_arrivals(
             Some(format!("{detail} ids={}", ids.join(","))),
             now,
         )?;
-        rows.into_iter().map(|row| view_of(conn, row)).collect()
+        views_of(conn, rows)
     })
+}
+
+/// Views of many arrivals in three queries whatever their number (persons, determinations, cases).
+fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Result<Vec<ArrivalView>, StoreError> {
+    use std::collections::HashMap;
+    let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
+    let determination_ids: Vec<&str> = rows.iter().map(|r| r.determination_id.as_str()).collect();
+    let case_ids: Vec<&str> = rows.iter().filter_map(|r| r.case_id.as_deref()).collect();
+    let people: HashMap<String, PersonRecord> = persons::table
+        .filter(persons::id.eq_any(&person_ids))
+        .select(PersonRecord::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let determinations: HashMap<String, DeterminationRecord> = determinations::table
+        .filter(determinations::id.eq_any(&determination_ids))
+        .select(DeterminationRecord::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|d| (d.id.clone(), d))
+        .collect();
+    let cases: HashMap<String, CaseRecord> = case_table::table
+        .filter(case_table::id.eq_any(&case_ids))
+        .select(CaseRecord::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    rows.into_iter()
+        .map(|arrival| {
+            let missing = |what: &str| StoreError::Corrupt(format!("arrival {} without its {what}", arrival.id));
+            let person = people.get(&arrival.person_id).cloned().ok_or_else(|| missing("person"))?;
+            let determination =
+                determinations.get(&arrival.determination_id).cloned().ok_or_else(|| missing("determination"))?;
+            let case = match &arrival.case_id {
+                Some(id) => Some(cases.get(id).cloned().ok_or_else(|| missing("case"))?),
+                None => None,
+            };
+            Ok(ArrivalView { arrival, person, determination, case })
+        })
+        .collect()
 }
 
 /// The determination history of a person, oldest first, only for a CRI competent for them (a

@@ -281,15 +281,34 @@ pub fn list_courses(
     if let Some(from) = filter.starts_from {
         query = query.filter(courses::start_date.ge(from));
     }
-    let rows = query.load(conn)?;
-    let mut views = Vec::with_capacity(rows.len());
-    for course in rows {
-        let view = course_view(conn, course)?;
-        if !filter.places_left || view.enrolled < i64::from(view.course.capacity) {
-            views.push(view);
-        }
+    let rows: Vec<CourseRecord> = query.load(conn)?;
+    // Sessions and occupancy of every listed course in one query each.
+    let ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
+    let mut sessions: HashMap<String, Vec<SessionRecord>> = HashMap::new();
+    for session in course_sessions::table
+        .filter(course_sessions::course_id.eq_any(&ids))
+        .order((course_sessions::session_date.asc(), course_sessions::start_time.asc()))
+        .select(SessionRecord::as_select())
+        .load(conn)?
+    {
+        sessions.entry(session.course_id.clone()).or_default().push(session);
     }
-    Ok(views)
+    let mut occupancy: HashMap<String, (i64, i64)> = HashMap::new();
+    for (course_id, status) in enrolments::table
+        .filter(enrolments::course_id.eq_any(&ids))
+        .filter(enrolments::status.eq_any(["enrolled", "waiting"]))
+        .select((enrolments::course_id, enrolments::status))
+        .load::<(String, String)>(conn)?
+    {
+        let entry = occupancy.entry(course_id).or_default();
+        if status == "enrolled" { entry.0 += 1 } else { entry.1 += 1 }
+    }
+    let views = rows.into_iter().map(|course| {
+        let (enrolled, waiting) = occupancy.get(&course.id).copied().unwrap_or_default();
+        let sessions = sessions.remove(&course.id).unwrap_or_default();
+        CourseView { course, sessions, enrolled, waiting }
+    });
+    Ok(views.filter(|view| !filter.places_left || view.enrolled < i64::from(view.course.capacity)).collect())
 }
 
 /// One course visible to `reader`.

@@ -18,6 +18,7 @@ on_both_backends!(
     a_replay_carries_location_and_the_replayed_header_on_every_idempotent_write,
     two_batches_racing_with_one_key_write_once_and_never_answer_500,
     catalogue_reads_need_the_role_of_the_organisation_and_the_inquiry_ends_with_the_enrolment,
+    a_page_of_200_cases_costs_the_queries_of_a_page_of_2,
 );
 
 fn late_newcomer(sequence: u32) -> Value {
@@ -547,4 +548,50 @@ async fn an_unknown_kid_is_refused_even_with_a_single_key() {
     let reply = rs.get("/v1/arrivals", Some(&forged)).await;
     assert_eq!(reply.status, 401, "{}", reply.text);
     assert_eq!(reply.body["detail"], "Clé de signature inconnue (kid).");
+}
+
+#[derive(Clone, Default)]
+struct QueryCounter(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl diesel::connection::Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// Queries that one call of the store's case list makes, for a page of `limit`.
+fn queries_for_a_page(app: &TestApp, limit: i64) -> (usize, usize) {
+    use diesel::Connection;
+    let counter = QueryCounter::default();
+    let mut conn = app.state.store.conn().expect("connection");
+    conn.set_instrumentation(counter.clone());
+    let actor = parcours_store::audit::Actor {
+        subject: "test".into(),
+        organisation: "cri:CRIPEL".into(),
+        request_id: "count".into(),
+    };
+    let filter = parcours_store::cases::CaseFilter::default();
+    let page = parcours_store::cases::list_cases(&mut conn, "CRIPEL", &filter, limit, &actor, app.state.clock.now())
+        .expect("list");
+    (page.len(), counter.0.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+async fn a_page_of_200_cases_costs_the_queries_of_a_page_of_2(app: TestApp) {
+    let report = |i: u32| with(newcomer(1), json!({"niss": niss("910611", (i + 1) * 2), "birth_date": "1991-06-11"}));
+    for i in 0..2 {
+        assert_eq!(app.report("62063", &report(i)).await.status, 201);
+    }
+    let (two, small) = queries_for_a_page(&app, 200);
+    assert_eq!(two, 2);
+    for i in 2..200 {
+        assert_eq!(app.report("62063", &report(i)).await.status, 201);
+    }
+    let (all, large) = queries_for_a_page(&app, 200);
+    assert_eq!(all, 200);
+    assert_eq!(large, small, "a page of 200 costs the {small} queries of a page of 2");
+    // And over HTTP the page answers with every case and its person.
+    let page = app.get("/v1/cases?limit=200", Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(page.body["items"].as_array().map(Vec::len), Some(200));
 }
