@@ -505,9 +505,9 @@ pub fn stored_determination(
     facts: &Facts,
     as_of: NaiveDate,
     reference: &ReferenceData,
-) -> Result<parcours_store::intake::NewDetermination, crate::problem::ApiError> {
+) -> Result<parcours_store::determinations::NewDetermination, crate::problem::ApiError> {
     let internal = |e: serde_json::Error| crate::problem::ApiError::Internal(e.to_string());
-    Ok(parcours_store::intake::NewDetermination {
+    Ok(parcours_store::determinations::NewDetermination {
         status: determination.status.code().to_owned(),
         regime: determination.regime.map(|r| r.code().to_owned()),
         competent_cri: determination.competent_cri.map(|c| c.code().to_owned()),

@@ -1,18 +1,73 @@
-//! CRI cases: the case row (its domain aggregate as JSON plus the columns lists filter on), its
-//! append-only timeline, and the event feed (outbox) written in the same transaction as every change.
-//! Every read takes the caller's CRI and filters by it in SQL.
+//! The `cases` table: the case row (its domain aggregate in a versioned JSON envelope, plus the columns
+//! lists filter on), walk-in cases, the hours operators added, the deadline sweep. Every read takes the
+//! caller's CRI and filters by it in SQL.
+
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use parcours_domain::DeadlineKind;
 use parcours_domain::case::{Case, CaseEvent, deadline_missed};
-use parcours_domain::events::{CommuneEventPayload, CriEventPayload};
 use serde_json::json;
 
 use crate::audit::{self, Actor};
-use crate::intake::PersonRecord;
-use crate::schema::{case_events, case_reference_counters, cases, outbox_events, persons};
+use crate::determinations::{NewDetermination, insert_determination};
+use crate::feed::{StepSubject, record_steps};
+use crate::persons::{PersonData, PersonRecord, upsert_person};
+use crate::schema::{case_axis_minutes, case_reference_counters, cases, persons};
 use crate::{DbConnection, StoreError, new_id};
+
+/// What a walk-in opening produced.
+#[derive(Debug, Clone)]
+pub enum WalkIn {
+    /// A case was opened.
+    Opened(Box<CaseView>),
+    /// The person already has an open case (returned as it is).
+    AlreadyOpen(Box<CaseRecord>),
+}
+
+/// A person walks in at a CRI: person (deduplicated by NISS), determination and case in one transaction.
+/// When the person already has an open case, nothing is written and that case is returned.
+#[expect(clippy::too_many_arguments, reason = "each argument is a distinct fact of the opening")]
+pub fn record_walk_in(
+    conn: &mut DbConnection,
+    person: &PersonData,
+    commune_nis: &str,
+    determination: &NewDetermination,
+    columns: &CaseColumns,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<WalkIn, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        if let Some(existing) = persons::table
+            .filter(persons::niss.eq(&person.niss))
+            .select(persons::id)
+            .first::<String>(conn)
+            .optional()?
+            .map(|id| find_open_case_for_person(conn, &id))
+            .transpose()?
+            .flatten()
+        {
+            return Ok(WalkIn::AlreadyOpen(Box::new(existing)));
+        }
+        let person = upsert_person(conn, person, now)?;
+        let determination = insert_determination(conn, &person.id, determination, &actor.organisation, now)?;
+        let case = open_case(conn, &person.id, commune_nis, &determination.id, columns, steps, actor, now)?;
+        let aggregate = decode_case(&case.state_json)?;
+        Ok(WalkIn::Opened(Box::new(CaseView { case, aggregate, person, operator_minutes: Default::default() })))
+    })
+}
+
+/// Minutes reported by operators per axis code for a case.
+pub fn case_operator_minutes(conn: &mut DbConnection, case_id: &str) -> Result<HashMap<String, i64>, StoreError> {
+    Ok(case_axis_minutes::table
+        .filter(case_axis_minutes::case_id.eq(case_id))
+        .select((case_axis_minutes::axis, case_axis_minutes::minutes))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect())
+}
 
 /// A case row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -123,6 +178,20 @@ pub struct CaseView {
     pub operator_minutes: std::collections::HashMap<String, i64>,
 }
 
+impl CaseRecord {
+    /// What the timeline and the feed record about this case.
+    pub fn step_subject(&self) -> StepSubject<'_> {
+        StepSubject {
+            id: &self.id,
+            reference: &self.reference,
+            state: &self.state,
+            cri_code: &self.cri_code,
+            commune_nis: &self.commune_nis,
+            person_id: &self.person_id,
+        }
+    }
+}
+
 impl CaseView {
     /// Hours reported by operators, as `[french, citizenship, orientation]`.
     pub fn operator_hours(&self) -> [f64; 3] {
@@ -136,16 +205,16 @@ pub fn operator_hours(minutes: &std::collections::HashMap<String, i64>) -> [f64;
     [hours("french"), hours("citizenship"), hours("orientation")]
 }
 
-fn view(conn: &mut DbConnection, case: CaseRecord) -> Result<CaseView, StoreError> {
+pub(crate) fn view(conn: &mut DbConnection, case: CaseRecord) -> Result<CaseView, StoreError> {
     let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
-    let operator_minutes = crate::training::case_operator_minutes(conn, &case.id)?;
+    let operator_minutes = case_operator_minutes(conn, &case.id)?;
     let aggregate = decode_case(&case.state_json)?;
     Ok(CaseView { case, aggregate, person, operator_minutes })
 }
 
 /// Views of many cases at a constant number of queries: their persons and operator minutes are loaded
 /// in one query each, whatever the number of cases (a page of 200 costs what a page of 2 does).
-fn views(conn: &mut DbConnection, rows: Vec<CaseRecord>) -> Result<Vec<CaseView>, StoreError> {
+pub(crate) fn views(conn: &mut DbConnection, rows: Vec<CaseRecord>) -> Result<Vec<CaseView>, StoreError> {
     use crate::schema::case_axis_minutes;
     use std::collections::HashMap;
     let person_ids: Vec<&str> = rows.iter().map(|c| c.person_id.as_str()).collect();
@@ -179,61 +248,7 @@ fn views(conn: &mut DbConnection, rows: Vec<CaseRecord>) -> Result<Vec<CaseView>
         .collect()
 }
 
-/// One step of a timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = case_events)]
-pub struct CaseEventRecord {
-    /// Id (time-ordered).
-    pub id: String,
-    /// Case.
-    pub case_id: String,
-    /// When recorded.
-    pub occurred_at: NaiveDateTime,
-    /// Stable kind.
-    pub kind: String,
-    /// CRI in charge when recorded.
-    pub cri_code: String,
-    /// Who.
-    pub actor_subject: String,
-    /// Their organisation.
-    pub actor_organisation: String,
-    /// Request id.
-    pub request_id: String,
-    /// Legal basis.
-    pub basis: String,
-    /// Reason, French.
-    pub reason_fr: String,
-    /// Reason, English.
-    pub reason_en: String,
-    /// Non-personal summary.
-    pub summary: String,
-}
-
-/// One event of the feed.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = outbox_events)]
-pub struct OutboxRecord {
-    /// Id.
-    pub id: String,
-    /// Position in commit order: the cursor.
-    pub seq: i64,
-    /// Case.
-    pub case_id: String,
-    /// When.
-    pub occurred_at: NaiveDateTime,
-    /// Type as the CRI sees it.
-    pub event_type: String,
-    /// CRI entitled.
-    pub cri_code: String,
-    /// Commune entitled, if any.
-    pub commune_nis: Option<String>,
-    /// What the CRI receives (JSON).
-    pub cri_payload: String,
-    /// What the commune receives (JSON), if anything.
-    pub commune_payload: Option<String>,
-}
-
-const OPEN_STATES: [&str; 4] = ["opened", "welcome_in_progress", "convention_signed", "in_progress"];
+pub(crate) const OPEN_STATES: [&str; 4] = ["opened", "welcome_in_progress", "convention_signed", "in_progress"];
 
 /// The open case of a person, if any (a person has at most one open case).
 pub fn find_open_case_for_person(conn: &mut DbConnection, person_id: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -245,7 +260,7 @@ pub fn find_open_case_for_person(conn: &mut DbConnection, person_id: &str) -> Re
         .optional()?)
 }
 
-fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
+pub(crate) fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
     let counter = case_reference_counters::table
         .filter(case_reference_counters::cri_code.eq(cri_code))
         .filter(case_reference_counters::year.eq(year));
@@ -263,82 +278,6 @@ fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Re
     }
     let value: i32 = counter.select(case_reference_counters::last_value).first(conn)?;
     Ok(format!("{cri_code}-{year}-{value:06}"))
-}
-
-/// Records steps in the timeline and the feed. Feed positions (`seq`) must follow commit order so that a
-/// reader paging with `after=<seq>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
-/// serialises the writers from here to commit, and the next position is read under it; SQLite has a single
-/// writer already. No clock is involved, so replicas with skewed clocks cannot reorder the feed.
-pub(crate) fn record_steps(
-    conn: &mut DbConnection,
-    case: &CaseRecord,
-    holder_cri: &str,
-    steps: &[CaseEvent],
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> Result<(), StoreError> {
-    if steps.is_empty() {
-        return Ok(());
-    }
-    if let DbConnection::Postgresql(_) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
-    }
-    let niss: String = persons::table.find(&case.person_id).select(persons::niss).first(conn)?;
-    let last: i64 =
-        outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
-    for (seq, step) in (last + 1..).zip(steps) {
-        let record = CaseEventRecord {
-            id: new_id(),
-            case_id: case.id.clone(),
-            occurred_at: now,
-            kind: step.kind.code().to_owned(),
-            cri_code: holder_cri.to_owned(),
-            actor_subject: actor.subject.clone(),
-            actor_organisation: actor.organisation.clone(),
-            request_id: actor.request_id.clone(),
-            basis: step.basis.to_owned(),
-            reason_fr: step.reason.fr.to_owned(),
-            reason_en: step.reason.en.to_owned(),
-            summary: step.summary.clone(),
-        };
-        diesel::insert_into(case_events::table).values(&record).execute(conn)?;
-        let occurred_at = now.and_utc().to_rfc3339();
-        let notice = step.kind.commune_notice();
-        let encode = |payload: Result<String, serde_json::Error>| {
-            payload.map_err(|e| StoreError::Corrupt(format!("feed payload cannot be encoded: {e}")))
-        };
-        let cri_payload = encode(serde_json::to_string(&CriEventPayload {
-            case_id: case.id.clone(),
-            case_reference: case.reference.clone(),
-            event_type: step.kind,
-            state: case.state.clone(),
-            summary: step.summary.clone(),
-            occurred_at: occurred_at.clone(),
-        }))?;
-        let commune_payload = match notice {
-            Some(event_type) => Some(encode(serde_json::to_string(&CommuneEventPayload {
-                case_reference: case.reference.clone(),
-                niss: niss.clone(),
-                event_type,
-                occurred_at,
-            }))?),
-            None => None,
-        };
-        let feed = OutboxRecord {
-            id: new_id(),
-            seq,
-            case_id: case.id.clone(),
-            occurred_at: now,
-            event_type: step.kind.code().to_owned(),
-            // A transfer is news for both CRIs: the new one (now in charge) gets the feed event.
-            cri_code: case.cri_code.clone(),
-            commune_nis: notice.map(|_| case.commune_nis.clone()),
-            cri_payload,
-            commune_payload,
-        };
-        diesel::insert_into(outbox_events::table).values(&feed).execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Opens a case (reference allocated per CRI and year), with its first steps.
@@ -374,12 +313,12 @@ pub fn open_case(
         updated_at: now,
     };
     diesel::insert_into(cases::table).values(&case).execute(conn)?;
-    record_steps(conn, &case, &case.cri_code, steps, actor, now)?;
+    record_steps(conn, case.step_subject(), &case.cri_code, steps, actor, now)?;
     audit::append(conn, actor, "open_case", "case", Some(&case.id), Some(format!("cri={}", case.cri_code)), now)?;
     Ok(case)
 }
 
-fn write_columns(
+pub(crate) fn write_columns(
     conn: &mut DbConnection,
     case: &CaseRecord,
     columns: &CaseColumns,
@@ -427,7 +366,7 @@ pub fn change_case(
     now: NaiveDateTime,
 ) -> Result<CaseRecord, StoreError> {
     let updated = write_columns(conn, case, columns, now)?;
-    record_steps(conn, &updated, &case.cri_code, steps, actor, now)?;
+    record_steps(conn, updated.step_subject(), &case.cri_code, steps, actor, now)?;
     audit::append(conn, actor, "change_case", "case", Some(&case.id), Some(format!("state={}", columns.state)), now)?;
     Ok(updated)
 }
@@ -486,7 +425,7 @@ pub fn update_case<E>(
         }
         let (columns, steps) = change(conn, &view).map_err(TxError::Rejected)?;
         let updated = write_columns(conn, &view.case, &columns, now)?;
-        record_steps(conn, &updated, &view.case.cri_code, &steps, actor, now)?;
+        record_steps(conn, updated.step_subject(), &view.case.cri_code, &steps, actor, now)?;
         let kinds: Vec<&str> = steps.iter().map(|s| s.kind.code()).collect();
         audit::append(conn, actor, action, "case", Some(id), Some(format!("steps={}", kinds.join(","))), now)?;
         let aggregate = decode_case(&updated.state_json)?;
@@ -504,7 +443,7 @@ pub fn update_case<E>(
     }
 }
 
-fn load_view(conn: &mut DbConnection, id: &str, cri: &str) -> Result<Option<CaseView>, StoreError> {
+pub(crate) fn load_view(conn: &mut DbConnection, id: &str, cri: &str) -> Result<Option<CaseView>, StoreError> {
     let case = cases::table
         .filter(cases::id.eq(id))
         .filter(cases::cri_code.eq(cri))
@@ -594,65 +533,6 @@ pub fn list_cases(
     })
 }
 
-/// The timeline of a case, oldest first. The CRI in charge sees every step; a CRI that held the case
-/// before a transfer sees the steps recorded while it held it, and nothing after. `None` otherwise.
-pub fn timeline(
-    conn: &mut DbConnection,
-    id: &str,
-    cri: &str,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> Result<Option<Vec<CaseEventRecord>>, StoreError> {
-    crate::write_transaction(conn, |conn| {
-        let holds: i64 =
-            cases::table.filter(cases::id.eq(id)).filter(cases::cri_code.eq(cri)).count().get_result(conn)?;
-        let mut query =
-            case_events::table.filter(case_events::case_id.eq(id)).order(case_events::id.asc()).into_boxed();
-        if holds == 0 {
-            query = query.filter(case_events::cri_code.eq(cri));
-        }
-        let rows: Vec<CaseEventRecord> = query.select(CaseEventRecord::as_select()).load(conn)?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        audit::append(conn, actor, "read_case_timeline", "case", Some(id), None, now)?;
-        Ok(Some(rows))
-    })
-}
-
-/// Who reads the feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FeedReader {
-    /// A CRI: the events of the cases it holds (at the time of the event).
-    Cri(String),
-    /// A commune: the notices about its residents.
-    Commune(String),
-}
-
-/// Feed events after position `after`, oldest first.
-pub fn feed(
-    conn: &mut DbConnection,
-    reader: &FeedReader,
-    after: Option<i64>,
-    limit: i64,
-) -> Result<Vec<OutboxRecord>, StoreError> {
-    let mut query = outbox_events::table
-        .select(OutboxRecord::as_select())
-        .order(outbox_events::seq.asc())
-        .limit(limit)
-        .into_boxed();
-    query = match reader {
-        FeedReader::Cri(cri) => query.filter(outbox_events::cri_code.eq(cri.clone())),
-        FeedReader::Commune(nis) => query
-            .filter(outbox_events::commune_nis.eq(nis.clone()))
-            .filter(outbox_events::commune_payload.is_not_null()),
-    };
-    if let Some(after) = after {
-        query = query.filter(outbox_events::seq.gt(after));
-    }
-    Ok(query.load(conn)?)
-}
-
 /// Records, once, that a deadline passed: presentation deadlines of cases still awaiting presentation, and
 /// completion deadlines of open cases (again after each extension that is missed too). Returns how many
 /// steps were recorded. Idempotent and safe from any number of runners at once: each case's flag is set
@@ -695,7 +575,7 @@ pub fn sweep_missed_deadlines(
                 return Ok(0);
             }
             let step = deadline_missed(DeadlineKind::PresentBy, present_by);
-            record_steps(conn, &case, &case.cri_code, &[step], &system, now)?;
+            record_steps(conn, case.step_subject(), &case.cri_code, &[step], &system, now)?;
             Ok(1)
         })?;
     }
@@ -718,7 +598,7 @@ pub fn sweep_missed_deadlines(
                 return Ok(0);
             }
             let step = deadline_missed(DeadlineKind::CompleteBy, complete_by);
-            record_steps(conn, &case, &case.cri_code, &[step], &system, now)?;
+            record_steps(conn, case.step_subject(), &case.cri_code, &[step], &system, now)?;
             Ok(1)
         })?;
     }

@@ -2,23 +2,39 @@
 //!
 //! Persistence for Parcours on PostgreSQL (production) and SQLite (embedded default), with the same
 //! queries on both through diesel's `MultiConnection`. Every query that returns personal data takes the
-//! caller's scope and filters by it in SQL; every write appends its audit row in the same transaction.
+//! caller's scope and filters by it in SQL; every write appends its audit row in the same transaction and
+//! goes through [`write_transaction`] (`BEGIN IMMEDIATE` on SQLite). The store speaks domain types where
+//! the domain has them (the case aggregate as `Case`, in a versioned envelope) and answers typed errors
+//! ([`StoreError`], [`UniqueRule`]).
 //!
-//! Find a table in [`schema`]; the queries by resource: [`reference`] (CRIs, communes, CRI assignments),
-//! [`intake`] (persons, determinations, cases, arrivals), [`idempotency`], [`audit`].
+//! One module per table or aggregate, named after it; none imports another in a circle (tested):
+//! - [`persons`], [`determinations`], [`arrivals`] (commune intake);
+//! - [`cases`] (the case row, its envelope, walk-ins, the hours operators added, the deadline sweep),
+//!   [`case_events`] (the timeline), [`feed`] (the outbox the event feed reads);
+//! - [`operators`], [`courses`] (with sessions), [`enrolments`] (and the participant inquiry),
+//!   [`attendance`] (lines and the minutes they add);
+//! - [`idempotency`], [`audit`], [`jobs`] (background work and its leases), [`reference`] (CRIs, communes,
+//!   CRI assignments); [`schema`] (every table), [`connection`] (backends, pool, migrations), [`seed`].
 
 use std::fmt;
 
+pub mod arrivals;
+pub mod attendance;
 pub mod audit;
+pub mod case_events;
 pub mod cases;
 pub mod connection;
+pub mod courses;
+pub mod determinations;
+pub mod enrolments;
+pub mod feed;
 pub mod idempotency;
-pub mod intake;
 pub mod jobs;
+pub mod operators;
+pub mod persons;
 pub mod reference;
 pub mod schema;
 pub mod seed;
-pub mod training;
 
 pub use connection::{
     DatabaseTarget, DbConnection, Pool, PooledConnection, open_pool, run_migrations, write_transaction,

@@ -252,3 +252,85 @@ fn case_events_are_append_only_on_sqlite_too() {
     drop(conn);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The `use crate::<module>` edges between the top-level modules of a crate's `src/`.
+fn module_graph(src: &std::path::Path) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph = std::collections::BTreeMap::new();
+    fn text_of(path: &std::path::Path) -> String {
+        if path.is_dir() {
+            let mut all = String::new();
+            for entry in std::fs::read_dir(path).expect("dir") {
+                all.push_str(&text_of(&entry.expect("entry").path()));
+            }
+            all
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            std::fs::read_to_string(path).expect("source")
+        } else {
+            String::new()
+        }
+    }
+    for entry in std::fs::read_dir(src).expect("src") {
+        let path = entry.expect("entry").path();
+        let Some(name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else { continue };
+        if name == "lib" || name == "main" {
+            continue;
+        }
+        // A module is a file or a folder of files (`handlers/`): all its text counts.
+        let text = text_of(&path);
+        let uses: std::collections::BTreeSet<String> = text
+            .split("crate::")
+            .skip(1)
+            .filter_map(|rest| {
+                let module: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                (module != name && !module.is_empty()).then_some(module)
+            })
+            .collect();
+        graph.insert(name, uses);
+    }
+    graph
+}
+
+/// A module path that comes back to where it started, if any.
+fn find_cycle(graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten().filter(|n| graph.contains_key(*n)) {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph.keys().find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_import_circle_among_the_store_modules_nor_the_api_modules() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    for src in [root.join("parcours-store/src"), root.join("parcours-api/src")] {
+        let graph = module_graph(&src);
+        assert!(graph.len() > 5, "{}", src.display());
+        assert_eq!(find_cycle(&graph), None, "{}", src.display());
+    }
+    // The check itself finds a circle.
+    let mut circular = std::collections::BTreeMap::new();
+    circular.insert("cases".to_owned(), std::collections::BTreeSet::from(["feed".to_owned()]));
+    circular.insert("feed".to_owned(), std::collections::BTreeSet::from(["cases".to_owned()]));
+    assert_eq!(find_cycle(&circular), Some(vec!["cases".into(), "feed".into(), "cases".into()]));
+}

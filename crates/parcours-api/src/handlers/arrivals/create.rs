@@ -5,7 +5,9 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::determine;
 use parcours_domain::intake::{IntakeDecision, intake_decision};
-use parcours_store::intake::{self, CaseDecision, NewArrival, PersonData};
+use parcours_store::arrivals;
+use parcours_store::arrivals::{CaseDecision, NewArrival};
+use parcours_store::persons::PersonData;
 use parcours_store::{StoreError, UniqueRule};
 use validator::Validate;
 
@@ -114,7 +116,7 @@ pub async fn create_arrival(
             let mut attempts = 0;
             loop {
                 attempts += 1;
-                let open = intake::find_open_case_by_niss(conn, &new.person.niss)?;
+                let open = arrivals::find_open_case_by_niss(conn, &new.person.niss)?;
                 let decision = intake_decision(
                     open.as_ref().map(|view| &view.aggregate),
                     &determination,
@@ -134,7 +136,7 @@ pub async fn create_arrival(
                     }
                 };
                 let expected = open.as_ref().map(|view| (view.case.id.clone(), view.case.version));
-                match intake::record_arrival(conn, &new, &actor, now, expected, decision) {
+                match arrivals::record_arrival(conn, &new, &actor, now, expected, decision) {
                     Ok(view) => {
                         let location = format!("/v1/arrivals/{}", view.arrival.id);
                         return Answer::created(&ArrivalResponse::from_view(&view)?, location);

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use parcours_domain::Status;
-use parcours_store::intake::ArrivalFilter;
+use parcours_store::arrivals::ArrivalFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -81,7 +81,7 @@ pub async fn list_arrivals(
     let actor = actor(&caller, &request_id);
     let views = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::intake::list_arrivals(&mut conn, &filter, limit, &actor, state.clock.now())?)
+        Ok(parcours_store::arrivals::list_arrivals(&mut conn, &filter, limit, &actor, state.clock.now())?)
     })
     .await??;
     let items = views.iter().map(ArrivalResponse::from_view).collect::<Result<Vec<_>, _>>()?;

@@ -5,7 +5,7 @@ pub mod get;
 pub mod list;
 
 use chrono::{DateTime, Utc};
-use parcours_store::intake::ArrivalView;
+use parcours_store::arrivals::ArrivalView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;

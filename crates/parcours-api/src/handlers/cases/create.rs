@@ -7,7 +7,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use parcours_domain::determine;
 use parcours_domain::intake::{WalkInRefusal, walk_in_decision};
-use parcours_store::intake::{self, PersonData, WalkIn};
+use parcours_store::cases;
+use parcours_store::cases::WalkIn;
+use parcours_store::persons::PersonData;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -160,16 +162,8 @@ pub async fn create_case(
         let mut new = stored_determination(&determination, &facts, today, &reference)?;
         new.competent_cri = Some(cri.code().to_owned());
         let commune = facts.domicile.to_string();
-        match intake::record_walk_in(
-            &mut conn,
-            &person,
-            &commune,
-            &new,
-            &columns,
-            &[opened],
-            &actor,
-            state.clock.now(),
-        )? {
+        match cases::record_walk_in(&mut conn, &person, &commune, &new, &columns, &[opened], &actor, state.clock.now())?
+        {
             WalkIn::Opened(view) => CaseResponse::new(&view, &reference, today),
             WalkIn::AlreadyOpen(existing) => Err(ApiError::Conflict(
                 "case_already_open",

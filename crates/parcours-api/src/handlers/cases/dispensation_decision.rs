@@ -5,7 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::case::{CaseCommand, DispensationDecision, Evidence};
 use parcours_domain::{DispensationCode, Facts, Status, determine};
-use parcours_store::intake;
+use parcours_store::determinations;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -107,7 +107,7 @@ pub async fn create_case_dispensation_decision(
         "create_case_dispensation_decision",
         Box::new(move |conn, view, case, reference, today| {
             let decision = DispensationDecision { code, granted, date, reason, evidence };
-            let latest = intake::latest_determination(conn, &view.case.person_id)?
+            let latest = determinations::latest_determination(conn, &view.case.person_id)?
                 .ok_or_else(|| ApiError::Internal("case without determination".into()))?;
             let mut facts: Facts = serde_json::from_str(&latest.facts_json)
                 .map_err(|e| ApiError::Internal(format!("stored facts unreadable: {e}")))?;
@@ -124,7 +124,7 @@ pub async fn create_case_dispensation_decision(
             }
             let determination = determine(&facts, reference, today).map_err(ApiError::Facts)?;
             let new = stored_determination(&determination, &facts, today, reference)?;
-            intake::insert_determination(conn, &view.case.person_id, &new, &organisation, now)?;
+            determinations::insert_determination(conn, &view.case.person_id, &new, &organisation, now)?;
             Ok(CaseCommand::DecideDispensation { decision, dispensed_now: determination.status == Status::Dispensed })
         }),
     )

@@ -76,7 +76,7 @@ pub async fn list_case_timeline(
     let case_id = id.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::cases::timeline(&mut conn, &id, cri.code(), &actor, state.clock.now())?)
+        Ok(parcours_store::case_events::timeline(&mut conn, &id, cri.code(), &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use parcours_domain::law::Bilingual;
 use parcours_domain::operator::AttendanceStatus;
 use parcours_domain::reference::split_csv_line;
-use parcours_store::training::{AttendanceLine, BatchReport, RejectedLine};
+use parcours_store::attendance::{AttendanceLine, BatchReport, RejectedLine};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -407,7 +407,7 @@ pub async fn create_course_attendance(
         let now = state.clock.now();
         let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };
         idempotency::run(&mut conn, Some(&key), now, |conn| {
-            let report = parcours_store::training::record_attendance(
+            let report = parcours_store::attendance::record_attendance(
                 conn,
                 &course_id,
                 &operator,

@@ -84,7 +84,7 @@ pub async fn list_course_attendance(
     let query = query.into_inner();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::attendance_history(
+        Ok(parcours_store::attendance::attendance_history(
             &mut conn,
             &course_id,
             &operator,

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::NaiveTime;
 use parcours_domain::NisCode;
 use parcours_domain::reference::CommuneLookup;
-use parcours_store::training::{CourseRecord, SessionRecord};
+use parcours_store::courses::{CourseRecord, SessionRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -149,7 +149,7 @@ pub async fn create_course(
     let actor = actor(&caller, &request_id);
     let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
-        let operator = parcours_store::training::get_operator(&mut conn, &operator_id)?.ok_or(ApiError::NotFound)?;
+        let operator = parcours_store::operators::get_operator(&mut conn, &operator_id)?.ok_or(ApiError::NotFound)?;
         let mut errors = Vec::new();
         if !operator.recognised_for(axis) {
             errors.push(FieldError::new(
@@ -190,7 +190,7 @@ pub async fn create_course(
             created_at: state.clock.now(),
         };
         idempotency::run(&mut conn, key.as_ref(), course.created_at, |conn| {
-            let view = parcours_store::training::create_course(conn, &course, &sessions, &actor)?;
+            let view = parcours_store::courses::create_course(conn, &course, &sessions, &actor)?;
             Answer::created(&CourseDto::from(&view), format!("/v1/courses/{}", view.course.id))
         })
     })

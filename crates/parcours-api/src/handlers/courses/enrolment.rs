@@ -2,7 +2,7 @@
 //! the case goes on the waiting list, in order.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use parcours_store::training::EnrolOutcome;
+use parcours_store::enrolments::EnrolOutcome;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -59,7 +59,7 @@ pub async fn create_course_enrolment(
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         idempotency::run(&mut conn, key.as_ref(), now, |conn| {
-            match parcours_store::training::enrol(conn, &course_id, &case_id, cri.code(), &actor, now)? {
+            match parcours_store::enrolments::enrol(conn, &course_id, &case_id, cri.code(), &actor, now)? {
                 EnrolOutcome::Enrolled(e) | EnrolOutcome::Waiting(e) => {
                     // No Location: an enrolment is read through its course's participants and the case.
                     let mut answer = Answer::ok(&EnrolmentDto::from(&e))?;

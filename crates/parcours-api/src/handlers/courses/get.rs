@@ -1,7 +1,7 @@
 //! `GET /v1/courses/{id}`: one course; an operator sees its own only.
 
 use actix_web::{HttpResponse, get, web};
-use parcours_store::training::CourseReader;
+use parcours_store::courses::CourseReader;
 
 use super::CourseDto;
 use crate::auth::{CatalogueReader, Organisation};
@@ -34,7 +34,7 @@ pub async fn get_course(
     let id = path.into_inner();
     let view = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::get_course(&mut conn, &id, &reader)?)
+        Ok(parcours_store::courses::get_course(&mut conn, &id, &reader)?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use parcours_domain::{CriCode, NisCode};
-use parcours_store::training::{CourseFilter, CourseReader};
+use parcours_store::courses::{CourseFilter, CourseReader};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -115,7 +115,7 @@ pub async fn list_courses(
             starts_from,
             places_left: query.places_left.unwrap_or(false),
         };
-        Ok(parcours_store::training::list_courses(&mut conn, &reader, &filter)?)
+        Ok(parcours_store::courses::list_courses(&mut conn, &reader, &filter)?)
     })
     .await??;
     Ok(HttpResponse::Ok().json(CourseList { items: views.iter().map(CourseDto::from).collect() }))

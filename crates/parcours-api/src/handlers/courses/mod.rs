@@ -10,7 +10,8 @@ pub mod list;
 pub mod participants;
 
 use chrono::NaiveDate;
-use parcours_store::training::{CourseView, EnrolmentRecord};
+use parcours_store::courses::CourseView;
+use parcours_store::enrolments::EnrolmentRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

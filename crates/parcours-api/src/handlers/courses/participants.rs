@@ -63,7 +63,7 @@ pub async fn list_course_participants(
     let id = course_id.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::participants(&mut conn, &id, &operator, &actor, state.clock.now())?)
+        Ok(parcours_store::enrolments::participants(&mut conn, &id, &operator, &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -23,7 +23,7 @@ pub async fn end(
     let actor = actor(&caller, &request_id);
     let enrolment = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::end_enrolment(&mut conn, &id, cri.code(), status, &actor, state.clock.now())?)
+        Ok(parcours_store::enrolments::end_enrolment(&mut conn, &id, cri.code(), status, &actor, state.clock.now())?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -7,7 +7,7 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use parcours_domain::events::{CommuneEventPayload, CommuneNotice, CriEventPayload, EventKind};
-use parcours_store::cases::FeedReader;
+use parcours_store::feed::FeedReader;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -211,7 +211,7 @@ pub async fn list_events(
     }
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::cases::feed(&mut conn, &reader, after, limit)?)
+        Ok(parcours_store::feed::feed(&mut conn, &reader, after, limit)?)
     })
     .await??;
     let commune = matches!(caller.organisation, Organisation::Commune(_));

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use parcours_domain::CriCode;
 use parcours_domain::operator::EnterpriseNumber;
-use parcours_store::training::OperatorRecord;
+use parcours_store::operators::OperatorRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -136,7 +136,7 @@ pub async fn create_operator(
         let now = state.clock.now();
         idempotency::run(&mut conn, key.as_ref(), now, |conn| {
             let created =
-                parcours_store::training::create_operator(conn, &record, &actor)?.ok_or(ApiError::Conflict(
+                parcours_store::operators::create_operator(conn, &record, &actor)?.ok_or(ApiError::Conflict(
                     "operator_exists",
                     Text::new(
                         "Un opérateur porte déjà ce numéro d'entreprise.",

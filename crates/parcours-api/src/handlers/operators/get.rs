@@ -36,7 +36,7 @@ pub async fn get_operator(
     }
     let operator = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::training::get_operator(&mut conn, &id)?)
+        Ok(parcours_store::operators::get_operator(&mut conn, &id)?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

@@ -4,7 +4,7 @@
 pub mod create;
 pub mod get;
 
-use parcours_store::training::OperatorRecord;
+use parcours_store::operators::OperatorRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

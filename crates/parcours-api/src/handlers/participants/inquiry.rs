@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, post, web};
 use parcours_domain::Niss;
 use parcours_domain::case::Case;
 use parcours_domain::regime::Axis;
-use parcours_store::training::{Inquirer, InquiryKey};
+use parcours_store::enrolments::{Inquirer, InquiryKey};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -109,9 +109,9 @@ pub async fn create_participant_inquiry(
     let actor = actor(&caller, &request_id);
     let response = web::block(move || -> Result<InquiryResponse, ApiError> {
         let mut conn = state.store.conn()?;
-        let case = parcours_store::training::inquiry_case(&mut conn, &key, &inquirer, &actor, state.clock.now())?
+        let case = parcours_store::enrolments::inquiry_case(&mut conn, &key, &inquirer, &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;
-        let minutes = parcours_store::training::case_operator_minutes(&mut conn, &case.id)?;
+        let minutes = parcours_store::cases::case_operator_minutes(&mut conn, &case.id)?;
         let operator_hours = parcours_store::cases::operator_hours(&minutes);
         let domain: Case = parcours_store::cases::decode_case(&case.state_json)?;
         let axes = Axis::ALL

@@ -63,7 +63,13 @@ pub async fn list_person_determinations(
     let id = person_id.clone();
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::intake::person_determinations(&mut conn, &id, cri.code(), &actor, state.clock.now())?)
+        Ok(parcours_store::determinations::person_determinations(
+            &mut conn,
+            &id,
+            cri.code(),
+            &actor,
+            state.clock.now(),
+        )?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

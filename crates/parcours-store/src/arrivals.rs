@@ -1,120 +1,16 @@
-//! Commune intake: persons (deduplicated by NISS), determinations, cases opened at the competent CRI, and
-//! arrivals, written in one transaction with their audit row and idempotency record.
+//! The `arrivals` table: each report by a commune, written with its person, determination and case in
+//! one transaction. A commune reads only what it reported.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use parcours_domain::case::CaseEvent;
 
 use crate::audit::{self, Actor};
-pub use crate::cases::CaseRecord;
-use crate::cases::{self, CaseColumns};
+use crate::cases::{CaseColumns, CaseRecord, CaseView, change_case, decode_case, find_open_case_for_person};
+use crate::determinations::{DeterminationRecord, NewDetermination};
+use crate::persons::{PersonData, PersonRecord, upsert_person};
 use crate::schema::{arrivals, cases as case_table, determinations, persons};
 use crate::{DbConnection, StoreError, new_id};
-
-/// Identity of a person as reported.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PersonData {
-    /// NISS, 11 digits.
-    pub niss: String,
-    /// Surname.
-    pub surname: String,
-    /// Given names.
-    pub given_names: String,
-    /// Birth date.
-    pub birth_date: NaiveDate,
-    /// `male`, `female`, or unknown.
-    pub sex: Option<String>,
-    /// ISO alpha-3.
-    pub nationality: String,
-}
-
-impl std::fmt::Debug for PersonData {
-    // Personal data: never in debug output.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PersonData(**redacted**)")
-    }
-}
-
-/// A person as stored.
-#[derive(Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = persons)]
-pub struct PersonRecord {
-    /// Id.
-    pub id: String,
-    /// NISS.
-    pub niss: String,
-    /// Surname.
-    pub surname: String,
-    /// Given names.
-    pub given_names: String,
-    /// Birth date.
-    pub birth_date: NaiveDate,
-    /// Sex, when known.
-    pub sex: Option<String>,
-    /// Nationality.
-    pub nationality: String,
-    /// Created.
-    pub created_at: NaiveDateTime,
-    /// Last updated by a report.
-    pub updated_at: NaiveDateTime,
-}
-
-impl std::fmt::Debug for PersonRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PersonRecord").field("id", &self.id).finish_non_exhaustive()
-    }
-}
-
-/// A determination to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewDetermination {
-    /// `obliged`, `dispensed`, `exempt`, `not_concerned`.
-    pub status: String,
-    /// Regime code.
-    pub regime: Option<String>,
-    /// Competent CRI code.
-    pub competent_cri: Option<String>,
-    /// Reference date.
-    pub reference_date: NaiveDate,
-    /// Evaluation date.
-    pub as_of: NaiveDate,
-    /// Rules version.
-    pub rules_version: String,
-    /// The facts, as JSON.
-    pub facts_json: String,
-    /// The determination as communicated, as JSON.
-    pub result_json: String,
-}
-
-/// A stored determination.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = determinations)]
-pub struct DeterminationRecord {
-    /// Id.
-    pub id: String,
-    /// Person.
-    pub person_id: String,
-    /// Status code.
-    pub status: String,
-    /// Regime code.
-    pub regime: Option<String>,
-    /// Competent CRI.
-    pub competent_cri: Option<String>,
-    /// Reference date.
-    pub reference_date: NaiveDate,
-    /// Evaluation date.
-    pub as_of: NaiveDate,
-    /// Rules version.
-    pub rules_version: String,
-    /// Facts JSON.
-    pub facts_json: String,
-    /// Result JSON.
-    pub result_json: String,
-    /// When.
-    pub decided_at: NaiveDateTime,
-    /// Organisation that triggered it.
-    pub decided_by: String,
-}
 
 /// An arrival as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -191,45 +87,14 @@ pub enum CaseDecision {
 pub type ExpectedOpenCase = Option<(String, i32)>;
 
 /// The open case of the person with this national number, if any, with its aggregate.
-pub fn find_open_case_by_niss(conn: &mut DbConnection, niss: &str) -> Result<Option<cases::CaseView>, StoreError> {
+pub fn find_open_case_by_niss(conn: &mut DbConnection, niss: &str) -> Result<Option<CaseView>, StoreError> {
     let person: Option<String> =
         persons::table.filter(persons::niss.eq(niss)).select(persons::id).first(conn).optional()?;
     let Some(person) = person else { return Ok(None) };
-    let Some(case) = cases::find_open_case_for_person(conn, &person)? else { return Ok(None) };
+    let Some(case) = find_open_case_for_person(conn, &person)? else { return Ok(None) };
     let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
-    let aggregate = cases::decode_case(&case.state_json)?;
-    Ok(Some(cases::CaseView { case, aggregate, person, operator_minutes: Default::default() }))
-}
-
-fn upsert_person(conn: &mut DbConnection, person: &PersonData, now: NaiveDateTime) -> Result<PersonRecord, StoreError> {
-    // MultiConnection has no ON CONFLICT: update, else insert, inside the caller's transaction. A
-    // concurrent insert of the same NISS fails on the unique index and the caller retries.
-    let updated = diesel::update(persons::table.filter(persons::niss.eq(&person.niss)))
-        .set((
-            persons::surname.eq(&person.surname),
-            persons::given_names.eq(&person.given_names),
-            persons::birth_date.eq(person.birth_date),
-            persons::sex.eq(&person.sex),
-            persons::nationality.eq(&person.nationality),
-            persons::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        let record = PersonRecord {
-            id: new_id(),
-            niss: person.niss.clone(),
-            surname: person.surname.clone(),
-            given_names: person.given_names.clone(),
-            birth_date: person.birth_date,
-            sex: person.sex.clone(),
-            nationality: person.nationality.clone(),
-            created_at: now,
-            updated_at: now,
-        };
-        diesel::insert_into(persons::table).values(&record).execute(conn)?;
-        return Ok(record);
-    }
-    Ok(persons::table.filter(persons::niss.eq(&person.niss)).select(PersonRecord::as_select()).first(conn)?)
+    let aggregate = decode_case(&case.state_json)?;
+    Ok(Some(CaseView { case, aggregate, person, operator_minutes: Default::default() }))
 }
 
 /// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival
@@ -261,13 +126,13 @@ pub fn record_arrival(
             decided_by: actor.organisation.clone(),
         };
         diesel::insert_into(determinations::table).values(&determination).execute(conn)?;
-        let open_case = cases::find_open_case_for_person(conn, &person.id)?;
+        let open_case = find_open_case_for_person(conn, &person.id)?;
         if open_case.as_ref().map(|c| (c.id.clone(), c.version)) != expected_open_case {
             return Err(StoreError::StaleVersion { current_version: open_case.map_or(0, |c| c.version) });
         }
         let case = match (decision, open_case) {
             (CaseDecision::None, _) => None,
-            (CaseDecision::Open(columns, steps), _) => Some(cases::open_case(
+            (CaseDecision::Open(columns, steps), _) => Some(crate::cases::open_case(
                 conn,
                 &person.id,
                 &new.commune_nis,
@@ -279,7 +144,7 @@ pub fn record_arrival(
             )?),
             (CaseDecision::Join, existing) => existing,
             (CaseDecision::Change(columns, steps), Some(existing)) => {
-                Some(cases::change_case(conn, &existing, &columns, &steps, actor, now)?)
+                Some(change_case(conn, &existing, &columns, &steps, actor, now)?)
             }
             (CaseDecision::Change(..), None) => None,
         };
@@ -303,7 +168,7 @@ pub fn record_arrival(
     })
 }
 
-fn view_of(conn: &mut DbConnection, arrival: ArrivalRecord) -> Result<ArrivalView, StoreError> {
+pub(crate) fn view_of(conn: &mut DbConnection, arrival: ArrivalRecord) -> Result<ArrivalView, StoreError> {
     let person = persons::table.find(&arrival.person_id).select(PersonRecord::as_select()).first(conn)?;
     let determination =
         determinations::table.find(&arrival.determination_id).select(DeterminationRecord::as_select()).first(conn)?;
@@ -391,7 +256,7 @@ pub fn list_arrivals(
 }
 
 /// Views of many arrivals in three queries whatever their number (persons, determinations, cases).
-fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Result<Vec<ArrivalView>, StoreError> {
+pub(crate) fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Result<Vec<ArrivalView>, StoreError> {
     use std::collections::HashMap;
     let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
     let determination_ids: Vec<&str> = rows.iter().map(|r| r.determination_id.as_str()).collect();
@@ -430,138 +295,4 @@ fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Result<Vec<Arr
             Ok(ArrivalView { arrival, person, determination, case })
         })
         .collect()
-}
-
-/// The determination history of a person, oldest first, only for a CRI competent for them (a
-/// determination routed to it, or a case it holds). `None` when the person is unknown or out of scope.
-pub fn person_determinations(
-    conn: &mut DbConnection,
-    person_id: &str,
-    cri_code: &str,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> Result<Option<Vec<DeterminationRecord>>, StoreError> {
-    crate::write_transaction(conn, |conn| {
-        // Scope first, in SQL: a determination routed to this CRI, or a case it holds.
-        let routed: i64 = determinations::table
-            .filter(determinations::person_id.eq(person_id))
-            .filter(determinations::competent_cri.eq(cri_code))
-            .count()
-            .get_result(conn)?;
-        let held: i64 = case_table::table
-            .filter(case_table::person_id.eq(person_id))
-            .filter(case_table::cri_code.eq(cri_code))
-            .count()
-            .get_result(conn)?;
-        if routed + held == 0 {
-            return Ok(None);
-        }
-        // A CRI that holds (or held) no case of the person, or lost it by a transfer, reads only the
-        // determinations routed to it: what it did, not what followed.
-        let holds_now: i64 = case_table::table
-            .filter(case_table::person_id.eq(person_id))
-            .filter(case_table::cri_code.eq(cri_code))
-            .count()
-            .get_result(conn)?;
-        let mut query = determinations::table
-            .filter(determinations::person_id.eq(person_id))
-            .order(determinations::id.asc())
-            .select(DeterminationRecord::as_select())
-            .into_boxed();
-        if holds_now == 0 {
-            query = query.filter(determinations::competent_cri.eq(cri_code));
-        }
-        let rows: Vec<DeterminationRecord> = query.load(conn)?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        audit::append(conn, actor, "read_person_determinations", "person", Some(person_id), None, now)?;
-        Ok(Some(rows))
-    })
-}
-
-/// Stores a new determination for a known person (for example after a CRI decided a dispensation).
-pub fn insert_determination(
-    conn: &mut DbConnection,
-    person_id: &str,
-    new: &NewDetermination,
-    decided_by: &str,
-    now: NaiveDateTime,
-) -> Result<DeterminationRecord, StoreError> {
-    let record = DeterminationRecord {
-        id: new_id(),
-        person_id: person_id.to_owned(),
-        status: new.status.clone(),
-        regime: new.regime.clone(),
-        competent_cri: new.competent_cri.clone(),
-        reference_date: new.reference_date,
-        as_of: new.as_of,
-        rules_version: new.rules_version.clone(),
-        facts_json: new.facts_json.clone(),
-        result_json: new.result_json.clone(),
-        decided_at: now,
-        decided_by: decided_by.to_owned(),
-    };
-    diesel::insert_into(determinations::table).values(&record).execute(conn)?;
-    Ok(record)
-}
-
-/// The most recent determination of a person.
-pub fn latest_determination(
-    conn: &mut DbConnection,
-    person_id: &str,
-) -> Result<Option<DeterminationRecord>, StoreError> {
-    Ok(determinations::table
-        .filter(determinations::person_id.eq(person_id))
-        .order(determinations::id.desc())
-        .select(DeterminationRecord::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// What a walk-in opening produced.
-#[derive(Debug, Clone)]
-pub enum WalkIn {
-    /// A case was opened.
-    Opened(Box<crate::cases::CaseView>),
-    /// The person already has an open case (returned as it is).
-    AlreadyOpen(Box<CaseRecord>),
-}
-
-/// A person walks in at a CRI: person (deduplicated by NISS), determination and case in one transaction.
-/// When the person already has an open case, nothing is written and that case is returned.
-#[expect(clippy::too_many_arguments, reason = "each argument is a distinct fact of the opening")]
-pub fn record_walk_in(
-    conn: &mut DbConnection,
-    person: &PersonData,
-    commune_nis: &str,
-    determination: &NewDetermination,
-    columns: &CaseColumns,
-    steps: &[CaseEvent],
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> Result<WalkIn, StoreError> {
-    crate::write_transaction(conn, |conn| {
-        if let Some(existing) = persons::table
-            .filter(persons::niss.eq(&person.niss))
-            .select(persons::id)
-            .first::<String>(conn)
-            .optional()?
-            .map(|id| cases::find_open_case_for_person(conn, &id))
-            .transpose()?
-            .flatten()
-        {
-            return Ok(WalkIn::AlreadyOpen(Box::new(existing)));
-        }
-        let person = upsert_person(conn, person, now)?;
-        let determination = insert_determination(conn, &person.id, determination, &actor.organisation, now)?;
-        let case = cases::open_case(conn, &person.id, commune_nis, &determination.id, columns, steps, actor, now)?;
-        let aggregate = crate::cases::decode_case(&case.state_json)?;
-        Ok(WalkIn::Opened(Box::new(crate::cases::CaseView {
-            case,
-            aggregate,
-            person,
-            operator_minutes: Default::default(),
-        })))
-    })
 }

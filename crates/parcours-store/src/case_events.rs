@@ -1,0 +1,65 @@
+//! The `case_events` table: the append-only timeline of each case, read by the CRI in charge (all of it)
+//! and by a CRI that held the case before a transfer (what happened while it held it).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::audit::{self, Actor};
+use crate::schema::{case_events, cases};
+use crate::{DbConnection, StoreError};
+
+/// One step of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_events)]
+pub struct CaseEventRecord {
+    /// Id (time-ordered).
+    pub id: String,
+    /// Case.
+    pub case_id: String,
+    /// When recorded.
+    pub occurred_at: NaiveDateTime,
+    /// Stable kind.
+    pub kind: String,
+    /// CRI in charge when recorded.
+    pub cri_code: String,
+    /// Who.
+    pub actor_subject: String,
+    /// Their organisation.
+    pub actor_organisation: String,
+    /// Request id.
+    pub request_id: String,
+    /// Legal basis.
+    pub basis: String,
+    /// Reason, French.
+    pub reason_fr: String,
+    /// Reason, English.
+    pub reason_en: String,
+    /// Non-personal summary.
+    pub summary: String,
+}
+
+/// The timeline of a case, oldest first. The CRI in charge sees every step; a CRI that held the case
+/// before a transfer sees the steps recorded while it held it, and nothing after. `None` otherwise.
+pub fn timeline(
+    conn: &mut DbConnection,
+    id: &str,
+    cri: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<CaseEventRecord>>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let holds: i64 =
+            cases::table.filter(cases::id.eq(id)).filter(cases::cri_code.eq(cri)).count().get_result(conn)?;
+        let mut query =
+            case_events::table.filter(case_events::case_id.eq(id)).order(case_events::id.asc()).into_boxed();
+        if holds == 0 {
+            query = query.filter(case_events::cri_code.eq(cri));
+        }
+        let rows: Vec<CaseEventRecord> = query.select(CaseEventRecord::as_select()).load(conn)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        audit::append(conn, actor, "read_case_timeline", "case", Some(id), None, now)?;
+        Ok(Some(rows))
+    })
+}

@@ -1,0 +1,147 @@
+//! The `determinations` table: every decision of the rules engine about a person, with its facts and
+//! result, and who may read a person's history (a CRI the person was routed to, or that holds a case).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::audit::{self, Actor};
+use crate::schema::{cases as case_table, determinations};
+use crate::{DbConnection, StoreError, new_id};
+
+/// A determination to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDetermination {
+    /// `obliged`, `dispensed`, `exempt`, `not_concerned`.
+    pub status: String,
+    /// Regime code.
+    pub regime: Option<String>,
+    /// Competent CRI code.
+    pub competent_cri: Option<String>,
+    /// Reference date.
+    pub reference_date: NaiveDate,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// Rules version.
+    pub rules_version: String,
+    /// The facts, as JSON.
+    pub facts_json: String,
+    /// The determination as communicated, as JSON.
+    pub result_json: String,
+}
+
+/// A stored determination.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = determinations)]
+pub struct DeterminationRecord {
+    /// Id.
+    pub id: String,
+    /// Person.
+    pub person_id: String,
+    /// Status code.
+    pub status: String,
+    /// Regime code.
+    pub regime: Option<String>,
+    /// Competent CRI.
+    pub competent_cri: Option<String>,
+    /// Reference date.
+    pub reference_date: NaiveDate,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// Rules version.
+    pub rules_version: String,
+    /// Facts JSON.
+    pub facts_json: String,
+    /// Result JSON.
+    pub result_json: String,
+    /// When.
+    pub decided_at: NaiveDateTime,
+    /// Organisation that triggered it.
+    pub decided_by: String,
+}
+
+/// The determination history of a person, oldest first, only for a CRI competent for them (a
+/// determination routed to it, or a case it holds). `None` when the person is unknown or out of scope.
+pub fn person_determinations(
+    conn: &mut DbConnection,
+    person_id: &str,
+    cri_code: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<DeterminationRecord>>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        // Scope first, in SQL: a determination routed to this CRI, or a case it holds.
+        let routed: i64 = determinations::table
+            .filter(determinations::person_id.eq(person_id))
+            .filter(determinations::competent_cri.eq(cri_code))
+            .count()
+            .get_result(conn)?;
+        let held: i64 = case_table::table
+            .filter(case_table::person_id.eq(person_id))
+            .filter(case_table::cri_code.eq(cri_code))
+            .count()
+            .get_result(conn)?;
+        if routed + held == 0 {
+            return Ok(None);
+        }
+        // A CRI that holds (or held) no case of the person, or lost it by a transfer, reads only the
+        // determinations routed to it: what it did, not what followed.
+        let holds_now: i64 = case_table::table
+            .filter(case_table::person_id.eq(person_id))
+            .filter(case_table::cri_code.eq(cri_code))
+            .count()
+            .get_result(conn)?;
+        let mut query = determinations::table
+            .filter(determinations::person_id.eq(person_id))
+            .order(determinations::id.asc())
+            .select(DeterminationRecord::as_select())
+            .into_boxed();
+        if holds_now == 0 {
+            query = query.filter(determinations::competent_cri.eq(cri_code));
+        }
+        let rows: Vec<DeterminationRecord> = query.load(conn)?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        audit::append(conn, actor, "read_person_determinations", "person", Some(person_id), None, now)?;
+        Ok(Some(rows))
+    })
+}
+
+/// Stores a new determination for a known person (for example after a CRI decided a dispensation).
+pub fn insert_determination(
+    conn: &mut DbConnection,
+    person_id: &str,
+    new: &NewDetermination,
+    decided_by: &str,
+    now: NaiveDateTime,
+) -> Result<DeterminationRecord, StoreError> {
+    let record = DeterminationRecord {
+        id: new_id(),
+        person_id: person_id.to_owned(),
+        status: new.status.clone(),
+        regime: new.regime.clone(),
+        competent_cri: new.competent_cri.clone(),
+        reference_date: new.reference_date,
+        as_of: new.as_of,
+        rules_version: new.rules_version.clone(),
+        facts_json: new.facts_json.clone(),
+        result_json: new.result_json.clone(),
+        decided_at: now,
+        decided_by: decided_by.to_owned(),
+    };
+    diesel::insert_into(determinations::table).values(&record).execute(conn)?;
+    Ok(record)
+}
+
+/// The most recent determination of a person.
+pub fn latest_determination(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> Result<Option<DeterminationRecord>, StoreError> {
+    Ok(determinations::table
+        .filter(determinations::person_id.eq(person_id))
+        .order(determinations::id.desc())
+        .select(DeterminationRecord::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,317 @@
+//! The `enrolments` table: cases enrolled in courses, with capacity and an ordered waiting list, and the
+//! participant inquiry that an enrolment entitles an operator to.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::audit::{self, Actor};
+use crate::cases::CaseRecord;
+use crate::courses::occupancy;
+use crate::schema::{attendance_records, cases as case_table, courses, enrolments, persons};
+use crate::{DbConnection, StoreError, new_id};
+
+/// An enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = enrolments)]
+pub struct EnrolmentRecord {
+    /// Id.
+    pub id: String,
+    /// Course.
+    pub course_id: String,
+    /// Case.
+    pub case_id: String,
+    /// `enrolled`, `waiting`, `withdrawn`, `completed`.
+    pub status: String,
+    /// Place in the waiting list (1 = next).
+    pub waiting_position: Option<i32>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Changed.
+    pub updated_at: NaiveDateTime,
+}
+
+/// What enrolling produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnrolOutcome {
+    /// A place was free.
+    Enrolled(EnrolmentRecord),
+    /// The course is full: on the waiting list at this position.
+    Waiting(EnrolmentRecord),
+    /// The case is already enrolled or waiting in this course.
+    AlreadyThere(EnrolmentRecord),
+    /// No such course, or no such case held by the CRI.
+    NotFound,
+}
+
+/// Enrols a case held by `cri` in a course. Capacity is enforced under a lock on the course row, so two
+/// CRIs cannot take the last place at once; a full course puts the case on the waiting list, in order.
+pub fn enrol(
+    conn: &mut DbConnection,
+    course_id: &str,
+    case_id: &str,
+    cri: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<EnrolOutcome, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        // A no-op update takes the course row's lock on PostgreSQL; SQLite has a single writer.
+        let locked = diesel::update(courses::table.find(course_id))
+            .set(courses::capacity.eq(courses::capacity))
+            .execute(conn)?;
+        let held: i64 = case_table::table
+            .filter(case_table::id.eq(case_id))
+            .filter(case_table::cri_code.eq(cri))
+            .count()
+            .get_result(conn)?;
+        if locked == 0 || held == 0 {
+            return Ok(EnrolOutcome::NotFound);
+        }
+        if let Some(existing) = enrolments::table
+            .filter(enrolments::course_id.eq(course_id))
+            .filter(enrolments::case_id.eq(case_id))
+            .select(EnrolmentRecord::as_select())
+            .first(conn)
+            .optional()?
+            && matches!(existing.status.as_str(), "enrolled" | "waiting")
+        {
+            return Ok(EnrolOutcome::AlreadyThere(existing));
+        }
+        let capacity: i32 = courses::table.find(course_id).select(courses::capacity).first(conn)?;
+        let (enrolled, waiting) = occupancy(conn, course_id)?;
+        let full = enrolled >= i64::from(capacity);
+        let record = EnrolmentRecord {
+            id: new_id(),
+            course_id: course_id.to_owned(),
+            case_id: case_id.to_owned(),
+            status: if full { "waiting" } else { "enrolled" }.to_owned(),
+            waiting_position: full.then(|| i32::try_from(waiting + 1).unwrap_or(i32::MAX)),
+            created_at: now,
+            updated_at: now,
+        };
+        // A withdrawn enrolment of the same case is replaced by the new one.
+        diesel::delete(
+            enrolments::table
+                .filter(enrolments::course_id.eq(course_id))
+                .filter(enrolments::case_id.eq(case_id))
+                .filter(enrolments::status.eq("withdrawn"))
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    attendance_records::table.filter(attendance_records::enrolment_id.eq(enrolments::id)),
+                ))),
+        )
+        .execute(conn)?;
+        diesel::insert_into(enrolments::table).values(&record).execute(conn)?;
+        audit::append(
+            conn,
+            actor,
+            "create_enrolment",
+            "enrolment",
+            Some(&record.id),
+            Some(format!("status={}", record.status)),
+            now,
+        )?;
+        Ok(if full { EnrolOutcome::Waiting(record) } else { EnrolOutcome::Enrolled(record) })
+    })
+}
+
+/// Ends an enrolment (`withdrawn` or `completed`) for a case held by `cri`. A freed place goes to the first
+/// person on the waiting list. Returns the enrolment, or `None` when out of scope or already ended.
+pub fn end_enrolment(
+    conn: &mut DbConnection,
+    enrolment_id: &str,
+    cri: &str,
+    status: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<EnrolmentRecord>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let found = enrolments::table
+            .inner_join(case_table::table)
+            .filter(enrolments::id.eq(enrolment_id))
+            .filter(case_table::cri_code.eq(cri))
+            .select(EnrolmentRecord::as_select())
+            .first(conn)
+            .optional()?;
+        let Some(enrolment) = found.filter(|e| matches!(e.status.as_str(), "enrolled" | "waiting")) else {
+            return Ok(None);
+        };
+        diesel::update(courses::table.find(&enrolment.course_id))
+            .set(courses::capacity.eq(courses::capacity))
+            .execute(conn)?;
+        diesel::update(enrolments::table.find(enrolment_id))
+            .set((
+                enrolments::status.eq(status),
+                enrolments::waiting_position.eq(None::<i32>),
+                enrolments::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if enrolment.status == "enrolled" {
+            let next = enrolments::table
+                .filter(enrolments::course_id.eq(&enrolment.course_id))
+                .filter(enrolments::status.eq("waiting"))
+                .order(enrolments::waiting_position.asc())
+                .select(enrolments::id)
+                .first::<String>(conn)
+                .optional()?;
+            if let Some(next) = next {
+                diesel::update(enrolments::table.find(&next))
+                    .set((
+                        enrolments::status.eq("enrolled"),
+                        enrolments::waiting_position.eq(None::<i32>),
+                        enrolments::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        // Keep the waiting list numbered 1, 2, 3... in its original order.
+        let waiting: Vec<String> = enrolments::table
+            .filter(enrolments::course_id.eq(&enrolment.course_id))
+            .filter(enrolments::status.eq("waiting"))
+            .order(enrolments::waiting_position.asc())
+            .select(enrolments::id)
+            .load(conn)?;
+        for (index, id) in waiting.iter().enumerate() {
+            diesel::update(enrolments::table.find(id))
+                .set(enrolments::waiting_position.eq(Some(i32::try_from(index + 1).unwrap_or(i32::MAX))))
+                .execute(conn)?;
+        }
+        audit::append(
+            conn,
+            actor,
+            "end_enrolment",
+            "enrolment",
+            Some(enrolment_id),
+            Some(format!("status={status}")),
+            now,
+        )?;
+        Ok(Some(enrolments::table.find(enrolment_id).select(EnrolmentRecord::as_select()).first(conn)?))
+    })
+}
+
+/// What an operator may know of a participant: name, case reference, course, enrolment state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// Enrolment id.
+    pub enrolment_id: String,
+    /// Case reference.
+    pub case_reference: String,
+    /// Surname.
+    pub surname: String,
+    /// Given names.
+    pub given_names: String,
+    /// `enrolled`, `waiting`, `withdrawn`, `completed`.
+    pub status: String,
+    /// Waiting list position.
+    pub waiting_position: Option<i32>,
+}
+
+/// The participants of a course of `operator_id` (`None` when the course is not the operator's); audited.
+pub fn participants(
+    conn: &mut DbConnection,
+    course_id: &str,
+    operator_id: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<Participant>>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let owns: i64 = courses::table
+            .filter(courses::id.eq(course_id))
+            .filter(courses::operator_id.eq(operator_id))
+            .count()
+            .get_result(conn)?;
+        if owns == 0 {
+            return Ok(None);
+        }
+        let rows: Vec<(String, String, String, String, String, Option<i32>)> = enrolments::table
+            .inner_join(case_table::table.inner_join(persons::table))
+            .filter(enrolments::course_id.eq(course_id))
+            .order((enrolments::status.asc(), enrolments::waiting_position.asc(), persons::surname.asc()))
+            .select((
+                enrolments::id,
+                case_table::reference,
+                persons::surname,
+                persons::given_names,
+                enrolments::status,
+                enrolments::waiting_position,
+            ))
+            .load(conn)?;
+        audit::append(
+            conn,
+            actor,
+            "list_participants",
+            "course",
+            Some(course_id),
+            Some(format!("count={}", rows.len())),
+            now,
+        )?;
+        Ok(Some(
+            rows.into_iter()
+                .map(|(enrolment_id, case_reference, surname, given_names, status, waiting_position)| Participant {
+                    enrolment_id,
+                    case_reference,
+                    surname,
+                    given_names,
+                    status,
+                    waiting_position,
+                })
+                .collect(),
+        ))
+    })
+}
+
+/// How a participant inquiry names the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InquiryKey {
+    /// By case reference.
+    CaseReference(String),
+    /// By NISS (11 digits).
+    Niss(String),
+}
+
+/// Who asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inquirer {
+    /// An operator: only about people enrolled (or waiting) in one of its courses.
+    Operator(String),
+    /// A CRI: only about the cases it holds.
+    Cri(String),
+}
+
+/// The case a participant inquiry is about, within the inquirer's scope; audited.
+pub fn inquiry_case(
+    conn: &mut DbConnection,
+    key: &InquiryKey,
+    inquirer: &Inquirer,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<CaseRecord>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let mut query = case_table::table
+            .inner_join(persons::table)
+            .select(CaseRecord::as_select())
+            .order(case_table::id.desc())
+            .into_boxed();
+        query = match key {
+            InquiryKey::CaseReference(reference) => query.filter(case_table::reference.eq(reference.clone())),
+            InquiryKey::Niss(niss) => query.filter(persons::niss.eq(niss.clone())),
+        };
+        query = match inquirer {
+            Inquirer::Cri(cri) => query.filter(case_table::cri_code.eq(cri.clone())),
+            Inquirer::Operator(operator) => query.filter(
+                case_table::id.eq_any(
+                    // Enrolled or waiting now: a person who withdrew or finished is no longer the
+                    // operator's business.
+                    enrolments::table
+                        .inner_join(courses::table)
+                        .filter(courses::operator_id.eq(operator.clone()))
+                        .filter(enrolments::status.eq_any(["enrolled", "waiting"]))
+                        .select(enrolments::case_id),
+                ),
+            ),
+        };
+        let case = query.first(conn).optional()?;
+        if let Some(case) = &case {
+            audit::append(conn, actor, "participant_inquiry", "case", Some(&case.id), None, now)?;
+        }
+        Ok(case)
+    })
+}

@@ -1,0 +1,163 @@
+//! The `outbox_events` table: the event feed, written in the same transaction as each case step, in
+//! commit order, with the typed payloads of the event catalogue.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use parcours_domain::case::CaseEvent;
+use parcours_domain::events::{CommuneEventPayload, CriEventPayload};
+
+use crate::audit::Actor;
+use crate::case_events::CaseEventRecord;
+use crate::schema::{case_events, outbox_events, persons};
+use crate::{DbConnection, StoreError, new_id};
+
+/// One event of the feed.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox_events)]
+pub struct OutboxRecord {
+    /// Id.
+    pub id: String,
+    /// Position in commit order: the cursor.
+    pub seq: i64,
+    /// Case.
+    pub case_id: String,
+    /// When.
+    pub occurred_at: NaiveDateTime,
+    /// Type as the CRI sees it.
+    pub event_type: String,
+    /// CRI entitled.
+    pub cri_code: String,
+    /// Commune entitled, if any.
+    pub commune_nis: Option<String>,
+    /// What the CRI receives (JSON).
+    pub cri_payload: String,
+    /// What the commune receives (JSON), if anything.
+    pub commune_payload: Option<String>,
+}
+
+/// The case a step is about, as the timeline and the feed record it (the `cases` module builds it from
+/// its row, so that this module does not depend on that one).
+#[derive(Debug, Clone, Copy)]
+pub struct StepSubject<'a> {
+    /// Case id.
+    pub id: &'a str,
+    /// Case reference.
+    pub reference: &'a str,
+    /// State code after the steps.
+    pub state: &'a str,
+    /// CRI in charge after the steps (it receives the feed events).
+    pub cri_code: &'a str,
+    /// Commune of domicile (it may receive a notice).
+    pub commune_nis: &'a str,
+    /// The person (for the national number of a commune notice).
+    pub person_id: &'a str,
+}
+
+/// Records steps in the timeline and the feed. Feed positions (`seq`) must follow commit order so that a
+/// reader paging with `after=<seq>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
+/// serialises the writers from here to commit, and the next position is read under it; SQLite has a single
+/// writer already. No clock is involved, so replicas with skewed clocks cannot reorder the feed.
+pub fn record_steps(
+    conn: &mut DbConnection,
+    case: StepSubject<'_>,
+    holder_cri: &str,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    if steps.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Postgresql(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
+    }
+    let niss: String = persons::table.find(case.person_id).select(persons::niss).first(conn)?;
+    let last: i64 =
+        outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
+    for (seq, step) in (last + 1..).zip(steps) {
+        let record = CaseEventRecord {
+            id: new_id(),
+            case_id: case.id.to_owned(),
+            occurred_at: now,
+            kind: step.kind.code().to_owned(),
+            cri_code: holder_cri.to_owned(),
+            actor_subject: actor.subject.clone(),
+            actor_organisation: actor.organisation.clone(),
+            request_id: actor.request_id.clone(),
+            basis: step.basis.to_owned(),
+            reason_fr: step.reason.fr.to_owned(),
+            reason_en: step.reason.en.to_owned(),
+            summary: step.summary.clone(),
+        };
+        diesel::insert_into(case_events::table).values(&record).execute(conn)?;
+        let occurred_at = now.and_utc().to_rfc3339();
+        let notice = step.kind.commune_notice();
+        let encode = |payload: Result<String, serde_json::Error>| {
+            payload.map_err(|e| StoreError::Corrupt(format!("feed payload cannot be encoded: {e}")))
+        };
+        let cri_payload = encode(serde_json::to_string(&CriEventPayload {
+            case_id: case.id.to_owned(),
+            case_reference: case.reference.to_owned(),
+            event_type: step.kind,
+            state: case.state.to_owned(),
+            summary: step.summary.clone(),
+            occurred_at: occurred_at.clone(),
+        }))?;
+        let commune_payload = match notice {
+            Some(event_type) => Some(encode(serde_json::to_string(&CommuneEventPayload {
+                case_reference: case.reference.to_owned(),
+                niss: niss.clone(),
+                event_type,
+                occurred_at,
+            }))?),
+            None => None,
+        };
+        let feed = OutboxRecord {
+            id: new_id(),
+            seq,
+            case_id: case.id.to_owned(),
+            occurred_at: now,
+            event_type: step.kind.code().to_owned(),
+            // A transfer is news for both CRIs: the new one (now in charge) gets the feed event.
+            cri_code: case.cri_code.to_owned(),
+            commune_nis: notice.map(|_| case.commune_nis.to_owned()),
+            cri_payload,
+            commune_payload,
+        };
+        diesel::insert_into(outbox_events::table).values(&feed).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Who reads the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedReader {
+    /// A CRI: the events of the cases it holds (at the time of the event).
+    Cri(String),
+    /// A commune: the notices about its residents.
+    Commune(String),
+}
+
+/// Feed events after position `after`, oldest first.
+pub fn feed(
+    conn: &mut DbConnection,
+    reader: &FeedReader,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut query = outbox_events::table
+        .select(OutboxRecord::as_select())
+        .order(outbox_events::seq.asc())
+        .limit(limit)
+        .into_boxed();
+    query = match reader {
+        FeedReader::Cri(cri) => query.filter(outbox_events::cri_code.eq(cri.clone())),
+        FeedReader::Commune(nis) => query
+            .filter(outbox_events::commune_nis.eq(nis.clone()))
+            .filter(outbox_events::commune_payload.is_not_null()),
+    };
+    if let Some(after) = after {
+        query = query.filter(outbox_events::seq.gt(after));
+    }
+    Ok(query.load(conn)?)
+}

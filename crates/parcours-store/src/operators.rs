@@ -1,0 +1,69 @@
+//! The `operators` table: training operators, by enterprise number.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::audit::{self, Actor};
+use crate::schema::operators;
+use crate::{DbConnection, StoreError};
+
+/// An operator.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = operators)]
+pub struct OperatorRecord {
+    /// Id (the `operator:<id>` of its tokens).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Enterprise number, printed form.
+    pub enterprise_number: String,
+    /// Recognised axes, comma-separated codes.
+    pub axes: String,
+    /// CRI territories served, comma-separated codes.
+    pub cri_codes: String,
+    /// Contact e-mail.
+    pub contact_email: Option<String>,
+    /// Contact phone.
+    pub contact_phone: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Organisation that created it.
+    pub created_by: String,
+}
+
+impl OperatorRecord {
+    /// Whether the operator is recognised for `axis`.
+    pub fn recognised_for(&self, axis: &str) -> bool {
+        self.axes.split(',').any(|a| a == axis)
+    }
+
+    /// Whether the operator serves the territory of `cri`.
+    pub fn serves(&self, cri: &str) -> bool {
+        self.cri_codes.split(',').any(|c| c == cri)
+    }
+}
+
+/// Creates an operator; `None` when the enterprise number is already registered.
+pub fn create_operator(
+    conn: &mut DbConnection,
+    operator: &OperatorRecord,
+    actor: &Actor,
+) -> Result<Option<OperatorRecord>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let exists: i64 = operators::table
+            .filter(operators::enterprise_number.eq(&operator.enterprise_number))
+            .count()
+            .get_result(conn)?;
+        if exists > 0 {
+            return Ok(None);
+        }
+        diesel::insert_into(operators::table).values(operator).execute(conn)?;
+        audit::append(conn, actor, "create_operator", "operator", Some(&operator.id), None, operator.created_at)?;
+        Ok(Some(operator.clone()))
+    })
+}
+
+/// An operator by id.
+pub fn get_operator(conn: &mut DbConnection, id: &str) -> Result<Option<OperatorRecord>, StoreError> {
+    Ok(operators::table.find(id).select(OperatorRecord::as_select()).first(conn).optional()?)
+}
