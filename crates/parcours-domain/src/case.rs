@@ -628,6 +628,16 @@ pub struct OperatorAttendance {
 }
 
 impl Case {
+    /// Whether the case may be enrolled in a course: only while the pathway is open (a case whose
+    /// requirements are met, or that is closed, has no training left to follow).
+    pub fn may_enrol(&self) -> Result<(), CaseError> {
+        if self.state.is_open() {
+            Ok(())
+        } else {
+            Err(CaseError::IllegalTransition { state: self.state, command: "enrol" })
+        }
+    }
+
     /// Attendance reported by a training operator (CWASS art. 152/4-152/6; rule 3.4). The hours count
     /// towards the convention through the operator's lines; the first attended hours after the
     /// convention start the training, exactly as hours recorded by the CRI do.

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::law::Bilingual;
+
 /// A Belgian enterprise number (BCE/KBO): ten digits, the last two a mod-97 check of the first eight.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EnterpriseNumber(u64);
@@ -105,6 +107,12 @@ impl AttendanceStatus {
 /// Why an attendance line is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttendanceError {
+    /// The session is not one of the course's.
+    UnknownSession,
+    /// The person is not enrolled in the course (or no longer).
+    NotEnrolled,
+    /// The same person and session appear twice in one batch.
+    DuplicateLine,
     /// Present with no hours, or hours that are not a whole number of minutes.
     PresentWithoutHours,
     /// More hours than the session lasts.
@@ -114,6 +122,78 @@ pub enum AttendanceError {
     },
     /// Absent or excused with hours.
     HoursWhenAbsent,
+}
+
+impl AttendanceError {
+    /// Stable code of the refusal.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AttendanceError::UnknownSession => "unknown_session",
+            AttendanceError::NotEnrolled => "not_enrolled",
+            AttendanceError::DuplicateLine => "duplicate_line",
+            AttendanceError::PresentWithoutHours => "present_without_hours",
+            AttendanceError::HoursBeyondSession { .. } => "hours_beyond_session",
+            AttendanceError::HoursWhenAbsent => "hours_when_absent",
+        }
+    }
+
+    /// The field of the line at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            AttendanceError::UnknownSession => "session_id",
+            AttendanceError::NotEnrolled | AttendanceError::DuplicateLine => "case_reference",
+            AttendanceError::PresentWithoutHours
+            | AttendanceError::HoursBeyondSession { .. }
+            | AttendanceError::HoursWhenAbsent => "hours",
+        }
+    }
+
+    /// Why the line is refused, French first.
+    pub fn message(&self) -> Bilingual {
+        let (fr, en) = match self {
+            AttendanceError::UnknownSession => ("Séance inconnue pour ce cours.", "Unknown session for this course."),
+            AttendanceError::NotEnrolled => {
+                ("Cette personne n'est pas inscrite à ce cours.", "This person is not enrolled in this course.")
+            }
+            AttendanceError::DuplicateLine => {
+                ("Même personne et même séance deux fois dans le lot.", "Same person and session twice in the batch.")
+            }
+            AttendanceError::PresentWithoutHours => ("Présent sans heures.", "Present without hours."),
+            AttendanceError::HoursBeyondSession { .. } => {
+                ("Plus d'heures que la séance n'en compte.", "More hours than the session lasts.")
+            }
+            AttendanceError::HoursWhenAbsent => ("Absent ou excusé avec des heures.", "Absent or excused with hours."),
+        };
+        Bilingual { fr, en }
+    }
+}
+
+/// What the course and the batch say about one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineContext {
+    /// Length of the line's session in minutes, when the session is one of the course's.
+    pub session_minutes: Option<u32>,
+    /// Whether the person is enrolled (or waiting) in the course.
+    pub enrolled: bool,
+    /// Whether this person and session appear for the first time in the batch.
+    pub first_in_batch: bool,
+}
+
+/// Checks one attendance line (CWASS art. 152/4-152/6; rule 3.4): a session of the course, a person
+/// enrolled in it, once per batch, then the hours against the status and the session's length.
+pub fn check_attendance_line(
+    context: &LineContext,
+    status: AttendanceStatus,
+    minutes: u32,
+) -> Result<(), AttendanceError> {
+    let Some(session_minutes) = context.session_minutes else { return Err(AttendanceError::UnknownSession) };
+    if !context.enrolled {
+        return Err(AttendanceError::NotEnrolled);
+    }
+    if !context.first_in_batch {
+        return Err(AttendanceError::DuplicateLine);
+    }
+    check_attendance(status, minutes, session_minutes)
 }
 
 /// Checks one line: present for at most the session's length; absent or excused for zero hours.
@@ -158,5 +238,49 @@ mod tests {
         assert_eq!(check_attendance(AttendanceStatus::Excused, 0, 180), Ok(()));
         assert_eq!(check_attendance(AttendanceStatus::Absent, 30, 180), Err(AttendanceError::HoursWhenAbsent));
         assert_eq!(AttendanceStatus::parse("PRESENT"), Some(AttendanceStatus::Present));
+    }
+}
+
+/// Where a new enrolment goes: a place while the course has one, otherwise the end of the waiting list
+/// (first come, first served; a freed place goes to position 1 and the list closes up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// A place in the course.
+    Enrolled,
+    /// On the waiting list, at this position (1 is next).
+    Waiting {
+        /// Position.
+        position: u32,
+    },
+}
+
+/// The waiting-list policy for a new enrolment, given the course's capacity and who holds a place or waits.
+pub fn placement(capacity: u32, enrolled: u32, waiting: u32) -> Placement {
+    if enrolled < capacity { Placement::Enrolled } else { Placement::Waiting { position: waiting + 1 } }
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+
+    #[test]
+    fn a_full_course_puts_newcomers_at_the_end_of_the_waiting_list() {
+        assert_eq!(placement(2, 1, 0), Placement::Enrolled);
+        assert_eq!(placement(2, 2, 0), Placement::Waiting { position: 1 });
+        assert_eq!(placement(2, 2, 3), Placement::Waiting { position: 4 });
+    }
+
+    #[test]
+    fn each_refusal_has_a_code_a_field_and_a_bilingual_reason() {
+        let context = LineContext { session_minutes: Some(180), enrolled: true, first_in_batch: true };
+        assert_eq!(check_attendance_line(&context, AttendanceStatus::Present, 120), Ok(()));
+        let unknown = LineContext { session_minutes: None, ..context };
+        let error = check_attendance_line(&unknown, AttendanceStatus::Present, 120).expect_err("unknown session");
+        assert_eq!((error.code(), error.field()), ("unknown_session", "session_id"));
+        let twice = LineContext { first_in_batch: false, ..context };
+        assert_eq!(check_attendance_line(&twice, AttendanceStatus::Present, 60), Err(AttendanceError::DuplicateLine));
+        let beyond = check_attendance_line(&context, AttendanceStatus::Present, 240).expect_err("too long");
+        assert_eq!(beyond.code(), "hours_beyond_session");
+        assert!(beyond.message().fr.contains("séance"));
     }
 }

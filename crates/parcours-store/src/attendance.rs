@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use parcours_domain::case::OperatorAttendance;
 use parcours_domain::law::Bilingual;
-use parcours_domain::operator::{AttendanceError, AttendanceStatus, check_attendance};
+use parcours_domain::operator::{AttendanceError, AttendanceStatus, LineContext, check_attendance_line};
 use parcours_domain::regime::Axis;
 
 use crate::audit::{self, Actor};
@@ -94,16 +94,6 @@ pub struct BatchReport {
     pub rejected: Vec<RejectedLine>,
     /// Whether anything was written.
     pub committed: bool,
-}
-
-pub(crate) fn reject(
-    line: usize,
-    field: &'static str,
-    code: &'static str,
-    fr: &'static str,
-    en: &'static str,
-) -> RejectedLine {
-    RejectedLine { line, field, code, message: Bilingual { fr, en } }
 }
 
 pub(crate) const INSERT_CHUNK: usize = 1000;
@@ -220,55 +210,27 @@ pub fn record_attendance(
         let mut minutes_delta: BTreeMap<&str, i64> = BTreeMap::new();
         let mut per_case: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for line in lines {
-            let Some(session_minutes) = sessions.get(&line.session_id) else {
-                report.rejected.push(reject(
-                    line.line,
-                    "session_id",
-                    "unknown_session",
-                    "Séance inconnue pour ce cours.",
-                    "Unknown session for this course.",
-                ));
-                continue;
+            let session_minutes = sessions.get(&line.session_id).map(|m| u32::try_from(*m).unwrap_or(0));
+            let enrolment = enrolled.get(&line.case_reference);
+            // The batch's duplicate check only counts lines that name a known session and person.
+            let first_in_batch = session_minutes.is_none()
+                || enrolment.is_none()
+                || seen.insert((line.session_id.as_str(), line.case_reference.as_str()));
+            let context = LineContext { session_minutes, enrolled: enrolment.is_some(), first_in_batch };
+            let checked = check_attendance_line(&context, line.status, line.minutes)
+                .and(enrolment.ok_or(AttendanceError::NotEnrolled));
+            let (enrolment_id, case_id) = match checked {
+                Ok(found) => found,
+                Err(error) => {
+                    report.rejected.push(RejectedLine {
+                        line: line.line,
+                        field: error.field(),
+                        code: error.code(),
+                        message: error.message(),
+                    });
+                    continue;
+                }
             };
-            let Some((enrolment_id, case_id)) = enrolled.get(&line.case_reference) else {
-                report.rejected.push(reject(
-                    line.line,
-                    "case_reference",
-                    "not_enrolled",
-                    "Cette personne n'est pas inscrite à ce cours.",
-                    "This person is not enrolled in this course.",
-                ));
-                continue;
-            };
-            if !seen.insert((line.session_id.as_str(), line.case_reference.as_str())) {
-                report.rejected.push(reject(
-                    line.line,
-                    "case_reference",
-                    "duplicate_line",
-                    "Même personne et même séance deux fois dans le lot.",
-                    "Same person and session twice in the batch.",
-                ));
-                continue;
-            }
-            if let Err(error) =
-                check_attendance(line.status, line.minutes, u32::try_from(*session_minutes).unwrap_or(0))
-            {
-                let (code, fr, en) = match error {
-                    AttendanceError::PresentWithoutHours => {
-                        ("present_without_hours", "Présent sans heures.", "Present without hours.")
-                    }
-                    AttendanceError::HoursBeyondSession { .. } => (
-                        "hours_beyond_session",
-                        "Plus d'heures que la séance n'en compte.",
-                        "More hours than the session lasts.",
-                    ),
-                    AttendanceError::HoursWhenAbsent => {
-                        ("hours_when_absent", "Absent ou excusé avec des heures.", "Absent or excused with hours.")
-                    }
-                };
-                report.rejected.push(reject(line.line, "hours", code, fr, en));
-                continue;
-            }
             let minutes = i32::try_from(line.minutes).unwrap_or(i32::MAX);
             let previous = current.get(&(line.session_id.clone(), enrolment_id.clone()));
             let counts = per_case.entry(case_id.as_str()).or_default();

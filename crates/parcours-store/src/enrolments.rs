@@ -5,7 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::audit::{self, Actor};
-use crate::cases::CaseRecord;
+use parcours_domain::operator::{Placement, placement};
+
+use crate::cases::{CaseRecord, decode_case};
 use crate::courses::occupancy;
 use crate::schema::{attendance_records, cases as case_table, courses, enrolments, persons};
 use crate::{DbConnection, StoreError, new_id};
@@ -31,7 +33,7 @@ pub struct EnrolmentRecord {
 }
 
 /// What enrolling produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EnrolOutcome {
     /// A place was free.
     Enrolled(EnrolmentRecord),
@@ -41,6 +43,8 @@ pub enum EnrolOutcome {
     AlreadyThere(EnrolmentRecord),
     /// No such course, or no such case held by the CRI.
     NotFound,
+    /// The rules refuse it (a case that is closed or whose requirements are met).
+    Refused(parcours_domain::case::CaseError),
 }
 
 /// Enrols a case held by `cri` in a course. Capacity is enforced under a lock on the course row, so two
@@ -58,13 +62,15 @@ pub fn enrol(
         let locked = diesel::update(courses::table.find(course_id))
             .set(courses::capacity.eq(courses::capacity))
             .execute(conn)?;
-        let held: i64 = case_table::table
+        let held: Option<String> = case_table::table
             .filter(case_table::id.eq(case_id))
             .filter(case_table::cri_code.eq(cri))
-            .count()
-            .get_result(conn)?;
-        if locked == 0 || held == 0 {
-            return Ok(EnrolOutcome::NotFound);
+            .select(case_table::state_json)
+            .first(conn)
+            .optional()?;
+        let (Some(held), 1) = (held, locked) else { return Ok(EnrolOutcome::NotFound) };
+        if let Err(refusal) = decode_case(&held)?.may_enrol() {
+            return Ok(EnrolOutcome::Refused(refusal));
         }
         if let Some(existing) = enrolments::table
             .filter(enrolments::course_id.eq(course_id))
@@ -78,13 +84,18 @@ pub fn enrol(
         }
         let capacity: i32 = courses::table.find(course_id).select(courses::capacity).first(conn)?;
         let (enrolled, waiting) = occupancy(conn, course_id)?;
-        let full = enrolled >= i64::from(capacity);
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let place = placement(u32::try_from(capacity).unwrap_or(0), count(enrolled), count(waiting));
+        let full = place != Placement::Enrolled;
         let record = EnrolmentRecord {
             id: new_id(),
             course_id: course_id.to_owned(),
             case_id: case_id.to_owned(),
             status: if full { "waiting" } else { "enrolled" }.to_owned(),
-            waiting_position: full.then(|| i32::try_from(waiting + 1).unwrap_or(i32::MAX)),
+            waiting_position: match place {
+                Placement::Enrolled => None,
+                Placement::Waiting { position } => Some(i32::try_from(position).unwrap_or(i32::MAX)),
+            },
             created_at: now,
             updated_at: now,
         };

@@ -19,6 +19,7 @@ on_both_backends!(
     two_batches_racing_with_one_key_write_once_and_never_answer_500,
     catalogue_reads_need_the_role_of_the_organisation_and_the_inquiry_ends_with_the_enrolment,
     a_page_of_200_cases_costs_the_queries_of_a_page_of_2,
+    a_closed_case_cannot_be_enrolled,
 );
 
 fn late_newcomer(sequence: u32) -> Value {
@@ -594,4 +595,31 @@ async fn a_page_of_200_cases_costs_the_queries_of_a_page_of_2(app: TestApp) {
     // And over HTTP the page answers with every case and its person.
     let page = app.get("/v1/cases?limit=200", Some(&app.as_cri("CRIPEL"))).await;
     assert_eq!(page.body["items"].as_array().map(Vec::len), Some(200));
+}
+
+async fn a_closed_case_cannot_be_enrolled(app: TestApp) {
+    let (_, school) = operator(&app, "École I", "0123.456.749").await;
+    let (course_id, _) = course(&app, &school, 5).await;
+    // A Turkish national is dispensed (D10); a voluntary case opens on request and can be withdrawn.
+    let arrival =
+        app.report("62063", &with(newcomer(253), json!({"nationality": "TUR", "volunteer_request": true}))).await;
+    assert_eq!(arrival.status, 201, "{}", arrival.text);
+    let case = arrival.body["case"]["id"].as_str().expect("voluntary case").to_owned();
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    let version = read.body["version"].as_i64().expect("version");
+    let closed =
+        change(&app, "CRIPEL", &case, "closure", version, json!({"date": today(), "reason": "withdrew_voluntary"}))
+            .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    let refused = app
+        .post(
+            &format!("/v1/courses/{course_id}/enrolments"),
+            Some(&app.as_cri("CRIPEL")),
+            None,
+            &json!({"case_id": case}),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.body["code"], "illegal_transition");
+    assert_eq!(refused.body["current_state"], "closed");
 }

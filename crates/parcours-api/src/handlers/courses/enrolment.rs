@@ -32,7 +32,7 @@ pub struct EnrolmentRequest {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown course, or a case the CRI does not hold", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already enrolled or waiting", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already enrolled or waiting, or the case is closed or its requirements are met", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
 )]
@@ -74,6 +74,7 @@ pub async fn create_course_enrolment(
                     ),
                 )),
                 EnrolOutcome::NotFound => Err(ApiError::NotFound),
+                EnrolOutcome::Refused(refusal) => Err(ApiError::Case(refusal)),
             }
         })
     })
