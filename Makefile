@@ -4,7 +4,7 @@ CARGO ?= cargo
 # PostgreSQL used by the test suites (each test creates its own database from a migrated template).
 export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help run test test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench clean
+.PHONY: help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,6 +17,10 @@ run: ## Start the API on the embedded SQLite default (var/parcours.sqlite3), ref
 # `parcours` binary that this same build produces, so no release build is needed here.
 test: ## Run the whole suite (the PostgreSQL half is skipped, loudly, when no server answers)
 	$(CARGO) test --workspace --tests
+
+test-clock: ## The whole suite with the machine's clock moved to 2030-01-01 (needs faketime): nothing may depend on the wall clock
+	@command -v faketime >/dev/null || { echo "faketime is missing (Debian package faketime; .ci/run installs it)"; exit 1; }
+	faketime '2030-01-01 10:00:00' $(CARGO) test --workspace --tests --locked
 
 release: ## Build the release binary (target/release/parcours), used by the black-box suite
 	$(CARGO) build --release -p parcours-api --bin parcours
@@ -55,10 +59,11 @@ bench: ## Benchmarks: rules engine (criterion) and 100,000 attendance lines on P
 	$(CARGO) bench -p parcours-domain --bench determinations
 	$(CARGO) bench -p parcours-api --bench attendance
 
-ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL
+ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL, on the release binary, and with the clock in 2030
 	$(CARGO) build --release --locked -p parcours-api --bin parcours
 	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --tests --locked
 	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test -p parcours-blackbox --test blackbox --locked
+	PARCOURS_REQUIRE_POSTGRES=1 $(MAKE) test-clock
 
 clean:
 	$(CARGO) clean
