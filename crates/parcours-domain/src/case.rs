@@ -657,17 +657,25 @@ impl Case {
                 report.batch_id
             ),
         )];
-        if self.state == CaseState::ConventionSigned && report.minutes_delta > 0 {
+        if report.minutes_delta > 0 {
+            events.extend(self.start_training());
+        }
+        events
+    }
+
+    /// The first attended hours after the convention start the training (CWASS art. 152/7), whoever
+    /// reports them.
+    fn start_training(&mut self) -> Option<CaseEvent> {
+        (self.state == CaseState::ConventionSigned).then(|| {
             self.state = CaseState::InProgress;
-            events.push(event(
+            event(
                 EventKind::TrainingStarted,
                 "CWASS art. 152/7",
                 "La formation a commencé : le parcours est en cours.",
                 "Training has started: the pathway is in progress.",
                 String::new(),
-            ));
-        }
-        events
+            )
+        })
     }
 }
 
@@ -1137,16 +1145,7 @@ impl Case {
                     "Training hours recorded.",
                     summary,
                 )];
-                if self.state == ConventionSigned {
-                    self.state = InProgress;
-                    events.push(event(
-                        EventKind::TrainingStarted,
-                        "CWASS art. 152/7",
-                        "La formation a commencé : le parcours est en cours.",
-                        "Training has started: the pathway is in progress.",
-                        String::new(),
-                    ));
-                }
+                events.extend(self.start_training());
                 Ok(events)
             }
             CaseCommand::Transfer { to, date, reason } => {
