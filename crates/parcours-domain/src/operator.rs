@@ -284,3 +284,72 @@ mod placement_tests {
         assert!(beyond.message().fr.contains("séance"));
     }
 }
+
+/// Why a course cannot be published for an operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CourseRefusal {
+    /// The operator is not recognised for the course's axis.
+    AxisNotRecognised,
+    /// On the first session's date, the commune is in no CRI territory the operator serves (or is not a
+    /// Walloon French-language commune).
+    OutsideOperatorTerritory,
+}
+
+impl CourseRefusal {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            CourseRefusal::AxisNotRecognised => "axis_not_recognised",
+            CourseRefusal::OutsideOperatorTerritory => "outside_operator_territory",
+        }
+    }
+
+    /// The field at fault.
+    pub fn field(self) -> &'static str {
+        match self {
+            CourseRefusal::AxisNotRecognised => "axis",
+            CourseRefusal::OutsideOperatorTerritory => "commune_nis",
+        }
+    }
+
+    /// Why, French first.
+    pub fn message(self) -> Bilingual {
+        match self {
+            CourseRefusal::AxisNotRecognised => Bilingual {
+                fr: "L'opérateur n'est pas reconnu pour cet axe.",
+                en: "The operator is not recognised for this axis.",
+            },
+            CourseRefusal::OutsideOperatorTerritory => Bilingual {
+                fr: "La commune n'est pas dans un territoire de CRI desservi par l'opérateur.",
+                en: "The commune is not in a CRI territory the operator serves.",
+            },
+        }
+    }
+}
+
+/// Whether an operator may publish a course on `axis` in `commune` starting on `first_session`: it must be
+/// recognised for the axis, and the commune must fall, on that date, under a CRI whose territory the
+/// operator serves. Every refusal is listed.
+pub fn course_acceptance(
+    operator_axes: &[crate::regime::Axis],
+    operator_cris: &[crate::reference::CriCode],
+    axis: crate::regime::Axis,
+    commune: crate::reference::NisCode,
+    first_session: chrono::NaiveDate,
+    reference: &crate::reference::ReferenceData,
+) -> Vec<CourseRefusal> {
+    let mut refusals = Vec::new();
+    if !operator_axes.contains(&axis) {
+        refusals.push(CourseRefusal::AxisNotRecognised);
+    }
+    let served = match reference.lookup(commune, first_session) {
+        crate::reference::CommuneLookup::Walloon(c) => {
+            c.cri_on(first_session).is_some_and(|assignment| operator_cris.contains(&assignment.cri))
+        }
+        _ => false,
+    };
+    if !served {
+        refusals.push(CourseRefusal::OutsideOperatorTerritory);
+    }
+    refusals
+}

@@ -943,3 +943,17 @@ mod intake_decisions {
         }
     }
 }
+
+#[test]
+fn a_course_is_accepted_only_on_a_recognised_axis_and_inside_the_operators_territory() {
+    use parcours_domain::operator::{CourseRefusal, course_acceptance};
+    let cripel = [CriCode::parse("CRIPEL").expect("cri")];
+    let accepted = course_acceptance(&[Axis::French], &cripel, Axis::French, nis("62063"), d(2027, 1, 11), reference());
+    assert_eq!(accepted, []);
+    let refused =
+        course_acceptance(&[Axis::French], &cripel, Axis::Citizenship, nis("52011"), d(2027, 1, 11), reference());
+    assert_eq!(refused, [CourseRefusal::AxisNotRecognised, CourseRefusal::OutsideOperatorTerritory]);
+    let german_language =
+        course_acceptance(&[Axis::French], &cripel, Axis::French, nis("63001"), d(2027, 1, 11), reference());
+    assert_eq!(german_language, [CourseRefusal::OutsideOperatorTerritory]);
+}

@@ -31,18 +31,6 @@ pub struct OperatorRecord {
     pub created_by: String,
 }
 
-impl OperatorRecord {
-    /// Whether the operator is recognised for `axis`.
-    pub fn recognised_for(&self, axis: &str) -> bool {
-        self.axes.split(',').any(|a| a == axis)
-    }
-
-    /// Whether the operator serves the territory of `cri`.
-    pub fn serves(&self, cri: &str) -> bool {
-        self.cri_codes.split(',').any(|c| c == cri)
-    }
-}
-
 /// Creates an operator; `None` when the enterprise number is already registered.
 pub fn create_operator(
     conn: &mut DbConnection,

@@ -3,8 +3,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::NaiveTime;
+use parcours_domain::CriCode;
 use parcours_domain::NisCode;
-use parcours_domain::reference::CommuneLookup;
+use parcours_domain::operator::course_acceptance;
+use parcours_domain::regime::Axis;
 use parcours_store::courses::{CourseRecord, SessionRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -150,28 +152,20 @@ pub async fn create_course(
     let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let operator = parcours_store::operators::get_operator(&mut conn, &operator_id)?.ok_or(ApiError::NotFound)?;
-        let mut errors = Vec::new();
-        if !operator.recognised_for(axis) {
-            errors.push(FieldError::new(
-                "axis",
-                "axis_not_recognised",
-                "L'opérateur n'est pas reconnu pour cet axe.",
-                "The operator is not recognised for this axis.",
-            ));
-        }
         let reference = state.reference_data(&mut conn)?;
-        let served = match reference.lookup(commune, start_date) {
-            CommuneLookup::Walloon(c) => c.cri_on(start_date).is_some_and(|a| operator.serves(a.cri.code())),
-            _ => false,
-        };
-        if !served {
-            errors.push(FieldError::new(
-                "commune_nis",
-                "outside_operator_territory",
-                "La commune n'est pas dans un territoire de CRI desservi par l'opérateur.",
-                "The commune is not in a CRI territory the operator serves.",
-            ));
-        }
+        let operator_axes: Vec<Axis> = operator.axes.split(',').filter_map(Axis::parse).collect();
+        let operator_cris: Vec<CriCode> =
+            operator.cri_codes.split(',').filter_map(|c| CriCode::parse(c).ok()).collect();
+        let course_axis =
+            Axis::parse(axis).ok_or_else(|| ApiError::Internal("axis choice out of the catalogue".into()))?;
+        let errors: Vec<FieldError> =
+            course_acceptance(&operator_axes, &operator_cris, course_axis, commune, start_date, &reference)
+                .into_iter()
+                .map(|refusal| {
+                    let message = refusal.message();
+                    FieldError::new(refusal.field(), refusal.code(), message.fr, message.en)
+                })
+                .collect();
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
