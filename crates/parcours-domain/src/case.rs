@@ -628,6 +628,30 @@ pub struct OperatorAttendance {
 }
 
 impl Case {
+    /// The facts as they stand once the CRI decides on `code` (CWASS art. 152/7 §3): the decision replaces
+    /// any earlier claim or decision on the same dispensation, the dispensations granted earlier on this
+    /// case stay granted, and a refused one is no longer pending. Determining again from these facts says
+    /// whether the person is now dispensed.
+    pub fn facts_after_dispensation_decision(
+        &self,
+        facts: &crate::Facts,
+        code: DispensationCode,
+        granted: bool,
+    ) -> crate::Facts {
+        let mut facts = facts.clone();
+        facts.claimed_dispensations.retain(|c| *c != code);
+        facts.granted_dispensations.retain(|c| *c != code);
+        for earlier in self.dispensation_decisions.iter().filter(|d| d.granted && d.code != code) {
+            if !facts.granted_dispensations.contains(&earlier.code) {
+                facts.granted_dispensations.push(earlier.code);
+            }
+        }
+        if granted {
+            facts.granted_dispensations.push(code);
+        }
+        facts
+    }
+
     /// Whether the case may be enrolled in a course: only while the pathway is open (a case whose
     /// requirements are met, or that is closed, has no training left to follow).
     pub fn may_enrol(&self) -> Result<(), CaseError> {

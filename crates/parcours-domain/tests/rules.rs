@@ -957,3 +957,23 @@ fn a_course_is_accepted_only_on_a_recognised_axis_and_inside_the_operators_terri
         course_acceptance(&[Axis::French], &cripel, Axis::French, nis("63001"), d(2027, 1, 11), reference());
     assert_eq!(german_language, [CourseRefusal::OutsideOperatorTerritory]);
 }
+
+#[test]
+fn a_dispensation_decision_replaces_the_claim_and_keeps_earlier_grants() {
+    use parcours_domain::case::{Case, DispensationDecision};
+    let facts = Facts { claimed_dispensations: vec![DispensationCode::D1], ..newcomer() };
+    let determination = determine(&facts, reference(), AS_OF()).expect("determination");
+    let (mut case, _) = Case::open(&determination, CriCode::parse("CRIPEL").expect("cri"), RegimeId::R2018, AS_OF());
+    case.dispensation_decisions.push(DispensationDecision {
+        code: DispensationCode::D2,
+        granted: true,
+        date: AS_OF(),
+        reason: "earlier".into(),
+        evidence: None,
+    });
+    let refused = case.facts_after_dispensation_decision(&facts, DispensationCode::D1, false);
+    assert_eq!(refused.claimed_dispensations, []);
+    assert_eq!(refused.granted_dispensations, [DispensationCode::D2]);
+    let granted = case.facts_after_dispensation_decision(&facts, DispensationCode::D1, true);
+    assert_eq!(granted.granted_dispensations, [DispensationCode::D2, DispensationCode::D1]);
+}

@@ -109,19 +109,9 @@ pub async fn create_case_dispensation_decision(
             let decision = DispensationDecision { code, granted, date, reason, evidence };
             let latest = determinations::latest_determination(conn, &view.case.person_id)?
                 .ok_or_else(|| ApiError::Internal("case without determination".into()))?;
-            let mut facts: Facts = serde_json::from_str(&latest.facts_json)
+            let stored: Facts = serde_json::from_str(&latest.facts_json)
                 .map_err(|e| ApiError::Internal(format!("stored facts unreadable: {e}")))?;
-            // The decision replaces any earlier one on the same dispensation.
-            facts.claimed_dispensations.retain(|c| *c != code);
-            facts.granted_dispensations.retain(|c| *c != code);
-            for earlier in case.dispensation_decisions.iter().filter(|d| d.granted && d.code != code) {
-                if !facts.granted_dispensations.contains(&earlier.code) {
-                    facts.granted_dispensations.push(earlier.code);
-                }
-            }
-            if granted {
-                facts.granted_dispensations.push(code);
-            }
+            let facts = case.facts_after_dispensation_decision(&stored, code, granted);
             let determination = determine(&facts, reference, today).map_err(ApiError::Facts)?;
             let new = stored_determination(&determination, &facts, today, reference)?;
             determinations::insert_determination(conn, &view.case.person_id, &new, &organisation, now)?;
