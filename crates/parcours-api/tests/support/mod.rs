@@ -83,9 +83,11 @@ fn postgres_template() -> Option<&'static str> {
                     return None;
                 }
             };
-            // Templates of earlier runs are dropped; each run migrates a fresh one.
+            // Templates and test databases of earlier runs are dropped; each run migrates a fresh template.
             let stale: Vec<String> =
-                diesel::sql_query("SELECT datname AS name FROM pg_database WHERE datname LIKE 'parcours\\_tmpl\\_%'")
+                diesel::sql_query(
+                    "SELECT datname AS name FROM pg_database WHERE datname LIKE 'parcours\\_tmpl\\_%' OR datname LIKE 'parcours\\_t\\_%'",
+                )
                     .load::<DatabaseName>(&mut admin)
                     .expect("list templates")
                     .into_iter()
@@ -123,11 +125,16 @@ impl Drop for TestDb {
                     let _ = std::fs::remove_dir_all(dir);
                 }
             }
+            // Off the critical path: the next test starts while this database is dropped. One that a
+            // finished process never got to drop is removed when the next run migrates its template.
             TestDb::Postgres(name) => {
-                if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
-                    let _ =
-                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
-                }
+                let name = std::mem::take(name);
+                std::thread::spawn(move || {
+                    if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
+                        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin);
+                    }
+                });
             }
         }
     }
