@@ -8,7 +8,7 @@ use parcours_domain::case::CaseEvent;
 use crate::audit::{self, Actor};
 use crate::cases::{CaseColumns, CaseRecord, CaseView, change_case, decode_case, find_open_case_for_person};
 use crate::determinations::{DeterminationRecord, NewDetermination};
-use crate::persons::{PersonData, PersonRecord, upsert_person};
+use crate::persons::{PersonData, PersonRecord, persons_by_id, upsert_person};
 use crate::schema::{arrivals, cases as case_table, determinations, persons};
 use crate::{DbConnection, StoreError, new_id};
 
@@ -261,13 +261,7 @@ pub(crate) fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Res
     let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
     let determination_ids: Vec<&str> = rows.iter().map(|r| r.determination_id.as_str()).collect();
     let case_ids: Vec<&str> = rows.iter().filter_map(|r| r.case_id.as_deref()).collect();
-    let people: HashMap<String, PersonRecord> = persons::table
-        .filter(persons::id.eq_any(&person_ids))
-        .select(PersonRecord::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
+    let people = persons_by_id(conn, &person_ids)?;
     let determinations: HashMap<String, DeterminationRecord> = determinations::table
         .filter(determinations::id.eq_any(&determination_ids))
         .select(DeterminationRecord::as_select())

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::audit::{self, Actor};
 use crate::determinations::{NewDetermination, insert_determination};
 use crate::feed::{StepSubject, record_steps};
-use crate::persons::{PersonData, PersonRecord, upsert_person};
+use crate::persons::{PersonData, PersonRecord, persons_by_id, upsert_person};
 use crate::schema::{case_axis_minutes, case_reference_counters, cases, persons};
 use crate::{DbConnection, StoreError, new_id};
 
@@ -219,13 +219,7 @@ pub(crate) fn views(conn: &mut DbConnection, rows: Vec<CaseRecord>) -> Result<Ve
     use std::collections::HashMap;
     let person_ids: Vec<&str> = rows.iter().map(|c| c.person_id.as_str()).collect();
     let case_ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
-    let people: HashMap<String, PersonRecord> = persons::table
-        .filter(persons::id.eq_any(&person_ids))
-        .select(PersonRecord::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
+    let people = persons_by_id(conn, &person_ids)?;
     let mut minutes: HashMap<String, HashMap<String, i64>> = HashMap::new();
     for (case_id, axis, value) in case_axis_minutes::table
         .filter(case_axis_minutes::case_id.eq_any(&case_ids))

@@ -94,3 +94,17 @@ pub(crate) fn upsert_person(
     }
     Ok(persons::table.filter(persons::niss.eq(&person.niss)).select(PersonRecord::as_select()).first(conn)?)
 }
+
+/// The persons with these ids, by id, in one query (lists load their persons this way).
+pub fn persons_by_id(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, PersonRecord>, StoreError> {
+    Ok(persons::table
+        .filter(persons::id.eq_any(ids))
+        .select(PersonRecord::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect())
+}
