@@ -13,6 +13,7 @@ use parcours_domain::regime::Axis;
 use crate::audit::{self, Actor};
 use crate::cases::{CaseRecord, decode_case, write_aggregate};
 use crate::courses::CourseRecord;
+use crate::courses::operator_owns_course;
 use crate::feed::record_steps;
 use crate::schema::{attendance_records, case_axis_minutes, cases as case_table, course_sessions, courses, enrolments};
 use crate::{DbConnection, StoreError, new_id};
@@ -339,12 +340,7 @@ pub fn attendance_history(
     now: NaiveDateTime,
 ) -> Result<Option<Vec<(String, AttendanceRecord)>>, StoreError> {
     crate::write_transaction(conn, |conn| {
-        let owns: i64 = courses::table
-            .filter(courses::id.eq(course_id))
-            .filter(courses::operator_id.eq(operator_id))
-            .count()
-            .get_result(conn)?;
-        if owns == 0 {
+        if !operator_owns_course(conn, course_id, operator_id)? {
             return Ok(None);
         }
         let mut query = attendance_records::table

@@ -198,3 +198,13 @@ pub fn get_course(conn: &mut DbConnection, id: &str, reader: &CourseReader) -> R
         None => Ok(None),
     }
 }
+
+/// Whether `course_id` is one of `operator_id`'s courses (an operator reads and reports only on its own).
+pub fn operator_owns_course(conn: &mut DbConnection, course_id: &str, operator_id: &str) -> Result<bool, StoreError> {
+    let owns: i64 = courses::table
+        .filter(courses::id.eq(course_id))
+        .filter(courses::operator_id.eq(operator_id))
+        .count()
+        .get_result(conn)?;
+    Ok(owns > 0)
+}

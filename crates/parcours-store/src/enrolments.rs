@@ -9,6 +9,7 @@ use parcours_domain::operator::{Placement, placement};
 
 use crate::cases::{CaseRecord, decode_case};
 use crate::courses::occupancy;
+use crate::courses::operator_owns_course;
 use crate::schema::{attendance_records, cases as case_table, courses, enrolments, persons};
 use crate::{DbConnection, StoreError, new_id};
 
@@ -224,12 +225,7 @@ pub fn participants(
     now: NaiveDateTime,
 ) -> Result<Option<Vec<Participant>>, StoreError> {
     crate::write_transaction(conn, |conn| {
-        let owns: i64 = courses::table
-            .filter(courses::id.eq(course_id))
-            .filter(courses::operator_id.eq(operator_id))
-            .count()
-            .get_result(conn)?;
-        if owns == 0 {
+        if !operator_owns_course(conn, course_id, operator_id)? {
             return Ok(None);
         }
         let rows: Vec<(String, String, String, String, String, Option<i32>)> = enrolments::table
