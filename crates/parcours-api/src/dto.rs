@@ -508,7 +508,7 @@ pub fn stored_determination(
 ) -> Result<parcours_store::determinations::NewDetermination, crate::problem::ApiError> {
     let internal = |e: serde_json::Error| crate::problem::ApiError::Internal(e.to_string());
     Ok(parcours_store::determinations::NewDetermination {
-        status: determination.status.code().to_owned(),
+        status: determination.status,
         regime: determination.regime.map(|r| r.code().to_owned()),
         competent_cri: determination.competent_cri.map(|c| c.code().to_owned()),
         reference_date: determination.reference_date,

@@ -14,7 +14,7 @@ use crate::events::EventKind;
 use crate::law::{Bilingual, RegimeId};
 use crate::parameters::CefrLevel;
 use crate::reference::CriCode;
-use crate::regime::{Axis, AxisObligation, Regime};
+use crate::regime::{Axis, AxisMinutes, AxisObligation, Regime, hours_as_minutes};
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,6 +35,10 @@ pub enum CaseState {
 }
 
 impl CaseState {
+    /// The states of a case still being followed (see [`CaseState::is_open`]).
+    pub const OPEN: [CaseState; 4] =
+        [CaseState::Opened, CaseState::WelcomeInProgress, CaseState::ConventionSigned, CaseState::InProgress];
+
     /// Stable code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -590,19 +594,8 @@ pub struct CaseContext<'a> {
     pub regime: &'a Regime,
     /// Share of required hours to attend, in percent (parameter attendance_threshold_percent).
     pub attendance_threshold_percent: u8,
-    /// Hours reported by operators per axis (French, citizenship, orientation), kept outside the case.
-    pub operator_hours: [f64; 3],
-}
-
-impl CaseContext<'_> {
-    /// Hours reported by operators on `axis`.
-    pub fn operator_hours(&self, axis: Axis) -> f64 {
-        match axis {
-            Axis::French => self.operator_hours[0],
-            Axis::Citizenship => self.operator_hours[1],
-            Axis::Orientation => self.operator_hours[2],
-        }
-    }
+    /// Time reported by operators per axis, kept outside the case (in their attendance lines).
+    pub operator_minutes: AxisMinutes,
 }
 
 fn event(kind: EventKind, basis: &'static str, fr: &'static str, en: &'static str, summary: String) -> CaseEvent {
@@ -779,9 +772,24 @@ impl Case {
         (case, opened)
     }
 
-    /// Hours attended per axis.
-    pub fn attended(&self, axis: Axis) -> f64 {
-        self.hours.iter().filter(|h| h.axis == axis).map(|h| h.hours).sum()
+    /// Time the CRI recorded per axis (its own sessions, attendance elsewhere), in minutes.
+    pub fn recorded_minutes(&self) -> AxisMinutes {
+        let mut minutes = AxisMinutes::default();
+        for entry in &self.hours {
+            minutes.add(entry.axis, hours_as_minutes(entry.hours));
+        }
+        minutes
+    }
+
+    /// Time attended per axis: what the CRI recorded plus what operators reported.
+    pub fn attended_minutes(&self, operator_minutes: &AxisMinutes) -> AxisMinutes {
+        self.recorded_minutes().plus(operator_minutes)
+    }
+
+    /// Whether the time attended on `axis` reaches `threshold_percent` of the convention's hours, compared
+    /// exactly in minutes (CWASS art. 152/7 §2; parameter attendance_threshold_percent).
+    pub fn reaches_threshold(&self, axis: Axis, attended: &AxisMinutes, threshold_percent: u8) -> bool {
+        attended.get(axis) * 100 >= i64::from(self.required(axis)) * 60 * i64::from(threshold_percent)
     }
 
     /// Hours the convention requires per axis (0 when not required or no convention yet).
@@ -1196,12 +1204,12 @@ impl Case {
                     return Err(self.illegal(&CaseCommand::Complete { date }));
                 }
                 self.check_date("date", date, today)?;
-                let threshold = f64::from(ctx.attendance_threshold_percent) / 100.0;
+                let attended = self.attended_minutes(&ctx.operator_minutes);
                 for axis in Axis::ALL {
-                    let needed = f64::from(self.required(axis)) * threshold;
-                    let attended = self.attended(axis) + ctx.operator_hours(axis);
-                    if attended + 1e-9 < needed {
-                        return Err(CaseError::HoursNotMet { axis, needed, attended });
+                    if !self.reaches_threshold(axis, &attended, ctx.attendance_threshold_percent) {
+                        let needed =
+                            f64::from(self.required(axis)) * f64::from(ctx.attendance_threshold_percent) / 100.0;
+                        return Err(CaseError::HoursNotMet { axis, needed, attended: attended.hours(axis) });
                     }
                 }
                 self.state = RequirementsMet;
@@ -1285,7 +1293,12 @@ mod tests {
         let r = regime(case.regime, &parameters, case.opened_on);
         case.apply(
             command,
-            &CaseContext { today: TODAY(), regime: &r, attendance_threshold_percent: 80, operator_hours: [0.0; 3] },
+            &CaseContext {
+                today: TODAY(),
+                regime: &r,
+                attendance_threshold_percent: 80,
+                operator_minutes: AxisMinutes::default(),
+            },
         )
     }
 

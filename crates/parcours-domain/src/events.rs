@@ -171,7 +171,7 @@ pub struct CriEventPayload {
     /// The kind of step.
     pub event_type: EventKind,
     /// The case's state code after the step.
-    pub state: String,
+    pub state: crate::case::CaseState,
     /// Non-personal summary (dates, codes, hours).
     pub summary: String,
     /// When (RFC 3339).

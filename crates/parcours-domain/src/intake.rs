@@ -109,7 +109,7 @@ pub fn intake_decision(
                 regime: &rules,
                 attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
                 // A transfer does not look at hours.
-                operator_hours: [0.0; 3],
+                operator_minutes: Default::default(),
             };
             let command = CaseCommand::Transfer {
                 to: cri,

@@ -14,9 +14,11 @@
 //! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`];
 //! - the CRI case as a state machine: [`case`]; what an arrival or a walk-in does to it: [`intake`];
 //! - the training operators and their attendance lines: [`operator`];
+//! - how closed value lists are written as stable codes: [`codes`];
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`].
 
 pub mod case;
+pub mod codes;
 pub mod dates;
 pub mod determination;
 pub mod dispensation;

@@ -241,6 +241,57 @@ mod tests {
     }
 }
 
+/// Where an enrolment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentStatus {
+    /// Holds a place in the course.
+    Enrolled,
+    /// On the waiting list.
+    Waiting,
+    /// Left the course (or was taken off the waiting list).
+    Withdrawn,
+    /// Followed the course to its end.
+    Completed,
+}
+
+impl EnrolmentStatus {
+    /// Every status.
+    pub const ALL: [EnrolmentStatus; 4] =
+        [EnrolmentStatus::Enrolled, EnrolmentStatus::Waiting, EnrolmentStatus::Withdrawn, EnrolmentStatus::Completed];
+
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EnrolmentStatus::Enrolled => "enrolled",
+            EnrolmentStatus::Waiting => "waiting",
+            EnrolmentStatus::Withdrawn => "withdrawn",
+            EnrolmentStatus::Completed => "completed",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<EnrolmentStatus> {
+        EnrolmentStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether the enrolment is still running (a place or a place in the queue): a second enrolment in the
+    /// same course is refused, and withdrawal or completion may end it.
+    pub fn is_active(&self) -> bool {
+        matches!(self, EnrolmentStatus::Enrolled | EnrolmentStatus::Waiting)
+    }
+
+    /// The statuses for which attendance may be reported: the person held a place (rule 3.4).
+    pub fn attending() -> [EnrolmentStatus; 2] {
+        [EnrolmentStatus::Enrolled, EnrolmentStatus::Completed]
+    }
+
+    /// The statuses that are still running.
+    pub fn active() -> [EnrolmentStatus; 2] {
+        [EnrolmentStatus::Enrolled, EnrolmentStatus::Waiting]
+    }
+}
+
 /// Where a new enrolment goes: a place while the course has one, otherwise the end of the waiting list
 /// (first come, first served; a freed place goes to position 1 and the list closes up).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

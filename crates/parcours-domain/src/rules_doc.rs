@@ -11,6 +11,83 @@ use crate::parameters::Parameters;
 use crate::reasons::{Effect, ReasonCode};
 use crate::regime::{AxisObligation, regime, regime_start};
 
+/// One decision of the pathway besides the determination: the domain function that takes it (named so
+/// that the table cannot point at a function that does not exist), its basis and what it decides.
+macro_rules! decision {
+    ($function:path, $basis:literal, $decides:literal) => {{
+        let _exists = $function;
+        (stringify!($function), $basis, $decides)
+    }};
+}
+
+/// The decisions the API and the store call instead of deciding themselves.
+fn decisions() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        decision!(
+            crate::intake::intake_decision,
+            "CWASS art. 152/7, 153/1; rules 2.1, 4.1, 8.2",
+            "What an arrival does to the person's case: open one (obliged, or voluntary on request), join the open \
+             case, transfer it to the CRI of the new domicile, or nothing; an error is reported, never swallowed."
+        ),
+        decision!(
+            crate::intake::case_regime,
+            "CWASS art. 152/7; rule T1",
+            "The regime of a case: the determination's, or for a person outside the definition the regime in force \
+             on the day the case is opened."
+        ),
+        decision!(
+            crate::intake::walk_in_decision,
+            "CWASS art. 152; rule 2.1",
+            "Whether a CRI may open a case for a person who walks in, obliged or voluntary, and why not otherwise."
+        ),
+        decision!(
+            crate::case::Case::facts_after_dispensation_decision,
+            "CWASS art. 152/7 §3",
+            "The facts once the CRI decides a dispensation: the decision replaces any earlier claim on the same \
+             code, earlier grants stay; the determination is then run again on these facts."
+        ),
+        decision!(
+            crate::operator::course_acceptance,
+            "CWASS art. 152/4-152/6",
+            "Whether an operator may publish a course: recognised for its axis, held in a CRI territory it serves \
+             on the first session's date."
+        ),
+        decision!(
+            crate::operator::check_attendance_line,
+            "rule 3.4",
+            "Whether an attendance line is accepted (known session, enrolled person, minutes within the session, \
+             once per batch), with a stable code and a bilingual reason."
+        ),
+        decision!(
+            crate::operator::placement,
+            "rule 3.4 (waiting list, first come first served)",
+            "A place while the course has one, otherwise the end of the waiting list."
+        ),
+        decision!(
+            crate::case::Case::may_enrol,
+            "CWASS art. 152/7",
+            "Enrolment only while the pathway is open (not once the requirements are met or the case is closed)."
+        ),
+        decision!(
+            crate::case::Case::record_operator_attendance,
+            "CWASS art. 152/4-152/7; rule 3.4",
+            "Operator attendance as a case command: a timeline step, and the first attended minutes after the \
+             convention start the training; the case's version moves."
+        ),
+        decision!(
+            crate::case::Case::reaches_threshold,
+            "CWASS art. 152/7 §2; parameter attendance_threshold_percent",
+            "Whether the time attended on an axis (CRI records plus operator lines, in whole minutes) reaches the \
+             threshold share of the convention's hours; exact at the threshold."
+        ),
+        decision!(
+            crate::case::deadline_missed,
+            "CWASS art. 152/7 §1-§2; rules 4.2, 4.3, 4.7",
+            "The step recorded, once, when a presentation or completion deadline passes (the commune is told)."
+        ),
+    ]
+}
+
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
@@ -149,6 +226,24 @@ pub fn render_rules_markdown() -> String {
             if rule.automatic { "yes" } else { "no, CRI decision" },
             cell(rule.proof),
             rule.confidence.tag()
+        );
+    }
+    let _ = writeln!(s, "\n## Decisions of the pathway\n");
+    let _ = writeln!(
+        s,
+        "Besides the determination, every legal decision is taken by one function of `parcours-domain`; the API \
+         and the store call it and never decide themselves. The case's own transitions are `Case::apply` \
+         (`crates/parcours-domain/src/case.rs`); the steps they record are in `docs/events.md`.\n"
+    );
+    let _ = writeln!(s, "| Function | Basis | What it decides |");
+    let _ = writeln!(s, "|---|---|---|");
+    for (function, basis, decides) in decisions() {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} |",
+            function.replace("crate::", "").replace(' ', ""),
+            cell(basis),
+            cell(decides)
         );
     }
     let _ = writeln!(s, "\n## Parameters the law leaves open\n");

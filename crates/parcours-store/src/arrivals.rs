@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use parcours_domain::Status;
 use parcours_domain::case::CaseEvent;
 
 use crate::audit::{self, Actor};
@@ -31,7 +32,8 @@ pub struct ArrivalRecord {
     /// Reporting subject.
     pub reported_by_sub: String,
     /// Determination status (for filters).
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: Status,
     /// The person asked to follow the pathway voluntarily.
     pub volunteer_request: bool,
     /// The report as received (JSON).
@@ -111,21 +113,13 @@ pub fn record_arrival(
 ) -> Result<ArrivalView, StoreError> {
     crate::write_transaction(conn, |conn| {
         let person = upsert_person(conn, &new.person, now)?;
-        let determination = DeterminationRecord {
-            id: new_id(),
-            person_id: person.id.clone(),
-            status: new.determination.status.clone(),
-            regime: new.determination.regime.clone(),
-            competent_cri: new.determination.competent_cri.clone(),
-            reference_date: new.determination.reference_date,
-            as_of: new.determination.as_of,
-            rules_version: new.determination.rules_version.clone(),
-            facts_json: new.determination.facts_json.clone(),
-            result_json: new.determination.result_json.clone(),
-            decided_at: now,
-            decided_by: actor.organisation.clone(),
-        };
-        diesel::insert_into(determinations::table).values(&determination).execute(conn)?;
+        let determination = crate::determinations::insert_determination(
+            conn,
+            &person.id,
+            &new.determination,
+            &actor.organisation,
+            now,
+        )?;
         let open_case = find_open_case_for_person(conn, &person.id)?;
         if open_case.as_ref().map(|c| (c.id.clone(), c.version)) != expected_open_case {
             return Err(StoreError::StaleVersion { current_version: open_case.map_or(0, |c| c.version) });
@@ -156,13 +150,13 @@ pub fn record_arrival(
             commune_nis: new.commune_nis.clone(),
             reported_by_org: actor.organisation.clone(),
             reported_by_sub: actor.subject.clone(),
-            status: new.determination.status.clone(),
+            status: new.determination.status,
             volunteer_request: new.volunteer_request,
             payload_json: new.payload_json.clone(),
             reported_at: now,
         };
-        diesel::insert_into(arrivals::table).values(&arrival).execute(conn)?;
-        let detail = format!("status={} person={}", arrival.status, person.id);
+        diesel::insert_into(arrivals::table).values(arrival.clone()).execute(conn)?;
+        let detail = format!("status={} person={}", arrival.status.code(), person.id);
         audit::append(conn, actor, "create_arrival", "arrival", Some(&arrival.id), Some(detail), now)?;
         Ok(ArrivalView { arrival, person, determination, case })
     })
@@ -203,7 +197,7 @@ pub fn get_arrival(
 #[derive(Debug, Clone, Default)]
 pub struct ArrivalFilter {
     /// Determination status.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Reported on or after this instant.
     pub reported_from: Option<NaiveDateTime>,
     /// Reported before this instant.
@@ -228,7 +222,7 @@ pub fn list_arrivals(
             .limit(limit)
             .into_boxed();
         if let Some(status) = &filter.status {
-            query = query.filter(arrivals::status.eq(status));
+            query = query.filter(arrivals::status.eq(status.code()));
         }
         if let Some(from) = filter.reported_from {
             query = query.filter(arrivals::reported_at.ge(from));

@@ -7,7 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use parcours_domain::case::OperatorAttendance;
 use parcours_domain::law::Bilingual;
-use parcours_domain::operator::{AttendanceError, AttendanceStatus, LineContext, check_attendance_line};
+use parcours_domain::operator::{
+    AttendanceError, AttendanceStatus, EnrolmentStatus, LineContext, check_attendance_line,
+};
 use parcours_domain::regime::Axis;
 
 use crate::audit::{self, Actor};
@@ -32,8 +34,9 @@ pub struct AttendanceRecord {
     pub enrolment_id: String,
     /// Case.
     pub case_id: String,
-    /// `present`, `absent`, `excused`.
-    pub status: String,
+    /// Attended or not.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: AttendanceStatus,
     /// Minutes attended.
     pub minutes: i32,
     /// 1 for the first report, then one more per correction.
@@ -109,8 +112,10 @@ pub(crate) struct Accepted<'a> {
     previous: Option<(&'a str, i32)>,
 }
 
-pub(crate) fn insert_records(conn: &mut DbConnection, records: &[AttendanceRecord]) -> Result<(), StoreError> {
-    for chunk in records.chunks(INSERT_CHUNK) {
+pub(crate) fn insert_records(conn: &mut DbConnection, mut records: Vec<AttendanceRecord>) -> Result<(), StoreError> {
+    while !records.is_empty() {
+        let rest = records.split_off(records.len().min(INSERT_CHUNK));
+        let chunk = std::mem::replace(&mut records, rest);
         // Multi-row inserts on each backend's own connection: one statement per thousand lines.
         match conn {
             DbConnection::Postgresql(pg) => diesel::insert_into(attendance_records::table).values(chunk).execute(pg)?,
@@ -125,19 +130,19 @@ pub(crate) fn insert_records(conn: &mut DbConnection, records: &[AttendanceRecor
 pub(crate) fn add_case_minutes(
     conn: &mut DbConnection,
     case_id: &str,
-    axis: &str,
+    axis: Axis,
     delta: i64,
 ) -> Result<(), StoreError> {
     let row = case_axis_minutes::table
         .filter(case_axis_minutes::case_id.eq(case_id))
-        .filter(case_axis_minutes::axis.eq(axis));
+        .filter(case_axis_minutes::axis.eq(axis.code()));
     let updated =
         diesel::update(row).set(case_axis_minutes::minutes.eq(case_axis_minutes::minutes + delta)).execute(conn)?;
     if updated == 0 {
         diesel::insert_into(case_axis_minutes::table)
             .values((
                 case_axis_minutes::case_id.eq(case_id),
-                case_axis_minutes::axis.eq(axis),
+                case_axis_minutes::axis.eq(axis.code()),
                 case_axis_minutes::minutes.eq(delta),
             ))
             .execute(conn)?;
@@ -182,7 +187,7 @@ pub fn record_attendance(
         let enrolled: HashMap<String, (String, String)> = enrolments::table
             .inner_join(case_table::table)
             .filter(enrolments::course_id.eq(course_id))
-            .filter(enrolments::status.eq_any(["enrolled", "completed"]))
+            .filter(enrolments::status.eq_any(EnrolmentStatus::attending().map(|s| s.code())))
             .select((case_table::reference, enrolments::id, case_table::id))
             .load::<(String, String, String)>(conn)?
             .into_iter()
@@ -270,7 +275,7 @@ pub fn record_attendance(
                         session_id: a.line.session_id.clone(),
                         enrolment_id: a.enrolment_id.to_owned(),
                         case_id: a.case_id.to_owned(),
-                        status: a.line.status.code().to_owned(),
+                        status: a.line.status,
                         minutes: a.minutes,
                         version: a.previous.map_or(1, |p| p.1 + 1),
                         is_current: true,
@@ -281,10 +286,10 @@ pub fn record_attendance(
                         recorded_at: now,
                     })
                     .collect();
-                insert_records(conn, &records)?;
+                insert_records(conn, records)?;
             }
             for (case_id, delta) in &minutes_delta {
-                add_case_minutes(conn, case_id, &course.axis, *delta)?;
+                add_case_minutes(conn, case_id, course.axis, *delta)?;
             }
             let affected: Vec<&str> = per_case.keys().copied().collect();
             // Take the cases' row locks first (a no-op update), so that no CRI edit interleaves between
@@ -296,8 +301,7 @@ pub fn record_attendance(
                 .filter(case_table::id.eq_any(&affected))
                 .select(CaseRecord::as_select())
                 .load(conn)?;
-            let axis = Axis::parse(&course.axis)
-                .ok_or_else(|| StoreError::Corrupt(format!("course {} has an unknown axis", course.id)))?;
+            let axis = course.axis;
             for case in case_rows {
                 let (new_lines, corrected_lines) = per_case.get(case.id.as_str()).copied().unwrap_or_default();
                 let report = OperatorAttendance {

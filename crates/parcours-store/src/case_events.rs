@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use parcours_domain::events::EventKind;
 
 use crate::audit::{self, Actor};
 use crate::schema::{case_events, cases};
@@ -19,7 +20,8 @@ pub struct CaseEventRecord {
     /// When recorded.
     pub occurred_at: NaiveDateTime,
     /// Stable kind.
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: EventKind,
     /// CRI in charge when recorded.
     pub cri_code: String,
     /// Who.

@@ -2,12 +2,11 @@
 //! lists filter on), walk-in cases, the hours operators added, the deadline sweep. Every read takes the
 //! caller's CRI and filters by it in SQL.
 
-use std::collections::HashMap;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use parcours_domain::DeadlineKind;
-use parcours_domain::case::{Case, CaseEvent, deadline_missed};
+use parcours_domain::case::{Case, CaseEvent, CaseState, deadline_missed};
+use parcours_domain::regime::{Axis, AxisMinutes};
 use serde_json::json;
 
 use crate::audit::{self, Actor};
@@ -59,14 +58,17 @@ pub fn record_walk_in(
     })
 }
 
-/// Minutes reported by operators per axis code for a case.
-pub fn case_operator_minutes(conn: &mut DbConnection, case_id: &str) -> Result<HashMap<String, i64>, StoreError> {
-    Ok(case_axis_minutes::table
+/// Minutes reported by operators per axis for a case.
+pub fn case_operator_minutes(conn: &mut DbConnection, case_id: &str) -> Result<AxisMinutes, StoreError> {
+    let mut minutes = AxisMinutes::default();
+    for (axis, value) in case_axis_minutes::table
         .filter(case_axis_minutes::case_id.eq(case_id))
         .select((case_axis_minutes::axis, case_axis_minutes::minutes))
         .load::<(String, i64)>(conn)?
-        .into_iter()
-        .collect())
+    {
+        minutes.add(Axis::try_from(axis)?, value);
+    }
+    Ok(minutes)
 }
 
 /// A case row.
@@ -83,8 +85,9 @@ pub struct CaseRecord {
     pub cri_code: String,
     /// Commune of domicile.
     pub commune_nis: String,
-    /// Lifecycle state code.
-    pub state: String,
+    /// Lifecycle state.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: CaseState,
     /// Obliged (true) or voluntary (false).
     pub obliged: bool,
     /// Determination that opened it.
@@ -134,8 +137,8 @@ pub fn decode_case(stored: &str) -> Result<Case, StoreError> {
 /// The columns a change writes (the aggregate and what lists filter on).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseColumns {
-    /// State code.
-    pub state: String,
+    /// State.
+    pub state: CaseState,
     /// Obliged.
     pub obliged: bool,
     /// CRI in charge.
@@ -154,7 +157,7 @@ impl CaseColumns {
     /// The columns of `case`, with its next review date (which depends on the regime's interval).
     pub fn of(case: &Case, next_review_due: Option<NaiveDate>) -> Result<CaseColumns, StoreError> {
         Ok(CaseColumns {
-            state: case.state.code().to_owned(),
+            state: case.state,
             obliged: case.obliged,
             cri_code: case.cri.code().to_owned(),
             state_json: encode_case(case)?,
@@ -174,8 +177,8 @@ pub struct CaseView {
     pub aggregate: Case,
     /// The person.
     pub person: PersonRecord,
-    /// Minutes reported by operators, by axis code.
-    pub operator_minutes: std::collections::HashMap<String, i64>,
+    /// Time reported by operators, per axis.
+    pub operator_minutes: AxisMinutes,
 }
 
 impl CaseRecord {
@@ -184,7 +187,7 @@ impl CaseRecord {
         StepSubject {
             id: &self.id,
             reference: &self.reference,
-            state: &self.state,
+            state: self.state,
             cri_code: &self.cri_code,
             commune_nis: &self.commune_nis,
             person_id: &self.person_id,
@@ -193,16 +196,10 @@ impl CaseRecord {
 }
 
 impl CaseView {
-    /// Hours reported by operators, as `[french, citizenship, orientation]`.
-    pub fn operator_hours(&self) -> [f64; 3] {
-        operator_hours(&self.operator_minutes)
+    /// Time attended per axis: what the CRI recorded plus what operators reported.
+    pub fn attended_minutes(&self) -> AxisMinutes {
+        self.aggregate.attended_minutes(&self.operator_minutes)
     }
-}
-
-/// Minutes by axis code as hours `[french, citizenship, orientation]`.
-pub fn operator_hours(minutes: &std::collections::HashMap<String, i64>) -> [f64; 3] {
-    let hours = |axis: &str| minutes.get(axis).copied().unwrap_or(0) as f64 / 60.0;
-    [hours("french"), hours("citizenship"), hours("orientation")]
 }
 
 pub(crate) fn view(conn: &mut DbConnection, case: CaseRecord) -> Result<CaseView, StoreError> {
@@ -220,13 +217,13 @@ pub(crate) fn views(conn: &mut DbConnection, rows: Vec<CaseRecord>) -> Result<Ve
     let person_ids: Vec<&str> = rows.iter().map(|c| c.person_id.as_str()).collect();
     let case_ids: Vec<&str> = rows.iter().map(|c| c.id.as_str()).collect();
     let people = persons_by_id(conn, &person_ids)?;
-    let mut minutes: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let mut minutes: HashMap<String, AxisMinutes> = HashMap::new();
     for (case_id, axis, value) in case_axis_minutes::table
         .filter(case_axis_minutes::case_id.eq_any(&case_ids))
         .select((case_axis_minutes::case_id, case_axis_minutes::axis, case_axis_minutes::minutes))
         .load::<(String, String, i64)>(conn)?
     {
-        minutes.entry(case_id).or_default().insert(axis, value);
+        minutes.entry(case_id).or_default().add(Axis::try_from(axis)?, value);
     }
     rows.into_iter()
         .map(|case| {
@@ -242,13 +239,16 @@ pub(crate) fn views(conn: &mut DbConnection, rows: Vec<CaseRecord>) -> Result<Ve
         .collect()
 }
 
-pub(crate) const OPEN_STATES: [&str; 4] = ["opened", "welcome_in_progress", "convention_signed", "in_progress"];
+/// The codes of [`CaseState::OPEN`], for filters.
+pub(crate) fn open_state_codes() -> [&'static str; 4] {
+    CaseState::OPEN.map(|state| state.code())
+}
 
 /// The open case of a person, if any (a person has at most one open case).
 pub fn find_open_case_for_person(conn: &mut DbConnection, person_id: &str) -> Result<Option<CaseRecord>, StoreError> {
     Ok(cases::table
         .filter(cases::person_id.eq(person_id))
-        .filter(cases::state.eq_any(OPEN_STATES))
+        .filter(cases::state.eq_any(open_state_codes()))
         .select(CaseRecord::as_select())
         .first(conn)
         .optional()?)
@@ -293,7 +293,7 @@ pub fn open_case(
         person_id: person_id.to_owned(),
         cri_code: columns.cri_code.clone(),
         commune_nis: commune_nis.to_owned(),
-        state: columns.state.clone(),
+        state: columns.state,
         obliged: columns.obliged,
         determination_id: determination_id.to_owned(),
         opened_at: now,
@@ -306,7 +306,7 @@ pub fn open_case(
         completion_missed_notified_for: None,
         updated_at: now,
     };
-    diesel::insert_into(cases::table).values(&case).execute(conn)?;
+    diesel::insert_into(cases::table).values(case.clone()).execute(conn)?;
     record_steps(conn, case.step_subject(), &case.cri_code, steps, actor, now)?;
     audit::append(conn, actor, "open_case", "case", Some(&case.id), Some(format!("cri={}", case.cri_code)), now)?;
     Ok(case)
@@ -320,7 +320,7 @@ pub(crate) fn write_columns(
 ) -> Result<CaseRecord, StoreError> {
     let updated = diesel::update(cases::table.filter(cases::id.eq(&case.id)).filter(cases::version.eq(case.version)))
         .set((
-            cases::state.eq(&columns.state),
+            cases::state.eq(columns.state.code()),
             cases::obliged.eq(columns.obliged),
             cases::cri_code.eq(&columns.cri_code),
             cases::state_json.eq(&columns.state_json),
@@ -468,8 +468,8 @@ pub fn get_case(
 /// Filters for [`list_cases`].
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
-    /// State code.
-    pub state: Option<String>,
+    /// State.
+    pub state: Option<CaseState>,
     /// Commune of domicile.
     pub commune_nis: Option<String>,
     /// Awaiting presentation with the deadline before this date (overdue presentation on that day).
@@ -501,19 +501,19 @@ pub fn list_cases(
             .limit(limit)
             .into_boxed();
         if let Some(state) = &filter.state {
-            query = query.filter(cases::state.eq(state));
+            query = query.filter(cases::state.eq(state.code()));
         }
         if let Some(commune) = &filter.commune_nis {
             query = query.filter(cases::commune_nis.eq(commune));
         }
         if let Some(day) = filter.presentation_overdue_on {
-            query = query.filter(cases::state.eq("opened")).filter(cases::present_by.lt(day));
+            query = query.filter(cases::state.eq(CaseState::Opened.code())).filter(cases::present_by.lt(day));
         }
         if let Some(day) = filter.complete_before {
-            query = query.filter(cases::state.eq_any(OPEN_STATES)).filter(cases::complete_by.lt(day));
+            query = query.filter(cases::state.eq_any(open_state_codes())).filter(cases::complete_by.lt(day));
         }
         if let Some(day) = filter.review_overdue_on {
-            query = query.filter(cases::state.eq_any(OPEN_STATES)).filter(cases::next_review_due.lt(day));
+            query = query.filter(cases::state.eq_any(open_state_codes())).filter(cases::next_review_due.lt(day));
         }
         if let Some(obliged) = filter.obliged {
             query = query.filter(cases::obliged.eq(obliged));
@@ -541,14 +541,14 @@ pub fn sweep_missed_deadlines(
 ) -> Result<usize, StoreError> {
     let system = Actor { subject: "system:deadline-sweep".into(), organisation: "system".into(), request_id: new_id() };
     let late_presentations: Vec<CaseRecord> = cases::table
-        .filter(cases::state.eq("opened"))
+        .filter(cases::state.eq(CaseState::Opened.code()))
         .filter(cases::present_by.lt(today))
         .filter(cases::presentation_missed_notified.eq(false))
         .order(cases::id.asc())
         .select(CaseRecord::as_select())
         .load(conn)?;
     let late_completions: Vec<CaseRecord> = cases::table
-        .filter(cases::state.eq_any(OPEN_STATES))
+        .filter(cases::state.eq_any(open_state_codes()))
         .filter(cases::complete_by.lt(today))
         .order(cases::id.asc())
         .select(CaseRecord::as_select())
@@ -560,7 +560,7 @@ pub fn sweep_missed_deadlines(
             let changed = diesel::update(
                 cases::table
                     .find(&case.id)
-                    .filter(cases::state.eq("opened"))
+                    .filter(cases::state.eq(CaseState::Opened.code()))
                     .filter(cases::presentation_missed_notified.eq(false)),
             )
             .set(cases::presentation_missed_notified.eq(true))
@@ -582,7 +582,7 @@ pub fn sweep_missed_deadlines(
             let changed = diesel::update(
                 cases::table
                     .find(&case.id)
-                    .filter(cases::state.eq_any(OPEN_STATES))
+                    .filter(cases::state.eq_any(open_state_codes()))
                     .filter(cases::complete_by.eq(complete_by))
                     .filter(not_yet_told),
             )

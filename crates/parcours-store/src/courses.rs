@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use parcours_domain::operator::EnrolmentStatus;
+use parcours_domain::regime::Axis;
 
 use crate::audit::{self, Actor};
 use crate::schema::{course_sessions, courses, enrolments};
@@ -20,8 +22,9 @@ pub struct CourseRecord {
     pub operator_id: String,
     /// Title.
     pub title: String,
-    /// Axis code.
-    pub axis: String,
+    /// Axis.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub axis: Axis,
     /// CEFR level (French courses).
     pub level: Option<String>,
     /// Language of instruction (ISO 639-1).
@@ -74,10 +77,10 @@ pub struct CourseView {
 pub(crate) fn occupancy(conn: &mut DbConnection, course_id: &str) -> Result<(i64, i64), StoreError> {
     let rows: Vec<String> = enrolments::table
         .filter(enrolments::course_id.eq(course_id))
-        .filter(enrolments::status.eq_any(["enrolled", "waiting"]))
+        .filter(enrolments::status.eq_any(EnrolmentStatus::active().map(|s| s.code())))
         .select(enrolments::status)
         .load(conn)?;
-    let enrolled = rows.iter().filter(|s| *s == "enrolled").count() as i64;
+    let enrolled = rows.iter().filter(|s| *s == EnrolmentStatus::Enrolled.code()).count() as i64;
     Ok((enrolled, rows.len() as i64 - enrolled))
 }
 
@@ -99,7 +102,7 @@ pub fn create_course(
     actor: &Actor,
 ) -> Result<CourseView, StoreError> {
     crate::write_transaction(conn, |conn| {
-        diesel::insert_into(courses::table).values(course).execute(conn)?;
+        diesel::insert_into(courses::table).values(course.clone()).execute(conn)?;
         for session in sessions {
             diesel::insert_into(course_sessions::table).values(session).execute(conn)?;
         }
@@ -120,8 +123,8 @@ pub enum CourseReader {
 /// Catalogue filters.
 #[derive(Debug, Clone, Default)]
 pub struct CourseFilter {
-    /// Axis code.
-    pub axis: Option<String>,
+    /// Axis.
+    pub axis: Option<Axis>,
     /// CEFR level.
     pub level: Option<String>,
     /// Only courses held in these communes (a commune, or a CRI's territory).
@@ -146,7 +149,7 @@ pub fn list_courses(
         query = query.filter(courses::operator_id.eq(id.clone()));
     }
     if let Some(axis) = &filter.axis {
-        query = query.filter(courses::axis.eq(axis.clone()));
+        query = query.filter(courses::axis.eq(axis.code()));
     }
     if let Some(level) = &filter.level {
         query = query.filter(courses::level.eq(level.clone()));
@@ -172,12 +175,12 @@ pub fn list_courses(
     let mut occupancy: HashMap<String, (i64, i64)> = HashMap::new();
     for (course_id, status) in enrolments::table
         .filter(enrolments::course_id.eq_any(&ids))
-        .filter(enrolments::status.eq_any(["enrolled", "waiting"]))
+        .filter(enrolments::status.eq_any(EnrolmentStatus::active().map(|s| s.code())))
         .select((enrolments::course_id, enrolments::status))
         .load::<(String, String)>(conn)?
     {
         let entry = occupancy.entry(course_id).or_default();
-        if status == "enrolled" { entry.0 += 1 } else { entry.1 += 1 }
+        if status == EnrolmentStatus::Enrolled.code() { entry.0 += 1 } else { entry.1 += 1 }
     }
     let views = rows.into_iter().map(|course| {
         let (enrolled, waiting) = occupancy.get(&course.id).copied().unwrap_or_default();

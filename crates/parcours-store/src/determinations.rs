@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use parcours_domain::Status;
 
 use crate::audit::{self, Actor};
 use crate::schema::{cases as case_table, determinations};
@@ -11,8 +12,8 @@ use crate::{DbConnection, StoreError, new_id};
 /// A determination to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDetermination {
-    /// `obliged`, `dispensed`, `exempt`, `not_concerned`.
-    pub status: String,
+    /// The outcome.
+    pub status: Status,
     /// Regime code.
     pub regime: Option<String>,
     /// Competent CRI code.
@@ -37,8 +38,9 @@ pub struct DeterminationRecord {
     pub id: String,
     /// Person.
     pub person_id: String,
-    /// Status code.
-    pub status: String,
+    /// The outcome.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: Status,
     /// Regime code.
     pub regime: Option<String>,
     /// Competent CRI.
@@ -118,7 +120,7 @@ pub fn insert_determination(
     let record = DeterminationRecord {
         id: new_id(),
         person_id: person_id.to_owned(),
-        status: new.status.clone(),
+        status: new.status,
         regime: new.regime.clone(),
         competent_cri: new.competent_cri.clone(),
         reference_date: new.reference_date,
@@ -129,7 +131,7 @@ pub fn insert_determination(
         decided_at: now,
         decided_by: decided_by.to_owned(),
     };
-    diesel::insert_into(determinations::table).values(&record).execute(conn)?;
+    diesel::insert_into(determinations::table).values(record.clone()).execute(conn)?;
     Ok(record)
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::audit::{self, Actor};
-use parcours_domain::operator::{Placement, placement};
+use parcours_domain::operator::{EnrolmentStatus, Placement, placement};
 
 use crate::cases::{CaseRecord, decode_case};
 use crate::courses::occupancy;
@@ -23,8 +23,9 @@ pub struct EnrolmentRecord {
     pub course_id: String,
     /// Case.
     pub case_id: String,
-    /// `enrolled`, `waiting`, `withdrawn`, `completed`.
-    pub status: String,
+    /// Where it stands.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: EnrolmentStatus,
     /// Place in the waiting list (1 = next).
     pub waiting_position: Option<i32>,
     /// Created.
@@ -79,7 +80,7 @@ pub fn enrol(
             .select(EnrolmentRecord::as_select())
             .first(conn)
             .optional()?
-            && matches!(existing.status.as_str(), "enrolled" | "waiting")
+            && existing.status.is_active()
         {
             return Ok(EnrolOutcome::AlreadyThere(existing));
         }
@@ -92,7 +93,7 @@ pub fn enrol(
             id: new_id(),
             course_id: course_id.to_owned(),
             case_id: case_id.to_owned(),
-            status: if full { "waiting" } else { "enrolled" }.to_owned(),
+            status: if full { EnrolmentStatus::Waiting } else { EnrolmentStatus::Enrolled },
             waiting_position: match place {
                 Placement::Enrolled => None,
                 Placement::Waiting { position } => Some(i32::try_from(position).unwrap_or(i32::MAX)),
@@ -105,33 +106,33 @@ pub fn enrol(
             enrolments::table
                 .filter(enrolments::course_id.eq(course_id))
                 .filter(enrolments::case_id.eq(case_id))
-                .filter(enrolments::status.eq("withdrawn"))
+                .filter(enrolments::status.eq(EnrolmentStatus::Withdrawn.code()))
                 .filter(diesel::dsl::not(diesel::dsl::exists(
                     attendance_records::table.filter(attendance_records::enrolment_id.eq(enrolments::id)),
                 ))),
         )
         .execute(conn)?;
-        diesel::insert_into(enrolments::table).values(&record).execute(conn)?;
+        diesel::insert_into(enrolments::table).values(record.clone()).execute(conn)?;
         audit::append(
             conn,
             actor,
             "create_enrolment",
             "enrolment",
             Some(&record.id),
-            Some(format!("status={}", record.status)),
+            Some(format!("status={}", record.status.code())),
             now,
         )?;
         Ok(if full { EnrolOutcome::Waiting(record) } else { EnrolOutcome::Enrolled(record) })
     })
 }
 
-/// Ends an enrolment (`withdrawn` or `completed`) for a case held by `cri`. A freed place goes to the first
+/// Ends an enrolment ([`EnrolmentStatus::Withdrawn`] or [`EnrolmentStatus::Completed`]) for a case held by `cri`. A freed place goes to the first
 /// person on the waiting list. Returns the enrolment, or `None` when out of scope or already ended.
 pub fn end_enrolment(
     conn: &mut DbConnection,
     enrolment_id: &str,
     cri: &str,
-    status: &str,
+    status: EnrolmentStatus,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Option<EnrolmentRecord>, StoreError> {
@@ -143,7 +144,7 @@ pub fn end_enrolment(
             .select(EnrolmentRecord::as_select())
             .first(conn)
             .optional()?;
-        let Some(enrolment) = found.filter(|e| matches!(e.status.as_str(), "enrolled" | "waiting")) else {
+        let Some(enrolment) = found.filter(|e| e.status.is_active()) else {
             return Ok(None);
         };
         diesel::update(courses::table.find(&enrolment.course_id))
@@ -151,15 +152,15 @@ pub fn end_enrolment(
             .execute(conn)?;
         diesel::update(enrolments::table.find(enrolment_id))
             .set((
-                enrolments::status.eq(status),
+                enrolments::status.eq(status.code()),
                 enrolments::waiting_position.eq(None::<i32>),
                 enrolments::updated_at.eq(now),
             ))
             .execute(conn)?;
-        if enrolment.status == "enrolled" {
+        if enrolment.status == EnrolmentStatus::Enrolled {
             let next = enrolments::table
                 .filter(enrolments::course_id.eq(&enrolment.course_id))
-                .filter(enrolments::status.eq("waiting"))
+                .filter(enrolments::status.eq(EnrolmentStatus::Waiting.code()))
                 .order(enrolments::waiting_position.asc())
                 .select(enrolments::id)
                 .first::<String>(conn)
@@ -167,7 +168,7 @@ pub fn end_enrolment(
             if let Some(next) = next {
                 diesel::update(enrolments::table.find(&next))
                     .set((
-                        enrolments::status.eq("enrolled"),
+                        enrolments::status.eq(EnrolmentStatus::Enrolled.code()),
                         enrolments::waiting_position.eq(None::<i32>),
                         enrolments::updated_at.eq(now),
                     ))
@@ -177,7 +178,7 @@ pub fn end_enrolment(
         // Keep the waiting list numbered 1, 2, 3... in its original order.
         let waiting: Vec<String> = enrolments::table
             .filter(enrolments::course_id.eq(&enrolment.course_id))
-            .filter(enrolments::status.eq("waiting"))
+            .filter(enrolments::status.eq(EnrolmentStatus::Waiting.code()))
             .order(enrolments::waiting_position.asc())
             .select(enrolments::id)
             .load(conn)?;
@@ -192,7 +193,7 @@ pub fn end_enrolment(
             "end_enrolment",
             "enrolment",
             Some(enrolment_id),
-            Some(format!("status={status}")),
+            Some(format!("status={}", status.code())),
             now,
         )?;
         Ok(Some(enrolments::table.find(enrolment_id).select(EnrolmentRecord::as_select()).first(conn)?))
@@ -210,8 +211,8 @@ pub struct Participant {
     pub surname: String,
     /// Given names.
     pub given_names: String,
-    /// `enrolled`, `waiting`, `withdrawn`, `completed`.
-    pub status: String,
+    /// Where the enrolment stands.
+    pub status: EnrolmentStatus,
     /// Waiting list position.
     pub waiting_position: Option<i32>,
 }
@@ -250,18 +251,20 @@ pub fn participants(
             Some(format!("count={}", rows.len())),
             now,
         )?;
-        Ok(Some(
-            rows.into_iter()
-                .map(|(enrolment_id, case_reference, surname, given_names, status, waiting_position)| Participant {
+        let participants = rows
+            .into_iter()
+            .map(|(enrolment_id, case_reference, surname, given_names, status, waiting_position)| {
+                Ok(Participant {
                     enrolment_id,
                     case_reference,
                     surname,
                     given_names,
-                    status,
+                    status: EnrolmentStatus::try_from(status)?,
                     waiting_position,
                 })
-                .collect(),
-        ))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Some(participants))
     })
 }
 
@@ -310,7 +313,7 @@ pub fn inquiry_case(
                     enrolments::table
                         .inner_join(courses::table)
                         .filter(courses::operator_id.eq(operator.clone()))
-                        .filter(enrolments::status.eq_any(["enrolled", "waiting"]))
+                        .filter(enrolments::status.eq_any(EnrolmentStatus::active().map(|s| s.code())))
                         .select(enrolments::case_id),
                 ),
             ),

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use parcours_domain::case::CaseEvent;
-use parcours_domain::events::{CommuneEventPayload, CriEventPayload};
+use parcours_domain::case::{CaseEvent, CaseState};
+use parcours_domain::events::{CommuneEventPayload, CriEventPayload, EventKind};
 
 use crate::audit::Actor;
 use crate::case_events::CaseEventRecord;
@@ -24,7 +24,8 @@ pub struct OutboxRecord {
     /// When.
     pub occurred_at: NaiveDateTime,
     /// Type as the CRI sees it.
-    pub event_type: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub event_type: EventKind,
     /// CRI entitled.
     pub cri_code: String,
     /// Commune entitled, if any.
@@ -43,8 +44,8 @@ pub struct StepSubject<'a> {
     pub id: &'a str,
     /// Case reference.
     pub reference: &'a str,
-    /// State code after the steps.
-    pub state: &'a str,
+    /// State after the steps.
+    pub state: CaseState,
     /// CRI in charge after the steps (it receives the feed events).
     pub cri_code: &'a str,
     /// Commune of domicile (it may receive a notice).
@@ -79,7 +80,7 @@ pub fn record_steps(
             id: new_id(),
             case_id: case.id.to_owned(),
             occurred_at: now,
-            kind: step.kind.code().to_owned(),
+            kind: step.kind,
             cri_code: holder_cri.to_owned(),
             actor_subject: actor.subject.clone(),
             actor_organisation: actor.organisation.clone(),
@@ -89,7 +90,7 @@ pub fn record_steps(
             reason_en: step.reason.en.to_owned(),
             summary: step.summary.clone(),
         };
-        diesel::insert_into(case_events::table).values(&record).execute(conn)?;
+        diesel::insert_into(case_events::table).values(record).execute(conn)?;
         let occurred_at = now.and_utc().to_rfc3339();
         let notice = step.kind.commune_notice();
         let encode = |payload: Result<String, serde_json::Error>| {
@@ -99,7 +100,7 @@ pub fn record_steps(
             case_id: case.id.to_owned(),
             case_reference: case.reference.to_owned(),
             event_type: step.kind,
-            state: case.state.to_owned(),
+            state: case.state,
             summary: step.summary.clone(),
             occurred_at: occurred_at.clone(),
         }))?;
@@ -117,14 +118,14 @@ pub fn record_steps(
             seq,
             case_id: case.id.to_owned(),
             occurred_at: now,
-            event_type: step.kind.code().to_owned(),
+            event_type: step.kind,
             // A transfer is news for both CRIs: the new one (now in charge) gets the feed event.
             cri_code: case.cri_code.to_owned(),
             commune_nis: notice.map(|_| case.commune_nis.to_owned()),
             cri_payload,
             commune_payload,
         };
-        diesel::insert_into(outbox_events::table).values(&feed).execute(conn)?;
+        diesel::insert_into(outbox_events::table).values(feed).execute(conn)?;
     }
     Ok(())
 }

@@ -165,6 +165,13 @@ impl UniqueRule {
     }
 }
 
+/// A stored code outside its list (a state or status written by a newer release, or by hand).
+impl From<parcours_domain::codes::UnknownCode> for StoreError {
+    fn from(error: parcours_domain::codes::UnknownCode) -> Self {
+        StoreError::Corrupt(error.to_string())
+    }
+}
+
 impl From<r2d2::Error> for StoreError {
     fn from(error: r2d2::Error) -> Self {
         StoreError::Unavailable(error.to_string())

@@ -53,16 +53,18 @@ pub async fn list_arrivals(
     let caller = agent.caller;
     let query = query.into_inner();
     let mut errors = Vec::new();
-    if let Some(status) = &query.status
-        && Status::parse(status).is_none()
-    {
-        errors.push(FieldError::new(
-            "status",
-            "invalid_status",
-            "Valeurs admises : obliged, dispensed, exempt, not_concerned.",
-            "Allowed values: obliged, dispensed, exempt, not_concerned.",
-        ));
-    }
+    let status = query.status.as_deref().and_then(|s| {
+        let parsed = Status::parse(s);
+        if parsed.is_none() {
+            errors.push(FieldError::new(
+                "status",
+                "invalid_status",
+                "Valeurs admises : obliged, dispensed, exempt, not_concerned.",
+                "Allowed values: obliged, dispensed, exempt, not_concerned.",
+            ));
+        }
+        parsed
+    });
     let day = |field: &str, value: &Option<String>, errors: &mut Vec<FieldError>| -> Option<NaiveDate> {
         value.as_deref().and_then(|v| parse_date(field, v, errors))
     };
@@ -73,7 +75,7 @@ pub async fn list_arrivals(
         return Err(ApiError::BadParameter(errors));
     }
     let filter = ArrivalFilter {
-        status: query.status,
+        status,
         reported_from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
         reported_before: to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
         before_id: query.cursor,

@@ -184,7 +184,7 @@ impl ArrivalResponse {
                 id: c.id.clone(),
                 reference: c.reference.clone(),
                 cri: c.cri_code.clone(),
-                state: c.state.clone(),
+                state: c.state.code().to_owned(),
                 obliged: c.obliged,
             }),
         })

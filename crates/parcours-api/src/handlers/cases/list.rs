@@ -69,9 +69,13 @@ pub async fn list_cases(
     let (caller, cri) = (agent.caller, agent.cri);
     let query = query.into_inner();
     let mut errors = Vec::new();
-    if query.state.as_deref().is_some_and(|s| CaseState::parse(s).is_none()) {
-        errors.push(FieldError::new("state", "invalid_state", "État de dossier inconnu.", "Unknown case state."));
-    }
+    let case_state = query.state.as_deref().and_then(|s| {
+        let parsed = CaseState::parse(s);
+        if parsed.is_none() {
+            errors.push(FieldError::new("state", "invalid_state", "État de dossier inconnu.", "Unknown case state."));
+        }
+        parsed
+    });
     if query.commune.as_deref().is_some_and(|c| NisCode::parse(c).is_err()) {
         errors.push(FieldError::new(
             "commune",
@@ -87,7 +91,7 @@ pub async fn list_cases(
     }
     let today = state.clock.today();
     let filter = CaseFilter {
-        state: query.state,
+        state: case_state,
         commune_nis: query.commune,
         presentation_overdue_on: query.presentation_overdue.filter(|v| *v).map(|_| today),
         complete_before,

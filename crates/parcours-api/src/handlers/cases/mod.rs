@@ -185,13 +185,12 @@ impl CaseResponse {
             date.map(|d| DeadlineNow { kind: name.into(), date: d, explanation: explain(kind, d) })
         })
         .collect();
-        let operator_hours = view.operator_hours();
+        let attended_minutes = view.attended_minutes();
         let hours = Axis::ALL
             .into_iter()
-            .enumerate()
-            .map(|(index, axis)| {
+            .map(|axis| {
                 let required = case.required(axis);
-                let attended = case.attended(axis) + operator_hours[index];
+                let attended = attended_minutes.hours(axis);
                 AxisProgress {
                     axis: axis.code().into(),
                     required_hours: required,
@@ -278,7 +277,7 @@ pub async fn mutate(
                     today,
                     regime: &regime,
                     attendance_threshold_percent: *rules.parameters.attendance_threshold_percent.on(today),
-                    operator_hours: view.operator_hours(),
+                    operator_minutes: view.operator_minutes,
                 };
                 let steps = case.apply(command, &context).map_err(ApiError::Case)?;
                 Ok((columns_of(&case, regime.review_interval_months)?, steps))

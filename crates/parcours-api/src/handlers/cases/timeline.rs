@@ -85,7 +85,7 @@ pub async fn list_case_timeline(
         .map(|r| TimelineStep {
             id: r.id,
             occurred_at: r.occurred_at.and_utc(),
-            kind: r.kind,
+            kind: r.kind.into(),
             cri: r.cri_code,
             actor_subject: r.actor_subject,
             actor_organisation: r.actor_organisation,

@@ -101,7 +101,7 @@ pub async fn list_course_attendance(
         .map(|(case_reference, r)| AttendanceVersion {
             case_reference,
             session_id: r.session_id,
-            status: r.status,
+            status: r.status.into(),
             hours: f64::from(r.minutes) / 60.0,
             version: r.version,
             current: r.is_current,

@@ -173,7 +173,7 @@ pub async fn create_course(
             id: course_id,
             operator_id: operator.id,
             title,
-            axis: axis.to_owned(),
+            axis: course_axis,
             level: level.map(str::to_owned),
             instruction_language: language,
             commune_nis: commune.to_string(),

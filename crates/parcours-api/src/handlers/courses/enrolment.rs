@@ -69,8 +69,8 @@ pub async fn create_course_enrolment(
                 EnrolOutcome::AlreadyThere(e) => Err(ApiError::Conflict(
                     "already_enrolled",
                     Text::new(
-                        format!("Déjà inscrit à ce cours ({}).", e.status),
-                        format!("Already in this course ({}).", e.status),
+                        format!("Déjà inscrit à ce cours ({}).", e.status.code()),
+                        format!("Already in this course ({}).", e.status.code()),
                     ),
                 )),
                 EnrolOutcome::NotFound => Err(ApiError::NotFound),

@@ -2,6 +2,7 @@
 //! territory, places left, start date). An operator sees its own courses only.
 
 use actix_web::{HttpResponse, get, web};
+use parcours_domain::regime::Axis;
 use parcours_domain::{CriCode, NisCode};
 use parcours_store::courses::{CourseFilter, CourseReader};
 use serde::{Deserialize, Serialize};
@@ -87,6 +88,18 @@ pub async fn list_courses(
             .map_err(|_| errors.push(FieldError::new("cri", "invalid_cri", "CRI inconnu.", "Unknown CRI.")))
             .ok()
     });
+    let axis = query.axis.as_deref().and_then(|a| {
+        let axis = Axis::parse(a);
+        if axis.is_none() {
+            errors.push(FieldError::new(
+                "axis",
+                "invalid_axis",
+                "Valeurs admises : french, citizenship, orientation.",
+                "Allowed values: french, citizenship, orientation.",
+            ));
+        }
+        axis
+    });
     let starts_from = query.starts_from.as_deref().and_then(|d| parse_date("starts_from", d, &mut errors));
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
@@ -109,7 +122,7 @@ pub async fn list_courses(
             (None, None) => None,
         };
         let filter = CourseFilter {
-            axis: query.axis,
+            axis,
             level: query.level,
             communes,
             starts_from,

@@ -77,7 +77,7 @@ impl From<&CourseView> for CourseDto {
             id: c.id.clone(),
             operator_id: c.operator_id.clone(),
             title: c.title.clone(),
-            axis: c.axis.clone(),
+            axis: c.axis.code().to_owned(),
             level: c.level.clone(),
             instruction_language: c.instruction_language.clone(),
             commune_nis: c.commune_nis.clone(),
@@ -126,7 +126,7 @@ impl From<&EnrolmentRecord> for EnrolmentDto {
             id: e.id.clone(),
             course_id: e.course_id.clone(),
             case_id: e.case_id.clone(),
-            status: e.status.clone(),
+            status: e.status.code().to_owned(),
             waiting_position: e.waiting_position,
         }
     }

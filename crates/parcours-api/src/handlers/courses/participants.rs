@@ -75,7 +75,7 @@ pub async fn list_course_participants(
             surname: p.surname,
             given_names: p.given_names,
             course_id: course_id.clone(),
-            status: p.status,
+            status: p.status.into(),
             waiting_position: p.waiting_position,
         })
         .collect();

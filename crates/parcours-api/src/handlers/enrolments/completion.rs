@@ -27,5 +27,5 @@ pub async fn create_enrolment_completion(
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    super::end(state, agent, request_id, path.into_inner(), "completed").await
+    super::end(state, agent, request_id, path.into_inner(), parcours_domain::operator::EnrolmentStatus::Completed).await
 }

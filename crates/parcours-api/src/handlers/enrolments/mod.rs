@@ -4,6 +4,7 @@ pub mod completion;
 pub mod withdrawal;
 
 use actix_web::{HttpResponse, web};
+use parcours_domain::operator::EnrolmentStatus;
 
 use crate::auth::CriAgent;
 use crate::handlers::courses::EnrolmentDto;
@@ -17,7 +18,7 @@ pub async fn end(
     agent: CriAgent,
     request_id: RequestId,
     id: String,
-    status: &'static str,
+    status: EnrolmentStatus,
 ) -> Result<HttpResponse, ApiError> {
     let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);

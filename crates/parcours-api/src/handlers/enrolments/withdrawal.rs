@@ -27,5 +27,5 @@ pub async fn create_enrolment_withdrawal(
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    super::end(state, agent, request_id, path.into_inner(), "withdrawn").await
+    super::end(state, agent, request_id, path.into_inner(), parcours_domain::operator::EnrolmentStatus::Withdrawn).await
 }

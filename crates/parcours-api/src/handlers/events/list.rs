@@ -112,7 +112,7 @@ impl From<CriEventPayload> for CriEventData {
             case_id: p.case_id,
             case_reference: p.case_reference,
             event_type: p.event_type,
-            state: p.state,
+            state: p.state.code().to_owned(),
             summary: p.summary,
             occurred_at: p.occurred_at,
         }

@@ -112,13 +112,12 @@ pub async fn create_participant_inquiry(
         let case = parcours_store::enrolments::inquiry_case(&mut conn, &key, &inquirer, &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;
         let minutes = parcours_store::cases::case_operator_minutes(&mut conn, &case.id)?;
-        let operator_hours = parcours_store::cases::operator_hours(&minutes);
         let domain: Case = parcours_store::cases::decode_case(&case.state_json)?;
+        let attended_minutes = domain.attended_minutes(&minutes);
         let axes = Axis::ALL
             .into_iter()
-            .enumerate()
-            .map(|(index, axis)| {
-                let attended = domain.attended(axis) + operator_hours[index];
+            .map(|axis| {
+                let attended = attended_minutes.hours(axis);
                 let required = domain.convention.as_ref().map(|_| domain.required(axis));
                 InquiryAxis {
                     axis: axis.code().to_owned(),
