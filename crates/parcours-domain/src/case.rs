@@ -223,6 +223,10 @@ pub struct ConventionAxis {
     pub hours: u32,
     /// Why required or not.
     pub reason: String,
+    /// French waived by the placement test (it counts as met on the attestation). Conventions stored
+    /// before this field existed read as not waived; their reason text still says so.
+    #[serde(default)]
+    pub waived: bool,
 }
 
 /// A change of the convention (history kept).
@@ -400,6 +404,9 @@ pub struct Case {
     pub transfers: Vec<Transfer>,
     /// Closure.
     pub closure: Option<Closure>,
+    /// When the CRI recorded that the convention was respected (cases stored before this field have none).
+    #[serde(default)]
+    pub completed_on: Option<NaiveDate>,
 }
 
 /// Something a CRI does on a case.
@@ -751,6 +758,7 @@ impl Case {
             hours: Vec::new(),
             transfers: Vec::new(),
             closure: None,
+            completed_on: None,
         };
         let opened = if obliged {
             event(
@@ -859,6 +867,7 @@ impl Case {
     ) -> Result<Vec<ConventionAxis>, CaseError> {
         let mut axes = Vec::new();
         for requirement in regime.axes {
+            let waived = requirement.axis == Axis::French && *french == FrenchDecision::Waived;
             let (required, reason) = match requirement.axis {
                 Axis::French => match french {
                     FrenchDecision::Required => (true, "French placement test shows the need".to_owned()),
@@ -876,7 +885,7 @@ impl Case {
                     if orientation_needed { "social assessment shows the need" } else { "not needed" }.to_owned(),
                 ),
             };
-            axes.push(ConventionAxis { axis: requirement.axis, required, hours: requirement.hours, reason });
+            axes.push(ConventionAxis { axis: requirement.axis, required, hours: requirement.hours, reason, waived });
         }
         Ok(axes)
     }
@@ -1213,6 +1222,7 @@ impl Case {
                     }
                 }
                 self.state = RequirementsMet;
+                self.completed_on = Some(date);
                 Ok(vec![event(
                     EventKind::RequirementsMet,
                     "CWASS art. 152/7 §2; rule 5.1",

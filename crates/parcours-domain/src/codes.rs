@@ -48,6 +48,8 @@ stored_code!(crate::regime::Axis, "axis");
 stored_code!(crate::operator::AttendanceStatus, "attendance status");
 stored_code!(crate::operator::EnrolmentStatus, "enrolment status");
 stored_code!(crate::events::EventKind, "event kind");
+stored_code!(crate::attestation::AttestationStatus, "attestation status");
+stored_code!(crate::attestation::AttestationKind, "attestation kind");
 
 #[cfg(test)]
 mod tests {

@@ -12,11 +12,13 @@
 //! - the open quantities of the law (UNCONFIRMED), dated: [`parameters`];
 //! - UE+ membership by date: [`ue_plus`]; residence cards: [`residence`]; national number: [`niss`];
 //! - communes, language regions and CRIs: [`reference`]; month arithmetic: [`dates`];
+//! - the *attestation de fréquentation*, its eligibility and serial: [`attestation`];
 //! - the CRI case as a state machine: [`case`]; what an arrival or a walk-in does to it: [`intake`];
 //! - the training operators and their attendance lines: [`operator`];
 //! - how closed value lists are written as stable codes: [`codes`];
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`].
 
+pub mod attestation;
 pub mod case;
 pub mod codes;
 pub mod dates;

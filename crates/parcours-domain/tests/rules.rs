@@ -977,3 +977,207 @@ fn a_dispensation_decision_replaces_the_claim_and_keeps_earlier_grants() {
     let granted = case.facts_after_dispensation_decision(&facts, DispensationCode::D1, true);
     assert_eq!(granted.granted_dispensations, [DispensationCode::D2, DispensationCode::D1]);
 }
+
+// ---- Rules 5.1-5.3: the attestation de fréquentation -------------------------------------------------
+
+mod attestation {
+    use super::{d, newcomer, reference};
+    use chrono::NaiveDate;
+    use parcours_domain::attestation::{
+        AttestationKind, AttestationSerial, AxisOutcome, NotEligible, attestation_eligibility, comparable_surname,
+        initials,
+    };
+    use parcours_domain::case::{
+        Case, CaseCommand, CaseContext, CaseState, FrenchDecision, FrenchTest, HoursEntry, HoursSource,
+        RightsInformation, SessionFormat, SocialAssessment,
+    };
+    use parcours_domain::parameters::CefrLevel;
+    use parcours_domain::reference::CriCode;
+    use parcours_domain::regime::{Axis, AxisMinutes, hours_as_minutes, regime};
+    use parcours_domain::{Parameters, RegimeId, determine};
+
+    const TODAY: fn() -> NaiveDate = || d(2026, 11, 24);
+    const THRESHOLD: u8 = 80;
+
+    fn run(case: &mut Case, command: CaseCommand) {
+        let parameters = Parameters::default();
+        let r = regime(case.regime, &parameters, case.opened_on);
+        let context = CaseContext {
+            today: TODAY(),
+            regime: &r,
+            attendance_threshold_percent: THRESHOLD,
+            operator_minutes: AxisMinutes::default(),
+        };
+        case.apply(command, &context).expect("the step is legal");
+    }
+
+    /// A case of `regime` through the welcome module (and the convention unless R2014), with the CRI's hours.
+    fn case(regime: RegimeId, french: FrenchDecision, recorded: &[(Axis, f64)]) -> Case {
+        let determination = determine(&newcomer(), reference(), TODAY()).expect("consistent");
+        let mut case = Case::open(&determination, CriCode::Cripel, regime, d(2025, 3, 1)).0;
+        run(&mut case, CaseCommand::RecordPresentation { date: d(2025, 3, 10), force_majeure: None });
+        run(
+            &mut case,
+            CaseCommand::RecordRightsInformation(RightsInformation {
+                date: d(2025, 3, 10),
+                format: SessionFormat::Individual,
+                interpreter_language: None,
+            }),
+        );
+        run(
+            &mut case,
+            CaseCommand::RecordSocialAssessment(SocialAssessment {
+                date: d(2025, 3, 17),
+                needs: Vec::new(),
+                sensitive_notes: None,
+            }),
+        );
+        run(
+            &mut case,
+            CaseCommand::RecordFrenchTest(FrenchTest {
+                date: d(2025, 3, 17),
+                tool: "ELAO".into(),
+                level: CefrLevel::A1,
+            }),
+        );
+        if regime == RegimeId::R2014 {
+            return case;
+        }
+        run(&mut case, CaseCommand::SignConvention { date: d(2025, 3, 24), french, orientation_needed: true });
+        for (axis, hours) in recorded {
+            run(
+                &mut case,
+                CaseCommand::RecordHours(HoursEntry {
+                    axis: *axis,
+                    hours: *hours,
+                    date: d(2026, 6, 30),
+                    source: HoursSource::ExternalCertificate,
+                }),
+            );
+        }
+        case
+    }
+
+    fn complete(case: &mut Case) {
+        run(case, CaseCommand::Complete { date: d(2026, 7, 1) });
+    }
+
+    fn at_threshold(regime_id: RegimeId) -> Vec<(Axis, f64)> {
+        let parameters = Parameters::default();
+        let r = regime(regime_id, &parameters, d(2025, 3, 1));
+        r.axes.iter().map(|a| (a.axis, f64::from(a.hours) * f64::from(THRESHOLD) / 100.0)).collect()
+    }
+
+    fn attended(case: &Case) -> AxisMinutes {
+        case.attended_minutes(&AxisMinutes::default())
+    }
+
+    #[test]
+    fn rule_5_1_the_convention_respected_earns_the_attestation_under_r2016_r2018_r2024() {
+        for regime_id in [RegimeId::R2016, RegimeId::R2018, RegimeId::R2024] {
+            let mut case = case(regime_id, FrenchDecision::Required, &at_threshold(regime_id));
+            complete(&mut case);
+            let grounds = attestation_eligibility(&case, &attended(&case), THRESHOLD).expect("eligible");
+            assert_eq!(grounds.kind, AttestationKind::Pathway, "{regime_id}");
+            assert_eq!(grounds.completed_on, d(2026, 7, 1));
+            assert!(grounds.axes.iter().all(|a| a.outcome == AxisOutcome::Met), "{regime_id}: {:?}", grounds.axes);
+            assert!(grounds.obliged);
+        }
+    }
+
+    #[test]
+    fn rule_5_3_hours_exactly_at_the_threshold_count_and_one_minute_less_does_not() {
+        let mut hours = at_threshold(RegimeId::R2018);
+        let case_at = case(RegimeId::R2018, FrenchDecision::Required, &hours);
+        let mut done = case_at.clone();
+        complete(&mut done);
+        assert!(attestation_eligibility(&done, &attended(&done), THRESHOLD).is_ok());
+        // 320 h of French is the threshold of 400 h at 80 %; one minute less is missing.
+        hours[0].1 -= 1.0 / 60.0;
+        let short = case(RegimeId::R2018, FrenchDecision::Required, &hours);
+        match attestation_eligibility(&short, &attended(&short), THRESHOLD) {
+            Err(NotEligible::HoursMissing(missing)) => {
+                assert_eq!(missing.len(), 1);
+                assert_eq!(missing[0].axis, Axis::French);
+                assert_eq!(missing[0].required_hours, 400);
+                assert_eq!((missing[0].needed_minutes, missing[0].attended_minutes), (320 * 60, 320 * 60 - 1));
+            }
+            other => panic!("expected missing hours, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn not_eligible_lists_every_axis_short_of_its_hours() {
+        let case = case(RegimeId::R2018, FrenchDecision::Required, &[(Axis::Citizenship, 10.0)]);
+        let Err(NotEligible::HoursMissing(missing)) = attestation_eligibility(&case, &attended(&case), THRESHOLD)
+        else {
+            panic!("expected missing hours")
+        };
+        let axes: Vec<Axis> = missing.iter().map(|m| m.axis).collect();
+        assert_eq!(axes, [Axis::French, Axis::Citizenship, Axis::Orientation]);
+        assert_eq!(missing[1].attended_minutes, hours_as_minutes(10.0));
+    }
+
+    #[test]
+    fn hours_reached_without_the_completion_recorded_are_not_yet_an_attestation() {
+        let case = case(RegimeId::R2018, FrenchDecision::Required, &at_threshold(RegimeId::R2018));
+        assert_eq!(
+            attestation_eligibility(&case, &attended(&case), THRESHOLD),
+            Err(NotEligible::CompletionNotRecorded)
+        );
+    }
+
+    #[test]
+    fn french_waived_by_the_placement_test_counts_as_met() {
+        let hours: Vec<(Axis, f64)> =
+            at_threshold(RegimeId::R2018).into_iter().filter(|(axis, _)| *axis != Axis::French).collect();
+        let mut case = case(RegimeId::R2018, FrenchDecision::Waived, &hours);
+        complete(&mut case);
+        let grounds = attestation_eligibility(&case, &attended(&case), THRESHOLD).expect("eligible");
+        let french = grounds.axes.iter().find(|a| a.axis == Axis::French).expect("french");
+        assert_eq!((french.outcome, french.required_hours), (AxisOutcome::Waived, 0));
+    }
+
+    #[test]
+    fn under_r2014_the_welcome_module_alone_earns_the_attestation_of_the_module() {
+        let case = case(RegimeId::R2014, FrenchDecision::Required, &[]);
+        let grounds = attestation_eligibility(&case, &attended(&case), THRESHOLD).expect("eligible");
+        assert_eq!(grounds.kind, AttestationKind::WelcomeModule);
+        assert_eq!(grounds.completed_on, d(2025, 3, 17));
+        let determination = determine(&newcomer(), reference(), TODAY()).expect("consistent");
+        let opened = Case::open(&determination, CriCode::Cripel, RegimeId::R2014, d(2025, 3, 1)).0;
+        assert_eq!(
+            attestation_eligibility(&opened, &AxisMinutes::default(), THRESHOLD),
+            Err(NotEligible::WelcomeIncomplete(vec!["rights_information", "social_assessment"]))
+        );
+    }
+
+    #[test]
+    fn rule_2_1_a_voluntary_participant_who_respected_the_convention_gets_the_same_attestation() {
+        let mut case = case(RegimeId::R2024, FrenchDecision::Required, &at_threshold(RegimeId::R2024));
+        case.obliged = false;
+        complete(&mut case);
+        let grounds = attestation_eligibility(&case, &attended(&case), THRESHOLD).expect("eligible");
+        assert_eq!((grounds.kind, grounds.obliged), (AttestationKind::Pathway, false));
+        assert_eq!(case.state, CaseState::RequirementsMet);
+    }
+
+    #[test]
+    fn serials_are_per_cri_and_year_and_parse_back() {
+        let serial = AttestationSerial { cri: CriCode::Cripel, year: 2027, number: 123 };
+        assert_eq!(serial.to_string(), "CRIPEL-ATT-2027-000123");
+        assert_eq!(AttestationSerial::parse("CRIPEL-ATT-2027-000123"), Some(serial));
+        for wrong in
+            ["CRIPEL-ATT-2027-123", "cripel-ATT-2027-000123", "CRIPEL-XXX-2027-000123", "CRIPEL-ATT-2027-000000"]
+        {
+            assert_eq!(AttestationSerial::parse(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn a_verifier_sees_initials_and_compares_surnames_without_case_accents_or_spaces() {
+        assert_eq!(initials("Samira Nour", "El Amrani"), "S. E.");
+        assert_eq!(comparable_surname("EL-AMRANI"), comparable_surname("el amrani"));
+        assert_eq!(comparable_surname("Hélène D'Ébène"), "helenedebene");
+    }
+}

@@ -1,0 +1,39 @@
+//! # parcours-documents
+//!
+//! The documents Parcours prints, rendered in-process in pure Rust: no system library, no font scan,
+//! nothing downloaded. Kept in its own crate so that an edit elsewhere never rebuilds it.
+//!
+//! - [`attestation`]: the *attestation de fréquentation* (one A4 page, French with English lines);
+//! - [`verification`]: the signed offline payload of its QR code, and the QR code itself;
+//! - [`page`]: the small page layout over `pdf-writer` (embedded, subset DejaVu fonts);
+//! - [`template`]: the plain-text templates in `templates/`.
+
+pub mod attestation;
+pub mod page;
+pub mod template;
+pub mod verification;
+
+use std::fmt;
+
+/// Why a document could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentError {
+    /// A bundled font could not be read or subset.
+    Font(String),
+    /// The template lacks a text or is malformed.
+    Template(String),
+    /// The QR code cannot hold the text.
+    Qr(String),
+}
+
+impl fmt::Display for DocumentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocumentError::Font(m) => write!(f, "font: {m}"),
+            DocumentError::Template(m) => write!(f, "template: {m}"),
+            DocumentError::Qr(m) => write!(f, "QR code: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for DocumentError {}
