@@ -11,7 +11,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, CaseState};
+use crate::case::{Case, CaseEvent, CaseState};
+use crate::events::EventKind;
 use crate::law::{Bilingual, RegimeId};
 use crate::reference::CriCode;
 use crate::regime::{Axis, AxisMinutes};
@@ -357,4 +358,59 @@ pub fn comparable_surname(surname: &str) -> String {
             _ => None,
         })
         .collect()
+}
+
+/// The timeline step of an issued attestation (rule 5.2: the commune of reference of an obliged person is
+/// told, with the serial).
+pub fn issued_step(serial: &AttestationSerial, kind: AttestationKind, supersedes: Option<&str>) -> CaseEvent {
+    let summary = match supersedes {
+        Some(previous) => format!("{serial} ({}) supersedes {previous}", kind.code()),
+        None => format!("{serial} ({})", kind.code()),
+    };
+    CaseEvent {
+        kind: EventKind::AttestationIssued,
+        reason: Bilingual {
+            fr: "Attestation de fréquentation délivrée.",
+            en: "Attendance certificate issued.",
+        },
+        basis: kind.basis(),
+        summary,
+        document: Some(serial.to_string()),
+    }
+}
+
+/// The step of a correction: the earlier attestation is superseded by `replacement`.
+pub fn superseded_step(previous: &str, replacement: &AttestationSerial) -> CaseEvent {
+    CaseEvent {
+        kind: EventKind::AttestationSuperseded,
+        reason: Bilingual {
+            fr: "Attestation remplacée par une attestation corrigée.",
+            en: "Attestation replaced by a corrected one.",
+        },
+        basis: "CWASS art. 152/7 §2",
+        summary: format!("{previous} superseded by {replacement}"),
+        document: Some(replacement.to_string()),
+    }
+}
+
+/// The step of a revocation (the reason stays in the attestation record; the timeline shows the serial).
+pub fn revoked_step(serial: &str) -> CaseEvent {
+    CaseEvent {
+        kind: EventKind::AttestationRevoked,
+        reason: Bilingual { fr: "Attestation révoquée.", en: "Attestation revoked." },
+        basis: "CWASS art. 152/7 §2; loi du 29 juillet 1991 (motivation formelle)",
+        summary: format!("{serial} revoked"),
+        document: Some(serial.to_owned()),
+    }
+}
+
+/// The step of a reprint.
+pub fn reprinted_step(serial: &str, copy: u32) -> CaseEvent {
+    CaseEvent {
+        kind: EventKind::AttestationReprinted,
+        reason: Bilingual { fr: "Copie de l'attestation imprimée.", en: "Copy of the attestation printed." },
+        basis: "CWASS art. 152/7 §2",
+        summary: format!("{serial} copy {copy}"),
+        document: None,
+    }
 }

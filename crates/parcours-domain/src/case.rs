@@ -590,6 +590,8 @@ pub struct CaseEvent {
     pub basis: &'static str,
     /// Non-personal summary (dates, codes, hours).
     pub summary: String,
+    /// The document the step concerns (an attestation serial), given to the commune with its notice.
+    pub document: Option<String>,
 }
 
 /// What the rules need from outside the case.
@@ -606,7 +608,7 @@ pub struct CaseContext<'a> {
 }
 
 fn event(kind: EventKind, basis: &'static str, fr: &'static str, en: &'static str, summary: String) -> CaseEvent {
-    CaseEvent { kind, reason: Bilingual { fr, en }, basis, summary }
+    CaseEvent { kind, reason: Bilingual { fr, en }, basis, summary, document: None }
 }
 
 /// One operator batch's effect on one case: how many lines were new or corrections, and the change in

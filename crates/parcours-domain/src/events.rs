@@ -110,6 +110,10 @@ event_kinds! {
     TrainingStarted => "training_started", "CWASS art. 152/7", "La formation a commencé.", "Training has started.", [Cri, Region], None;
     CaseTransferred => "case_transferred", "CWASS art. 153/1 (ressort territorial)", "Dossier transféré à un autre CRI.", "Case transferred to another CRI.", [Cri, Commune, Region], Some(CommuneNotice::CaseTransferred);
     RequirementsMet => "requirements_met", "CWASS art. 152/7 §2; rule 5.1", "Convention respectée : l'attestation peut être délivrée.", "Convention respected: the attestation can be issued.", [Cri, Commune, Region], Some(CommuneNotice::RequirementsMet);
+    AttestationIssued => "attestation_issued", "CWASS art. 152/7 §2; rules 5.1, 5.2", "Attestation de fréquentation délivrée (copie à la commune de référence).", "Attendance certificate issued (copy to the commune of reference).", [Cri, Commune, Region], Some(CommuneNotice::AttestationIssued);
+    AttestationReprinted => "attestation_reprinted", "CWASS art. 152/7 §2", "Copie d'une attestation imprimée.", "Copy of an attestation printed.", [Cri], None;
+    AttestationSuperseded => "attestation_superseded", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation remplacée par une attestation corrigée.", "Attestation replaced by a corrected one.", [Cri, Commune, Region], Some(CommuneNotice::AttestationSuperseded);
+    AttestationRevoked => "attestation_revoked", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation révoquée, avec son motif.", "Attestation revoked, with its reason.", [Cri, Commune, Region], Some(CommuneNotice::AttestationRevoked);
     CaseClosed => "case_closed", "CWASS art. 152/7 §3; art. 150", "Dossier clôturé.", "Case closed.", [Cri, Region], None;
     DeadlineMissed => "deadline_missed", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3, 4.7", "Une échéance légale est passée.", "A legal deadline passed.", [Cri, Commune, Region], Some(CommuneNotice::DeadlineMissed);
 }
@@ -139,15 +143,24 @@ pub enum CommuneNotice {
     RequirementsMet,
     /// A presentation or completion deadline passed.
     DeadlineMissed,
+    /// An attestation was issued to the resident (rule 5.2): its serial is in the notice.
+    AttestationIssued,
+    /// The resident's attestation was replaced by a corrected one (the new serial is in the notice).
+    AttestationSuperseded,
+    /// The resident's attestation was revoked.
+    AttestationRevoked,
 }
 
 impl CommuneNotice {
     /// Every notice.
-    pub const ALL: [CommuneNotice; 4] = [
+    pub const ALL: [CommuneNotice; 7] = [
         CommuneNotice::PathwayFollowed,
         CommuneNotice::CaseTransferred,
         CommuneNotice::RequirementsMet,
         CommuneNotice::DeadlineMissed,
+        CommuneNotice::AttestationIssued,
+        CommuneNotice::AttestationSuperseded,
+        CommuneNotice::AttestationRevoked,
     ];
 
     /// Stable code (the commune's `event_type`).
@@ -157,6 +170,9 @@ impl CommuneNotice {
             CommuneNotice::CaseTransferred => "case_transferred",
             CommuneNotice::RequirementsMet => "requirements_met",
             CommuneNotice::DeadlineMissed => "deadline_missed",
+            CommuneNotice::AttestationIssued => "attestation_issued",
+            CommuneNotice::AttestationSuperseded => "attestation_superseded",
+            CommuneNotice::AttestationRevoked => "attestation_revoked",
         }
     }
 }
@@ -190,6 +206,9 @@ pub struct CommuneEventPayload {
     pub event_type: CommuneNotice,
     /// When (RFC 3339).
     pub occurred_at: String,
+    /// The attestation concerned (attestation notices only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation_serial: Option<String>,
 }
 
 /// `docs/events.md`: the catalogue as integrators read it.

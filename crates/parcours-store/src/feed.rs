@@ -110,6 +110,7 @@ pub fn record_steps(
                 niss: niss.clone(),
                 event_type,
                 occurred_at,
+                attestation_serial: step.document.clone(),
             }))?),
             None => None,
         };

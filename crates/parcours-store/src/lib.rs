@@ -13,18 +13,22 @@
 //!   [`case_events`] (the timeline), [`feed`] (the outbox the event feed reads);
 //! - [`operators`], [`courses`] (with sessions), [`enrolments`] (and the participant inquiry),
 //!   [`attendance`] (lines and the minutes they add);
+//! - [`attestations`] (issued, superseded, revoked, reprinted, verified), [`cri_settings`] (what a CRI
+//!   prints on its documents);
 //! - [`idempotency`], [`audit`], [`jobs`] (background work and its leases), [`reference`] (CRIs, communes,
 //!   CRI assignments); [`schema`] (every table), [`connection`] (backends, pool, migrations), [`seed`].
 
 use std::fmt;
 
 pub mod arrivals;
+pub mod attestations;
 pub mod attendance;
 pub mod audit;
 pub mod case_events;
 pub mod cases;
 pub mod connection;
 pub mod courses;
+pub mod cri_settings;
 pub mod determinations;
 pub mod enrolments;
 pub mod feed;

@@ -289,6 +289,54 @@ diesel::joinable!(enrolments -> courses (course_id));
 diesel::joinable!(enrolments -> cases (case_id));
 diesel::joinable!(attendance_records -> cases (case_id));
 
+diesel::table! {
+    cri_settings (cri_code) {
+        cri_code -> Text,
+        office_address -> Text,
+        signatory_name -> Text,
+        signatory_function -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    attestation_counters (cri_code, year) {
+        cri_code -> Text,
+        year -> Integer,
+        last_value -> Integer,
+    }
+}
+
+diesel::table! {
+    attestations (serial) {
+        serial -> Text,
+        case_id -> Text,
+        person_id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        status -> Text,
+        content_json -> Text,
+        pdf_sha256 -> Text,
+        template_version -> Integer,
+        verification_token -> Text,
+        key_id -> Text,
+        signed_payload -> Text,
+        issued_on -> Date,
+        completed_on -> Date,
+        issued_at -> Timestamp,
+        issued_by -> Text,
+        supersedes -> Nullable<Text>,
+        superseded_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revocation_reason -> Nullable<Text>,
+        copies -> Integer,
+    }
+}
+
+diesel::joinable!(attestations -> cases (case_id));
+diesel::joinable!(attestations -> persons (person_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     cris,
     communes,
@@ -310,4 +358,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     audit_log,
     jobs,
+    cri_settings,
+    attestation_counters,
+    attestations,
 );

@@ -94,6 +94,11 @@ pub struct CommuneEventData {
     pub event_type: CommuneNotice,
     /// When.
     pub occurred_at: String,
+    /// The attestation concerned (attestation notices only): the commune of reference may fetch it
+    /// (`GET /v1/attestations/{serial}`) and anyone may verify it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "CRIPEL-ATT-2027-000001")]
+    pub attestation_serial: Option<String>,
 }
 
 /// An event's payload: [`CriEventData`] for a CRI, [`CommuneEventData`] for a commune.
@@ -126,6 +131,7 @@ impl From<CommuneEventPayload> for CommuneEventData {
             niss: p.niss,
             event_type: p.event_type,
             occurred_at: p.occurred_at,
+            attestation_serial: p.attestation_serial,
         }
     }
 }

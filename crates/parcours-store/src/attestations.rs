@@ -1,0 +1,215 @@
+//! The `attestations` and `attestation_counters` tables: attestations de fréquentation as issued, never
+//! edited (a correction supersedes with a new serial; a revocation sets its reason), with one serial
+//! sequence per CRI and year, their reprints counted, and every anonymous verification audited.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use parcours_domain::attestation::{AttestationKind, AttestationStatus};
+use parcours_domain::case::CaseEvent;
+
+use crate::audit::{self, Actor};
+use crate::cases::CaseRecord;
+use crate::feed::record_steps;
+use crate::schema::{attestation_counters, attestations, cases};
+use crate::{DbConnection, StoreError};
+
+/// An attestation as issued.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attestations)]
+pub struct AttestationRecord {
+    /// Serial (`CRIPEL-ATT-2027-000123`).
+    pub serial: String,
+    /// Case.
+    pub case_id: String,
+    /// Holder.
+    pub person_id: String,
+    /// Issuing CRI.
+    pub cri_code: String,
+    /// What it proves.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: AttestationKind,
+    /// Valid, revoked or superseded.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: AttestationStatus,
+    /// Everything printed on it (JSON), fixed at issue.
+    pub content_json: String,
+    /// SHA-256 of the original PDF (hex).
+    pub pdf_sha256: String,
+    /// Template version it was printed with.
+    pub template_version: i32,
+    /// The random token of its verification address.
+    pub verification_token: String,
+    /// Id of the key that signed its offline payload.
+    pub key_id: String,
+    /// The signed offline payload printed in its QR code.
+    pub signed_payload: String,
+    /// Issue date.
+    pub issued_on: NaiveDate,
+    /// Completion date.
+    pub completed_on: NaiveDate,
+    /// When issued.
+    pub issued_at: NaiveDateTime,
+    /// Who issued it.
+    pub issued_by: String,
+    /// The attestation it corrects.
+    pub supersedes: Option<String>,
+    /// The attestation that corrects it.
+    pub superseded_by: Option<String>,
+    /// When revoked.
+    pub revoked_at: Option<NaiveDateTime>,
+    /// Why revoked.
+    pub revocation_reason: Option<String>,
+    /// Copies printed after the original.
+    pub copies: i32,
+}
+
+/// The next number of `cri`'s sequence for `year`, from 1 (under the counter row's lock).
+pub fn next_number(conn: &mut DbConnection, cri: &str, year: i32) -> Result<u32, StoreError> {
+    let counter =
+        attestation_counters::table.filter(attestation_counters::cri_code.eq(cri)).filter(attestation_counters::year.eq(year));
+    let updated = diesel::update(counter)
+        .set(attestation_counters::last_value.eq(attestation_counters::last_value + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(attestation_counters::table)
+            .values((
+                attestation_counters::cri_code.eq(cri),
+                attestation_counters::year.eq(year),
+                attestation_counters::last_value.eq(1),
+            ))
+            .execute(conn)?;
+    }
+    let value: i32 = counter.select(attestation_counters::last_value).first(conn)?;
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("attestation counter {cri} {year} is {value}")))
+}
+
+/// One attestation.
+pub fn find(conn: &mut DbConnection, serial: &str) -> Result<Option<AttestationRecord>, StoreError> {
+    Ok(attestations::table.find(serial).select(AttestationRecord::as_select()).first(conn).optional()?)
+}
+
+/// The attestations of a case, oldest first.
+pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<AttestationRecord>, StoreError> {
+    Ok(attestations::table
+        .filter(attestations::case_id.eq(case_id))
+        .order(attestations::issued_at.asc())
+        .then_order_by(attestations::serial.asc())
+        .select(AttestationRecord::as_select())
+        .load(conn)?)
+}
+
+fn case_of(conn: &mut DbConnection, case_id: &str) -> Result<CaseRecord, StoreError> {
+    Ok(cases::table.find(case_id).select(CaseRecord::as_select()).first(conn)?)
+}
+
+/// Records an issued attestation inside the caller's transaction, with its timeline step (and the feed
+/// events the step carries); when it corrects `record.supersedes`, that one becomes superseded first (it
+/// must still be valid: a concurrent correction or revocation makes this a [`StoreError::StaleVersion`]).
+pub fn record_issued(
+    conn: &mut DbConnection,
+    record: &AttestationRecord,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    if let Some(previous) = &record.supersedes {
+        let changed = diesel::update(
+            attestations::table
+                .filter(attestations::serial.eq(previous))
+                .filter(attestations::status.eq(AttestationStatus::Valid.code())),
+        )
+        .set((
+            attestations::status.eq(AttestationStatus::Superseded.code()),
+            attestations::superseded_by.eq(&record.serial),
+        ))
+        .execute(conn)?;
+        if changed != 1 {
+            return Err(StoreError::StaleVersion { current_version: 0 });
+        }
+    }
+    diesel::insert_into(attestations::table).values(record.clone()).execute(conn)?;
+    let case = case_of(conn, &record.case_id)?;
+    record_steps(conn, case.step_subject(), &case.cri_code, steps, actor, now)?;
+    let detail = format!("kind={} supersedes={}", record.kind.code(), record.supersedes.as_deref().unwrap_or("-"));
+    audit::append(conn, actor, "issue_attestation", "attestation", Some(&record.serial), Some(detail), now)?;
+    Ok(())
+}
+
+/// Revokes a valid attestation of `cri` with its reason; `None` when there is no such valid attestation.
+pub fn revoke(
+    conn: &mut DbConnection,
+    serial: &str,
+    cri: &str,
+    reason: &str,
+    step: &CaseEvent,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<AttestationRecord>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let changed = diesel::update(
+            attestations::table
+                .filter(attestations::serial.eq(serial))
+                .filter(attestations::cri_code.eq(cri))
+                .filter(attestations::status.eq(AttestationStatus::Valid.code())),
+        )
+        .set((
+            attestations::status.eq(AttestationStatus::Revoked.code()),
+            attestations::revoked_at.eq(Some(now)),
+            attestations::revocation_reason.eq(Some(reason)),
+        ))
+        .execute(conn)?;
+        if changed != 1 {
+            return Ok(None);
+        }
+        let record = attestations::table.find(serial).select(AttestationRecord::as_select()).first(conn)?;
+        let case = case_of(conn, &record.case_id)?;
+        record_steps(conn, case.step_subject(), &case.cri_code, std::slice::from_ref(step), actor, now)?;
+        audit::append(conn, actor, "revoke_attestation", "attestation", Some(serial), None, now)?;
+        Ok(Some(record))
+    })
+}
+
+/// Counts one more printed copy of an attestation of `cri` and returns it with its copy number (the
+/// original is copy 1, so the first reprint is copy 2); `None` when `cri` has no such attestation.
+pub fn count_copy(
+    conn: &mut DbConnection,
+    serial: &str,
+    cri: &str,
+    step: impl FnOnce(u32) -> CaseEvent,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<(AttestationRecord, u32)>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let changed = diesel::update(
+            attestations::table.filter(attestations::serial.eq(serial)).filter(attestations::cri_code.eq(cri)),
+        )
+        .set(attestations::copies.eq(attestations::copies + 1))
+        .execute(conn)?;
+        if changed != 1 {
+            return Ok(None);
+        }
+        let record = attestations::table.find(serial).select(AttestationRecord::as_select()).first(conn)?;
+        let copy = u32::try_from(record.copies + 1).unwrap_or(u32::MAX);
+        let case = case_of(conn, &record.case_id)?;
+        record_steps(conn, case.step_subject(), &case.cri_code, &[step(copy)], actor, now)?;
+        audit::append(conn, actor, "print_attestation_copy", "attestation", Some(serial), Some(format!("copy={copy}")), now)?;
+        Ok(Some((record, copy)))
+    })
+}
+
+/// Writes that an attestation was read (by its CRI, by the commune of reference, or by an anonymous
+/// verifier: `outcome` says what the verifier was told). The row names the holder, so that the read
+/// appears in the person's access report.
+pub fn audit_read(
+    conn: &mut DbConnection,
+    record: &AttestationRecord,
+    action: &str,
+    outcome: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let detail = format!("attestation={} outcome={outcome}", record.serial);
+        audit::append(conn, actor, action, "person", Some(&record.person_id), Some(detail), now)
+    })
+}

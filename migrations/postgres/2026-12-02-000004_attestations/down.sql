@@ -1,0 +1,3 @@
+DROP TABLE attestations;
+DROP TABLE attestation_counters;
+DROP TABLE cri_settings;
