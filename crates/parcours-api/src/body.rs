@@ -24,7 +24,8 @@ use serde_json::Value;
 use crate::problem::{ApiError, FieldError};
 
 /// Free-text fields where line breaks (and tabs) are part of the text.
-pub const MULTILINE_FIELDS: &[&str] = &["sensitive_notes", "notes", "reason", "address", "summary", "topic"];
+pub const MULTILINE_FIELDS: &[&str] =
+    &["sensitive_notes", "notes", "reason", "address", "summary", "topic", "office_address", "correction_reason"];
 
 /// A JSON body, checked as the module explains.
 #[derive(Debug)]

@@ -83,6 +83,15 @@ pub struct Config {
     pub jobs_in_process: bool,
     /// Seconds between two looks at the job table (`PARCOURS_JOBS_POLL_SECONDS`).
     pub jobs_poll_seconds: u64,
+    /// The address the public reaches the service at (`PARCOURS_PUBLIC_BASE_URL`): printed on
+    /// attestations as their verification address. Required in production.
+    pub public_base_url: String,
+    /// The keys that sign attestations' offline payload (`PARCOURS_ATTESTATION_KEYS`, a key file).
+    pub attestation_keys: crate::attestation_keys::AttestationKeys,
+    /// Public verification: requests a client address may send at once (`PARCOURS_VERIFY_BURST`).
+    pub verification_burst: u32,
+    /// Public verification: requests per minute a client address gets back (`PARCOURS_VERIFY_PER_MINUTE`).
+    pub verification_per_minute: u32,
 }
 
 /// A configuration that cannot be used.
@@ -193,13 +202,50 @@ impl Config {
             "off" => false,
             other => return Err(ConfigError(format!("PARCOURS_JOBS must be in-process or off, not `{other}`"))),
         };
+        let bind = get("PARCOURS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let public_base_url = match get("PARCOURS_PUBLIC_BASE_URL") {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(url) => {
+                return Err(ConfigError(format!("PARCOURS_PUBLIC_BASE_URL must start with https://, not `{url}`")));
+            }
+            None if environment == Environment::Production => {
+                return Err(ConfigError(
+                    "production needs PARCOURS_PUBLIC_BASE_URL: the address printed on attestations".into(),
+                ));
+            }
+            None => format!("http://{bind}"),
+        };
+        let attestation_keys = match get("PARCOURS_ATTESTATION_KEYS") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError(format!("PARCOURS_ATTESTATION_KEYS: cannot read {path}: {e}")))?;
+                crate::attestation_keys::AttestationKeys::parse(&text)
+                    .map_err(|e| ConfigError(format!("PARCOURS_ATTESTATION_KEYS ({path}): {e}")))?
+            }
+            None if environment == Environment::Production => {
+                return Err(ConfigError(
+                    "production needs PARCOURS_ATTESTATION_KEYS (a key file: `parcours attestation-key` makes one)"
+                        .into(),
+                ));
+            }
+            None => crate::attestation_keys::AttestationKeys::development(),
+        };
+        if environment == Environment::Production && attestation_keys.is_development() {
+            return Err(ConfigError("production refuses the development attestation key".into()));
+        }
         Ok(Config {
+            public_base_url,
+            attestation_keys,
+            verification_burst: number("PARCOURS_VERIFY_BURST", 20)?.max(1) as u32,
+            verification_per_minute: number("PARCOURS_VERIFY_PER_MINUTE", 30)?.max(1) as u32,
             clock_start,
             jobs_in_process,
             jobs_poll_seconds: number("PARCOURS_JOBS_POLL_SECONDS", 30)?.max(1) as u64,
             environment,
             database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            bind: get("PARCOURS_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            bind,
             pool_size: number("PARCOURS_DB_POOL_SIZE", 10)? as u32,
             workers: number("PARCOURS_WORKERS", std::thread::available_parallelism().map_or(2, |n| n.get()))?.max(1),
             max_body_bytes: number("PARCOURS_MAX_BODY_BYTES", 1024 * 1024)?,

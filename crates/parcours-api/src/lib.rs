@@ -6,6 +6,7 @@
 //! in [`clock`].
 
 pub mod app;
+pub mod attestation_keys;
 pub mod auth;
 pub mod body;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod openapi;
 pub mod problem;
+pub mod rate_limit;
 pub mod request;
 pub mod state;
 

@@ -23,6 +23,7 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "cases", description = "CRI case management: welcome module, convention, follow-up, deadlines, transfers"),
         (name = "operators", description = "Training operators recognised for the French, citizenship and orientation axes"),
         (name = "courses", description = "Course catalogue, enrolment, participants, attendance (JSON or CSV), participant inquiry"),
+        (name = "attestations", description = "Attestations de fréquentation: issue, print, correct, revoke; verification by anyone, online or offline"),
         (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "health", description = "Probes")

@@ -194,6 +194,10 @@ pub enum ApiError {
     Duplicate(parcours_store::UniqueRule),
     /// The database is busy with other writes: nothing was written, retry shortly.
     Busy(String),
+    /// The case does not (yet) earn an attestation.
+    NotEligible(parcours_domain::attestation::NotEligible),
+    /// Too many requests from this client address (public endpoints); retry after the seconds given.
+    TooManyRequests(u32),
     /// The database is unavailable.
     Unavailable(String),
     /// A defect: logged with its chain, never shown.
@@ -314,6 +318,7 @@ fn duplicate_code(rule: &parcours_store::UniqueRule) -> &'static str {
         R::EnrolmentPerCourseAndCase => "already_enrolled",
         R::CurrentAttendanceLine => "attendance_line_in_progress",
         R::IdempotencyKey => "idempotency_key_in_progress",
+        R::OneValidAttestationPerCase => "attestation_already_issued",
         R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => "duplicate",
     }
 }
@@ -344,6 +349,10 @@ fn duplicate_text(rule: &parcours_store::UniqueRule) -> Text {
         R::IdempotencyKey => Text::new(
             "Une requête avec cette clé d'idempotence est en cours : réessayez après Retry-After.",
             "A request with this idempotency key is in progress: retry after Retry-After.",
+        ),
+        R::OneValidAttestationPerCase => Text::new(
+            "Ce dossier a déjà une attestation en vigueur : corrigez-la (supersedes) ou révoquez-la.",
+            "This case already has an attestation in force: correct it (supersedes) or revoke it.",
         ),
         R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => Text::new(
             "Une écriture concurrente a pris la même place : réessayez.",
@@ -382,6 +391,8 @@ impl ApiError {
             ApiError::AttendanceRejected(_) => "attendance_rejected",
             ApiError::Duplicate(rule) => duplicate_code(rule),
             ApiError::Busy(_) => "database_busy",
+            ApiError::NotEligible(_) => "not_eligible_for_attestation",
+            ApiError::TooManyRequests(_) => "too_many_requests",
             ApiError::Unavailable(_) => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -508,6 +519,20 @@ impl ApiError {
                 ),
             ),
             ApiError::Duplicate(rule) => (Text::new("Doublon", "Duplicate"), duplicate_text(rule)),
+            ApiError::NotEligible(reason) => {
+                let message = reason.message();
+                (
+                    Text::new("Pas d'attestation pour ce dossier", "No attestation for this case"),
+                    Text::new(message.fr.to_owned(), message.en.to_owned()),
+                )
+            }
+            ApiError::TooManyRequests(seconds) => (
+                Text::new("Trop de requêtes", "Too many requests"),
+                Text::new(
+                    format!("Trop de vérifications depuis cette adresse : réessayez dans {seconds} s."),
+                    format!("Too many verifications from this address: retry in {seconds} s."),
+                ),
+            ),
             ApiError::Busy(_) => (
                 Text::new("Base de données occupée", "Database busy"),
                 Text::new(
@@ -591,6 +616,27 @@ impl ApiError {
             ApiError::PreconditionFailed(version) => {
                 map.insert("current_version".into(), (*version).into());
             }
+            ApiError::NotEligible(reason) => {
+                use parcours_domain::attestation::NotEligible;
+                map.insert("reason".into(), reason.code().into());
+                match reason {
+                    NotEligible::HoursMissing(missing) => {
+                        let items = missing.iter().map(|m| {
+                            serde_json::json!({
+                                "axis": m.axis.code(),
+                                "required_hours": m.required_hours,
+                                "needed_hours": parcours_domain::regime::minutes_as_hours(m.needed_minutes),
+                                "attended_hours": parcours_domain::regime::minutes_as_hours(m.attended_minutes),
+                            })
+                        });
+                        map.insert("missing".into(), items.collect());
+                    }
+                    NotEligible::WelcomeIncomplete(steps) => {
+                        map.insert("missing".into(), steps.iter().map(|s| serde_json::Value::from(*s)).collect());
+                    }
+                    NotEligible::CaseClosed | NotEligible::NoConvention | NotEligible::CompletionNotRecorded => {}
+                }
+            }
             _ => return None,
         }
         Some(map)
@@ -600,6 +646,7 @@ impl ApiError {
     pub fn retry_after_seconds(&self) -> Option<u32> {
         match self {
             ApiError::IdempotencyKeyInProgress | ApiError::Busy(_) => Some(1),
+            ApiError::TooManyRequests(seconds) => Some(*seconds),
             ApiError::Unavailable(_) => Some(5),
             _ => None,
         }
@@ -637,9 +684,11 @@ impl ResponseError for ApiError {
             | ApiError::IdempotencyKeyReused
             | ApiError::Facts(_)
             | ApiError::AttendanceRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::IdempotencyKeyInProgress | ApiError::Conflict(..) | ApiError::Duplicate(_) => {
-                StatusCode::CONFLICT
-            }
+            ApiError::IdempotencyKeyInProgress
+            | ApiError::Conflict(..)
+            | ApiError::Duplicate(_)
+            | ApiError::NotEligible(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Case(error) => case_error_status(error),
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,

@@ -22,6 +22,8 @@ pub struct AppState {
     /// "Now" and "today" for every decision and timestamp: the wall clock, or a chosen start in
     /// development and tests.
     pub clock: Clock,
+    /// The public verification endpoints' allowance per client address.
+    pub verification_limit: crate::rate_limit::RateLimiter,
     reference: RwLock<Option<(i64, Arc<ReferenceData>)>>,
 }
 
@@ -30,7 +32,9 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> Result<AppState, String> {
         let verifier = actix_web::web::Data::new(Verifier::new(&config)?);
         let clock = config.clock_start.map_or_else(Clock::system, Clock::starting_at);
-        Ok(AppState { store, verifier, config, clock, reference: RwLock::new(None) })
+        let verification_limit =
+            crate::rate_limit::RateLimiter::new(config.verification_burst, config.verification_per_minute);
+        Ok(AppState { store, verifier, config, clock, verification_limit, reference: RwLock::new(None) })
     }
 
     /// The reference data in force. Reloaded whenever the database's reference version changed (a

@@ -1,5 +1,6 @@
 //! API suite: the real application in process, every test on SQLite and on PostgreSQL.
 
+mod attestations;
 mod foundations;
 mod support;
 

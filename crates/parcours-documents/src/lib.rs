@@ -15,6 +15,9 @@ pub mod verification;
 
 use std::fmt;
 
+/// The signature crate, for callers that hold keys (the API) and verifiers.
+pub use ed25519_dalek;
+
 /// Why a document could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentError {

@@ -369,10 +369,7 @@ pub fn issued_step(serial: &AttestationSerial, kind: AttestationKind, supersedes
     };
     CaseEvent {
         kind: EventKind::AttestationIssued,
-        reason: Bilingual {
-            fr: "Attestation de fréquentation délivrée.",
-            en: "Attendance certificate issued.",
-        },
+        reason: Bilingual { fr: "Attestation de fréquentation délivrée.", en: "Attendance certificate issued." },
         basis: kind.basis(),
         summary,
         document: Some(serial.to_string()),

@@ -65,8 +65,9 @@ pub struct AttestationRecord {
 
 /// The next number of `cri`'s sequence for `year`, from 1 (under the counter row's lock).
 pub fn next_number(conn: &mut DbConnection, cri: &str, year: i32) -> Result<u32, StoreError> {
-    let counter =
-        attestation_counters::table.filter(attestation_counters::cri_code.eq(cri)).filter(attestation_counters::year.eq(year));
+    let counter = attestation_counters::table
+        .filter(attestation_counters::cri_code.eq(cri))
+        .filter(attestation_counters::year.eq(year));
     let updated = diesel::update(counter)
         .set(attestation_counters::last_value.eq(attestation_counters::last_value + 1))
         .execute(conn)?;
@@ -192,7 +193,15 @@ pub fn count_copy(
         let copy = u32::try_from(record.copies + 1).unwrap_or(u32::MAX);
         let case = case_of(conn, &record.case_id)?;
         record_steps(conn, case.step_subject(), &case.cri_code, &[step(copy)], actor, now)?;
-        audit::append(conn, actor, "print_attestation_copy", "attestation", Some(serial), Some(format!("copy={copy}")), now)?;
+        audit::append(
+            conn,
+            actor,
+            "print_attestation_copy",
+            "attestation",
+            Some(serial),
+            Some(format!("copy={copy}")),
+            now,
+        )?;
         Ok(Some((record, copy)))
     })
 }

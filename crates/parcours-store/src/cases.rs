@@ -437,7 +437,8 @@ pub fn update_case<E>(
     }
 }
 
-pub(crate) fn load_view(conn: &mut DbConnection, id: &str, cri: &str) -> Result<Option<CaseView>, StoreError> {
+/// One case held by `cri`, with its person and operator minutes (no audit row: for writes that load it).
+pub fn load_view(conn: &mut DbConnection, id: &str, cri: &str) -> Result<Option<CaseView>, StoreError> {
     let case = cases::table
         .filter(cases::id.eq(id))
         .filter(cases::cri_code.eq(cri))
@@ -597,4 +598,9 @@ pub fn sweep_missed_deadlines(
         })?;
     }
     Ok(recorded)
+}
+
+/// The commune of domicile of a case (for the commune's right to its resident's attestation).
+pub fn commune_of_case(conn: &mut DbConnection, case_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(cases::table.find(case_id).select(cases::commune_nis).first(conn).optional()?)
 }

@@ -32,7 +32,11 @@ pub fn get(conn: &mut DbConnection, cri: &str) -> Result<Option<CriSettingsRecor
 }
 
 /// Sets the settings of a CRI (creates or replaces them), audited.
-pub fn put(conn: &mut DbConnection, settings: &CriSettingsRecord, actor: &Actor) -> Result<CriSettingsRecord, StoreError> {
+pub fn put(
+    conn: &mut DbConnection,
+    settings: &CriSettingsRecord,
+    actor: &Actor,
+) -> Result<CriSettingsRecord, StoreError> {
     crate::write_transaction(conn, |conn| {
         let updated = diesel::update(cri_settings::table.find(&settings.cri_code)).set(settings).execute(conn)?;
         if updated == 0 {

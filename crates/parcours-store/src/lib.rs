@@ -21,8 +21,8 @@
 use std::fmt;
 
 pub mod arrivals;
-pub mod attestations;
 pub mod attendance;
+pub mod attestations;
 pub mod audit;
 pub mod case_events;
 pub mod cases;
@@ -136,6 +136,8 @@ pub enum UniqueRule {
     JobKind,
     /// Feed positions are unique.
     FeedPosition,
+    /// At most one attestation in force per case.
+    OneValidAttestationPerCase,
     /// A rule not listed above (a defect: every constraint should be named here).
     Other(String),
 }
@@ -161,6 +163,8 @@ impl UniqueRule {
             UniqueRule::IdempotencyKey
         } else if has("jobs_pkey") || has("jobs.kind") {
             UniqueRule::JobKind
+        } else if has("attestations_one_valid_per_case") || has("attestations.case_id") {
+            UniqueRule::OneValidAttestationPerCase
         } else if has("outbox_events_seq") || has("outbox_events.seq") {
             UniqueRule::FeedPosition
         } else {

@@ -4,8 +4,10 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod arrivals;
+pub mod attestations;
 pub mod cases;
 pub mod courses;
+pub mod cri_settings;
 pub mod determinations;
 pub mod enrolments;
 pub mod events;
@@ -17,47 +19,61 @@ pub mod reference;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(health::live).service(health::ready).service(
-        utoipa_actix_web::scope("/v1")
-            .service(determinations::simulate::simulate_determination)
-            .service(arrivals::create::create_arrival)
-            .service(arrivals::list::list_arrivals)
-            .service(arrivals::get::get_arrival)
-            .service(persons::list_determinations::list_person_determinations)
-            .service(cases::create::create_case)
-            .service(cases::list::list_cases)
-            .service(cases::get::get_case)
-            .service(cases::timeline::list_case_timeline)
-            .service(cases::presentation::create_case_presentation)
-            .service(cases::rights_information::create_case_rights_information)
-            .service(cases::social_assessment::create_case_social_assessment)
-            .service(cases::french_test::create_case_french_test)
-            .service(cases::administrative_help::create_case_administrative_help)
-            .service(cases::convention::create_case_convention)
-            .service(cases::convention_amendment::create_case_convention_amendment)
-            .service(cases::review::create_case_review)
-            .service(cases::dispensation_decision::create_case_dispensation_decision)
-            .service(cases::extension::create_case_extension)
-            .service(cases::suspension::create_case_suspension)
-            .service(cases::hours::create_case_hours)
-            .service(cases::transfer::create_case_transfer)
-            .service(cases::completion::create_case_completion)
-            .service(cases::closure::create_case_closure)
-            .service(events::list::list_events)
-            .service(operators::create::create_operator)
-            .service(operators::get::get_operator)
-            .service(courses::create::create_course)
-            .service(courses::list::list_courses)
-            .service(courses::get::get_course)
-            .service(courses::participants::list_course_participants)
-            .service(courses::enrolment::create_course_enrolment)
-            .service(courses::attendance::create_course_attendance)
-            .service(courses::attendance_history::list_course_attendance)
-            .service(enrolments::withdrawal::create_enrolment_withdrawal)
-            .service(enrolments::completion::create_enrolment_completion)
-            .service(participants::inquiry::create_participant_inquiry)
-            .service(reference::list_cris::list_cris)
-            .service(reference::list_communes::list_communes)
-            .service(reference::create_cri_assignment::create_cri_assignment),
-    );
+    config
+        .service(health::live)
+        .service(health::ready)
+        .service(attestations::keys::get_published_keys)
+        .service(attestations::page::get_verification_page)
+        .service(
+            utoipa_actix_web::scope("/v1")
+                .service(determinations::simulate::simulate_determination)
+                .service(arrivals::create::create_arrival)
+                .service(arrivals::list::list_arrivals)
+                .service(arrivals::get::get_arrival)
+                .service(persons::list_determinations::list_person_determinations)
+                .service(cases::create::create_case)
+                .service(cases::list::list_cases)
+                .service(cases::get::get_case)
+                .service(cases::timeline::list_case_timeline)
+                .service(cases::presentation::create_case_presentation)
+                .service(cases::rights_information::create_case_rights_information)
+                .service(cases::social_assessment::create_case_social_assessment)
+                .service(cases::french_test::create_case_french_test)
+                .service(cases::administrative_help::create_case_administrative_help)
+                .service(cases::convention::create_case_convention)
+                .service(cases::convention_amendment::create_case_convention_amendment)
+                .service(cases::review::create_case_review)
+                .service(cases::dispensation_decision::create_case_dispensation_decision)
+                .service(cases::extension::create_case_extension)
+                .service(cases::suspension::create_case_suspension)
+                .service(cases::hours::create_case_hours)
+                .service(cases::transfer::create_case_transfer)
+                .service(cases::completion::create_case_completion)
+                .service(cases::closure::create_case_closure)
+                .service(attestations::issue::create_case_attestation)
+                .service(attestations::list::list_case_attestations)
+                .service(attestations::get::get_attestation)
+                .service(attestations::copy::create_attestation_copy)
+                .service(attestations::revocation::create_attestation_revocation)
+                .service(attestations::verification::get_attestation_verification)
+                .service(attestations::verification::create_attestation_verification)
+                .service(cri_settings::get_cri_settings)
+                .service(cri_settings::put_cri_settings)
+                .service(events::list::list_events)
+                .service(operators::create::create_operator)
+                .service(operators::get::get_operator)
+                .service(courses::create::create_course)
+                .service(courses::list::list_courses)
+                .service(courses::get::get_course)
+                .service(courses::participants::list_course_participants)
+                .service(courses::enrolment::create_course_enrolment)
+                .service(courses::attendance::create_course_attendance)
+                .service(courses::attendance_history::list_course_attendance)
+                .service(enrolments::withdrawal::create_enrolment_withdrawal)
+                .service(enrolments::completion::create_enrolment_completion)
+                .service(participants::inquiry::create_participant_inquiry)
+                .service(reference::list_cris::list_cris)
+                .service(reference::list_communes::list_communes)
+                .service(reference::create_cri_assignment::create_cri_assignment),
+        );
 }

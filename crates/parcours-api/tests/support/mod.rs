@@ -174,7 +174,7 @@ pub struct TestApp {
     _db: Option<TestDb>,
 }
 
-fn base_config(overrides: &[(&str, String)]) -> Config {
+pub fn base_config(overrides: &[(&str, String)]) -> Config {
     let overrides: Vec<(String, String)> = overrides.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     Config::from_lookup(|name| {
         overrides.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| match name {
@@ -313,6 +313,13 @@ impl TestApp {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply { status, headers, body, text }
+    }
+
+    /// A response whose body is not JSON (a PDF): its status and bytes.
+    pub async fn send_raw(&self, req: test::TestRequest) -> (StatusCode, Vec<u8>) {
+        let response = (self.service().await)(req).await;
+        let status = response.status();
+        (status, test::read_body(response).await.to_vec())
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {

@@ -1,0 +1,127 @@
+//! The Ed25519 keys that sign the offline payload of attestations, and the public keys published at
+//! `/.well-known/parcours-keys.json` so that anyone can check a printed copy.
+//!
+//! `PARCOURS_ATTESTATION_KEYS` names a file with one key per line (`#` for comments):
+//! `signing <seed>` (32 bytes, base64url) for the key that signs now (the first such line), and
+//! `retired <public key>` (32 bytes, base64url) for keys that signed earlier attestations. Rotation: put the
+//! new `signing` line first and turn the old one into `retired <its public key>` (`parcours
+//! attestation-key` prints both lines of a new key); old attestations keep verifying. Development without
+//! the variable uses a fixed key that production refuses.
+
+use base64::Engine as _;
+use parcours_documents::ed25519_dalek::{SigningKey, VerifyingKey};
+use parcours_documents::verification::key_id;
+
+/// The keys.
+#[derive(Clone)]
+pub struct AttestationKeys {
+    signing: SigningKey,
+    signing_kid: String,
+    published: Vec<(String, VerifyingKey)>,
+}
+
+impl std::fmt::Debug for AttestationKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret.
+        f.debug_struct("AttestationKeys").field("signing_kid", &self.signing_kid).finish_non_exhaustive()
+    }
+}
+
+const DEVELOPMENT_SEED: [u8; 32] = *b"parcours-development-attestation";
+
+fn decode32(text: &str, what: &str) -> Result<[u8; 32], String> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim().trim_end_matches('='))
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| format!("{what}: expected 32 bytes in base64url"))
+}
+
+impl AttestationKeys {
+    /// The development key (refused in production).
+    pub fn development() -> AttestationKeys {
+        AttestationKeys::from_signing(SigningKey::from_bytes(&DEVELOPMENT_SEED), Vec::new())
+    }
+
+    fn from_signing(signing: SigningKey, retired: Vec<VerifyingKey>) -> AttestationKeys {
+        let signing_kid = key_id(&signing.verifying_key());
+        let mut published = vec![(signing_kid.clone(), signing.verifying_key())];
+        published.extend(retired.into_iter().map(|key| (key_id(&key), key)));
+        AttestationKeys { signing, signing_kid, published }
+    }
+
+    /// Reads the key file's text.
+    pub fn parse(text: &str) -> Result<AttestationKeys, String> {
+        let mut signing = None;
+        let mut retired = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let where_ = format!("line {}", number + 1);
+            match line.split_once(char::is_whitespace) {
+                Some(("signing", seed)) => {
+                    let key = SigningKey::from_bytes(&decode32(seed, &where_)?);
+                    if signing.is_none() {
+                        signing = Some(key);
+                    } else {
+                        retired.push(key.verifying_key());
+                    }
+                }
+                Some(("retired", public)) => retired
+                    .push(VerifyingKey::from_bytes(&decode32(public, &where_)?).map_err(|e| format!("{where_}: {e}"))?),
+                _ => return Err(format!("{where_}: expected `signing <seed>` or `retired <public key>`")),
+            }
+        }
+        let signing = signing.ok_or("no `signing` line")?;
+        Ok(AttestationKeys::from_signing(signing, retired))
+    }
+
+    /// Whether this is the development key.
+    pub fn is_development(&self) -> bool {
+        self.signing.to_bytes() == DEVELOPMENT_SEED
+    }
+
+    /// The key that signs now.
+    pub fn signing(&self) -> &SigningKey {
+        &self.signing
+    }
+
+    /// Its id.
+    pub fn signing_kid(&self) -> &str {
+        &self.signing_kid
+    }
+
+    /// Every published key (the signing one first).
+    pub fn published(&self) -> &[(String, VerifyingKey)] {
+        &self.published
+    }
+
+    /// A random verification token of 256 bits, base64url.
+    pub fn verification_token() -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    }
+
+    /// A new key's two lines: `signing <seed>` for the key file, and the `retired <public key>` line that
+    /// replaces it after the next rotation.
+    pub fn generate_lines() -> String {
+        let seed: [u8; 32] = random_bytes();
+        let key = SigningKey::from_bytes(&seed);
+        let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        format!(
+            "signing {}\n# after rotation, replace the line above with:\n# retired {}\n",
+            encode(&seed),
+            encode(key.verifying_key().as_bytes())
+        )
+    }
+}
+
+/// Bytes from the operating system's generator.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    // The OS generator does not fail on the platforms Parcours runs on; if it ever did, refusing to go on
+    // is the only safe answer for keys and tokens.
+    getrandom::fill(&mut bytes).expect("the operating system's random generator is available");
+    bytes
+}
