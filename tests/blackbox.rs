@@ -234,3 +234,135 @@ fn the_binary_refuses_bad_tokens_requests_and_production_with_a_development_key(
     assert!(!production.status.success());
     assert!(String::from_utf8_lossy(&production.stderr).contains("production refuses HS256"));
 }
+
+/// A case step with `If-Match`; returns the new version.
+fn case_step(server: &Server, token: &str, case: &str, step: &str, version: i64, body: &Value) -> i64 {
+    let reply = read(
+        agent()
+            .post(format!("{}/v1/cases/{case}/{step}", server.base))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("If-Match", &format!("\"{version}\""))
+            .send_json(body)
+            .expect("request"),
+    );
+    assert_eq!(reply.status, 200, "{step}: {}", reply.body);
+    reply.body["version"].as_i64().expect("version")
+}
+
+/// Chromium renders the page headless: its DOM after rendering, and a screenshot under target/.
+fn browse(url: &str, screenshot: &std::path::Path) -> Option<String> {
+    let chromium = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|name| Command::new(name).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok());
+    let Some(chromium) = chromium else {
+        assert!(std::env::var_os("CI").is_none(), "CI needs Debian's chromium: .ci/run installs it");
+        eprintln!("SKIPPED: chromium is not installed (.ci/run installs it)");
+        return None;
+    };
+    let profile = std::env::temp_dir().join(format!("parcours-chromium-{}-{}", std::process::id(), free_port()));
+    let common = |command: &mut Command| {
+        command.args(["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars"]);
+        command.arg(format!("--user-data-dir={}", profile.display()));
+    };
+    let mut shot = Command::new(chromium);
+    common(&mut shot);
+    let status = shot
+        .args(["--window-size=900,1100", &format!("--screenshot={}", screenshot.display()), url])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("chromium screenshot");
+    assert!(status.success() && screenshot.exists(), "chromium took no screenshot of {url}");
+    let mut dom = Command::new(chromium);
+    common(&mut dom);
+    let output = dom.args(["--dump-dom", url]).stderr(Stdio::null()).output().expect("chromium dump-dom");
+    let _ = std::fs::remove_dir_all(&profile);
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The text a reader sees: the DOM's body without its tags.
+fn visible_text(dom: &str) -> String {
+    let body = dom.split("<body>").nth(1).unwrap_or(dom);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_verification_page_reads_valid_then_revoked_in_a_real_browser() {
+    let server = start();
+    let liege = token("commune:62063", "commune_agent");
+    let cri = token("cri:CRIPEL", "cri_agent");
+    let created = post(&server, "/v1/arrivals", &liege, "bb-att-1", &arrival());
+    assert_eq!(created.status, 201, "{}", created.body);
+    let case = created.body["case"]["id"].as_str().expect("case").to_owned();
+    let today = "2026-12-15";
+    let mut v = get(&server, &format!("/v1/cases/{case}"), &cri).body["version"].as_i64().expect("version");
+    for (step, body) in [
+        ("presentation", json!({"date": today})),
+        ("rights-information", json!({"date": today, "format": "individual"})),
+        ("social-assessment", json!({"date": today, "needs": []})),
+        ("french-test", json!({"date": today, "tool": "ELAO", "level": "A1"})),
+        ("convention", json!({"signed_on": today, "french": "required", "orientation_needed": true})),
+        ("hours", json!({"axis": "french", "hours": 400, "date": today})),
+        ("hours", json!({"axis": "citizenship", "hours": 60, "date": today})),
+        ("hours", json!({"axis": "orientation", "hours": 4, "date": today})),
+        ("completion", json!({"date": today})),
+    ] {
+        v = case_step(&server, &cri, &case, step, v, &body);
+    }
+    let settings = read(
+        agent()
+            .put(format!("{}/v1/cri-settings", server.base))
+            .header("Authorization", &format!("Bearer {cri}"))
+            .send_json(json!({"office_address": "Place Xavier Neujean 19b\n4000 Liège", "signatory_name": "Marie Dupont", "signatory_function": "Directrice"}))
+            .expect("settings"),
+    );
+    assert_eq!(settings.status, 200, "{}", settings.body);
+    let issued = read(
+        agent()
+            .post(format!("{}/v1/cases/{case}/attestations", server.base))
+            .header("Authorization", &format!("Bearer {cri}"))
+            .header("If-Match", &format!("\"{v}\""))
+            .header("Idempotency-Key", "bb-att-issue")
+            .send_json(json!({}))
+            .expect("issue"),
+    );
+    assert_eq!(issued.status, 201, "{}", issued.body);
+    let serial = issued.body["serial"].as_str().expect("serial").to_owned();
+    let url = issued.body["verification_url"].as_str().expect("url").to_owned();
+    assert!(url.starts_with(&server.base), "the printed address is the configured public one: {url}");
+
+    let shots = workspace_root().join("target").join("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot directory");
+    let Some(valid) = browse(&url, &shots.join("verification-valid.png")) else { return };
+    let valid = visible_text(&valid);
+    assert!(valid.contains("Attestation valide"), "{valid}");
+    assert!(valid.contains(&serial) && valid.contains("S. E.") && valid.contains("1990"), "{valid}");
+    assert!(valid.contains("Page servie par 127.0.0.1"), "the serving domain is shown: {valid}");
+    assert!(!valid.contains("El Amrani") && !valid.contains("10/05/1990"), "no more than the minimal answer: {valid}");
+
+    let revoked = read(
+        agent()
+            .post(format!("{}/v1/attestations/{serial}/revocation", server.base))
+            .header("Authorization", &format!("Bearer {cri}"))
+            .send_json(json!({"reason": "Délivrée par erreur : heures encodées deux fois."}))
+            .expect("revoke"),
+    );
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let Some(page) = browse(&format!("{url}&lang=en"), &shots.join("verification-revoked.png")) else { return };
+    let page = visible_text(&page);
+    assert!(page.contains("Revoked attestation"), "{page}");
+    assert!(page.contains("Version française"), "{page}");
+}

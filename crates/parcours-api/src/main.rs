@@ -1,4 +1,5 @@
-//! The `parcours` binary: `serve`, `migrate`, `openapi`, `token`.
+//! The `parcours` binary: `serve`, `worker`, `migrate`, `openapi`, `token`, `verify-attestation`,
+//! `attestation-key`.
 
 use std::process::ExitCode;
 
@@ -20,6 +21,11 @@ USAGE:
                                        mint a token with the configured signing key
                                        ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW
                                        ROLE: commune_agent, cri_agent, operator_agent, region_admin
+  parcours verify-attestation <qr-text> [--keys keys.json] [--surname S --birth-date YYYY-MM-DD]
+                                       check a printed attestation offline: the QR code's signed payload
+                                       against the published keys (a saved /.well-known/parcours-keys.json,
+                                       or the configured keys), and optionally the holder
+  parcours attestation-key             print a new attestation signing key (a line for the key file)
   parcours help                        this text
 ";
 
@@ -106,6 +112,41 @@ async fn serve(config: Config) -> Result<(), String> {
     server.run().await.map_err(|e| e.to_string())
 }
 
+fn verify_attestation(args: &[String]) -> Result<String, String> {
+    let usage = "usage: parcours verify-attestation <qr-text> [--keys keys.json] [--surname S --birth-date YYYY-MM-DD]";
+    let mut qr = None;
+    let (mut keys_file, mut surname, mut birth_date) = (None, None, None);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--keys" => keys_file = Some(rest.next().ok_or(usage)?.clone()),
+            "--surname" => surname = Some(rest.next().ok_or(usage)?.clone()),
+            "--birth-date" => {
+                let value = rest.next().ok_or(usage)?;
+                birth_date = Some(
+                    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                        .map_err(|_| format!("invalid --birth-date {value}"))?,
+                );
+            }
+            text if qr.is_none() && !text.starts_with("--") => qr = Some(text.to_owned()),
+            _ => return Err(usage.to_owned()),
+        }
+    }
+    let qr = qr.ok_or(usage)?;
+    let keys = match keys_file {
+        Some(path) => parcours_api::attestation_keys::published_from_json(
+            &std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?,
+        )?,
+        None => Config::from_env().map_err(|e| format!("configuration: {e}"))?.attestation_keys.published().to_vec(),
+    };
+    let holder = match (&surname, birth_date) {
+        (Some(surname), Some(date)) => Some((surname.as_str(), date)),
+        (None, None) => None,
+        _ => return Err("give both --surname and --birth-date".into()),
+    };
+    parcours_api::attestation_keys::verify_offline(&qr, &keys, holder)
+}
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -129,6 +170,11 @@ fn main() -> ExitCode {
                 (Err(e), _, _) => Err(e),
             }
         }
+        "attestation-key" => {
+            print!("{}", parcours_api::attestation_keys::AttestationKeys::generate_lines());
+            Ok(())
+        }
+        "verify-attestation" => verify_attestation(&args[1..]).map(|report| print!("{report}")),
         "serve" | "worker" | "migrate" | "token" => match Config::from_env() {
             Err(e) => Err(format!("configuration: {e}")),
             Ok(config) => match command {

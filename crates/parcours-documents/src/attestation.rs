@@ -278,4 +278,79 @@ mod tests {
             std::fs::write(path, &first).expect("docs/samples is writable");
         }
     }
+
+    /// Renders the page to pixels with poppler's `pdftoppm` (installed by `.ci/run`), reads it back as a
+    /// greyscale image, and decodes the printed QR code with a pure-Rust reader: the page really carries
+    /// the address and a payload whose signature verifies. Without poppler outside CI, says so and skips.
+    #[test]
+    fn the_printed_qr_code_decodes_to_the_address_and_a_signed_payload() {
+        use crate::verification::{OfflinePayload, holder_hash, key_id, qr_text};
+        let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let kid = key_id(&key.verifying_key());
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let payload = OfflinePayload {
+            kid: kid.clone(),
+            serial: "CRIPEL-ATT-2027-000123".into(),
+            issued_on: d(2027, 1, 4),
+            cri: "CRIPEL".into(),
+            completed_on: d(2026, 12, 18),
+            holder: holder_hash("CRIPEL-ATT-2027-000123", "lukasiewiczsahin", d(1990, 5, 10)),
+        };
+        let document =
+            AttestationDocument { qr_text: qr_text(&sample().verification_url, &payload.sign(&key)), ..sample() };
+        let pdf = render_attestation(&document).expect("renders");
+        let dir = std::env::temp_dir().join(format!("parcours-qr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let input = dir.join("attestation.pdf");
+        std::fs::write(&input, &pdf).expect("write pdf");
+        let text = std::process::Command::new("pdftotext").arg(&input).arg("-").output();
+        let raster = std::process::Command::new("pdftoppm")
+            .args(["-gray", "-r", "300", "-aa", "no", "-aaVector", "no", "-singlefile"])
+            .arg(&input)
+            .arg(dir.join("page"))
+            .status();
+        let (Ok(text), Ok(status)) = (text, raster) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI needs poppler-utils (pdftoppm, pdftotext): .ci/run installs it"
+            );
+            eprintln!("SKIPPED: poppler-utils (pdftoppm, pdftotext) is not installed; .ci/run installs it");
+            return;
+        };
+        assert!(status.success());
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("CRIPEL-ATT-2027-000123"), "{text}");
+        assert!(text.contains(&sample().verification_url), "the address is printed in clear: {text}");
+        assert!(text.contains("ŁUKASIEWICZ-ŞAHIN"), "names outside Latin-1 print and extract: {text}");
+        let pgm = std::fs::read(dir.join("page.pgm")).expect("pgm");
+        let (width, height, pixels) = read_pgm(&pgm);
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code on the page");
+        let (_, decoded) = grids[0].decode().expect("the QR code decodes");
+        assert_eq!(decoded, document.qr_text);
+        assert!(decoded.starts_with(&sample().verification_url));
+        let verified = OfflinePayload::verify(&decoded, &[(kid, key.verifying_key())]).expect("signature verifies");
+        assert_eq!(verified, payload);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A binary PGM (P5, 8 bits): width, height, pixels.
+    fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+        let mut fields = Vec::new();
+        let mut position = 0;
+        while fields.len() < 4 {
+            while bytes[position].is_ascii_whitespace() {
+                position += 1;
+            }
+            let start = position;
+            while !bytes[position].is_ascii_whitespace() {
+                position += 1;
+            }
+            fields.push(String::from_utf8_lossy(&bytes[start..position]).into_owned());
+        }
+        assert_eq!((fields[0].as_str(), fields[3].as_str()), ("P5", "255"));
+        let (width, height) = (fields[1].parse().expect("width"), fields[2].parse().expect("height"));
+        (width, height, bytes[position + 1..].to_vec())
+    }
 }
