@@ -157,10 +157,10 @@ impl CommuneNotice {
         CommuneNotice::PathwayFollowed,
         CommuneNotice::CaseTransferred,
         CommuneNotice::RequirementsMet,
-        CommuneNotice::DeadlineMissed,
         CommuneNotice::AttestationIssued,
         CommuneNotice::AttestationSuperseded,
         CommuneNotice::AttestationRevoked,
+        CommuneNotice::DeadlineMissed,
     ];
 
     /// Stable code (the commune's `event_type`).
