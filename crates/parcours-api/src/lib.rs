@@ -3,7 +3,8 @@
 //! The HTTP API of Parcours (actix-web + utoipa) and the `parcours` binary. One file per endpoint under
 //! [`handlers`], grouped by resource; errors are RFC 9457 problem+json ([`problem`]); authentication is a
 //! bearer JWT pinned to one algorithm ([`auth`]); configuration comes from the environment ([`config`]); background work is in [`jobs`]; the clock is
-//! in [`clock`].
+//! in [`clock`]; attestation signing keys in [`attestation_keys`]; the public endpoints' rate limit in
+//! [`rate_limit`].
 
 pub mod app;
 pub mod attestation_keys;
