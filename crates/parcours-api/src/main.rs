@@ -88,6 +88,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let bind = config.bind.clone();
     let workers = config.workers;
     let development = config.environment == Environment::Development;
+    let public_base_url = config.public_base_url.clone();
     let state = web::Data::new(AppState::new(store, config).map_err(|e| format!("keys: {e}"))?);
     if state.config.jobs_in_process {
         let runner = state.clone();
@@ -107,6 +108,11 @@ async fn serve(config: Config) -> Result<(), String> {
     if development {
         eprintln!(
             "Development mode (HS256 development key). Get a token with:\n  ./target/release/parcours token --org commune:62063 --role commune_agent --ttl 1h"
+        );
+        eprintln!(
+            "Attestations are signed with the development key and printed with {}/verify/...: \
+             production needs PARCOURS_ATTESTATION_KEYS and PARCOURS_PUBLIC_BASE_URL.",
+            public_base_url
         );
     }
     server.run().await.map_err(|e| e.to_string())
