@@ -1,6 +1,6 @@
 //! Bearer JWT authentication. The algorithm is pinned by configuration (HS256 locally; RS256, ES256 or
 //! EdDSA with public keys by `kid` in production); `exp`, `iss`, `aud` and `sub` are required. Claims name
-//! the organisation (`commune:<NIS>`, `cri:<CODE>`, `operator:<id>`, `region:SPW`) and the roles.
+//! the organisation (`commune:<NIS>`, `cri:<CODE>`, `operator:<id>`, `region:SPW`, `cpas:<NIS>`) and the roles.
 //! Verified tokens are cached until they expire, so verification does not dominate request cost.
 
 use std::collections::HashMap;
@@ -30,14 +30,18 @@ pub enum Organisation {
     Operator(String),
     /// The Region (SPW Intérieur et Action sociale).
     Region(String),
+    /// A CPAS (public social welfare centre), by the NIS code of its commune: it reads the notices about
+    /// the beneficiaries a CRI recorded as its own (rules 4.7, 5.2).
+    Cpas(NisCode),
 }
 
 impl Organisation {
-    /// Parses `commune:62063`, `cri:CRIPEL`, `operator:<id>`, `region:SPW`.
+    /// Parses `commune:62063`, `cri:CRIPEL`, `operator:<id>`, `region:SPW`, `cpas:62063`.
     pub fn parse(input: &str) -> Option<Organisation> {
         let (kind, id) = input.split_once(':')?;
         match kind {
             "commune" => NisCode::parse(id).ok().map(Organisation::Commune),
+            "cpas" => NisCode::parse(id).ok().map(Organisation::Cpas),
             "cri" => CriCode::parse(id).ok().map(Organisation::Cri),
             "operator" if !id.is_empty() && id.len() <= 64 => Some(Organisation::Operator(id.to_owned())),
             "region" if id == "SPW" => Some(Organisation::Region(id.to_owned())),
@@ -53,6 +57,7 @@ impl fmt::Display for Organisation {
             Organisation::Cri(cri) => write!(f, "cri:{}", cri.code()),
             Organisation::Operator(id) => write!(f, "operator:{id}"),
             Organisation::Region(id) => write!(f, "region:{id}"),
+            Organisation::Cpas(nis) => write!(f, "cpas:{nis}"),
         }
     }
 }
@@ -67,8 +72,10 @@ pub mod roles {
     pub const REGION_ADMIN: &str = "region_admin";
     /// Operator software.
     pub const OPERATOR_AGENT: &str = "operator_agent";
+    /// CPAS staff: reads the notices about its beneficiaries.
+    pub const CPAS_AGENT: &str = "cpas_agent";
     /// Every role, for `parcours token` checks.
-    pub const ALL: [&str; 4] = [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT];
+    pub const ALL: [&str; 5] = [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT, CPAS_AGENT];
 }
 
 /// The claims Parcours reads.
@@ -266,7 +273,7 @@ pub fn mint(
 ) -> Result<String, String> {
     if Organisation::parse(organisation).is_none() {
         return Err(format!(
-            "unknown organisation `{organisation}`: use commune:<NIS>, cri:<CODE>, operator:<id> or region:SPW"
+            "unknown organisation `{organisation}`: use commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW or cpas:<NIS>"
         ));
     }
     if let Some(role) = roles.iter().find(|r| !roles::ALL.contains(&r.as_str())) {
@@ -460,6 +467,7 @@ fn require_own_role(caller: &Caller) -> Result<(), ApiError> {
         Organisation::Cri(_) => roles::CRI_AGENT,
         Organisation::Operator(_) => roles::OPERATOR_AGENT,
         Organisation::Region(_) => roles::REGION_ADMIN,
+        Organisation::Cpas(_) => roles::CPAS_AGENT,
     })
 }
 
@@ -487,7 +495,7 @@ pub struct CatalogueReader {
 
 impl Authorize for CatalogueReader {
     fn authorize(caller: Caller) -> Result<Self, ApiError> {
-        if let Organisation::Commune(_) = caller.organisation {
+        if let Organisation::Commune(_) | Organisation::Cpas(_) = caller.organisation {
             return Err(forbidden(
                 "Réservé aux CRI, à la Région et aux opérateurs.",
                 "Reserved to CRIs, the Region and operators.",
@@ -509,12 +517,14 @@ pub struct FeedSubscriber {
 impl Authorize for FeedSubscriber {
     fn authorize(caller: Caller) -> Result<Self, ApiError> {
         match caller.organisation {
-            Organisation::Cri(_) | Organisation::Commune(_) if require_own_role(&caller).is_ok() => {
+            Organisation::Cri(_) | Organisation::Commune(_) | Organisation::Cpas(_)
+                if require_own_role(&caller).is_ok() =>
+            {
                 Ok(FeedSubscriber { caller })
             }
             _ => Err(forbidden(
-                "Le flux d'événements est réservé aux CRI et aux communes.",
-                "The event feed is reserved to CRIs and communes.",
+                "Le flux d'événements est réservé aux CRI, aux communes et aux CPAS.",
+                "The event feed is reserved to CRIs, communes and CPAS.",
             )),
         }
     }

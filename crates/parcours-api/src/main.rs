@@ -19,8 +19,8 @@ USAGE:
   parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
   parcours token --org ORG --role ROLE [--role ROLE...] [--sub SUBJECT] [--ttl 1h]
                                        mint a token with the configured signing key
-                                       ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW
-                                       ROLE: commune_agent, cri_agent, operator_agent, region_admin
+                                       ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW, cpas:<NIS>
+                                       ROLE: commune_agent, cri_agent, operator_agent, region_admin, cpas_agent
   parcours verify-attestation <qr-text> [--keys keys.json] [--surname S --birth-date YYYY-MM-DD]
                                        check a printed attestation offline: the QR code's signed payload
                                        against the published keys (a saved /.well-known/parcours-keys.json,

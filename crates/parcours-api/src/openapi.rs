@@ -44,7 +44,7 @@ impl Modify for BearerSecurity {
                     .bearer_format("JWT")
                     .description(Some(
                         "Claims: sub, iss, aud, exp (required), org (commune:<NIS>, cri:<CODE>, operator:<id>, \
-                         region:SPW), roles (commune_agent, cri_agent, operator_agent, region_admin).",
+                         region:SPW, cpas:<NIS>), roles (commune_agent, cri_agent, operator_agent, region_admin, cpas_agent).",
                     ))
                     .build(),
             ),

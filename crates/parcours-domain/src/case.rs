@@ -13,7 +13,7 @@ use crate::dispensation::DispensationCode;
 use crate::events::EventKind;
 use crate::law::{Bilingual, RegimeId};
 use crate::parameters::CefrLevel;
-use crate::reference::CriCode;
+use crate::reference::{CriCode, NisCode};
 use crate::regime::{Axis, AxisMinutes, AxisObligation, Regime, hours_as_minutes};
 
 /// Where a case stands.
@@ -407,6 +407,10 @@ pub struct Case {
     /// When the CRI recorded that the convention was respected (cases stored before this field have none).
     #[serde(default)]
     pub completed_on: Option<NaiveDate>,
+    /// The CPAS whose beneficiary the person is, as the CRI recorded it: it is told that the person follows
+    /// the pathway and receives the attestation notices (rules 4.7, 5.2).
+    #[serde(default)]
+    pub cpas: Option<NisCode>,
 }
 
 /// Something a CRI does on a case.
@@ -469,6 +473,13 @@ pub enum CaseCommand {
     Suspend(Suspension),
     /// Hours attended.
     RecordHours(HoursEntry),
+    /// The person is a beneficiary of this CPAS (`None`: no longer, or recorded by mistake).
+    RecordCpas {
+        /// The CPAS, by the NIS code of its commune.
+        cpas: Option<NisCode>,
+        /// Date the CRI learnt it.
+        date: NaiveDate,
+    },
     /// Moves to another CRI.
     Transfer {
         /// New CRI.
@@ -503,6 +514,7 @@ impl CaseCommand {
             CaseCommand::Extend { .. } => "extend",
             CaseCommand::Suspend(_) => "suspend",
             CaseCommand::RecordHours(_) => "record_hours",
+            CaseCommand::RecordCpas { .. } => "record_cpas",
             CaseCommand::Transfer { .. } => "transfer",
             CaseCommand::Complete { .. } => "complete",
             CaseCommand::Close(_) => "close",
@@ -761,6 +773,7 @@ impl Case {
             transfers: Vec::new(),
             closure: None,
             completed_on: None,
+            cpas: None,
         };
         let opened = if obliged {
             event(
@@ -1190,6 +1203,24 @@ impl Case {
                 )];
                 events.extend(self.start_training());
                 Ok(events)
+            }
+            CaseCommand::RecordCpas { cpas, date } => {
+                if !open_states {
+                    return Err(self.illegal(&CaseCommand::RecordCpas { cpas, date }));
+                }
+                self.check_date("date", date, today)?;
+                self.cpas = cpas;
+                let summary = match cpas {
+                    Some(nis) => format!("CPAS {nis} on {date}"),
+                    None => format!("no CPAS on {date}"),
+                };
+                Ok(vec![event(
+                    if cpas.is_some() { EventKind::CpasRecorded } else { EventKind::CpasRemoved },
+                    "CWASS art. 152/7; rule 4.7",
+                    "Le CRI a enregistré le CPAS dont la personne est bénéficiaire.",
+                    "The CRI recorded the CPAS whose beneficiary the person is.",
+                    summary,
+                )])
             }
             CaseCommand::Transfer { to, date, reason } => {
                 if !open_states {

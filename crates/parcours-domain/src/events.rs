@@ -19,8 +19,8 @@ pub enum Audience {
     Operator,
     /// The Region: only counts, through statistics.
     Region,
-    /// The CPAS (public social welfare centre): nothing today; listed so that a future notice is a
-    /// decision made here.
+    /// The CPAS (public social welfare centre) the CRI recorded for the person: that the person follows
+    /// the pathway and the attestation notices ([`EventKind::cpas_notice`]).
     Cpas,
 }
 
@@ -98,7 +98,7 @@ event_kinds! {
     SocialAssessmentDone => "social_assessment_done", "CWASS art. 152/2 (bilan social)", "Bilan social réalisé.", "Social assessment done.", [Cri], None;
     FrenchTestTaken => "french_test_taken", "CWASS art. 152/2 (test de positionnement)", "Test de positionnement en français passé.", "French placement test taken.", [Cri], None;
     AdministrativeHelpGiven => "administrative_help_given", "CWASS art. 152/2 (aide aux démarches administratives)", "Aide aux démarches administratives.", "Help with administrative steps.", [Cri], None;
-    ConventionSigned => "convention_signed", "CWASS art. 152/7; rule 4.5", "Convention d'accueil signée.", "Welcome convention signed.", [Cri, Commune, Region], Some(CommuneNotice::PathwayFollowed);
+    ConventionSigned => "convention_signed", "CWASS art. 152/7; rule 4.5", "Convention d'accueil signée.", "Welcome convention signed.", [Cri, Commune, Cpas, Region], Some(CommuneNotice::PathwayFollowed);
     ConventionAmended => "convention_amended", "CWASS art. 152/7; rule 4.5", "Convention modifiée.", "Convention amended.", [Cri], None;
     ReviewHeld => "review_held", "CWASS art. 152/7; rule 4.6", "Entretien d'évaluation tenu.", "Evaluation interview held.", [Cri], None;
     DispensationDecided => "dispensation_decided", "CWASS art. 152/7 §3", "Décision sur une dispense.", "Decision on a dispensation.", [Cri, Region], None;
@@ -110,15 +110,27 @@ event_kinds! {
     TrainingStarted => "training_started", "CWASS art. 152/7", "La formation a commencé.", "Training has started.", [Cri, Region], None;
     CaseTransferred => "case_transferred", "CWASS art. 153/1 (ressort territorial)", "Dossier transféré à un autre CRI.", "Case transferred to another CRI.", [Cri, Commune, Region], Some(CommuneNotice::CaseTransferred);
     RequirementsMet => "requirements_met", "CWASS art. 152/7 §2; rule 5.1", "Convention respectée : l'attestation peut être délivrée.", "Convention respected: the attestation can be issued.", [Cri, Commune, Region], Some(CommuneNotice::RequirementsMet);
-    AttestationIssued => "attestation_issued", "CWASS art. 152/7 §2; rules 5.1, 5.2", "Attestation de fréquentation délivrée (copie à la commune de référence).", "Attendance certificate issued (copy to the commune of reference).", [Cri, Commune, Region], Some(CommuneNotice::AttestationIssued);
+    AttestationIssued => "attestation_issued", "CWASS art. 152/7 §2; rules 5.1, 5.2", "Attestation de fréquentation délivrée (copie à la commune de référence et au CPAS).", "Attendance certificate issued (copy to the commune of reference and the CPAS).", [Cri, Commune, Cpas, Region], Some(CommuneNotice::AttestationIssued);
     AttestationReprinted => "attestation_reprinted", "CWASS art. 152/7 §2", "Copie d'une attestation imprimée.", "Copy of an attestation printed.", [Cri], None;
-    AttestationSuperseded => "attestation_superseded", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation remplacée par une attestation corrigée.", "Attestation replaced by a corrected one.", [Cri, Commune, Region], Some(CommuneNotice::AttestationSuperseded);
-    AttestationRevoked => "attestation_revoked", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation révoquée, avec son motif.", "Attestation revoked, with its reason.", [Cri, Commune, Region], Some(CommuneNotice::AttestationRevoked);
+    AttestationSuperseded => "attestation_superseded", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation remplacée par une attestation corrigée.", "Attestation replaced by a corrected one.", [Cri, Commune, Cpas, Region], Some(CommuneNotice::AttestationSuperseded);
+    CpasRecorded => "cpas_recorded", "CWASS art. 152/7; rule 4.7", "CPAS de la personne enregistré : il est informé qu'elle suit le parcours.", "The person's CPAS recorded: it is told that the person follows the pathway.", [Cri, Cpas], None;
+    CpasRemoved => "cpas_removed", "CWASS art. 152/7; rule 4.7", "La personne n'est plus bénéficiaire du CPAS enregistré.", "The person is no longer a beneficiary of the recorded CPAS.", [Cri], None;
+    AttestationRevoked => "attestation_revoked", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation révoquée, avec son motif.", "Attestation revoked, with its reason.", [Cri, Commune, Cpas, Region], Some(CommuneNotice::AttestationRevoked);
     CaseClosed => "case_closed", "CWASS art. 152/7 §3; art. 150", "Dossier clôturé.", "Case closed.", [Cri, Region], None;
     DeadlineMissed => "deadline_missed", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3, 4.7", "Une échéance légale est passée.", "A legal deadline passed.", [Cri, Commune, Region], Some(CommuneNotice::DeadlineMissed);
 }
 
 impl EventKind {
+    /// What the CPAS recorded on the case hears of this step (rules 4.7 and 5.2): that the person follows
+    /// the pathway (when the CPAS is recorded, and at the convention), and the attestation notices.
+    pub fn cpas_notice(self) -> Option<CommuneNotice> {
+        match self {
+            EventKind::CpasRecorded => Some(CommuneNotice::PathwayFollowed),
+            kind if kind.audiences().contains(&Audience::Cpas) => kind.commune_notice(),
+            _ => None,
+        }
+    }
+
     /// Parses a stable code.
     pub fn parse(code: &str) -> Option<EventKind> {
         EventKind::ALL.iter().copied().find(|kind| kind.code() == code)
@@ -217,30 +229,35 @@ pub fn events_markdown() -> String {
         "# Event catalogue\n\nGenerated from `crates/parcours-domain/src/events.rs` by `make docs`; do not edit by hand.\n\n\
          Every step of a case is recorded in its timeline and published on the feed (`GET /v1/events`). A CRI \
          receives every step of the cases it holds (payload `CriEventPayload`); a commune receives only the \
-         notices that rule 4.7 allows about its residents (payload `CommuneEventPayload`). The Region receives \
-         counts only, through statistics.\n\n\
-         | Kind | Legal basis | Meaning | Audiences | Commune notice |\n|---|---|---|---|---|\n",
+         notices that rule 4.7 allows about its residents, and the CPAS the CRI recorded for the person only \
+         those of rules 4.7 and 5.2 (payload `CommuneEventPayload` for both). The Region receives counts only, \
+         through statistics.\n\n\
+         | Kind | Legal basis | Meaning | Audiences | Commune notice | CPAS notice |\n|---|---|---|---|---|---|\n",
     );
+    let notice = |n: Option<CommuneNotice>| n.map_or("—".to_owned(), |n| format!("`{}`", n.code()));
     for kind in EventKind::ALL {
         let audiences: Vec<&str> = kind.audiences().iter().map(|a| a.code()).collect();
         let description = kind.description();
         out.push_str(&format!(
-            "| `{}` | {} | {} / {} | {} | {} |\n",
+            "| `{}` | {} | {} / {} | {} | {} | {} |\n",
             kind.code(),
             kind.basis(),
             description.fr,
             description.en,
             audiences.join(", "),
-            kind.commune_notice().map_or("—".to_owned(), |n| format!("`{}`", n.code())),
+            notice(kind.commune_notice()),
+            notice(kind.cpas_notice()),
         ));
     }
-    out.push_str(
+    let notices: Vec<String> = CommuneNotice::ALL.iter().map(|n| format!("`{}`", n.code())).collect();
+    out.push_str(&format!(
         "\n## Payloads\n\n\
          `CriEventPayload`: `case_id`, `case_reference`, `event_type` (a kind above), `state` (the case's state \
          after the step), `summary` (non-personal: dates, codes, hours), `occurred_at` (RFC 3339).\n\n\
-         `CommuneEventPayload`: `case_reference`, `niss`, `event_type` (`pathway_followed`, `case_transferred`, \
-         `requirements_met`, `deadline_missed`), `occurred_at`.\n",
-    );
+         `CommuneEventPayload`: `case_reference`, `niss`, `event_type` ({}), `occurred_at`, and \
+         `attestation_serial` on attestation notices.\n",
+        notices.join(", ")
+    ));
     out
 }
 

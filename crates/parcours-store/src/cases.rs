@@ -110,6 +110,8 @@ pub struct CaseRecord {
     pub completion_missed_notified_for: Option<NaiveDate>,
     /// Last change.
     pub updated_at: NaiveDateTime,
+    /// The CPAS whose beneficiary the person is, when the CRI recorded it (it receives notices).
+    pub cpas_nis: Option<String>,
 }
 
 /// The version of the JSON envelope in `cases.state_json`. Version 1 is the bare aggregate written before
@@ -151,6 +153,8 @@ pub struct CaseColumns {
     pub complete_by: Option<NaiveDate>,
     /// Next review.
     pub next_review_due: Option<NaiveDate>,
+    /// CPAS of the person, if recorded.
+    pub cpas_nis: Option<String>,
 }
 
 impl CaseColumns {
@@ -164,6 +168,7 @@ impl CaseColumns {
             present_by: case.deadlines.present_by,
             complete_by: case.deadlines.complete_by,
             next_review_due,
+            cpas_nis: case.cpas.map(|nis| nis.to_string()),
         })
     }
 }
@@ -190,6 +195,7 @@ impl CaseRecord {
             state: self.state,
             cri_code: &self.cri_code,
             commune_nis: &self.commune_nis,
+            cpas_nis: self.cpas_nis.as_deref(),
             person_id: &self.person_id,
         }
     }
@@ -305,6 +311,7 @@ pub fn open_case(
         presentation_missed_notified: false,
         completion_missed_notified_for: None,
         updated_at: now,
+        cpas_nis: columns.cpas_nis.clone(),
     };
     diesel::insert_into(cases::table).values(case.clone()).execute(conn)?;
     record_steps(conn, case.step_subject(), &case.cri_code, steps, actor, now)?;
@@ -327,6 +334,7 @@ pub(crate) fn write_columns(
             cases::present_by.eq(columns.present_by),
             cases::complete_by.eq(columns.complete_by),
             cases::next_review_due.eq(columns.next_review_due),
+            cases::cpas_nis.eq(&columns.cpas_nis),
             cases::version.eq(case.version + 1),
             cases::updated_at.eq(now),
         ))
@@ -603,4 +611,9 @@ pub fn sweep_missed_deadlines(
 /// The commune of domicile of a case (for the commune's right to its resident's attestation).
 pub fn commune_of_case(conn: &mut DbConnection, case_id: &str) -> Result<Option<String>, StoreError> {
     Ok(cases::table.find(case_id).select(cases::commune_nis).first(conn).optional()?)
+}
+
+/// The CPAS recorded on a case, if any (for the CPAS's right to its beneficiary's attestation).
+pub fn cpas_of_case(conn: &mut DbConnection, case_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(cases::table.find(case_id).select(cases::cpas_nis).first::<Option<String>>(conn).optional()?.flatten())
 }

@@ -34,6 +34,10 @@ pub struct OutboxRecord {
     pub cri_payload: String,
     /// What the commune receives (JSON), if anything.
     pub commune_payload: Option<String>,
+    /// CPAS entitled, if any.
+    pub cpas_nis: Option<String>,
+    /// What the CPAS receives (JSON), if anything.
+    pub cpas_payload: Option<String>,
 }
 
 /// The case a step is about, as the timeline and the feed record it (the `cases` module builds it from
@@ -50,6 +54,8 @@ pub struct StepSubject<'a> {
     pub cri_code: &'a str,
     /// Commune of domicile (it may receive a notice).
     pub commune_nis: &'a str,
+    /// CPAS of the person, when recorded (it may receive a notice).
+    pub cpas_nis: Option<&'a str>,
     /// The person (for the national number of a commune notice).
     pub person_id: &'a str,
 }
@@ -104,16 +110,19 @@ pub fn record_steps(
             summary: step.summary.clone(),
             occurred_at: occurred_at.clone(),
         }))?;
-        let commune_payload = match notice {
-            Some(event_type) => Some(encode(serde_json::to_string(&CommuneEventPayload {
+        let notice_payload = |event_type| {
+            encode(serde_json::to_string(&CommuneEventPayload {
                 case_reference: case.reference.to_owned(),
                 niss: niss.clone(),
                 event_type,
-                occurred_at,
+                occurred_at: occurred_at.clone(),
                 attestation_serial: step.document.clone(),
-            }))?),
-            None => None,
+            }))
         };
+        let commune_payload = notice.map(notice_payload).transpose()?;
+        // The CPAS hears only what rules 4.7 and 5.2 give it, and only when the CRI recorded it.
+        let cpas = case.cpas_nis.zip(step.kind.cpas_notice());
+        let cpas_payload = cpas.map(|(_, notice)| notice_payload(notice)).transpose()?;
         let feed = OutboxRecord {
             id: new_id(),
             seq,
@@ -125,6 +134,8 @@ pub fn record_steps(
             commune_nis: notice.map(|_| case.commune_nis.to_owned()),
             cri_payload,
             commune_payload,
+            cpas_nis: cpas.map(|(nis, _)| nis.to_owned()),
+            cpas_payload,
         };
         diesel::insert_into(outbox_events::table).values(feed).execute(conn)?;
     }
@@ -138,6 +149,8 @@ pub enum FeedReader {
     Cri(String),
     /// A commune: the notices about its residents.
     Commune(String),
+    /// A CPAS: the notices about its beneficiaries, as the CRI recorded them.
+    Cpas(String),
 }
 
 /// Feed events after position `after`, oldest first.
@@ -157,6 +170,9 @@ pub fn feed(
         FeedReader::Commune(nis) => query
             .filter(outbox_events::commune_nis.eq(nis.clone()))
             .filter(outbox_events::commune_payload.is_not_null()),
+        FeedReader::Cpas(nis) => {
+            query.filter(outbox_events::cpas_nis.eq(nis.clone())).filter(outbox_events::cpas_payload.is_not_null())
+        }
     };
     if let Some(after) = after {
         query = query.filter(outbox_events::seq.gt(after));

@@ -97,6 +97,7 @@ diesel::table! {
         presentation_missed_notified -> Bool,
         completion_missed_notified_for -> Nullable<Date>,
         updated_at -> Timestamp,
+        cpas_nis -> Nullable<Text>,
     }
 }
 
@@ -128,6 +129,8 @@ diesel::table! {
         commune_nis -> Nullable<Text>,
         cri_payload -> Text,
         commune_payload -> Nullable<Text>,
+        cpas_nis -> Nullable<Text>,
+        cpas_payload -> Nullable<Text>,
     }
 }
 

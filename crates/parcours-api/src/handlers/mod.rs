@@ -48,6 +48,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(cases::suspension::create_case_suspension)
                 .service(cases::hours::create_case_hours)
                 .service(cases::transfer::create_case_transfer)
+                .service(cases::cpas::create_case_cpas)
                 .service(cases::completion::create_case_completion)
                 .service(cases::closure::create_case_closure)
                 .service(attestations::issue::create_case_attestation)

@@ -257,7 +257,49 @@ async fn the_verification_page_shows_the_answer_and_the_serving_domain(app: Test
     assert!(unknown.text.contains("Attestation inconnue"));
 }
 
+async fn the_cpas_the_cri_recorded_is_told_and_receives_the_attestation_and_no_other_cpas_is(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 305).await;
+    let t = super::today();
+    let wrong = super::change(&app, "CRIPEL", &case, "cpas", v, json!({"cpas_nis": "99999", "date": t})).await;
+    assert_eq!(wrong.status, 422, "{}", wrong.text);
+    assert_eq!(wrong.error_fields(), ["cpas_nis"]);
+    let v = step(&app, "CRIPEL", &case, "cpas", v, json!({"cpas_nis": "62063", "date": t})).await;
+    let mut v = through_convention(&app, &case, v).await;
+    for (axis, h) in FULL {
+        v = step(&app, "CRIPEL", &case, "hours", v, json!({"axis": axis, "hours": h, "date": t})).await;
+    }
+    v = step(&app, "CRIPEL", &case, "completion", v, json!({"date": t})).await;
+    settings(&app).await;
+    let issued = issue(&app, &case, v, "att-305", json!({})).await;
+    assert_eq!(issued.status, 201, "{}", issued.text);
+    let serial = issued.body["serial"].as_str().expect("serial").to_owned();
+
+    let notices = |feed: &support::Reply| -> Vec<String> {
+        feed.body["items"]
+            .as_array()
+            .map(|items| items.iter().filter_map(|e| e["data"]["event_type"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let cpas = app.token("cpas:62063", &["cpas_agent"]);
+    let feed = app.get("/v1/events", Some(&cpas)).await;
+    assert_eq!(feed.status, 200, "{}", feed.text);
+    assert_eq!(notices(&feed), ["pathway_followed", "pathway_followed", "attestation_issued"]);
+    assert_eq!(feed.body["items"][2]["data"]["attestation_serial"], json!(serial));
+    assert_eq!(app.get(&format!("/v1/attestations/{serial}"), Some(&cpas)).await.status, 200);
+
+    let other = app.token("cpas:52011", &["cpas_agent"]);
+    assert_eq!(notices(&app.get("/v1/events", Some(&other)).await), Vec::<String>::new());
+    assert_eq!(app.get(&format!("/v1/attestations/{serial}"), Some(&other)).await.status, 404);
+    // Recording the CPAS is no news for the commune.
+    let commune = notices(&app.get("/v1/events", Some(&app.as_commune("62063"))).await);
+    assert_eq!(commune, ["pathway_followed", "requirements_met", "attestation_issued"]);
+    // A CPAS reads neither cases nor the catalogue.
+    assert_eq!(app.get(&format!("/v1/cases/{case}"), Some(&cpas)).await.status, 403);
+    assert_eq!(app.get("/v1/courses", Some(&cpas)).await.status, 403);
+}
+
 on_both_backends!(
+    the_cpas_the_cri_recorded_is_told_and_receives_the_attestation_and_no_other_cpas_is,
     an_eligible_case_gets_an_attestation_replayed_by_key_and_verifiable_by_anyone,
     the_offline_payload_verifies_with_the_published_key,
     an_ineligible_case_is_refused_with_the_missing_hours,

@@ -1,6 +1,7 @@
 //! `GET /v1/attestations/{serial}`: the issuing CRI reads an attestation, as JSON or as the original PDF
 //! (`Accept: application/pdf`: the very bytes whose SHA-256 was recorded). The commune of reference of an
-//! obliged holder may read it too (rule 5.2: it receives a copy). The read is audited.
+//! obliged holder may read it too, and the CPAS the CRI recorded for the holder (rule 5.2: they receive a
+//! copy). The read is audited.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use parcours_store::DbConnection;
@@ -21,6 +22,10 @@ pub fn readable(conn: &mut DbConnection, serial: &str, caller: &Caller) -> Resul
         Organisation::Commune(nis) => {
             content_of(&record)?.obliged
                 && parcours_store::cases::commune_of_case(conn, &record.case_id)?.as_deref() == Some(&nis.to_string())
+        }
+        // The CPAS recorded on the case receives a copy too (rule 5.2).
+        Organisation::Cpas(nis) => {
+            parcours_store::cases::cpas_of_case(conn, &record.case_id)?.as_deref() == Some(&nis.to_string())
         }
         Organisation::Operator(_) | Organisation::Region(_) => false,
     };

@@ -7,6 +7,7 @@ pub mod closure;
 pub mod completion;
 pub mod convention;
 pub mod convention_amendment;
+pub mod cpas;
 pub mod create;
 pub mod dispensation_decision;
 pub mod extension;

@@ -187,6 +187,9 @@ pub async fn list_events(
         Organisation::Commune(nis) if caller.roles.iter().any(|r| r == roles::COMMUNE_AGENT) => {
             FeedReader::Commune(nis.to_string())
         }
+        Organisation::Cpas(nis) if caller.roles.iter().any(|r| r == roles::CPAS_AGENT) => {
+            FeedReader::Cpas(nis.to_string())
+        }
         _ => {
             return Err(ApiError::Forbidden(Text::new(
                 "Le flux d'événements est réservé aux CRI et aux communes.",
@@ -220,14 +223,18 @@ pub async fn list_events(
         Ok(parcours_store::feed::feed(&mut conn, &reader, after, limit)?)
     })
     .await??;
-    let commune = matches!(caller.organisation, Organisation::Commune(_));
+    let notice_reader = match caller.organisation {
+        Organisation::Commune(_) => Some(true),
+        Organisation::Cpas(_) => Some(false),
+        _ => None,
+    };
     let unreadable = |e: serde_json::Error| ApiError::Internal(format!("stored event unreadable: {e}"));
     let items = rows
         .into_iter()
         .map(|row| {
-            let data = if commune {
-                let payload =
-                    row.commune_payload.ok_or_else(|| ApiError::Internal("commune event without payload".into()))?;
+            let data = if let Some(commune) = notice_reader {
+                let payload = if commune { row.commune_payload } else { row.cpas_payload };
+                let payload = payload.ok_or_else(|| ApiError::Internal("notice without payload".into()))?;
                 FeedEventData::Commune(
                     serde_json::from_str::<CommuneEventPayload>(&payload).map_err(unreadable)?.into(),
                 )
