@@ -55,9 +55,10 @@ migrations-data: ## Regenerate the reference-data migration from crates/parcours
 docs: ## Regenerate docs/rules.md (rules engine) and docs/events.md (event catalogue)
 	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_
 
-bench: ## Benchmarks: rules engine (criterion), 100,000 attendance lines on PostgreSQL, attestation rendering; figures go to docs/performance.md
+bench: ## Benchmarks: rules engine (criterion), 100,000 attendance lines on PostgreSQL, public verification, attestation rendering; figures go to docs/performance.md
 	$(CARGO) bench -p parcours-domain --bench determinations
 	$(CARGO) bench -p parcours-api --bench attendance
+	$(CARGO) bench -p parcours-api --bench verification
 	$(CARGO) bench -p parcours-documents --bench render
 
 ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL, on the release binary, and with the clock in 2030
