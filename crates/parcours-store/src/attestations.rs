@@ -89,6 +89,38 @@ pub fn find(conn: &mut DbConnection, serial: &str) -> Result<Option<AttestationR
     Ok(attestations::table.find(serial).select(AttestationRecord::as_select()).first(conn).optional()?)
 }
 
+/// Who reads an attestation through the authenticated API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttestationReader {
+    /// The CRI that issued it.
+    IssuingCri(String),
+    /// The commune of the case's domicile, for an obliged holder (rule 5.2).
+    Commune(String),
+    /// The CPAS the CRI recorded on the case (rule 5.2).
+    Cpas(String),
+}
+
+/// One attestation, if `reader` may read it (the scope is part of the query: anything else reads as absent).
+pub fn find_for(
+    conn: &mut DbConnection,
+    serial: &str,
+    reader: &AttestationReader,
+) -> Result<Option<AttestationRecord>, StoreError> {
+    let query = attestations::table
+        .inner_join(cases::table)
+        .filter(attestations::serial.eq(serial))
+        .select(AttestationRecord::as_select())
+        .into_boxed();
+    let query = match reader {
+        AttestationReader::IssuingCri(cri) => query.filter(attestations::cri_code.eq(cri.clone())),
+        AttestationReader::Commune(nis) => {
+            query.filter(cases::commune_nis.eq(nis.clone())).filter(cases::obliged.eq(true))
+        }
+        AttestationReader::Cpas(nis) => query.filter(cases::cpas_nis.eq(nis.clone())),
+    };
+    Ok(query.first(conn).optional()?)
+}
+
 /// The attestations of a case, oldest first.
 pub fn for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<AttestationRecord>, StoreError> {
     Ok(attestations::table

@@ -607,13 +607,3 @@ pub fn sweep_missed_deadlines(
     }
     Ok(recorded)
 }
-
-/// The commune of domicile of a case (for the commune's right to its resident's attestation).
-pub fn commune_of_case(conn: &mut DbConnection, case_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(cases::table.find(case_id).select(cases::commune_nis).first(conn).optional()?)
-}
-
-/// The CPAS recorded on a case, if any (for the CPAS's right to its beneficiary's attestation).
-pub fn cpas_of_case(conn: &mut DbConnection, case_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(cases::table.find(case_id).select(cases::cpas_nis).first::<Option<String>>(conn).optional()?.flatten())
-}

@@ -5,31 +5,24 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use parcours_store::DbConnection;
-use parcours_store::attestations::AttestationRecord;
+use parcours_store::attestations::{AttestationReader, AttestationRecord};
 
-use super::{AttestationDto, content_of, document_of, pdf_response, render, sha256_hex, wants_pdf};
+use super::{AttestationDto, document_of, pdf_response, render, sha256_hex, wants_pdf};
 use crate::auth::{Agent, Caller, Organisation};
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
-/// The attestation, if `caller` may read it: its issuing CRI, or the commune of the case's domicile for an
-/// obliged holder. Anything else reads as unknown.
+/// The attestation, if `caller` may read it: its issuing CRI, the commune of the case's domicile for an
+/// obliged holder, or the CPAS recorded on the case. Anything else reads as unknown.
 pub fn readable(conn: &mut DbConnection, serial: &str, caller: &Caller) -> Result<AttestationRecord, ApiError> {
-    let record = parcours_store::attestations::find(conn, serial)?.ok_or(ApiError::NotFound)?;
-    let allowed = match &caller.organisation {
-        Organisation::Cri(cri) => cri.code() == record.cri_code,
-        Organisation::Commune(nis) => {
-            content_of(&record)?.obliged
-                && parcours_store::cases::commune_of_case(conn, &record.case_id)?.as_deref() == Some(&nis.to_string())
-        }
-        // The CPAS recorded on the case receives a copy too (rule 5.2).
-        Organisation::Cpas(nis) => {
-            parcours_store::cases::cpas_of_case(conn, &record.case_id)?.as_deref() == Some(&nis.to_string())
-        }
-        Organisation::Operator(_) | Organisation::Region(_) => false,
+    let reader = match &caller.organisation {
+        Organisation::Cri(cri) => AttestationReader::IssuingCri(cri.code().to_owned()),
+        Organisation::Commune(nis) => AttestationReader::Commune(nis.to_string()),
+        Organisation::Cpas(nis) => AttestationReader::Cpas(nis.to_string()),
+        Organisation::Operator(_) | Organisation::Region(_) => return Err(ApiError::NotFound),
     };
-    if allowed { Ok(record) } else { Err(ApiError::NotFound) }
+    parcours_store::attestations::find_for(conn, serial, &reader)?.ok_or(ApiError::NotFound)
 }
 
 /// Reads an attestation.
