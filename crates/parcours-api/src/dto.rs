@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use parcours_domain::determination::{DeadlineKind, FamilyLink, Status};
+use parcours_domain::dispensation::{PriorAttestation, PriorAttestationIssuer};
 use parcours_domain::reasons::Effect;
 use parcours_domain::reference::{AssignmentStatus, ReferenceData};
 use parcours_domain::regime::{AxisObligation, StartBasis};
@@ -126,6 +127,78 @@ pub struct AxisRequirementDto {
     pub basis: String,
 }
 
+/// An attestation obtained before, recognised as the proof of dispensation D1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "issuer": "flanders",
+    "issuer_label": {"fr": "inburgeringsattest flamand (Agentschap Integratie en Inburgering, Atlas ou IN-Gent)",
+                     "en": "Flemish inburgeringsattest (Agentschap Integratie en Inburgering, Atlas or IN-Gent)"},
+    "serial": "AGII-2025-004711", "issued_on": "2025-03-14"
+}))]
+pub struct PriorAttestationDto {
+    /// Who issued it.
+    pub issuer: PriorAttestationIssuerDto,
+    /// The issuer and its document, in French and English.
+    pub issuer_label: Bilingual,
+    /// Its number as printed.
+    pub serial: String,
+    /// Its issue date.
+    pub issued_on: NaiveDate,
+}
+
+/// Who issued an attestation recognised for D1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorAttestationIssuerDto {
+    /// A Walloon CRI (checked against this register).
+    Wallonia,
+    /// Agentschap Integratie en Inburgering, Atlas or IN-Gent.
+    Flanders,
+    /// A Brussels BAPA.
+    BrusselsBapa,
+    /// The Brussels BON.
+    BrusselsBon,
+    /// The German-speaking Community.
+    GermanSpeakingCommunity,
+}
+
+impl From<PriorAttestationIssuer> for PriorAttestationIssuerDto {
+    fn from(issuer: PriorAttestationIssuer) -> Self {
+        match issuer {
+            PriorAttestationIssuer::Wallonia => PriorAttestationIssuerDto::Wallonia,
+            PriorAttestationIssuer::Flanders => PriorAttestationIssuerDto::Flanders,
+            PriorAttestationIssuer::BrusselsBapa => PriorAttestationIssuerDto::BrusselsBapa,
+            PriorAttestationIssuer::BrusselsBon => PriorAttestationIssuerDto::BrusselsBon,
+            PriorAttestationIssuer::GermanSpeakingCommunity => PriorAttestationIssuerDto::GermanSpeakingCommunity,
+        }
+    }
+}
+
+impl From<PriorAttestationIssuerDto> for PriorAttestationIssuer {
+    fn from(issuer: PriorAttestationIssuerDto) -> Self {
+        match issuer {
+            PriorAttestationIssuerDto::Wallonia => PriorAttestationIssuer::Wallonia,
+            PriorAttestationIssuerDto::Flanders => PriorAttestationIssuer::Flanders,
+            PriorAttestationIssuerDto::BrusselsBapa => PriorAttestationIssuer::BrusselsBapa,
+            PriorAttestationIssuerDto::BrusselsBon => PriorAttestationIssuer::BrusselsBon,
+            PriorAttestationIssuerDto::GermanSpeakingCommunity => PriorAttestationIssuer::GermanSpeakingCommunity,
+        }
+    }
+}
+
+impl PriorAttestationDto {
+    /// The communicated form.
+    pub fn new(prior: &PriorAttestation) -> PriorAttestationDto {
+        let label = prior.issuer.label();
+        PriorAttestationDto {
+            issuer: prior.issuer.into(),
+            issuer_label: Bilingual { fr: label.fr.to_owned(), en: label.en.to_owned() },
+            serial: prior.serial.clone(),
+            issued_on: prior.issued_on,
+        }
+    }
+}
+
 /// A determination as communicated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeterminationDto {
@@ -149,6 +222,10 @@ pub struct DeterminationDto {
     pub axis_requirements: Vec<AxisRequirementDto>,
     /// Dispensations claimed, awaiting a CRI decision.
     pub pending_claims: Vec<String>,
+    /// The attestation obtained before (in Wallonia or another community or region) on which D1 was
+    /// granted, when it was (reason `PRIOR_ATTESTATION_RECOGNISED`).
+    #[serde(default)]
+    pub prior_attestation: Option<PriorAttestationDto>,
     /// Every clause that fired.
     pub reasons: Vec<ReasonDto>,
     /// Version of the rules that decided.
@@ -215,6 +292,7 @@ impl DeterminationDto {
                 })
                 .collect(),
             pending_claims: d.pending_claims.iter().map(|c| c.code().to_owned()).collect(),
+            prior_attestation: d.prior_attestation.as_ref().map(PriorAttestationDto::new),
             reasons: d
                 .reasons
                 .iter()
@@ -388,6 +466,7 @@ impl FactFields<'_> {
             family_link: family_link?,
             claimed_dispensations: claimed,
             granted_dispensations: granted,
+            prior_attestation: None,
         })
         .filter(|_| errors.is_empty())
     }

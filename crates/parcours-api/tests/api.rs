@@ -81,6 +81,7 @@ on_both_backends!(
     a_full_obliged_pathway_goes_from_arrival_to_requirements_met,
     staff_open_a_voluntary_case_for_a_walk_in_and_duplicates_are_refused,
     a_granted_dispensation_closes_the_case_and_the_history_shows_both_determinations,
+    d1_rests_on_an_attestation_from_another_region_and_the_determination_names_it,
     an_extension_beyond_the_ceiling_is_refused_with_a_clear_problem,
     changes_need_a_current_if_match,
     an_illegal_transition_is_a_409_with_the_current_state,
@@ -687,6 +688,48 @@ async fn a_granted_dispensation_closes_the_case_and_the_history_shows_both_deter
         .collect();
     assert_eq!(statuses, ["obliged", "dispensed"]);
     assert_eq!(history.body["items"][1]["decided_by"], "cri:CRIPEL");
+}
+
+async fn d1_rests_on_an_attestation_from_another_region_and_the_determination_names_it(app: TestApp) {
+    let (case, person, v) = obliged_case(&app, 310).await;
+    let decide = |body: Value| change(&app, "CRIPEL", &case, "dispensation-decisions", v, body);
+    let base = json!({"code": "D1", "granted": true, "date": today(), "reason": "Inburgeringsattest présenté"});
+    let without = decide(base.clone()).await;
+    assert_eq!(without.status, 422, "{}", without.text);
+    assert_eq!(without.body["errors"][0]["code"], "prior_attestation_required");
+    let flemish = json!({"issuer": "flanders", "serial": "AGII-2025-004711", "issued_on": "2025-03-14"});
+    let on_d5 = decide(with(base.clone(), json!({"code": "D5", "prior_attestation": flemish}))).await;
+    assert_eq!(on_d5.status, 422, "{}", on_d5.text);
+    assert_eq!(on_d5.body["errors"][0]["code"], "prior_attestation_only_for_d1");
+    let future = decide(with(
+        base.clone(),
+        json!({"prior_attestation": {"issuer": "brussels_bapa", "serial": "BAPA/17", "issued_on": "2099-01-01"}}),
+    ))
+    .await;
+    assert_eq!(future.status, 422, "{}", future.text);
+    assert_eq!(future.body["errors"][0]["code"], "prior_attestation_in_future");
+    let walloon_unknown = decide(with(
+        base.clone(),
+        json!({"prior_attestation": {"issuer": "wallonia", "serial": "CRIPEL-ATT-2026-000999", "issued_on": "2026-01-05"}}),
+    ))
+    .await;
+    assert_eq!(walloon_unknown.status, 422, "{}", walloon_unknown.text);
+    assert_eq!(walloon_unknown.body["errors"][0]["code"], "prior_attestation_unknown");
+
+    let granted = decide(with(base, json!({"prior_attestation": flemish}))).await;
+    assert_eq!(granted.status, 200, "{}", granted.text);
+    assert_eq!(granted.body["state"], "closed");
+    assert_eq!(granted.body["details"]["closure"]["reason"], "dispensed");
+    let history = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    let latest = &history.body["items"][1]["determination"];
+    assert_eq!(latest["status"], "dispensed");
+    assert_eq!(latest["prior_attestation"]["issuer"], "flanders");
+    assert_eq!(latest["prior_attestation"]["serial"], "AGII-2025-004711");
+    assert_eq!(latest["prior_attestation"]["issued_on"], "2025-03-14");
+    let codes: Vec<&str> =
+        latest["reasons"].as_array().expect("reasons").iter().map(|r| r["code"].as_str().expect("code")).collect();
+    assert!(codes.contains(&"PRIOR_ATTESTATION_RECOGNISED"), "{codes:?}");
+    assert_eq!(history.body["items"][0]["determination"]["prior_attestation"], Value::Null);
 }
 
 async fn an_extension_beyond_the_ceiling_is_refused_with_a_clear_problem(app: TestApp) {

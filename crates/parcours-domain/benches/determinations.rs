@@ -24,6 +24,7 @@ fn cases() -> Vec<Facts> {
         family_link: None,
         claimed_dispensations: Vec::new(),
         granted_dispensations: Vec::new(),
+        prior_attestation: None,
     };
     vec![
         base.clone(),

@@ -284,6 +284,9 @@ pub struct DispensationDecision {
     pub reason: String,
     /// The proof examined.
     pub evidence: Option<Evidence>,
+    /// For D1: the attestation obtained before, in Wallonia or another community or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_attestation: Option<crate::dispensation::PriorAttestation>,
 }
 
 /// Hours attended on an axis.
@@ -644,15 +647,19 @@ pub struct OperatorAttendance {
 impl Case {
     /// The facts as they stand once the CRI decides on `code` (CWASS art. 152/7 §3): the decision replaces
     /// any earlier claim or decision on the same dispensation, the dispensations granted earlier on this
-    /// case stay granted, and a refused one is no longer pending. Determining again from these facts says
-    /// whether the person is now dispensed.
+    /// case stay granted, and a refused one is no longer pending. A D1 decision also sets (or, refused,
+    /// clears) the attestation it rests on. Determining again from these facts says whether the person is
+    /// now dispensed.
     pub fn facts_after_dispensation_decision(
         &self,
         facts: &crate::Facts,
-        code: DispensationCode,
-        granted: bool,
+        decision: &DispensationDecision,
     ) -> crate::Facts {
+        let (code, granted) = (decision.code, decision.granted);
         let mut facts = facts.clone();
+        if code == DispensationCode::D1 {
+            facts.prior_attestation = if granted { decision.prior_attestation.clone() } else { None };
+        }
         facts.claimed_dispensations.retain(|c| *c != code);
         facts.granted_dispensations.retain(|c| *c != code);
         for earlier in self.dispensation_decisions.iter().filter(|d| d.granted && d.code != code) {
@@ -1319,6 +1326,7 @@ mod tests {
             family_link: None,
             claimed_dispensations: Vec::new(),
             granted_dispensations: Vec::new(),
+            prior_attestation: None,
         };
         let determination = determine(&facts, &bundled(), TODAY()).expect("consistent");
         Case::open(&determination, CriCode::Cripel, RegimeId::R2018, d(2022, 3, 20)).0
@@ -1652,6 +1660,7 @@ mod tests {
                 issuer: "Employer SA".into(),
                 date: d(2021, 9, 1),
             }),
+            prior_attestation: None,
         };
         let events = run(&mut case, CaseCommand::DecideDispensation { decision, dispensed_now: true }).expect("decide");
         assert_eq!(events.iter().map(|e| e.kind).collect::<Vec<_>>(), ["dispensation_decided", "case_closed"]);
@@ -1668,6 +1677,7 @@ mod tests {
             date: d(2022, 6, 1),
             reason: "no Belgian diploma".into(),
             evidence: None,
+            prior_attestation: None,
         };
         run(&mut case, CaseCommand::DecideDispensation { decision, dispensed_now: false }).expect("decide");
         assert_eq!(case.state, CaseState::Opened);

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::dates::{add_months, whole_years_between};
-use crate::dispensation::DispensationCode;
+use crate::dispensation::{DispensationCode, PriorAttestation};
 use crate::law::RegimeId;
 use crate::nationality::Nationality;
 use crate::parameters::ReferenceDateBasis;
@@ -19,7 +19,7 @@ use crate::ue_plus::is_ue_plus;
 
 /// Version of the rules, stored with every determination so that a stored decision can be traced to the
 /// code that took it. Bump it whenever a rule, a reason code or a default parameter changes.
-pub const RULES_VERSION: &str = "2026.11.0";
+pub const RULES_VERSION: &str = "2026.12.0";
 
 /// A family link that may exclude a person from the definition (rule 1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,6 +56,9 @@ pub struct Facts {
     pub claimed_dispensations: Vec<DispensationCode>,
     /// Dispensations a CRI has granted.
     pub granted_dispensations: Vec<DispensationCode>,
+    /// The attestation obtained before that a CRI recognised as the proof of D1 (recorded by a CRI only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_attestation: Option<PriorAttestation>,
 }
 
 /// The outcome.
@@ -158,6 +161,8 @@ pub struct Determination {
     pub axis_requirements: Vec<AxisRequirement>,
     /// Dispensations claimed and awaiting a CRI decision.
     pub pending_claims: Vec<DispensationCode>,
+    /// The attestation obtained before on which D1 was granted, when it was.
+    pub prior_attestation: Option<PriorAttestation>,
     /// Every clause that fired, in order.
     pub reasons: Vec<Reason>,
     /// [`RULES_VERSION`] at the time of the decision.
@@ -271,6 +276,7 @@ fn check_facts(facts: &Facts, as_of: NaiveDate) -> Result<(), FactsError> {
         ("title_order_date", facts.title_order_date),
         ("first_registration_date", facts.first_registration_date),
         ("legal_stay_start", facts.legal_stay_start),
+        ("prior_attestation.issued_on", facts.prior_attestation.as_ref().map(|a| a.issued_on)),
     ];
     for (field, date) in dated {
         if date.is_some_and(|d| d > as_of) {
@@ -332,6 +338,7 @@ fn evaluate(
         deadlines: Vec::new(),
         axis_requirements: Vec::new(),
         pending_claims: Vec::new(),
+        prior_attestation: None,
         reasons: Vec::new(),
         rules_version: RULES_VERSION.to_owned(),
     };
@@ -476,6 +483,12 @@ fn evaluate(
         if code.exists_under(regime_id) {
             out.push_dispensation(ReasonCode::DispensationGranted, *code);
             dispensed = true;
+            if *code == DispensationCode::D1
+                && let Some(prior) = &facts.prior_attestation
+            {
+                out.push_dispensation(ReasonCode::PriorAttestationRecognised, DispensationCode::D1);
+                result.prior_attestation = Some(prior.clone());
+            }
         } else {
             out.push_dispensation(ReasonCode::DispensationNotInRegime, *code);
         }

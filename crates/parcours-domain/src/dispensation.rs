@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::law::{Bilingual, Confidence, RegimeId};
@@ -276,6 +277,155 @@ impl fmt::Display for DispensationCode {
     }
 }
 
+/// Who issued an integration attestation that dispensation D1 recognises (rules.md rule 2.2, §12, §13):
+/// a Walloon *attestation de fréquentation* or "une attestation de ce type délivrée par une autre
+/// communauté ou région du pays".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorAttestationIssuer {
+    /// A Walloon CRI (an attestation this register issued; checked against it).
+    Wallonia,
+    /// Flanders: Agentschap Integratie en Inburgering, Atlas (Antwerp) or IN-Gent (*inburgeringsattest*).
+    Flanders,
+    /// Brussels, French-speaking: a BAPA (*attestation de suivi du parcours d'accueil*).
+    BrusselsBapa,
+    /// Brussels, Dutch-speaking: BON, Agentschap Integratie en Inburgering Brussel (*inburgeringsattest*).
+    BrusselsBon,
+    /// The German-speaking Community (*Integrationsparcours*).
+    GermanSpeakingCommunity,
+}
+
+impl PriorAttestationIssuer {
+    /// Every issuer, in documentation order.
+    pub const ALL: [PriorAttestationIssuer; 5] = [
+        PriorAttestationIssuer::Wallonia,
+        PriorAttestationIssuer::Flanders,
+        PriorAttestationIssuer::BrusselsBapa,
+        PriorAttestationIssuer::BrusselsBon,
+        PriorAttestationIssuer::GermanSpeakingCommunity,
+    ];
+
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PriorAttestationIssuer::Wallonia => "wallonia",
+            PriorAttestationIssuer::Flanders => "flanders",
+            PriorAttestationIssuer::BrusselsBapa => "brussels_bapa",
+            PriorAttestationIssuer::BrusselsBon => "brussels_bon",
+            PriorAttestationIssuer::GermanSpeakingCommunity => "german_speaking_community",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn parse(input: &str) -> Option<PriorAttestationIssuer> {
+        PriorAttestationIssuer::ALL.into_iter().find(|i| i.code() == input.trim())
+    }
+
+    /// The issuer and its document, as a determination names them.
+    pub fn label(&self) -> Bilingual {
+        match self {
+            PriorAttestationIssuer::Wallonia => Bilingual {
+                fr: "attestation de fréquentation d'un CRI wallon",
+                en: "attestation de fréquentation of a Walloon CRI",
+            },
+            PriorAttestationIssuer::Flanders => Bilingual {
+                fr: "inburgeringsattest flamand (Agentschap Integratie en Inburgering, Atlas ou IN-Gent)",
+                en: "Flemish inburgeringsattest (Agentschap Integratie en Inburgering, Atlas or IN-Gent)",
+            },
+            PriorAttestationIssuer::BrusselsBapa => Bilingual {
+                fr: "attestation de suivi du parcours d'accueil d'un BAPA bruxellois",
+                en: "attestation of the reception pathway of a Brussels BAPA",
+            },
+            PriorAttestationIssuer::BrusselsBon => Bilingual {
+                fr: "inburgeringsattest du BON bruxellois (Agentschap Integratie en Inburgering Brussel)",
+                en: "inburgeringsattest of the Brussels BON (Agentschap Integratie en Inburgering Brussel)",
+            },
+            PriorAttestationIssuer::GermanSpeakingCommunity => Bilingual {
+                fr: "attestation du parcours d'intégration de la Communauté germanophone",
+                en: "attestation of the German-speaking Community's integration pathway",
+            },
+        }
+    }
+}
+
+/// An attestation obtained before, that the CRI examined as the proof of dispensation D1. Only a completed
+/// pathway counts (2015 circular: having only started elsewhere does not dispense), which is why the
+/// attestation itself, not an enrolment, is what the CRI records.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PriorAttestation {
+    /// Who issued it.
+    pub issuer: PriorAttestationIssuer,
+    /// Its number as printed (for a Walloon one, the serial of this register).
+    pub serial: String,
+    /// Its issue date.
+    pub issued_on: NaiveDate,
+}
+
+/// Why a prior attestation cannot be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorAttestationError {
+    /// The serial is empty, longer than 60 characters, or holds characters no printed number has.
+    SerialInvalid,
+    /// The issue date lies after the decision.
+    IssuedInFuture,
+    /// The issue date lies before the holder's birth.
+    IssuedBeforeBirth,
+}
+
+impl PriorAttestationError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PriorAttestationError::SerialInvalid => "prior_attestation_serial_invalid",
+            PriorAttestationError::IssuedInFuture => "prior_attestation_in_future",
+            PriorAttestationError::IssuedBeforeBirth => "prior_attestation_before_birth",
+        }
+    }
+
+    /// The message, in French and English.
+    pub fn message(&self) -> Bilingual {
+        match self {
+            PriorAttestationError::SerialInvalid => Bilingual {
+                fr: "Le numéro de l'attestation doit compter de 1 à 60 caractères : lettres, chiffres, espaces, \
+                     « - », « / » ou « . ».",
+                en: "The attestation number must have 1 to 60 characters: letters, digits, spaces, '-', '/' or '.'.",
+            },
+            PriorAttestationError::IssuedInFuture => Bilingual {
+                fr: "L'attestation ne peut pas avoir été délivrée après la décision.",
+                en: "The attestation cannot have been issued after the decision.",
+            },
+            PriorAttestationError::IssuedBeforeBirth => Bilingual {
+                fr: "L'attestation ne peut pas avoir été délivrée avant la naissance de la personne.",
+                en: "The attestation cannot have been issued before the person was born.",
+            },
+        }
+    }
+}
+
+impl PriorAttestation {
+    /// Checks what the CRI read off the document, on the day it decides.
+    pub fn new(
+        issuer: PriorAttestationIssuer,
+        serial: &str,
+        issued_on: NaiveDate,
+        birth_date: NaiveDate,
+        decided_on: NaiveDate,
+    ) -> Result<PriorAttestation, PriorAttestationError> {
+        let serial = serial.trim();
+        let printable = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.');
+        if serial.is_empty() || serial.chars().count() > 60 || !serial.chars().all(printable) {
+            return Err(PriorAttestationError::SerialInvalid);
+        }
+        if issued_on > decided_on {
+            return Err(PriorAttestationError::IssuedInFuture);
+        }
+        if issued_on < birth_date {
+            return Err(PriorAttestationError::IssuedBeforeBirth);
+        }
+        Ok(PriorAttestation { issuer, serial: serial.to_owned(), issued_on })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +449,14 @@ mod tests {
     fn rule_2_3_schengen_dispensation_was_removed_in_2018() {
         assert!(DispensationCode::SchengenOneYear.exists_under(RegimeId::R2016));
         assert!(!DispensationCode::SchengenOneYear.exists_under(RegimeId::R2018));
+    }
+
+    #[test]
+    fn issuer_codes_parse_back() {
+        for issuer in PriorAttestationIssuer::ALL {
+            assert_eq!(PriorAttestationIssuer::parse(issuer.code()), Some(issuer));
+        }
+        assert_eq!(PriorAttestationIssuer::parse("luxembourg"), None);
     }
 
     #[test]

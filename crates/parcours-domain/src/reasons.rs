@@ -147,6 +147,9 @@ reason_codes! {
     DispensationGranted => "DISPENSATION_GRANTED", Dispensed, "2.2", "CWASS art. 152/7 §3", Confirmed,
         fr: "Le CRI a accordé une dispense sur la base des preuves fournies : la personne est dispensée et peut s'inscrire volontairement.",
         en: "The CRI granted a dispensation on the evidence supplied: the person is dispensed, and may enrol voluntarily.";
+    PriorAttestationRecognised => "PRIOR_ATTESTATION_RECOGNISED", Information, "2.2", "CWASS art. 152/7 §3, al. 1 (D1)", Confirmed,
+        fr: "La dispense D1 repose sur une attestation déjà obtenue, en Wallonie ou dans une autre communauté ou région (émetteur, numéro et date dans prior_attestation) : seul un parcours achevé ailleurs dispense.",
+        en: "Dispensation D1 rests on an attestation obtained before, in Wallonia or in another community or region (issuer, number and date in prior_attestation): only a pathway completed elsewhere dispenses.";
     DispensationClaimPending => "DISPENSATION_CLAIM_PENDING", Information, "2.2", "CWASS art. 152/7 §3", Confirmed,
         fr: "Une dispense est invoquée ; elle demande une preuve et ne change rien tant que le CRI ne l'a pas accordée.",
         en: "A dispensation is claimed; it needs proof and changes nothing until the CRI grants it.";

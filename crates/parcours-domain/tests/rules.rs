@@ -46,6 +46,7 @@ fn newcomer() -> Facts {
         family_link: None,
         claimed_dispensations: Vec::new(),
         granted_dispensations: Vec::new(),
+        prior_attestation: None,
     }
 }
 
@@ -670,6 +671,7 @@ fn the_same_dispensation_twice_is_an_error() {
     let facts = Facts {
         claimed_dispensations: vec![DispensationCode::D2],
         granted_dispensations: vec![DispensationCode::D2],
+        prior_attestation: None,
         ..newcomer()
     };
     assert_eq!(
@@ -790,6 +792,7 @@ fn any_facts() -> impl Strategy<Value = Facts> {
                     family_link: link,
                     claimed_dispensations: if granted { Vec::new() } else { codes.clone() },
                     granted_dispensations: if granted { codes } else { Vec::new() },
+                    prior_attestation: None,
                 }
             },
         )
@@ -964,18 +967,110 @@ fn a_dispensation_decision_replaces_the_claim_and_keeps_earlier_grants() {
     let facts = Facts { claimed_dispensations: vec![DispensationCode::D1], ..newcomer() };
     let determination = determine(&facts, reference(), AS_OF()).expect("determination");
     let (mut case, _) = Case::open(&determination, CriCode::parse("CRIPEL").expect("cri"), RegimeId::R2018, AS_OF());
-    case.dispensation_decisions.push(DispensationDecision {
-        code: DispensationCode::D2,
-        granted: true,
+    let decision = |code, granted| DispensationDecision {
+        code,
+        granted,
         date: AS_OF(),
-        reason: "earlier".into(),
+        reason: "examined".into(),
         evidence: None,
-    });
-    let refused = case.facts_after_dispensation_decision(&facts, DispensationCode::D1, false);
+        prior_attestation: None,
+    };
+    case.dispensation_decisions.push(decision(DispensationCode::D2, true));
+    let refused = case.facts_after_dispensation_decision(&facts, &decision(DispensationCode::D1, false));
     assert_eq!(refused.claimed_dispensations, []);
     assert_eq!(refused.granted_dispensations, [DispensationCode::D2]);
-    let granted = case.facts_after_dispensation_decision(&facts, DispensationCode::D1, true);
+    let granted = case.facts_after_dispensation_decision(&facts, &decision(DispensationCode::D1, true));
     assert_eq!(granted.granted_dispensations, [DispensationCode::D2, DispensationCode::D1]);
+}
+
+// ---- Rule 2.2, D1: an attestation obtained before, here or in another community or region ------------
+
+mod prior_attestation {
+    use super::{AS_OF, d, newcomer, reference};
+    use parcours_domain::case::{Case, DispensationDecision};
+    use parcours_domain::dispensation::{PriorAttestation, PriorAttestationError, PriorAttestationIssuer};
+    use parcours_domain::reference::CriCode;
+    use parcours_domain::{DispensationCode, Facts, FactsError, ReasonCode, RegimeId, Status, determine};
+
+    fn flemish() -> PriorAttestation {
+        PriorAttestation::new(
+            PriorAttestationIssuer::Flanders,
+            " AGII-2025-004711 ",
+            d(2025, 3, 14),
+            d(1990, 5, 1),
+            AS_OF(),
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn a_granted_d1_on_a_flemish_inburgeringsattest_dispenses_and_names_the_attestation() {
+        let facts = Facts {
+            granted_dispensations: vec![DispensationCode::D1],
+            prior_attestation: Some(flemish()),
+            ..newcomer()
+        };
+        let determination = determine(&facts, reference(), AS_OF()).expect("determination");
+        assert_eq!(determination.status, Status::Dispensed);
+        assert!(determination.has_reason(ReasonCode::DispensationGranted));
+        assert!(determination.has_reason(ReasonCode::PriorAttestationRecognised));
+        let prior = determination.prior_attestation.expect("named");
+        assert_eq!((prior.issuer, prior.serial.as_str()), (PriorAttestationIssuer::Flanders, "AGII-2025-004711"));
+        assert!(prior.issuer.label().fr.contains("inburgeringsattest"));
+    }
+
+    #[test]
+    fn an_attestation_without_the_d1_grant_decides_nothing() {
+        let facts = Facts { prior_attestation: Some(flemish()), ..newcomer() };
+        let determination = determine(&facts, reference(), AS_OF()).expect("determination");
+        assert_eq!(determination.status, Status::Obliged);
+        assert!(!determination.has_reason(ReasonCode::PriorAttestationRecognised));
+        assert_eq!(determination.prior_attestation, None);
+    }
+
+    #[test]
+    fn an_attestation_dated_after_the_evaluation_is_a_future_fact() {
+        let mut prior = flemish();
+        prior.issued_on = d(2031, 1, 1);
+        let facts =
+            Facts { granted_dispensations: vec![DispensationCode::D1], prior_attestation: Some(prior), ..newcomer() };
+        assert_eq!(
+            determine(&facts, reference(), AS_OF()).err(),
+            Some(FactsError::FutureDate { field: "prior_attestation.issued_on" })
+        );
+    }
+
+    #[test]
+    fn what_the_cri_reads_off_the_document_is_checked() {
+        let new = |serial: &str, issued_on| {
+            PriorAttestation::new(PriorAttestationIssuer::BrusselsBapa, serial, issued_on, d(1990, 5, 1), AS_OF())
+        };
+        assert_eq!(new("", d(2024, 1, 1)), Err(PriorAttestationError::SerialInvalid));
+        assert_eq!(new(&"9".repeat(61), d(2024, 1, 1)), Err(PriorAttestationError::SerialInvalid));
+        assert_eq!(new("BAPA<script>", d(2024, 1, 1)), Err(PriorAttestationError::SerialInvalid));
+        assert_eq!(new("BAPA/2024/17", AS_OF().succ_opt().expect("day")), Err(PriorAttestationError::IssuedInFuture));
+        assert_eq!(new("BAPA/2024/17", d(1980, 1, 1)), Err(PriorAttestationError::IssuedBeforeBirth));
+        assert!(new("BAPA/2024/17", AS_OF()).is_ok());
+    }
+
+    #[test]
+    fn granting_d1_sets_the_attestation_and_refusing_it_clears_it() {
+        let facts = Facts { claimed_dispensations: vec![DispensationCode::D1], ..newcomer() };
+        let determination = determine(&facts, reference(), AS_OF()).expect("determination");
+        let (case, _) = Case::open(&determination, CriCode::parse("CRIPEL").expect("cri"), RegimeId::R2018, AS_OF());
+        let decision = |granted| DispensationDecision {
+            code: DispensationCode::D1,
+            granted,
+            date: AS_OF(),
+            reason: "attestation examinée".into(),
+            evidence: None,
+            prior_attestation: Some(flemish()),
+        };
+        let granted = case.facts_after_dispensation_decision(&facts, &decision(true));
+        assert_eq!(granted.prior_attestation, Some(flemish()));
+        let refused = case.facts_after_dispensation_decision(&granted, &decision(false));
+        assert_eq!(refused.prior_attestation, None);
+    }
 }
 
 // ---- Rules 5.1-5.3: the attestation de fréquentation -------------------------------------------------

@@ -139,10 +139,10 @@ pub struct CaseSummary {
         "deadlines": [{"kind": "present_by", "date": "2026-12-01", "start": "2026-09-01", "start_basis": "first_registration", "months_added": 3, "regime": "R2024",
             "basis": "CWASS art. 152/7 §1", "explanation": {"fr": "2026-09-01 (la première inscription dans une commune de la région de langue française) + 3 mois = 2026-12-01", "en": "2026-09-01 (first registration in a commune of the French-language region) + 3 months = 2026-12-01"}}],
         "axis_requirements": [{"axis": "citizenship", "hours": 60, "obligation": "always", "within_months": 4, "basis": "CWASS art. 152/5"}],
-        "pending_claims": [],
+        "pending_claims": [], "prior_attestation": null,
         "reasons": [{"code": "OBLIGED", "effect": "obliged", "rule": "2.1", "article": "CWASS art. 152/7 §1", "confidence": "CONFIRMED", "regime": "R2024", "dispensation": null,
             "explanation": {"fr": "La personne primo-arrivante, âgée de 18 à 64 ans et non dispensée, doit suivre le parcours d'intégration.", "en": "The newcomer, aged 18 to 64 and not dispensed, must follow the integration pathway."}}],
-        "rules_version": "2026.11.0"
+        "rules_version": "2026.12.0"
     },
     "case": {"id": "01a20c77-7b57-74d7-9abc-4cc1251bd929", "reference": "CRIPEL-2026-000001", "cri": "CRIPEL", "state": "opened", "obliged": true}
 }))]

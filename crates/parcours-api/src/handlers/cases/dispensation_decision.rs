@@ -1,11 +1,17 @@
 //! `POST /v1/cases/{id}/dispensation-decisions`: the CRI grants or refuses a dispensation on the evidence
 //! (document type, issuer, date: no file is stored). The determination is re-run with the decision and
 //! stored in the person's history; when it says "dispensed", the obliged case closes as dispensed.
+//!
+//! A D1 grant names the attestation obtained before (`prior_attestation`: issuer, number, date), in
+//! Wallonia or in another community or region (rules.md rule 2.2, §12-13); the determination then names it
+//! too. A Walloon one must be a valid attestation of this register held by the same person.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use parcours_domain::attestation::{AttestationSerial, AttestationStatus};
 use parcours_domain::case::{CaseCommand, DispensationDecision, Evidence};
+use parcours_domain::dispensation::{PriorAttestation, PriorAttestationIssuer};
 use parcours_domain::{DispensationCode, Facts, Status, determine};
-use parcours_store::determinations;
+use parcours_store::{attestations, determinations};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -28,6 +34,20 @@ pub struct EvidenceRequest {
     pub date: String,
 }
 
+/// The attestation obtained before, for D1.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"issuer": "flanders", "serial": "AGII-2025-004711", "issued_on": "2025-03-14"}))]
+pub struct PriorAttestationRequest {
+    /// Who issued it.
+    pub issuer: crate::dto::PriorAttestationIssuerDto,
+    /// Its number as printed (1 to 60 letters, digits, spaces, `-`, `/`, `.`); for `wallonia`, the serial
+    /// of this register (`CRIPEL-ATT-2027-000123`).
+    pub serial: String,
+    /// Its issue date.
+    pub issued_on: String,
+}
+
 /// A decision.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +66,9 @@ pub struct DispensationDecisionRequest {
     pub reason: String,
     /// The proof examined.
     pub evidence: Option<EvidenceRequest>,
+    /// For D1 only, and required to grant it: the attestation obtained before.
+    #[serde(default)]
+    pub prior_attestation: Option<PriorAttestationRequest>,
 }
 
 /// Decides a dispensation.
@@ -96,6 +119,33 @@ pub async fn create_case_dispensation_decision(
         None => None,
     };
     let granted = body.granted;
+    let prior_request = match (code, body.prior_attestation) {
+        (DispensationCode::D1, Some(prior)) => Some(prior),
+        (DispensationCode::D1, None) if granted => {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "prior_attestation",
+                "prior_attestation_required",
+                "Accorder D1 demande l'attestation déjà obtenue : émetteur, numéro et date (seul un parcours achevé \
+                 dispense).",
+                "Granting D1 needs the attestation obtained before: issuer, number and date (only a completed \
+                 pathway dispenses).",
+            )]));
+        }
+        (DispensationCode::D1, None) => None,
+        (_, Some(_)) => {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "prior_attestation",
+                "prior_attestation_only_for_d1",
+                "Une attestation déjà obtenue ne se joint qu'à une décision D1.",
+                "An attestation obtained before goes only with a D1 decision.",
+            )]));
+        }
+        (_, None) => None,
+    };
+    let prior_issued_on = match &prior_request {
+        Some(prior) => Some(date_field("prior_attestation.issued_on", &prior.issued_on)?),
+        None => None,
+    };
     let organisation = agent.caller.organisation.to_string();
     let now = state.clock.now();
     mutate(
@@ -106,12 +156,32 @@ pub async fn create_case_dispensation_decision(
         path.into_inner(),
         "create_case_dispensation_decision",
         Box::new(move |conn, view, case, reference, today| {
-            let decision = DispensationDecision { code, granted, date, reason, evidence };
             let latest = determinations::latest_determination(conn, &view.case.person_id)?
                 .ok_or_else(|| ApiError::Internal("case without determination".into()))?;
             let stored: Facts = serde_json::from_str(&latest.facts_json)
                 .map_err(|e| ApiError::Internal(format!("stored facts unreadable: {e}")))?;
-            let facts = case.facts_after_dispensation_decision(&stored, code, granted);
+            let prior_attestation = match (prior_request, prior_issued_on) {
+                (Some(prior), Some(issued_on)) => {
+                    let issuer = PriorAttestationIssuer::from(prior.issuer);
+                    let checked = PriorAttestation::new(issuer, &prior.serial, issued_on, stored.birth_date, date)
+                        .map_err(|e| {
+                            let message = e.message();
+                            ApiError::Validation(vec![FieldError::new(
+                                "prior_attestation",
+                                e.code(),
+                                message.fr,
+                                message.en,
+                            )])
+                        })?;
+                    if issuer == PriorAttestationIssuer::Wallonia {
+                        walloon_attestation_of_the_same_person(conn, &checked, &view.case.person_id)?;
+                    }
+                    Some(checked)
+                }
+                _ => None,
+            };
+            let decision = DispensationDecision { code, granted, date, reason, evidence, prior_attestation };
+            let facts = case.facts_after_dispensation_decision(&stored, &decision);
             let determination = determine(&facts, reference, today).map_err(ApiError::Facts)?;
             let new = stored_determination(&determination, &facts, today, reference)?;
             determinations::insert_determination(conn, &view.case.person_id, &new, &organisation, now)?;
@@ -119,4 +189,28 @@ pub async fn create_case_dispensation_decision(
         }),
     )
     .await
+}
+
+/// A Walloon attestation invoked for D1 must be one this register issued, still valid, to the same person:
+/// anything else answers like an unknown number, so that the check reveals nothing about other people.
+fn walloon_attestation_of_the_same_person(
+    conn: &mut parcours_store::DbConnection,
+    prior: &PriorAttestation,
+    person_id: &str,
+) -> Result<(), ApiError> {
+    let unknown = || {
+        ApiError::Validation(vec![FieldError::new(
+            "prior_attestation.serial",
+            "prior_attestation_unknown",
+            "Aucune attestation valide de ce numéro n'a été délivrée à cette personne en Wallonie.",
+            "No valid attestation with this number was issued to this person in Wallonia.",
+        )])
+    };
+    let serial = AttestationSerial::parse(&prior.serial).ok_or_else(unknown)?;
+    let record = attestations::find(conn, &serial.to_string())?.ok_or_else(unknown)?;
+    if record.person_id != person_id || record.status != AttestationStatus::Valid || record.issued_on != prior.issued_on
+    {
+        return Err(unknown());
+    }
+    Ok(())
 }

@@ -128,10 +128,10 @@ pub struct ReevaluationDto {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"determination": {"status": "dispensed", "voluntary_participation_open": true, "reference_date": "2025-03-15", "as_of": "2026-11-24", "regime": "R2024",
     "competent_cri": {"code": "CRIPEL", "name": "Centre Régional pour l'Intégration des Personnes Étrangères ou d'origine étrangère de Liège"}, "cri_assignment_status": "confirmed",
-    "deadlines": [], "axis_requirements": [], "pending_claims": [],
+    "deadlines": [], "axis_requirements": [], "pending_claims": [], "prior_attestation": null,
     "reasons": [{"code": "DISPENSED_STANDSTILL_NATIONALITY", "effect": "dispensed", "rule": "1.6, 2.2 D10", "article": "CWASS art. 152/7 §3, al. 2", "confidence": "CONFIRMED", "regime": "R2024", "dispensation": "D10",
         "explanation": {"fr": "La personne est ressortissante de la Turquie ou d'un État lié par une clause de standstill identique : elle est dispensée (D10) et peut s'inscrire volontairement.", "en": "The person is a national of Turkey or of a state bound by an identical standstill clause: dispensed (D10), and may enrol voluntarily."}}],
-    "rules_version": "2026.11.0"}, "reevaluation": null}))]
+    "rules_version": "2026.12.0"}, "reevaluation": null}))]
 pub struct SimulationResponse {
     /// The determination under the regime in force.
     pub determination: DeterminationDto,

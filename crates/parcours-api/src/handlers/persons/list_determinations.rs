@@ -30,7 +30,7 @@ pub struct StoredDetermination {
 #[schema(example = json!({"person_id": "01a20c77-7b56-746b-9146-5b7ab1935fa8", "items": [{"id": "01a20c77-7b57-7000-8000-000000000001", "decided_at": "2026-11-24T07:31:26Z", "decided_by": "commune:62063",
     "determination": {"status": "obliged", "voluntary_participation_open": false, "reference_date": "2026-10-15", "as_of": "2026-11-24", "regime": "R2024",
         "competent_cri": {"code": "CRIPEL", "name": "Centre Régional pour l'Intégration des Personnes Étrangères ou d'origine étrangère de Liège"}, "cri_assignment_status": "confirmed",
-        "deadlines": [], "axis_requirements": [], "pending_claims": [], "reasons": [], "rules_version": "2026.11.0"}}]}))]
+        "deadlines": [], "axis_requirements": [], "pending_claims": [], "prior_attestation": null, "reasons": [], "rules_version": "2026.12.0"}}]}))]
 pub struct DeterminationHistory {
     /// Person id.
     pub person_id: String,
