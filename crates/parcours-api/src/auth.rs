@@ -253,13 +253,49 @@ impl FromRequest for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim);
+        // The service's clock (moved in tests and the sandbox) says which commune codes are in force.
+        let today = req
+            .app_data::<web::Data<crate::state::AppState>>()
+            .map(|state| state.clock.today())
+            .unwrap_or_else(|| crate::clock::Clock::system().today());
         ready(match token {
-            Some(token) if !token.is_empty() => verifier.verify(token, epoch_seconds()),
+            Some(token) if !token.is_empty() => verifier.verify(token, epoch_seconds()).and_then(|caller| {
+                organisation_in_force(&caller.organisation, today).map_err(ApiError::Forbidden)?;
+                Ok(caller)
+            }),
             _ => Err(unauthorized(
                 "En-tête Authorization: Bearer <jeton> manquant.",
                 "Missing Authorization: Bearer <token> header.",
             )),
         })
+    }
+}
+
+/// A commune or CPAS organisation must name a commune in force on `today` (rule 8.2): after a merger the
+/// old code's tokens stop working, and the message names the code to ask a token for.
+pub fn organisation_in_force(organisation: &Organisation, today: chrono::NaiveDate) -> Result<(), Text> {
+    use parcours_domain::reference::{CodeStatus, bundled_shared};
+    let (Organisation::Commune(nis) | Organisation::Cpas(nis)) = organisation else { return Ok(()) };
+    match bundled_shared().code_status(*nis, today) {
+        CodeStatus::InForce => Ok(()),
+        CodeStatus::Replaced(change) => {
+            let new = bundled_shared().code_in_force(change.new, today);
+            Err(Text::new(
+                format!(
+                    "Le code INS {nis} n'est plus en vigueur depuis le {}, remplacé par {new} ({}) : utilisez un \
+                     jeton pour {new}.",
+                    change.on, change.new_name_fr
+                ),
+                format!(
+                    "NIS code {nis} is no longer in force since {}, replaced by {new} ({}): use a token for {new}.",
+                    change.on, change.new_name_fr
+                ),
+            ))
+        }
+        CodeStatus::NotInForce | CodeStatus::Unknown => Err(Text::new(
+            format!("Le code INS {nis} ne désigne aucune commune en vigueur aujourd'hui."),
+            format!("NIS code {nis} names no commune in force today."),
+        )),
     }
 }
 
@@ -271,11 +307,13 @@ pub fn mint(
     roles: &[String],
     ttl_seconds: u64,
 ) -> Result<String, String> {
-    if Organisation::parse(organisation).is_none() {
+    let Some(parsed) = Organisation::parse(organisation) else {
         return Err(format!(
             "unknown organisation `{organisation}`: use commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW or cpas:<NIS>"
         ));
-    }
+    };
+    let today = crate::clock::Clock::system().today();
+    organisation_in_force(&parsed, today).map_err(|text| text.en.to_string())?;
     if let Some(role) = roles.iter().find(|r| !roles::ALL.contains(&r.as_str())) {
         return Err(format!("unknown role `{role}`: use one of {}", roles::ALL.join(", ")));
     }

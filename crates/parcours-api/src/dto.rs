@@ -127,6 +127,25 @@ pub struct AxisRequirementDto {
     pub basis: String,
 }
 
+/// The domicile's NIS codes through time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "reported": "82039", "on_reference_date": "82003", "on_reference_date_name": "Bastogne",
+    "in_force_today": "82039", "in_force_today_name": "Bastogne"
+}))]
+pub struct DomicileCodesDto {
+    /// The code reported.
+    pub reported: String,
+    /// The code in force on the reference date.
+    pub on_reference_date: String,
+    /// Its French name.
+    pub on_reference_date_name: String,
+    /// The code in force on the evaluation date.
+    pub in_force_today: String,
+    /// Its French name.
+    pub in_force_today_name: String,
+}
+
 /// An attestation obtained before, recognised as the proof of dispensation D1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
@@ -216,6 +235,10 @@ pub struct DeterminationDto {
     pub competent_cri: Option<CriRef>,
     /// `confirmed`, `derived` or `corrected` commune-to-CRI assignment.
     pub cri_assignment_status: Option<String>,
+    /// The domicile's NIS codes: as reported, in force on the reference date, in force on the evaluation
+    /// date (they differ across the 2019 renumbering and the 2025 mergers; reason `COMMUNE_CODE_CHANGED`).
+    #[serde(default)]
+    pub domicile: Option<DomicileCodesDto>,
     /// Deadlines (obliged persons).
     pub deadlines: Vec<DeadlineDto>,
     /// Hours per axis (obliged persons).
@@ -252,6 +275,16 @@ impl DeterminationDto {
                     AssignmentStatus::Corrected => "corrected",
                 }
                 .to_owned()
+            }),
+            domicile: d.domicile.map(|codes| {
+                let name = |nis: NisCode| reference.commune_name_fr(nis).unwrap_or_default();
+                DomicileCodesDto {
+                    reported: codes.reported.to_string(),
+                    on_reference_date: codes.on_reference_date.to_string(),
+                    on_reference_date_name: name(codes.on_reference_date),
+                    in_force_today: codes.in_force_today.to_string(),
+                    in_force_today_name: name(codes.in_force_today),
+                }
             }),
             deadlines: d
                 .deadlines

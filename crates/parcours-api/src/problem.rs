@@ -288,7 +288,21 @@ fn facts_field_error(error: &FactsError) -> FieldError {
             format!("Aucune commune belge n'a le code INS {nis}."),
             format!("No Belgian commune has NIS code {nis}."),
         ),
-        FactsError::CommuneNotInForce { nis, on, valid_from, valid_to } => FieldError::new(
+        FactsError::CommuneNotInForce { nis, on, valid_from, valid_to, replaced_by: Some(r) } => FieldError::new(
+            "domicile_nis",
+            "commune_not_in_force",
+            format!(
+                "Le code INS {nis} n'est plus en vigueur depuis le {}, remplacé par {} ({}) ; il ne désigne pas \
+                 le domicile au {on} (valable du {valid_from} au {valid_to}).",
+                r.since, r.code, r.name_fr
+            ),
+            format!(
+                "NIS code {nis} is no longer in force since {}, replaced by {} ({}); it does not designate the \
+                 domicile on {on} (valid {valid_from} to {valid_to}).",
+                r.since, r.code, r.name_fr
+            ),
+        ),
+        FactsError::CommuneNotInForce { nis, on, valid_from, valid_to, replaced_by: None } => FieldError::new(
             "domicile_nis",
             "commune_not_in_force",
             format!("Le code INS {nis} n'était pas en vigueur le {on} (valable du {valid_from} au {valid_to})."),

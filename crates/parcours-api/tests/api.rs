@@ -2,6 +2,7 @@
 
 mod attestations;
 mod foundations;
+mod law;
 mod support;
 
 use actix_web::test::TestRequest;
@@ -143,7 +144,10 @@ async fn intake_of_an_asylum_applicant_is_not_concerned(app: TestApp) {
     let reply = app.report("62063", &body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_eq!(reply.body["determination"]["status"], "not_concerned");
-    assert_eq!(reason_codes(&reply.body["determination"]), ["ASYLUM_APPLICANT", "VOLUNTARY_PARTICIPATION_OPEN"]);
+    assert_eq!(
+        reason_codes(&reply.body["determination"]),
+        ["ASYLUM_APPLICANT", "VOLUNTARY_PARTICIPATION_OPEN", "CRI_ASSIGNMENT_CONFIRMED"]
+    );
     assert_eq!(reply.body["determination"]["voluntary_participation_open"], true);
 }
 
@@ -308,7 +312,13 @@ async fn invalid_niss_and_unknown_commune_give_field_errors(app: TestApp) {
             .map(|x| x["code"].clone()),
         Some(json!("invalid_niss"))
     );
-    let unknown = app.report("99999", &with(newcomer(12), json!({"domicile_nis": "99999"}))).await;
+    // No token names a commune that does not exist; a simulation shows the answer for the code.
+    assert!(parcours_api::auth::mint(&app.config, "t", "commune:99999", &["commune_agent".into()], 60).is_err());
+    let mut facts = with(newcomer(12), json!({"domicile_nis": "99999"}));
+    for field in ["niss", "surname", "given_names", "sex", "contact"] {
+        facts.as_object_mut().expect("object").remove(field);
+    }
+    let unknown = app.post("/v1/determinations/simulate", Some(&app.as_cri("CRIPEL")), None, &facts).await;
     assert_eq!(unknown.status, 422, "{}", unknown.text);
     assert_eq!(unknown.body["code"], "inconsistent_facts");
     assert_eq!(unknown.body["errors"][0]["field"], "domicile_nis");

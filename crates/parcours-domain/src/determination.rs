@@ -12,7 +12,7 @@ use crate::law::RegimeId;
 use crate::nationality::Nationality;
 use crate::parameters::ReferenceDateBasis;
 use crate::reasons::ReasonCode;
-use crate::reference::{AssignmentStatus, CommuneLookup, CriCode, LanguageRegion, NisCode, ReferenceData};
+use crate::reference::{AssignmentStatus, CriCode, DomicileLookup, LanguageRegion, NisCode, ReferenceData};
 use crate::regime::{AxisRequirement, PeriodRule, StartBasis, regime, regime_for};
 use crate::residence::ResidenceDocument;
 use crate::ue_plus::is_ue_plus;
@@ -105,6 +105,29 @@ pub struct Reason {
     pub dispensation: Option<DispensationCode>,
 }
 
+/// The codes of the domicile: as reported, in force on the reference date, in force on the evaluation
+/// date. They differ when a commune was renumbered (2019) or merged (2025) in between (rule 8.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomicileCodes {
+    /// The code reported.
+    pub reported: NisCode,
+    /// The code in force on the reference date.
+    pub on_reference_date: NisCode,
+    /// The code in force on the evaluation date.
+    pub in_force_today: NisCode,
+}
+
+/// The code that replaced one no longer in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replacement {
+    /// The new code.
+    pub code: NisCode,
+    /// Its French name.
+    pub name_fr: String,
+    /// Its first day.
+    pub since: NaiveDate,
+}
+
 /// Which deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,6 +178,8 @@ pub struct Determination {
     pub competent_cri: Option<CriCode>,
     /// Whether that commune-to-CRI assignment is confirmed, derived or corrected.
     pub cri_assignment_status: Option<AssignmentStatus>,
+    /// The domicile's codes through the 2019 renumbering and the 2025 mergers (Walloon communes).
+    pub domicile: Option<DomicileCodes>,
     /// Deadlines (obliged persons only).
     pub deadlines: Vec<Deadline>,
     /// Hours per axis under the regime (obliged persons only).
@@ -215,6 +240,8 @@ pub enum FactsError {
         valid_from: NaiveDate,
         /// Last day of validity.
         valid_to: NaiveDate,
+        /// The code that replaced it, when one did.
+        replaced_by: Option<Replacement>,
     },
     /// A dispensation is both granted and claimed, or granted twice.
     DuplicateDispensation {
@@ -232,8 +259,12 @@ impl fmt::Display for FactsError {
             FactsError::BeforeBirth { field } => write!(f, "{field} is before the birth date"),
             FactsError::Missing { field } => write!(f, "{field} is required to decide"),
             FactsError::UnknownCommune { nis } => write!(f, "no Belgian commune has NIS code {nis}"),
-            FactsError::CommuneNotInForce { nis, on, valid_from, valid_to } => {
-                write!(f, "NIS code {nis} was not in force on {on} (valid {valid_from} to {valid_to})")
+            FactsError::CommuneNotInForce { nis, on, valid_from, valid_to, replaced_by } => {
+                write!(f, "NIS code {nis} was not in force on {on} (valid {valid_from} to {valid_to})")?;
+                match replaced_by {
+                    Some(r) => write!(f, "; replaced by {} {} since {}", r.code, r.name_fr, r.since),
+                    None => Ok(()),
+                }
             }
             FactsError::DuplicateDispensation { code } => write!(f, "dispensation {code} is listed twice"),
             FactsError::DateOutOfRange => f.write_str("a deadline falls outside the calendar"),
@@ -335,6 +366,7 @@ fn evaluate(
         regime: None,
         competent_cri: None,
         cri_assignment_status: None,
+        domicile: None,
         deadlines: Vec::new(),
         axis_requirements: Vec::new(),
         pending_claims: Vec::new(),
@@ -347,33 +379,57 @@ fn evaluate(
         if result.voluntary_participation_open {
             out.push(ReasonCode::VoluntaryParticipationOpen);
         }
+        // Why this CRI (art. 153/1 and the territory data), and how sure the assignment is.
+        match result.cri_assignment_status {
+            Some(AssignmentStatus::Confirmed) => out.push(ReasonCode::CriAssignmentConfirmed),
+            Some(AssignmentStatus::Derived) => out.push(ReasonCode::CriAssignmentDerived),
+            Some(AssignmentStatus::Corrected) => out.push(ReasonCode::CriAssignmentCorrected),
+            None => {}
+        }
         result.reasons = out.reasons;
         result.regime = out.regime;
         Ok(result)
     };
 
     // Where the person lives decides which pathway, if any, applies (art. 150, 1°; rule 8.1).
-    let commune = match reference.lookup(facts.domicile, reference_date) {
-        CommuneLookup::Walloon(commune) => commune,
-        CommuneLookup::OutsideWallonia(_) => {
+    // The code reported may be today's while the reference date precedes a merger or the 2019
+    // renumbering, or the reverse (rule 8.2): the commune is read as it was on the reference date.
+    let domicile = match reference.resolve_domicile(facts.domicile, reference_date, as_of) {
+        DomicileLookup::Walloon(resolved) => resolved,
+        DomicileLookup::OutsideWallonia(_) => {
             out.push(ReasonCode::OutsideWallonia);
             return finish(result, out, Status::NotConcerned);
         }
-        CommuneLookup::NotInForce { valid_from, valid_to } => {
+        DomicileLookup::NotInForce { valid_from, valid_to, replaced_by } => {
             return Err(FactsError::CommuneNotInForce {
                 nis: facts.domicile,
                 on: reference_date,
                 valid_from,
                 valid_to,
+                replaced_by: replaced_by.map(|c| Replacement {
+                    code: reference.code_in_force(c.new, as_of),
+                    name_fr: c.new_name_fr.clone(),
+                    since: c.on,
+                }),
             });
         }
-        CommuneLookup::Unknown => return Err(FactsError::UnknownCommune { nis: facts.domicile }),
+        DomicileLookup::Unknown => return Err(FactsError::UnknownCommune { nis: facts.domicile }),
     };
+    let commune = domicile.commune;
+    let codes = DomicileCodes {
+        reported: domicile.reported,
+        on_reference_date: domicile.on_reference_date,
+        in_force_today: domicile.in_force_today,
+    };
+    if codes.reported != codes.on_reference_date || codes.on_reference_date != codes.in_force_today {
+        out.push(ReasonCode::CommuneCodeChanged);
+    }
+    result.domicile = Some(codes);
     if commune.language_region == LanguageRegion::German {
         out.push(ReasonCode::GermanLanguageRegion);
         return finish(result, out, Status::NotConcerned);
     }
-    if let Some(assignment) = commune.cri_on(reference_date) {
+    if let Some(assignment) = domicile.cri {
         result.competent_cri = Some(assignment.cri);
         result.cri_assignment_status = Some(assignment.status);
     }

@@ -87,6 +87,9 @@ reason_codes! {
     GermanLanguageRegion => "GERMAN_LANGUAGE_REGION", NotConcerned, "8.1", "CWASS art. 150, al. 1, 1°; decree of the German-speaking Community of 11 December 2017", Confirmed,
         fr: "La commune de domicile fait partie de la région de langue allemande : le parcours d'intégration de la Communauté germanophone s'applique, pas celui de la Wallonie.",
         en: "The domicile commune is in the German-language region: the German-speaking Community's own integration pathway applies, not the Walloon one.";
+    CommuneCodeChanged => "COMMUNE_CODE_CHANGED", Information, "8.2", "REFNIS (Statbel); Hainaut arrondissement reform of 1 January 2019; commune mergers of 1 January 2025", Confirmed,
+        fr: "Le code INS de la commune a changé entre la date de référence et aujourd'hui (renumérotation de 2019 ou fusion de 2025) : la commune est lue telle qu'elle était à la date de référence, et la réponse nomme les deux codes (domicile).",
+        en: "The commune's NIS code changed between the reference date and today (2019 renumbering or 2025 merger): the commune is read as it was on the reference date, and the answer names both codes (domicile).";
     OutsideWallonia => "OUTSIDE_WALLONIA", NotConcerned, "1.1", "CWASS art. 150, al. 1, 1°", Confirmed,
         fr: "La commune de domicile n'est pas en région de langue française : le parcours wallon ne s'applique pas (Bruxelles et la Flandre ont leur propre parcours).",
         en: "The domicile commune is not in the French-language region: the Walloon pathway does not apply (Brussels and Flanders have their own).";
@@ -147,6 +150,15 @@ reason_codes! {
     DispensationGranted => "DISPENSATION_GRANTED", Dispensed, "2.2", "CWASS art. 152/7 §3", Confirmed,
         fr: "Le CRI a accordé une dispense sur la base des preuves fournies : la personne est dispensée et peut s'inscrire volontairement.",
         en: "The CRI granted a dispensation on the evidence supplied: the person is dispensed, and may enrol voluntarily.";
+    CriAssignmentConfirmed => "CRI_ASSIGNMENT_CONFIRMED", Information, "8.1", "CWASS art. 153/1 (ressort territorial of each CRI); territory data (communes-wallonie.csv)", Confirmed,
+        fr: "Le CRI compétent est celui du ressort territorial de la commune de domicile à la date de référence ; une source publique place cette commune dans ce ressort.",
+        en: "The competent CRI is the one whose territory holds the commune of domicile on the reference date; a public source places the commune in that territory.";
+    CriAssignmentDerived => "CRI_ASSIGNMENT_DERIVED", Information, "8.1", "CWASS art. 153/1 (ressort territorial of each CRI); territory data (communes-wallonie.csv)", Unconfirmed,
+        fr: "Le CRI compétent est celui du ressort territorial de la commune de domicile à la date de référence ; cette attribution est déduite de la géographie et de sources partielles, et la Région peut la corriger.",
+        en: "The competent CRI is the one whose territory holds the commune of domicile on the reference date; this assignment is derived from geography and partial sources, and the Region may correct it.";
+    CriAssignmentCorrected => "CRI_ASSIGNMENT_CORRECTED", Information, "8.1", "CWASS art. 153/1 (ressort territorial of each CRI); correction recorded by the Region", Confirmed,
+        fr: "Le CRI compétent est celui du ressort territorial de la commune de domicile à la date de référence, tel que la Région l'a corrigé.",
+        en: "The competent CRI is the one whose territory holds the commune of domicile on the reference date, as corrected by the Region.";
     PriorAttestationRecognised => "PRIOR_ATTESTATION_RECOGNISED", Information, "2.2", "CWASS art. 152/7 §3, al. 1 (D1)", Confirmed,
         fr: "La dispense D1 repose sur une attestation déjà obtenue, en Wallonie ou dans une autre communauté ou région (émetteur, numéro et date dans prior_attestation) : seul un parcours achevé ailleurs dispense.",
         en: "Dispensation D1 rests on an attestation obtained before, in Wallonia or in another community or region (issuer, number and date in prior_attestation): only a pathway completed elsewhere dispenses.";

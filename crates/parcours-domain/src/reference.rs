@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -298,11 +299,93 @@ pub struct Cri {
     pub territory: String,
 }
 
+/// Why a NIS code gave way to another (rule 8.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeChangeKind {
+    /// The 2019 reform of the Hainaut arrondissements renumbered communes without changing them
+    /// (55022 La Louvière became 58001).
+    Renumbering2019,
+    /// A merger of communes on 1 January 2025 (82003 Bastogne and 82005 Bertogne became 82039 Bastogne).
+    Merger2025,
+}
+
+/// One code that gave way to another on a date: the old code's last day is the day before `on`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeChange {
+    /// The code no longer in force.
+    pub old: NisCode,
+    /// Its French name.
+    pub old_name_fr: String,
+    /// The code that replaced it.
+    pub new: NisCode,
+    /// Its French name.
+    pub new_name_fr: String,
+    /// First day of the new code.
+    pub on: NaiveDate,
+    /// Renumbering or merger.
+    pub kind: CodeChangeKind,
+}
+
+/// Where a person lived on the reference date, read through the code changes: a commune may report its
+/// residents under its code of today or the code in force then, and the answer names both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedDomicile<'a> {
+    /// The commune whose language region and CRI apply.
+    pub commune: &'a Commune,
+    /// The code reported.
+    pub reported: NisCode,
+    /// The code in force on the reference date.
+    pub on_reference_date: NisCode,
+    /// The code in force on the evaluation date.
+    pub in_force_today: NisCode,
+    /// The CRI assignment on the reference date; for a code renumbered in 2019, the successor's first one
+    /// (the renumbering moved no commune).
+    pub cri: Option<&'a CriAssignment>,
+}
+
+/// Whether a code names a commune in force on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStatus<'a> {
+    /// In force.
+    InForce,
+    /// No longer in force: replaced (merger or renumbering).
+    Replaced(&'a CodeChange),
+    /// Not in force on that date, with no replacement.
+    NotInForce,
+    /// No Belgian commune ever had this code.
+    Unknown,
+}
+
+/// What a reported domicile designates on a date, through the code changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomicileLookup<'a> {
+    /// A Walloon commune.
+    Walloon(ResolvedDomicile<'a>),
+    /// A commune of Flanders or Brussels.
+    OutsideWallonia(BelgianRegion),
+    /// The code was not in force on that date, and no code change explains it.
+    NotInForce {
+        /// First day of validity.
+        valid_from: NaiveDate,
+        /// Last day of validity.
+        valid_to: NaiveDate,
+        /// The code that replaced it, when one did.
+        replaced_by: Option<&'a CodeChange>,
+    },
+    /// No Belgian commune ever had this code.
+    Unknown,
+}
+
 /// Everything dated that a determination reads besides the facts.
 #[derive(Debug, Clone)]
 pub struct ReferenceData {
     communes: BTreeMap<NisCode, Commune>,
     other_communes: BTreeMap<NisCode, Vec<OtherBelgianCommune>>,
+    /// Walloon codes that ended before 2019 (REFNIS), which `communes` does not hold.
+    retired_walloon: &'static BTreeMap<NisCode, OtherBelgianCommune>,
+    /// The 2019 renumberings and 2025 mergers.
+    code_changes: &'static [CodeChange],
     cris: Vec<Cri>,
     /// The law's open quantities, dated (rules tagged UNCONFIRMED).
     pub parameters: Parameters,
@@ -361,11 +444,155 @@ impl ReferenceData {
         for c in other_communes {
             others.entry(c.nis).or_default().push(c);
         }
+        let (retired_walloon, code_changes) = bundled_code_history();
         ReferenceData {
             communes: communes.into_iter().map(|c| (c.nis, c)).collect(),
             other_communes: others,
+            retired_walloon,
+            code_changes,
             cris,
             parameters,
+        }
+    }
+
+    /// The French name of a Walloon code, current or retired.
+    pub fn commune_name_fr(&self, nis: NisCode) -> Option<String> {
+        self.communes
+            .get(&nis)
+            .map(|c| c.name_fr.clone())
+            .or_else(|| self.retired_walloon.get(&nis).map(|r| r.name_fr.clone()))
+    }
+
+    /// Whether `nis` names a Belgian commune in force on `date`, and if not, what replaced it. Tokens and
+    /// organisation settings must name a commune in force today.
+    pub fn code_status(&self, nis: NisCode, date: NaiveDate) -> CodeStatus<'_> {
+        let valid = match self.communes.get(&nis) {
+            Some(commune) => Some(commune.is_valid_on(date)),
+            None if self.retired_walloon.contains_key(&nis) => Some(false),
+            None => self
+                .other_communes
+                .get(&nis)
+                .map(|rows| rows.iter().any(|r| r.valid_from <= date && date <= r.valid_to)),
+        };
+        match valid {
+            Some(true) => CodeStatus::InForce,
+            Some(false) => match self.replacement_of(nis) {
+                Some(change) => CodeStatus::Replaced(change),
+                None => CodeStatus::NotInForce,
+            },
+            None => CodeStatus::Unknown,
+        }
+    }
+
+    /// The 2019 renumberings and 2025 mergers (rule 8.2).
+    pub fn code_changes(&self) -> &[CodeChange] {
+        self.code_changes
+    }
+
+    /// The change that ended `nis`, if one did.
+    pub fn replacement_of(&self, nis: NisCode) -> Option<&CodeChange> {
+        self.code_changes.iter().find(|c| c.old == nis)
+    }
+
+    /// The code that designates the commune of `nis` on `date`, following the changes forward.
+    pub fn code_in_force(&self, nis: NisCode, date: NaiveDate) -> NisCode {
+        let mut code = nis;
+        // Each step moves to a strictly later code; the bound only guards against a cyclic data file.
+        for _ in 0..self.code_changes.len() {
+            match self.replacement_of(code) {
+                Some(change) if change.on <= date => code = change.new,
+                _ => break,
+            }
+        }
+        code
+    }
+
+    /// Whether `a` and `b` designate the same commune at some point of the code history (a merged commune's
+    /// old code and its new one, a renumbered code and its successor).
+    pub fn same_commune_over_time(&self, a: NisCode, b: NisCode) -> bool {
+        let far = far_future();
+        a == b || self.code_in_force(a, far) == b || self.code_in_force(b, far) == a
+    }
+
+    /// What a reported domicile designates on `date` (the reference date), evaluated on `as_of`: the code
+    /// in force then may be the reported one, a predecessor of it (a 2025 code reported for a 2024 order)
+    /// or, for a code retired in 2019, the renumbered commune.
+    pub fn resolve_domicile(&self, nis: NisCode, date: NaiveDate, as_of: NaiveDate) -> DomicileLookup<'_> {
+        let in_force_today = self.code_in_force(nis, as_of);
+        if let Some(commune) = self.communes.get(&nis) {
+            if commune.is_valid_on(date) {
+                return DomicileLookup::Walloon(ResolvedDomicile {
+                    commune,
+                    reported: nis,
+                    on_reference_date: nis,
+                    in_force_today,
+                    cri: commune.cri_on(date),
+                });
+            }
+            if date < commune.valid_from {
+                // A code newer than the date: the commune then had a predecessor's code.
+                let mut predecessors: Vec<&CodeChange> =
+                    self.code_changes.iter().filter(|c| c.new == nis && date < c.on).collect();
+                predecessors.sort_by_key(|c| c.old_name_fr != commune.name_fr);
+                for change in predecessors {
+                    if let Some(old) = self.communes.get(&change.old).filter(|c| c.is_valid_on(date)) {
+                        return DomicileLookup::Walloon(ResolvedDomicile {
+                            commune: old,
+                            reported: nis,
+                            on_reference_date: old.nis,
+                            in_force_today,
+                            cri: old.cri_on(date),
+                        });
+                    }
+                    if self.retired_walloon.get(&change.old).is_some_and(|r| r.valid_from <= date && date <= r.valid_to)
+                    {
+                        return DomicileLookup::Walloon(ResolvedDomicile {
+                            commune,
+                            reported: nis,
+                            on_reference_date: change.old,
+                            in_force_today,
+                            cri: commune.cri_on(date).or(commune.cri_assignments.first()),
+                        });
+                    }
+                }
+            }
+            return DomicileLookup::NotInForce {
+                valid_from: commune.valid_from,
+                valid_to: commune.valid_to,
+                replaced_by: self.replacement_of(nis),
+            };
+        }
+        if let Some(retired) = self.retired_walloon.get(&nis) {
+            let successor = self.replacement_of(nis).and_then(|c| self.communes.get(&c.new));
+            return match successor {
+                Some(commune) if retired.valid_from <= date && date <= retired.valid_to => {
+                    DomicileLookup::Walloon(ResolvedDomicile {
+                        commune,
+                        reported: nis,
+                        on_reference_date: nis,
+                        in_force_today,
+                        cri: commune.cri_on(date).or(commune.cri_assignments.first()),
+                    })
+                }
+                _ => DomicileLookup::NotInForce {
+                    valid_from: retired.valid_from,
+                    valid_to: retired.valid_to,
+                    replaced_by: self.replacement_of(nis),
+                },
+            };
+        }
+        match self.lookup(nis, date) {
+            CommuneLookup::Walloon(_) | CommuneLookup::Unknown => DomicileLookup::Unknown,
+            CommuneLookup::OutsideWallonia(region) => DomicileLookup::OutsideWallonia(region),
+            CommuneLookup::NotInForce { valid_from, valid_to } => {
+                // A Flemish or Brussels code reported for a date before its merger still says "outside
+                // Wallonia": the person lived in one of the merged communes.
+                if date < valid_from && self.code_changes.iter().any(|c| c.new == nis && date < c.on) {
+                    DomicileLookup::OutsideWallonia(nis.region())
+                } else {
+                    DomicileLookup::NotInForce { valid_from, valid_to, replaced_by: self.replacement_of(nis) }
+                }
+            }
         }
     }
 
@@ -416,6 +643,13 @@ impl ReferenceData {
     }
 }
 
+/// The bundled reference data, parsed once: for what never changes at run time (which codes exist and
+/// when, the code history), where a caller has no [`ReferenceData`] at hand (token checks).
+pub fn bundled_shared() -> &'static ReferenceData {
+    static SHARED: OnceLock<ReferenceData> = OnceLock::new();
+    SHARED.get_or_init(bundled)
+}
+
 /// The reference data bundled with the crate, with default parameters.
 pub fn bundled() -> ReferenceData {
     // The files are part of the crate and covered by tests: failing here is a build defect.
@@ -423,6 +657,102 @@ pub fn bundled() -> ReferenceData {
     let cris = parse_cris_csv(CRIS_CSV).expect("bundled CRI file is valid");
     let others = parse_other_communes(REFNIS_CSV, MERGERS_2025_CSV).expect("bundled REFNIS files are valid");
     ReferenceData::new(communes, others, cris, Parameters::default())
+}
+
+/// The Walloon codes retired in 2019 and every code change, parsed once from the bundled REFNIS files.
+fn bundled_code_history() -> (&'static BTreeMap<NisCode, OtherBelgianCommune>, &'static [CodeChange]) {
+    static HISTORY: OnceLock<(BTreeMap<NisCode, OtherBelgianCommune>, Vec<CodeChange>)> = OnceLock::new();
+    let (retired, changes) = HISTORY.get_or_init(|| {
+        // The files are part of the crate and covered by tests: failing here is a build defect.
+        parse_code_history(REFNIS_CSV, MERGERS_2025_CSV).expect("bundled REFNIS files are valid")
+    });
+    (retired, changes)
+}
+
+/// Reads the code history from REFNIS and the 2025 merger list: the Walloon codes that ended on
+/// 2018-12-31, each renumbered to the Walloon code of the same name that started on 2019-01-01, and the
+/// 2025 mergers (old code to new code, for every region).
+pub fn parse_code_history(
+    refnis: &str,
+    mergers: &str,
+) -> Result<(BTreeMap<NisCode, OtherBelgianCommune>, Vec<CodeChange>), ReferenceDataError> {
+    const FILE: &str = "refnis.csv";
+    let reform_day = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or(NaiveDate::MIN);
+    let merger_day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut ended = Vec::new();
+    let mut started = Vec::new();
+    for (index, line) in refnis.lines().enumerate().skip(1) {
+        let n = index + 1;
+        let f = split_csv_line(line, ',');
+        if f.len() != 8 || f[0] != "4" {
+            continue;
+        }
+        let code = nis(FILE, n, &f[1])?;
+        if code.region() != BelgianRegion::Wallonia {
+            continue;
+        }
+        let row = OtherBelgianCommune {
+            nis: code,
+            name_fr: f[4].clone(),
+            valid_from: iso_date(FILE, n, &f[6])?,
+            valid_to: iso_date(FILE, n, &f[7])?,
+        };
+        if row.valid_to.succ_opt() == Some(reform_day) {
+            ended.push(row);
+        } else if row.valid_from == reform_day {
+            started.push(row);
+        }
+    }
+    let mut changes = Vec::new();
+    let mut retired = BTreeMap::new();
+    for old in ended {
+        let mut same_name = started.iter().filter(|s| s.name_fr == old.name_fr);
+        match (same_name.next(), same_name.next()) {
+            (Some(new), None) => changes.push(CodeChange {
+                old: old.nis,
+                old_name_fr: old.name_fr.clone(),
+                new: new.nis,
+                new_name_fr: new.name_fr.clone(),
+                on: reform_day,
+                kind: CodeChangeKind::Renumbering2019,
+            }),
+            _ => {
+                return Err(ReferenceDataError {
+                    file: FILE,
+                    line: 0,
+                    message: format!("no unique 2019 successor for {} {}", old.nis, old.name_fr),
+                });
+            }
+        }
+        retired.insert(old.nis, old);
+    }
+    for (index, line) in mergers.lines().enumerate().skip(1) {
+        let Some((merging, new)) = line.split_once(",\t") else { continue };
+        let codes_in = |s: &str| -> Vec<(String, String)> {
+            s.split(" + ")
+                .filter_map(|part| {
+                    let (name, rest) = part.trim().rsplit_once(" (")?;
+                    Some((name.to_owned(), rest.trim_end_matches(')').to_owned()))
+                })
+                .collect()
+        };
+        let Some((new_name, new_code)) = codes_in(new).into_iter().next() else { continue };
+        let new_nis = nis("fusies-2025.csv", index + 1, &new_code)?;
+        for (old_name, old_code) in codes_in(merging) {
+            let old = nis("fusies-2025.csv", index + 1, &old_code)?;
+            if old != new_nis {
+                changes.push(CodeChange {
+                    old,
+                    old_name_fr: old_name,
+                    new: new_nis,
+                    new_name_fr: new_name.clone(),
+                    on: merger_day,
+                    kind: CodeChangeKind::Merger2025,
+                });
+            }
+        }
+    }
+    Ok((retired, changes))
 }
 
 /// Splits one CSV line (RFC 4180 quoting, comma separator).

@@ -121,7 +121,8 @@ fn rule_1_1_third_country_newcomer_in_french_language_region_is_obliged() {
             ReasonCode::Obliged,
             ReasonCode::PresentationDeadline,
             ReasonCode::CompletionDeadline,
-            ReasonCode::ExtensionCeiling
+            ReasonCode::ExtensionCeiling,
+            ReasonCode::CriAssignmentConfirmed
         ]
     );
     assert!(result.reasons.iter().all(|r| r.regime == Some(RegimeId::R2018)));
@@ -200,7 +201,14 @@ fn rule_1_2_f_card_spouse_of_an_eu_citizen_is_exempt() {
     for doc in [ResidenceDocument::F, ResidenceDocument::FPlus] {
         let facts = Facts { residence_document: Some(doc), ..newcomer() };
         assert_eq!(status(&facts), Status::Exempt);
-        assert_eq!(reasons(&facts), [ReasonCode::FamilyOfUePlusCitizen, ReasonCode::VoluntaryParticipationOpen]);
+        assert_eq!(
+            reasons(&facts),
+            [
+                ReasonCode::FamilyOfUePlusCitizen,
+                ReasonCode::VoluntaryParticipationOpen,
+                ReasonCode::CriAssignmentConfirmed
+            ]
+        );
     }
 }
 
@@ -221,7 +229,10 @@ fn rule_1_2_family_of_a_non_mobile_belgian_follows_its_parameter() {
 #[test]
 fn rule_1_3_no_residence_title_is_not_concerned() {
     let facts = Facts { residence_document: None, ..newcomer() };
-    assert_eq!(reasons(&facts), [ReasonCode::NoResidenceTitle, ReasonCode::VoluntaryParticipationOpen]);
+    assert_eq!(
+        reasons(&facts),
+        [ReasonCode::NoResidenceTitle, ReasonCode::VoluntaryParticipationOpen, ReasonCode::CriAssignmentConfirmed]
+    );
 }
 
 #[test]
@@ -628,12 +639,67 @@ fn rule_8_2_routing_uses_the_assignment_valid_on_the_reference_date() {
 }
 
 #[test]
-fn merged_commune_code_after_the_merger_is_a_typed_error() {
+fn rule_8_2_a_code_retired_before_the_reference_date_names_its_replacement() {
     let facts = Facts { domicile: nis("82005"), ..ordered_on(d(2025, 3, 1)) };
+    match determine(&facts, reference(), AS_OF()) {
+        Err(FactsError::CommuneNotInForce { valid_to, replaced_by: Some(replacement), .. }) => {
+            assert_eq!(valid_to, d(2024, 12, 31));
+            assert_eq!(replacement.code, nis("82039"));
+            assert_eq!(replacement.name_fr, "Bastogne");
+            assert_eq!(replacement.since, d(2025, 1, 1));
+        }
+        other => panic!("expected a code no longer in force, got {other:?}"),
+    }
+    let renumbered = Facts { domicile: nis("55022"), ..ordered_on(d(2020, 3, 1)) };
     assert!(matches!(
-        determine(&facts, reference(), AS_OF()),
-        Err(FactsError::CommuneNotInForce { valid_to, .. }) if valid_to == d(2024, 12, 31)
+        determine(&renumbered, reference(), AS_OF()),
+        Err(FactsError::CommuneNotInForce { replaced_by: Some(r), .. }) if r.code == nis("58001")
     ));
+}
+
+/// Rule 8.2 through time: (code reported, order date) → (code on the reference date, code today, CRI).
+#[test]
+fn rule_8_2_communes_through_the_2019_renumbering_and_the_2025_merger() {
+    let table = [
+        // Bastogne since 2025 reports a card ordered in 2024, still within R2018's 18 months.
+        ("82039", d(2024, 6, 1), "82003", "82039", CriCode::Crilux),
+        // The old code, for the same period, still works and names today's code.
+        ("82003", d(2024, 6, 1), "82003", "82039", CriCode::Crilux),
+        ("82005", d(2024, 6, 1), "82005", "82039", CriCode::Crilux),
+        ("82039", d(2025, 6, 1), "82039", "82039", CriCode::Crilux),
+        // Codes of before the 2019 Hainaut reform are communes, not unknown codes.
+        ("55022", d(2018, 6, 1), "55022", "58001", CriCode::Ceraic),
+        ("58001", d(2018, 6, 1), "55022", "58001", CriCode::Ceraic),
+        ("54007", d(2018, 6, 1), "54007", "57096", CriCode::Ceraic),
+        ("62063", d(2024, 6, 1), "62063", "62063", CriCode::Cripel),
+    ];
+    for (reported, order, then, today, cri) in table {
+        let facts = Facts { domicile: nis(reported), ..ordered_on(order) };
+        let determination = determine(&facts, reference(), AS_OF()).unwrap_or_else(|e| panic!("{reported}: {e}"));
+        assert_eq!(determination.status, Status::Obliged, "{reported} on {order}");
+        assert_eq!(determination.competent_cri, Some(cri), "{reported} on {order}");
+        let codes = determination.domicile.expect("domicile");
+        assert_eq!((codes.on_reference_date, codes.in_force_today), (nis(then), nis(today)), "{reported}");
+        assert_eq!(
+            determination.has_reason(ReasonCode::CommuneCodeChanged),
+            reported != then || then != today,
+            "{reported} on {order}"
+        );
+    }
+}
+
+#[test]
+fn rule_8_1_the_cri_choice_carries_its_reason_and_how_sure_it_is() {
+    let liege = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    assert!(liege.has_reason(ReasonCode::CriAssignmentConfirmed));
+    let mouscron = Facts { domicile: nis("57096"), ..newcomer() };
+    let derived = determine(&mouscron, reference(), AS_OF()).expect("consistent");
+    assert!(derived.has_reason(ReasonCode::CriAssignmentDerived));
+    let mut corrected_data = reference().clone();
+    corrected_data.commune_mut(nis("57096")).expect("Mouscron").reassign(CriCode::Cimb, d(2020, 1, 1));
+    let corrected = determine(&mouscron, &corrected_data, AS_OF()).expect("consistent");
+    assert_eq!(corrected.competent_cri, Some(CriCode::Cimb));
+    assert!(corrected.has_reason(ReasonCode::CriAssignmentCorrected));
 }
 
 // ---- Contradictory or impossible facts ---------------------------------------------------------------------

@@ -20,9 +20,12 @@ use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
-/// A commune reports only its own residents.
+/// A commune reports only its own residents, under its code of today or, after a merger or the 2019
+/// renumbering, under the code it had then (rule 8.2).
 fn check_domicile(body: &ArrivalRequest, commune: parcours_domain::NisCode, errors: &mut Vec<FieldError>) {
-    if body.domicile_nis.trim() != commune.to_string() {
+    let own = parcours_domain::NisCode::parse(body.domicile_nis.trim())
+        .is_ok_and(|reported| parcours_domain::reference::bundled_shared().same_commune_over_time(reported, commune));
+    if !own {
         errors.push(FieldError::new(
             "domicile_nis",
             "outside_commune_territory",

@@ -1,0 +1,90 @@
+//! The law as it changes, through the API: communes across the 2019 renumbering and the 2025 merger
+//! (rule 8.2), on both backends.
+
+use actix_web::test::TestRequest;
+use serde_json::{Value, json};
+
+use super::support::{self, TestApp};
+use super::{newcomer, with};
+use crate::on_both_backends;
+
+on_both_backends!(
+    bastogne_reports_under_its_2025_code_a_card_ordered_in_2024_and_the_answer_names_both_codes,
+    a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_to_use,
+);
+
+async fn bastogne_reports_under_its_2025_code_a_card_ordered_in_2024_and_the_answer_names_both_codes(app: TestApp) {
+    let order_2024 = json!({
+        "domicile_nis": "82039", "title_order_date": "2024-09-02", "first_registration_date": "2024-08-20",
+        "legal_stay_start": "2024-08-01"
+    });
+    let reply = app.report("82039", &with(newcomer(401), order_2024.clone())).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let determination = &reply.body["determination"];
+    assert_eq!(determination["status"], "obliged");
+    assert_eq!(determination["competent_cri"]["code"], "CRILUX");
+    assert_eq!(
+        determination["domicile"],
+        json!({"reported": "82039", "on_reference_date": "82003", "on_reference_date_name": "Bastogne",
+               "in_force_today": "82039", "in_force_today_name": "Bastogne"})
+    );
+    assert!(super::reason_codes(determination).contains(&"COMMUNE_CODE_CHANGED".to_owned()));
+
+    // Bastogne may also report a resident under the code of Bertogne, merged into it.
+    let bertogne = with(newcomer(402), with(order_2024, json!({"domicile_nis": "82005"})));
+    let reply = app.report("82039", &bertogne).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["determination"]["domicile"]["on_reference_date"], "82005");
+    assert_eq!(reply.body["determination"]["domicile"]["in_force_today"], "82039");
+
+    // For a card ordered after the merger, the old code names its replacement.
+    let after = with(newcomer(403), json!({"domicile_nis": "82005"}));
+    let reply = app.report("82039", &after).await;
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    assert_eq!(reply.body["errors"][0]["code"], "commune_not_in_force");
+    assert!(reply.text.contains("remplacé par 82039 (Bastogne)"), "{}", reply.text);
+
+    // A pre-2019 Hainaut code is a commune, read through its renumbering.
+    let simulate = TestRequest::post()
+        .uri("/v1/determinations/simulate")
+        .insert_header(("Authorization", format!("Bearer {}", app.as_cri("CeRAIC"))))
+        .set_json(json!({
+            "birth_date": "1990-05-10", "nationality": "MAR", "residence_document": "B",
+            "title_order_date": "2018-03-01", "first_registration_date": "2018-02-15",
+            "legal_stay_start": "2018-02-01", "domicile_nis": "55022"
+        }));
+    let reply = app.send(simulate).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let determination: &Value = &reply.body["determination"];
+    assert_eq!(determination["competent_cri"]["code"], "CeRAIC", "{}", reply.text);
+    assert_eq!(determination["domicile"]["on_reference_date_name"], "La Louvière");
+    assert_eq!(determination["domicile"]["in_force_today"], "58001");
+}
+
+async fn a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_to_use(app: TestApp) {
+    let minted = parcours_api::auth::mint(&app.config, "test", "commune:82003", &["commune_agent".into()], 600);
+    assert!(minted.as_ref().is_err_and(|e| e.contains("82039")), "{minted:?}");
+
+    // A token minted elsewhere (or before the merger) stops working once the code is no longer in force.
+    let parcours_api::config::KeyConfig::Hmac { secret } = &app.config.keys else { return };
+    let now = chrono::Utc::now().timestamp() as u64;
+    let claims = parcours_api::auth::Claims {
+        sub: "test".into(),
+        iss: app.config.jwt_issuer.clone(),
+        aud: app.config.jwt_audience.clone(),
+        exp: now + 600,
+        nbf: Some(now),
+        iat: Some(now),
+        org: "commune:82003".into(),
+        roles: vec!["commune_agent".into()],
+    };
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("token");
+    let reply = app.get("/v1/arrivals", Some(&token)).await;
+    assert_eq!(reply.status, 403, "{}", reply.text);
+    assert!(reply.text.contains("82039"), "{}", reply.text);
+}
