@@ -579,15 +579,16 @@ pub fn parse_identity(
             return None;
         }
     };
-    if let (Some(encoded), Ok(given)) =
-        (niss.birth_date().to_date(), NaiveDate::parse_from_str(birth_date.trim(), "%Y-%m-%d"))
-        && encoded != given
+    if let Ok(given) = NaiveDate::parse_from_str(birth_date.trim(), "%Y-%m-%d")
+        && !niss.agrees_with_birth_date(given)
     {
         errors.push(FieldError::new(
             "birth_date",
-            "niss_mismatch",
-            "La date de naissance ne correspond pas au numéro national.",
-            "The birth date does not match the national number.",
+            "niss_birth_date_mismatch",
+            "La date de naissance ne correspond pas au numéro national (année du chiffre de contrôle, mois et \
+             jour quand le numéro les connaît).",
+            "The birth date does not match the national number (the check digit's year, and month and day where \
+             the number knows them).",
         ));
     }
     if let (Some(encoded), Some(given)) = (niss.sex(), sex)

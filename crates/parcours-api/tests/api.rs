@@ -324,7 +324,7 @@ async fn invalid_niss_and_unknown_commune_give_field_errors(app: TestApp) {
     assert_eq!(unknown.body["errors"][0]["field"], "domicile_nis");
     assert_eq!(unknown.body["errors"][0]["code"], "unknown_commune");
     let mismatch = app.report("62063", &with(newcomer(12), json!({"birth_date": "1990-05-11"}))).await;
-    assert_eq!(mismatch.body["errors"][0]["code"], "niss_mismatch");
+    assert_eq!(mismatch.body["errors"][0]["code"], "niss_birth_date_mismatch");
     let future = app.report("62063", &with(newcomer(12), json!({"title_order_date": "2099-01-01"}))).await;
     assert_eq!(future.body["errors"][0]["code"], "date_in_future");
 }

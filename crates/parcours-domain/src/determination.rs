@@ -457,16 +457,19 @@ fn evaluate(
             out.push(ReasonCode::FamilyOfUePlusCitizen);
             return finish(result, out, Status::Exempt);
         }
-        Some(FamilyLink::NonMobileBelgian) if !family_by_card => {
+        // A family member of a Belgian also holds an F card (law of 15 December 1980, art. 40ter): once the
+        // commune declares the link to a Belgian who never moved, the card says nothing more and the
+        // parameter decides (rule 1.2).
+        Some(FamilyLink::NonMobileBelgian) => {
             if *parameters.family_of_non_mobile_belgian_exempt.on(reference_date) {
                 out.push(ReasonCode::FamilyOfNonMobileBelgianExempt);
                 return finish(result, out, Status::Exempt);
             }
             out.push(ReasonCode::FamilyOfNonMobileBelgianNotExempt);
         }
-        _ => {}
+        None => {}
     }
-    if family_by_card {
+    if family_by_card && facts.family_link.is_none() {
         out.push(ReasonCode::FamilyOfUePlusCitizen);
         return finish(result, out, Status::Exempt);
     }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Sex as carried by the national number (sequence parity), when the register knows it.
@@ -185,6 +185,22 @@ impl Niss {
         PartialBirthDate { year, month: (month != 0).then_some(month), day: (day != 0).then_some(day) }
     }
 
+    /// Whether a birth date agrees with the number (rule 10): the year the check digits give, and the
+    /// month and day wherever the register knows them (`00` = unknown). A number whose date is not a real
+    /// calendar date is not rejected for that, but its year still has to be the person's: the check digit
+    /// of `00.02.29-127.84` says 1900, and 29 February 1900 never existed, so it cannot belong to someone
+    /// born on 2000-02-29. A number with a fully unknown date (`00.00.01`, or month and day `00`) checks the
+    /// year only when the year is not `00` too.
+    pub fn agrees_with_birth_date(&self, birth_date: NaiveDate) -> bool {
+        let encoded = self.birth_date();
+        let yy = self.number(0..2);
+        let fully_unknown = yy == 0 && encoded.month.is_none();
+        if !fully_unknown && encoded.year != birth_date.year() {
+            return false;
+        }
+        encoded.month.is_none_or(|m| m == birth_date.month()) && encoded.day.is_none_or(|d| d == birth_date.day())
+    }
+
     /// The 11 digits, as stored.
     pub fn digits(&self) -> String {
         self.0.iter().map(|d| char::from(b'0' + d)).collect()
@@ -279,6 +295,24 @@ mod tests {
     #[test]
     fn month_outside_register_ranges_is_rejected() {
         assert_eq!(Niss::parse(&with_check("901501001", false)), Err(NissError::Month));
+    }
+
+    #[test]
+    fn rule_10_the_birth_date_must_agree_with_a_partial_or_impossible_date_in_the_number() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        // 40.00.00-955.79: born in 1940, month and day unknown.
+        let partial = Niss::parse("40.00.00-955.79").expect("valid");
+        assert!(partial.agrees_with_birth_date(d(1940, 7, 14)));
+        assert!(!partial.agrees_with_birth_date(d(1990, 7, 14)));
+        // 00.02.29-127.84: the check digit is the 1900s', and 29 February 1900 does not exist.
+        let impossible = Niss::parse("00.02.29-127.84").expect("valid");
+        assert_eq!(impossible.century(), Some(Century::Nineteen));
+        assert!(!impossible.agrees_with_birth_date(d(2000, 2, 29)));
+        // A complete date must match exactly.
+        let complete = Niss::parse("90.02.01-997.04").expect("valid");
+        assert!(complete.agrees_with_birth_date(d(1990, 2, 1)));
+        assert!(!complete.agrees_with_birth_date(d(1990, 2, 2)));
+        assert!(!complete.agrees_with_birth_date(d(1991, 2, 1)));
     }
 
     #[test]

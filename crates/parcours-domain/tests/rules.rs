@@ -213,6 +213,31 @@ fn rule_1_2_f_card_spouse_of_an_eu_citizen_is_exempt() {
 }
 
 #[test]
+fn rule_1_2_an_f_card_does_not_override_a_declared_link_to_a_non_mobile_belgian() {
+    for card in [ResidenceDocument::F, ResidenceDocument::FPlus, ResidenceDocument::A] {
+        let facts = Facts {
+            residence_document: Some(card),
+            family_link: Some(FamilyLink::NonMobileBelgian),
+            ..newcomer()
+        };
+        let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+        assert_eq!(result.status, Status::Obliged, "{card:?}");
+        assert!(result.has_reason(ReasonCode::FamilyOfNonMobileBelgianNotExempt), "{card:?}");
+        assert!(!result.has_reason(ReasonCode::FamilyOfUePlusCitizen), "{card:?}");
+    }
+    let mut data = reference().clone();
+    data.parameters.family_of_non_mobile_belgian_exempt.set_from(d(2020, 1, 1), true);
+    let f_card = Facts {
+        residence_document: Some(ResidenceDocument::F),
+        family_link: Some(FamilyLink::NonMobileBelgian),
+        ..newcomer()
+    };
+    let result = determine(&f_card, &data, AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Exempt);
+    assert!(result.has_reason(ReasonCode::FamilyOfNonMobileBelgianExempt));
+}
+
+#[test]
 fn rule_1_2_family_of_a_non_mobile_belgian_follows_its_parameter() {
     let facts = Facts { family_link: Some(FamilyLink::NonMobileBelgian), ..newcomer() };
     assert_eq!(status(&facts), Status::Obliged);

@@ -11,7 +11,23 @@ use crate::on_both_backends;
 on_both_backends!(
     bastogne_reports_under_its_2025_code_a_card_ordered_in_2024_and_the_answer_names_both_codes,
     a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_to_use,
+    a_national_number_whose_date_is_partial_or_impossible_must_still_agree_with_the_birth_date,
 );
+
+async fn a_national_number_whose_date_is_partial_or_impossible_must_still_agree_with_the_birth_date(app: TestApp) {
+    for (niss, birth_date) in [("40.00.00-955.79", "1990-03-01"), ("00.02.29-127.84", "2000-02-29")] {
+        let body = with(newcomer(404), json!({"niss": niss, "birth_date": birth_date, "sex": "male"}));
+        let reply = app.report("62063", &body).await;
+        assert_eq!(reply.status, 422, "{niss}: {}", reply.text);
+        assert_eq!(reply.body["errors"][0]["field"], "birth_date", "{niss}");
+        assert_eq!(reply.body["errors"][0]["code"], "niss_birth_date_mismatch", "{niss}");
+    }
+    // The same partial number with a birth date of its year is accepted (the register allows 00).
+    let body = with(newcomer(404), json!({"niss": "40.00.00-955.79", "birth_date": "1940-03-01", "sex": "male"}));
+    let reply = app.report("62063", &body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["determination"]["status"], "dispensed", "65 or over: D4");
+}
 
 async fn bastogne_reports_under_its_2025_code_a_card_ordered_in_2024_and_the_answer_names_both_codes(app: TestApp) {
     let order_2024 = json!({
