@@ -308,6 +308,12 @@ fn facts_field_error(error: &FactsError) -> FieldError {
             format!("Le code INS {nis} n'était pas en vigueur le {on} (valable du {valid_from} au {valid_to})."),
             format!("NIS code {nis} was not in force on {on} (valid {valid_from} to {valid_to})."),
         ),
+        FactsError::LegalStayAfterTitleOrder => FieldError::new(
+            "legal_stay_start",
+            "legal_stay_after_title_order",
+            "Le séjour légal ne peut pas commencer après la commande du titre de séjour de plus de trois mois.",
+            "Legal stay cannot start after the order of the residence title of more than three months.",
+        ),
         FactsError::DuplicateDispensation { code } => FieldError::new(
             "claimed_dispensations",
             "duplicate_dispensation",
@@ -801,6 +807,7 @@ fn case_error_code(error: &parcours_domain::case::CaseError) -> &'static str {
         E::DateInFuture { .. }
         | E::DateBeforeOpening { .. }
         | E::FrenchTestRequired
+        | E::FrenchLevelBelowWaiver { .. }
         | E::InvalidPeriod
         | E::InvalidHours
         | E::NotVoluntary
@@ -819,6 +826,7 @@ fn case_error_status(error: &parcours_domain::case::CaseError) -> StatusCode {
         | E::DateInFuture { .. }
         | E::DateBeforeOpening { .. }
         | E::FrenchTestRequired
+        | E::FrenchLevelBelowWaiver { .. }
         | E::InvalidPeriod
         | E::InvalidHours
         | E::NotVoluntary
@@ -875,6 +883,7 @@ fn case_error_texts(error: &parcours_domain::case::CaseError) -> (Text, Text) {
         E::DateInFuture { .. }
         | E::DateBeforeOpening { .. }
         | E::FrenchTestRequired
+        | E::FrenchLevelBelowWaiver { .. }
         | E::InvalidPeriod
         | E::InvalidHours
         | E::NotVoluntary
@@ -912,6 +921,18 @@ fn case_field_errors(error: &parcours_domain::case::CaseError) -> Vec<FieldError
             "french_test_required",
             "Dispenser de l'axe français exige un résultat de test de positionnement.",
             "Waiving the French axis requires a placement test result.",
+        )],
+        E::FrenchLevelBelowWaiver { level, required } => vec![FieldError::new(
+            "french",
+            "french_level_below_waiver",
+            format!(
+                "Le test de positionnement situe la personne au niveau {level} ; l'axe français ne se dispense qu'à \
+                 partir du niveau {required} (paramètre french_level_waiving_language_axis)."
+            ),
+            format!(
+                "The placement test found level {level}; the French axis is waived only from level {required} \
+                 (parameter french_level_waiving_language_axis)."
+            ),
         )],
         E::NotVoluntary => vec![FieldError::new(
             "reason",

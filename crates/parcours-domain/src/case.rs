@@ -553,6 +553,13 @@ pub enum CaseError {
     },
     /// Waiving French needs a placement test result.
     FrenchTestRequired,
+    /// The placement test level is below the one that waives the French axis.
+    FrenchLevelBelowWaiver {
+        /// Level the test found.
+        level: CefrLevel,
+        /// Level the parameter requires.
+        required: CefrLevel,
+    },
     /// The extension goes beyond the regime's ceiling.
     ExtensionBeyondCeiling {
         /// The ceiling.
@@ -620,6 +627,9 @@ pub struct CaseContext<'a> {
     pub attendance_threshold_percent: u8,
     /// Time reported by operators per axis, kept outside the case (in their attendance lines).
     pub operator_minutes: AxisMinutes,
+    /// The placement-test level from which the French axis may be waived (parameter
+    /// french_level_waiving_language_axis, rule 3.1).
+    pub french_waiver_level: CefrLevel,
 }
 
 fn event(kind: EventKind, basis: &'static str, fr: &'static str, en: &'static str, summary: String) -> CaseEvent {
@@ -886,6 +896,7 @@ impl Case {
         regime: &Regime,
         french: &FrenchDecision,
         orientation_needed: bool,
+        french_waiver_level: CefrLevel,
     ) -> Result<Vec<ConventionAxis>, CaseError> {
         let mut axes = Vec::new();
         for requirement in regime.axes {
@@ -895,6 +906,12 @@ impl Case {
                     FrenchDecision::Required => (true, "French placement test shows the need".to_owned()),
                     FrenchDecision::Waived => {
                         let test = self.french_test.as_ref().ok_or(CaseError::FrenchTestRequired)?;
+                        if test.level < french_waiver_level {
+                            return Err(CaseError::FrenchLevelBelowWaiver {
+                                level: test.level,
+                                required: french_waiver_level,
+                            });
+                        }
                         (false, format!("waived: placement test {} level {} on {}", test.tool, test.level, test.date))
                     }
                 },
@@ -1029,7 +1046,7 @@ impl Case {
                 if !missing.is_empty() {
                     return Err(CaseError::WelcomeIncomplete { missing });
                 }
-                let axes = self.convention_axes(ctx.regime, &french, orientation_needed)?;
+                let axes = self.convention_axes(ctx.regime, &french, orientation_needed, ctx.french_waiver_level)?;
                 let summary: Vec<String> = axes
                     .iter()
                     .map(|a| {
@@ -1062,7 +1079,7 @@ impl Case {
                     }));
                 }
                 self.check_date("date", date, today)?;
-                let axes = self.convention_axes(ctx.regime, &french, orientation_needed)?;
+                let axes = self.convention_axes(ctx.regime, &french, orientation_needed, ctx.french_waiver_level)?;
                 let convention = self
                     .convention
                     .as_mut()
@@ -1349,6 +1366,7 @@ mod tests {
                 regime: &r,
                 attendance_threshold_percent: 80,
                 operator_minutes: AxisMinutes::default(),
+                french_waiver_level: parameters.french_level_waiving_language_axis.on(TODAY()).to_owned(),
             },
         )
     }
@@ -1382,7 +1400,7 @@ mod tests {
             CaseCommand::RecordFrenchTest(FrenchTest {
                 date: d(2022, 4, 8),
                 tool: "ELAO".into(),
-                level: CefrLevel::A1,
+                level: CefrLevel::B1,
             }),
         )
         .expect("test");
@@ -1543,9 +1561,38 @@ mod tests {
         let french =
             case.convention.as_ref().and_then(|c| c.axes.iter().find(|a| a.axis == Axis::French)).expect("axis");
         assert!(!french.required);
-        assert!(french.reason.contains("ELAO") && french.reason.contains("A1"));
+        assert!(french.reason.contains("ELAO") && french.reason.contains("B1"));
         assert_eq!(case.required(Axis::French), 0);
         assert_eq!(case.required(Axis::Orientation), 0);
+    }
+
+    #[test]
+    fn rule_3_1_french_is_waived_only_from_the_parameter_level() {
+        let mut case = obliged_case();
+        welcome(&mut case);
+        let a1 = FrenchTest { date: d(2022, 4, 9), tool: "ELAO".into(), level: CefrLevel::A1 };
+        run(&mut case, CaseCommand::RecordFrenchTest(a1)).expect("retest");
+        let waive = CaseCommand::SignConvention {
+            date: d(2022, 4, 15),
+            french: FrenchDecision::Waived,
+            orientation_needed: false,
+        };
+        // The default parameter is A2.
+        assert_eq!(
+            run(&mut case, waive.clone()),
+            Err(CaseError::FrenchLevelBelowWaiver { level: CefrLevel::A1, required: CefrLevel::A2 })
+        );
+        let parameters = crate::parameters::Parameters::default();
+        let r = regime(case.regime, &parameters, case.opened_on);
+        let at_a1 = CaseContext {
+            today: TODAY(),
+            regime: &r,
+            attendance_threshold_percent: 80,
+            operator_minutes: AxisMinutes::default(),
+            french_waiver_level: CefrLevel::A1,
+        };
+        case.apply(waive, &at_a1).expect("waived when the parameter says A1");
+        assert_eq!(case.required(Axis::French), 0);
     }
 
     #[test]

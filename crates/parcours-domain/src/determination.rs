@@ -243,6 +243,8 @@ pub enum FactsError {
         /// The code that replaced it, when one did.
         replaced_by: Option<Replacement>,
     },
+    /// The legal stay starts after the residence title was ordered.
+    LegalStayAfterTitleOrder,
     /// A dispensation is both granted and claimed, or granted twice.
     DuplicateDispensation {
         /// The code.
@@ -266,6 +268,7 @@ impl fmt::Display for FactsError {
                     None => Ok(()),
                 }
             }
+            FactsError::LegalStayAfterTitleOrder => f.write_str("legal_stay_start is after title_order_date"),
             FactsError::DuplicateDispensation { code } => write!(f, "dispensation {code} is listed twice"),
             FactsError::DateOutOfRange => f.write_str("a deadline falls outside the calendar"),
         }
@@ -318,6 +321,13 @@ fn check_facts(facts: &Facts, as_of: NaiveDate) -> Result<(), FactsError> {
         if date.is_some_and(|d| d < facts.birth_date) {
             return Err(FactsError::BeforeBirth { field });
         }
+    }
+    // Legal stay begins at the latest with the title of more than three months (rule 1.5): one that starts
+    // after the order contradicts it.
+    if let (Some(stay), Some(order)) = (facts.legal_stay_start, facts.title_order_date)
+        && stay > order
+    {
+        return Err(FactsError::LegalStayAfterTitleOrder);
     }
     let mut seen = Vec::new();
     for code in facts.granted_dispensations.iter().chain(&facts.claimed_dispensations) {
@@ -552,6 +562,11 @@ fn evaluate(
             out.push_dispensation(ReasonCode::DispensationNotInRegime, *code);
         }
     }
+    // D4 and D10 follow from the birth date and nationality: a claim for them decides nothing, and the
+    // answer says so instead of dropping it.
+    for code in facts.claimed_dispensations.iter().filter(|c| c.rule().automatic) {
+        out.push_dispensation(ReasonCode::AutomaticDispensationClaimIgnored, *code);
+    }
     for code in facts.claimed_dispensations.iter().filter(needs_proof) {
         if code.exists_under(regime_id) {
             out.push_dispensation(ReasonCode::DispensationClaimPending, *code);
@@ -612,6 +627,12 @@ fn evaluate(
         deadline(DeadlineKind::LatestExtension, ceiling)?;
     }
     out.push(ReasonCode::PresentationDeadline);
+    // A person registered long before the title was ordered (a recognised refugee, say) has a presentation
+    // deadline that passed before they could know of it: flagged for the CRI, never counted as missed
+    // silently.
+    if result.deadline(DeadlineKind::PresentBy).is_some_and(|d| d.date < order) {
+        out.push(ReasonCode::PresentationDeadlineBeforeTitleOrder);
+    }
     out.push(ReasonCode::CompletionDeadline);
     if rules.extension_ceiling.is_some() {
         out.push(ReasonCode::ExtensionCeiling);

@@ -110,6 +110,7 @@ pub fn intake_decision(
                 attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
                 // A transfer does not look at hours.
                 operator_minutes: Default::default(),
+                french_waiver_level: *reference.parameters.french_level_waiving_language_axis.on(today),
             };
             let command = CaseCommand::Transfer {
                 to: cri,

@@ -162,6 +162,9 @@ reason_codes! {
     PriorAttestationRecognised => "PRIOR_ATTESTATION_RECOGNISED", Information, "2.2", "CWASS art. 152/7 §3, al. 1 (D1)", Confirmed,
         fr: "La dispense D1 repose sur une attestation déjà obtenue, en Wallonie ou dans une autre communauté ou région (émetteur, numéro et date dans prior_attestation) : seul un parcours achevé ailleurs dispense.",
         en: "Dispensation D1 rests on an attestation obtained before, in Wallonia or in another community or region (issuer, number and date in prior_attestation): only a pathway completed elsewhere dispenses.";
+    AutomaticDispensationClaimIgnored => "AUTOMATIC_DISPENSATION_CLAIM_IGNORED", Information, "2.2", "CWASS art. 152/7 §3 (D4 age, D10 standstill nationality)", Confirmed,
+        fr: "D4 (âge) et D10 (nationalité) découlent de la date de naissance et de la nationalité : les invoquer ne change rien, la détermination les applique d'office quand elles s'appliquent.",
+        en: "D4 (age) and D10 (nationality) follow from the birth date and nationality: claiming them changes nothing; the determination applies them by itself when they apply.";
     DispensationClaimPending => "DISPENSATION_CLAIM_PENDING", Information, "2.2", "CWASS art. 152/7 §3", Confirmed,
         fr: "Une dispense est invoquée ; elle demande une preuve et ne change rien tant que le CRI ne l'a pas accordée.",
         en: "A dispensation is claimed; it needs proof and changes nothing until the CRI grants it.";
@@ -177,6 +180,9 @@ reason_codes! {
     PresentationDeadline => "PRESENTATION_DEADLINE", Information, "4.2", "CWASS art. 152/7 §1", Confirmed,
         fr: "Sauf force majeure dûment attestée, la personne se présente au CRI compétent dans les trois mois de sa première inscription dans une commune de la région de langue française.",
         en: "Barring duly proven force majeure, the person reports to the competent CRI within three months of first registering in a commune of the French-language region.";
+    PresentationDeadlineBeforeTitleOrder => "PRESENTATION_DEADLINE_BEFORE_TITLE_ORDER", Information, "4.2", "CWASS art. 152/7 §1; rule 4.1 (information at the title order)", Unconfirmed,
+        fr: "Le délai de présentation, compté depuis la première inscription, expire avant la commande du titre de séjour : la personne n'a pas pu le connaître. Le CRI apprécie (force majeure, information tardive) avant de le tenir pour dépassé.",
+        en: "The presentation deadline, counted from first registration, ends before the residence title was ordered: the person could not have known it. The CRI assesses (force majeure, late information) before treating it as missed.";
     CompletionDeadline => "COMPLETION_DEADLINE", Information, "4.3", "CWASS art. 152/7 §2", Confirmed,
         fr: "La personne met tout en œuvre pour obtenir l'attestation de fréquentation dans le délai du régime applicable.",
         en: "The person does everything needed to obtain the attendance certificate within the period of the applicable regime.";

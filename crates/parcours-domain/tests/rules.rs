@@ -215,11 +215,8 @@ fn rule_1_2_f_card_spouse_of_an_eu_citizen_is_exempt() {
 #[test]
 fn rule_1_2_an_f_card_does_not_override_a_declared_link_to_a_non_mobile_belgian() {
     for card in [ResidenceDocument::F, ResidenceDocument::FPlus, ResidenceDocument::A] {
-        let facts = Facts {
-            residence_document: Some(card),
-            family_link: Some(FamilyLink::NonMobileBelgian),
-            ..newcomer()
-        };
+        let facts =
+            Facts { residence_document: Some(card), family_link: Some(FamilyLink::NonMobileBelgian), ..newcomer() };
         let result = determine(&facts, reference(), AS_OF()).expect("consistent");
         assert_eq!(result.status, Status::Obliged, "{card:?}");
         assert!(result.has_reason(ReasonCode::FamilyOfNonMobileBelgianNotExempt), "{card:?}");
@@ -744,6 +741,47 @@ fn future_dates_relative_to_as_of_are_errors() {
 }
 
 #[test]
+fn rule_1_5_a_legal_stay_that_starts_after_the_title_order_is_refused() {
+    let facts = Facts { legal_stay_start: Some(d(2026, 7, 1)), title_order_date: Some(d(2026, 6, 15)), ..newcomer() };
+    assert_eq!(determine(&facts, reference(), AS_OF()), Err(FactsError::LegalStayAfterTitleOrder));
+    let same_day =
+        Facts { legal_stay_start: Some(d(2026, 6, 15)), title_order_date: Some(d(2026, 6, 15)), ..newcomer() };
+    assert!(determine(&same_day, reference(), AS_OF()).is_ok());
+}
+
+#[test]
+fn rule_4_2_a_presentation_deadline_that_ends_before_the_title_order_is_flagged() {
+    // A recognised refugee registered in 2025, whose card was ordered a year later.
+    let refugee = Facts {
+        first_registration_date: Some(d(2025, 5, 1)),
+        legal_stay_start: Some(d(2025, 5, 1)),
+        title_order_date: Some(d(2026, 6, 15)),
+        ..newcomer()
+    };
+    let result = determine(&refugee, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Obliged);
+    assert!(result.deadline(DeadlineKind::PresentBy).expect("deadline").date < d(2026, 6, 15));
+    assert!(result.has_reason(ReasonCode::PresentationDeadlineBeforeTitleOrder));
+    let usual = determine(&newcomer(), reference(), AS_OF()).expect("consistent");
+    assert!(!usual.has_reason(ReasonCode::PresentationDeadlineBeforeTitleOrder));
+}
+
+#[test]
+fn rule_2_2_an_automatic_dispensation_claimed_by_a_commune_is_answered_not_dropped() {
+    let facts = Facts { claimed_dispensations: vec![DispensationCode::D4, DispensationCode::D10], ..newcomer() };
+    let result = determine(&facts, reference(), AS_OF()).expect("consistent");
+    assert_eq!(result.status, Status::Obliged, "neither applies to a Moroccan adult");
+    let ignored: Vec<_> = result
+        .reasons
+        .iter()
+        .filter(|r| r.code == ReasonCode::AutomaticDispensationClaimIgnored)
+        .map(|r| r.dispensation)
+        .collect();
+    assert_eq!(ignored, [Some(DispensationCode::D4), Some(DispensationCode::D10)]);
+    assert!(result.pending_claims.is_empty());
+}
+
+#[test]
 fn unknown_commune_is_an_error() {
     let facts = Facts { domicile: nis("99999"), ..newcomer() };
     assert_eq!(determine(&facts, reference(), AS_OF()), Err(FactsError::UnknownCommune { nis: nis("99999") }));
@@ -1193,6 +1231,7 @@ mod attestation {
             regime: &r,
             attendance_threshold_percent: THRESHOLD,
             operator_minutes: AxisMinutes::default(),
+            french_waiver_level: *parameters.french_level_waiving_language_axis.on(TODAY()),
         };
         case.apply(command, &context).expect("the step is legal");
     }
@@ -1223,7 +1262,8 @@ mod attestation {
             CaseCommand::RecordFrenchTest(FrenchTest {
                 date: d(2025, 3, 17),
                 tool: "ELAO".into(),
-                level: CefrLevel::A1,
+                // Waiving French needs at least the parameter's level (A2 by default).
+                level: if french == FrenchDecision::Waived { CefrLevel::B1 } else { CefrLevel::A1 },
             }),
         );
         if regime == RegimeId::R2014 {

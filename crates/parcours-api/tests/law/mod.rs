@@ -12,7 +12,38 @@ on_both_backends!(
     bastogne_reports_under_its_2025_code_a_card_ordered_in_2024_and_the_answer_names_both_codes,
     a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_to_use,
     a_national_number_whose_date_is_partial_or_impossible_must_still_agree_with_the_birth_date,
+    french_is_waived_only_from_the_level_the_parameter_sets_and_a_legal_stay_after_the_order_is_refused,
 );
+
+async fn french_is_waived_only_from_the_level_the_parameter_sets_and_a_legal_stay_after_the_order_is_refused(
+    app: TestApp,
+) {
+    let late_stay = with(newcomer(405), json!({"legal_stay_start": "2026-07-01"}));
+    let reply = app.report("62063", &late_stay).await;
+    assert_eq!(reply.status, 422, "{}", reply.text);
+    assert_eq!(reply.body["errors"][0]["field"], "legal_stay_start");
+    assert_eq!(reply.body["errors"][0]["code"], "legal_stay_after_title_order");
+
+    let (case, _, v) = super::obliged_case(&app, 406).await;
+    let t = super::today();
+    let mut v = v;
+    for (path, body) in [
+        ("presentation", json!({"date": t})),
+        ("rights-information", json!({"date": t, "format": "individual"})),
+        ("social-assessment", json!({"date": t, "needs": []})),
+        ("french-test", json!({"date": t, "tool": "ELAO", "level": "A1"})),
+    ] {
+        v = super::step(&app, "CRIPEL", &case, path, v, body).await;
+    }
+    let waive = json!({"signed_on": t, "french": "waived", "orientation_needed": false});
+    let refused = super::change(&app, "CRIPEL", &case, "convention", v, waive.clone()).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["code"], "french_level_below_waiver");
+    assert!(refused.text.contains("A2"), "{}", refused.text);
+    v = super::step(&app, "CRIPEL", &case, "french-test", v, json!({"date": t, "tool": "ELAO", "level": "A2"})).await;
+    let signed = super::change(&app, "CRIPEL", &case, "convention", v, waive).await;
+    assert_eq!(signed.status, 200, "{}", signed.text);
+}
 
 async fn a_national_number_whose_date_is_partial_or_impossible_must_still_agree_with_the_birth_date(app: TestApp) {
     for (niss, birth_date) in [("40.00.00-955.79", "1990-03-01"), ("00.02.29-127.84", "2000-02-29")] {

@@ -279,6 +279,7 @@ pub async fn mutate(
                     regime: &regime,
                     attendance_threshold_percent: *rules.parameters.attendance_threshold_percent.on(today),
                     operator_minutes: view.operator_minutes,
+                    french_waiver_level: *rules.parameters.french_level_waiving_language_axis.on(today),
                 };
                 let steps = case.apply(command, &context).map_err(ApiError::Case)?;
                 Ok((columns_of(&case, regime.review_interval_months)?, steps))
