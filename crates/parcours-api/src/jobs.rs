@@ -21,17 +21,22 @@ pub enum JobKind {
     DeadlineSweep,
     /// Deletes stored idempotent responses older than the retention parameter.
     IdempotencyExpiry,
+    /// Lists, for each new parameter value of the Region, the open cases whose status, regime, deadlines
+    /// or hours it would change, for their CRI to review (determinations already communicated stay as
+    /// they were).
+    ParameterReview,
 }
 
 impl JobKind {
     /// Every kind, in the order a runner visits them.
-    pub const ALL: [JobKind; 2] = [JobKind::DeadlineSweep, JobKind::IdempotencyExpiry];
+    pub const ALL: [JobKind; 3] = [JobKind::DeadlineSweep, JobKind::IdempotencyExpiry, JobKind::ParameterReview];
 
     /// Stable code (the `jobs.kind` column).
     pub fn code(self) -> &'static str {
         match self {
             JobKind::DeadlineSweep => "deadline_sweep",
             JobKind::IdempotencyExpiry => "idempotency_expiry",
+            JobKind::ParameterReview => "parameter_review",
         }
     }
 
@@ -41,6 +46,8 @@ impl JobKind {
         match self {
             JobKind::DeadlineSweep => Duration::minutes(15),
             JobKind::IdempotencyExpiry => Duration::hours(24),
+            // A new value is rare; the review reaches the CRIs within minutes.
+            JobKind::ParameterReview => Duration::minutes(5),
         }
     }
 }
@@ -74,7 +81,62 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
                 parcours_store::idempotency::purge_older_than(&mut conn, now - Duration::days(i64::from(days)))?;
             Ok(format!("ok: {purged} idempotency key(s) older than {days} days purged"))
         }
+        JobKind::ParameterReview => review_parameter_values(state, &mut conn, today, now),
     }
+}
+
+/// For each value not yet reviewed: every open case's latest facts decided with the values before and
+/// with it; the cases that change are stored for their CRI. Counts only in the outcome.
+fn review_parameter_values(
+    state: &AppState,
+    conn: &mut parcours_store::DbConnection,
+    today: chrono::NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> Result<String, ApiError> {
+    use parcours_store::parameter_values as values;
+    let pending = values::unreviewed(conn)?;
+    if pending.is_empty() {
+        return Ok("ok: no new parameter value".to_owned());
+    }
+    let history = values::history(conn)?;
+    let current = state.reference_data(conn)?;
+    let open = values::open_cases(conn)?;
+    let mut found = 0;
+    for value in &pending {
+        let mut before = (*current).clone();
+        before.parameters = values::parameters_with(&history, Some(&value.id))?;
+        let mut items = Vec::new();
+        for (case_id, person_id, cri_code) in &open {
+            let Some(latest) = parcours_store::determinations::latest_determination(conn, person_id)? else {
+                continue;
+            };
+            let facts: parcours_domain::Facts = serde_json::from_str(&latest.facts_json)
+                .map_err(|e| ApiError::Internal(format!("stored facts unreadable: {e}")))?;
+            // Facts a stored determination accepted may be refused by today's stricter checks: such a
+            // case is not affected by the value, and its own review is another matter.
+            let Ok((old, new, changes)) =
+                parcours_domain::reevaluation::parameter_change_effect(&facts, &before, &current, today)
+            else {
+                continue;
+            };
+            if changes.is_empty() {
+                continue;
+            }
+            items.push(values::ReviewItemRecord {
+                id: values::new_value_id(),
+                parameter_value_id: value.id.clone(),
+                case_id: case_id.clone(),
+                cri_code: cri_code.clone(),
+                status_before: old.status.code().to_owned(),
+                status_after: new.status.code().to_owned(),
+                changes: changes.iter().map(|c| c.line()).collect::<Vec<_>>().join("\n"),
+                found_at: now,
+            });
+        }
+        found += items.len();
+        values::finish_review(conn, &value.id, &items, now)?;
+    }
+    Ok(format!("ok: {} value(s) reviewed, {found} open case(s) to review", pending.len()))
 }
 
 /// Registers every kind (due at once when new), then runs each job that is due and that this runner can

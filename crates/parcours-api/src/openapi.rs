@@ -26,6 +26,7 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "attestations", description = "Attestations de fréquentation: issue, print, correct, revoke; verification by anyone, online or offline"),
         (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
+        (name = "parameters", description = "The law's open quantities: values in force, their history, the Region's new values and the cases they would change"),
         (name = "health", description = "Probes")
     )
 )]

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use parcours_domain::{Parameters, ReferenceData};
+use parcours_domain::ReferenceData;
 use parcours_store::{DbConnection, Store};
 
 use crate::auth::Verifier;
@@ -47,7 +47,8 @@ impl AppState {
         {
             return Ok(Arc::clone(data));
         }
-        let data = Arc::new(parcours_store::reference::load_reference_data(conn, Parameters::default())?);
+        let parameters = parcours_store::parameter_values::parameters_in_force(conn)?;
+        let data = Arc::new(parcours_store::reference::load_reference_data(conn, parameters)?);
         if let Ok(mut guard) = self.reference.write() {
             *guard = Some((version, Arc::clone(&data)));
         }

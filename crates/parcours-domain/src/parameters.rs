@@ -226,7 +226,9 @@ impl Default for Parameters {
             idempotency_key_retention_days: Parameter::new(
                 "idempotency_key_retention_days",
                 Unconfirmed,
-                "No legal text: an operational choice. A commune's software retries within minutes or hours;                  the stored responses hold personal data, so storage limitation (GDPR art. 5(1)(e)) argues for                  a short keep. Default: 30 days, after which a reused key is treated as new.",
+                "No legal text: an operational choice. A commune's software retries within minutes or hours; \
+                 the stored responses hold personal data, so storage limitation (GDPR art. 5(1)(e)) argues for \
+                 a short keep. Default: 30 days, after which a reused key is treated as new.",
                 30,
             ),
         }
@@ -282,9 +284,212 @@ impl Parameters {
     }
 }
 
+/// Why the Region's new value for a parameter is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParameterValueError {
+    /// No parameter has this name.
+    UnknownParameter,
+    /// The effective date lies before today: decisions already taken stay as they were.
+    EffectiveInThePast,
+    /// The value does not fit the parameter.
+    InvalidValue {
+        /// What the parameter expects, in French.
+        expected_fr: &'static str,
+        /// What the parameter expects, in English.
+        expected_en: &'static str,
+    },
+}
+
+fn invalid(expected_fr: &'static str, expected_en: &'static str) -> ParameterValueError {
+    ParameterValueError::InvalidValue { expected_fr, expected_en }
+}
+
+/// Reads a number, tolerating the unit the documentation prints after it (`80 %`, `54 months`).
+fn number_in(text: &str, min: u32, max: u32) -> Option<u32> {
+    let digits = text.trim().trim_end_matches(|c: char| !c.is_ascii_digit()).trim();
+    digits.parse::<u32>().ok().filter(|n| (min..=max).contains(n))
+}
+
+fn boolean(text: &str) -> Option<bool> {
+    match text.trim() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+impl CefrLevel {
+    /// Parses `pre-A1` (or `pre_A1`), `A1` ... `C2`.
+    pub fn parse(text: &str) -> Option<CefrLevel> {
+        let all = [
+            CefrLevel::PreA1,
+            CefrLevel::A1,
+            CefrLevel::A2,
+            CefrLevel::B1,
+            CefrLevel::B2,
+            CefrLevel::C1,
+            CefrLevel::C2,
+        ];
+        let wanted = text.trim().replace('_', "-");
+        all.into_iter().find(|level| level.to_string().eq_ignore_ascii_case(&wanted))
+    }
+}
+
+impl Parameters {
+    /// The names of every parameter, in documentation order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.describe().into_iter().map(|p| p.name).collect()
+    }
+
+    /// Records the Region's new value for `name` from `valid_from` on, read from its text form (the form
+    /// [`Parameters::describe`] prints; a unit after a number is accepted). `today` refuses an effective
+    /// date in the past: what was decided under the old value stays decided (rule T1 reads each value on
+    /// each person's reference date).
+    pub fn record(
+        &mut self,
+        name: &str,
+        valid_from: NaiveDate,
+        text: &str,
+        today: NaiveDate,
+    ) -> Result<(), ParameterValueError> {
+        if !self.names().contains(&name) {
+            return Err(ParameterValueError::UnknownParameter);
+        }
+        if valid_from < today {
+            return Err(ParameterValueError::EffectiveInThePast);
+        }
+        self.apply(name, valid_from, text)
+    }
+
+    /// Applies a value recorded earlier (loading the stored history): the same checks as
+    /// [`Parameters::record`] except the date, which was checked when it was recorded.
+    pub fn apply(&mut self, name: &str, valid_from: NaiveDate, text: &str) -> Result<(), ParameterValueError> {
+        match name {
+            "r2014_entry_into_force" => {
+                let date = iso_date(text).ok_or(invalid("une date AAAA-MM-JJ", "a date YYYY-MM-DD"))?;
+                self.r2014_entry_into_force.set_from(valid_from, date);
+            }
+            "r2024_entry_into_force" => {
+                let date = iso_date(text).ok_or(invalid("une date AAAA-MM-JJ", "a date YYYY-MM-DD"))?;
+                self.r2024_entry_into_force.set_from(valid_from, date);
+            }
+            "reference_date_basis" => {
+                let basis = match text.trim() {
+                    "title_order_date" => ReferenceDateBasis::TitleOrderDate,
+                    "first_registration_date" => ReferenceDateBasis::FirstRegistrationDate,
+                    _ => {
+                        return Err(invalid(
+                            "title_order_date ou first_registration_date",
+                            "title_order_date or first_registration_date",
+                        ));
+                    }
+                };
+                self.reference_date_basis.set_from(valid_from, basis);
+            }
+            "french_level_waiving_language_axis" => {
+                let level = CefrLevel::parse(text)
+                    .ok_or(invalid("un niveau pre-A1, A1 ... C2", "a level pre-A1, A1 ... C2"))?;
+                self.french_level_waiving_language_axis.set_from(valid_from, level);
+            }
+            "attendance_threshold_percent" => {
+                let percent = number_in(text, 1, 100)
+                    .ok_or(invalid("un pourcentage de 1 à 100", "a percentage from 1 to 100"))?;
+                self.attendance_threshold_percent.set_from(valid_from, percent as u8);
+            }
+            "fine_range" => {
+                let expected = invalid(
+                    "« min-max » en euros, 0 < min ≤ max ≤ 100000",
+                    "'min-max' in euros, 0 < min <= max <= 100000",
+                );
+                let amounts = text.trim().trim_end_matches("EUR").trim();
+                let (min, max) = amounts.split_once('-').ok_or(expected.clone())?;
+                let (min, max) = (number_in(min, 1, 100_000), number_in(max, 1, 100_000));
+                let (Some(min_eur), Some(max_eur)) = (min, max) else { return Err(expected) };
+                if min_eur > max_eur {
+                    return Err(expected);
+                }
+                self.fine_range.set_from(valid_from, FineRange { min_eur, max_eur });
+            }
+            "r2024_extension_ceiling_months" => {
+                // Never below the 36-month period itself, which it extends.
+                let months = number_in(text, 36, 120)
+                    .ok_or(invalid("un nombre de mois de 36 à 120", "a number of months from 36 to 120"))?;
+                self.r2024_extension_ceiling_months.set_from(valid_from, months);
+            }
+            "m_card_holders_exempt" => {
+                let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
+                self.m_card_holders_exempt.set_from(valid_from, value);
+            }
+            "family_of_non_mobile_belgian_exempt" => {
+                let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
+                self.family_of_non_mobile_belgian_exempt.set_from(valid_from, value);
+            }
+            "standstill_nationalities" => {
+                let expected = invalid(
+                    "des codes ISO 3166 alpha-3 séparés par des virgules (TUR, ...)",
+                    "ISO 3166 alpha-3 codes separated by commas (TUR, ...)",
+                );
+                let mut set = BTreeSet::new();
+                for code in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    set.insert(Nationality::parse(code).map_err(|_| expected.clone())?);
+                }
+                self.standstill_nationalities.set_from(valid_from, set);
+            }
+            "idempotency_key_retention_days" => {
+                let days = number_in(text, 1, 3650)
+                    .ok_or(invalid("un nombre de jours de 1 à 3650", "a number of days from 1 to 3650"))?;
+                self.idempotency_key_retention_days.set_from(valid_from, days);
+            }
+            _ => return Err(ParameterValueError::UnknownParameter),
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_parameter_accepts_its_own_printed_value_back() {
+        let defaults = Parameters::default();
+        for description in defaults.describe() {
+            let mut p = Parameters::default();
+            for (from, text) in &description.versions {
+                p.apply(description.name, (*from).max(d(2000, 1, 1)), text)
+                    .unwrap_or_else(|e| panic!("{} {text}: {e:?}", description.name));
+            }
+        }
+    }
+
+    #[test]
+    fn the_region_records_a_value_from_today_on_never_in_the_past() {
+        let mut p = Parameters::default();
+        let today = d(2026, 12, 15);
+        assert_eq!(
+            p.record("attendance_threshold_percent", d(2026, 12, 14), "75", today),
+            Err(ParameterValueError::EffectiveInThePast)
+        );
+        assert_eq!(p.record("no_such_thing", today, "1", today), Err(ParameterValueError::UnknownParameter));
+        assert!(matches!(
+            p.record("attendance_threshold_percent", today, "0", today),
+            Err(ParameterValueError::InvalidValue { .. })
+        ));
+        assert!(matches!(
+            p.record("fine_range", today, "300-200", today),
+            Err(ParameterValueError::InvalidValue { .. })
+        ));
+        p.record("attendance_threshold_percent", d(2027, 1, 1), "75 %", today).expect("recorded");
+        assert_eq!(*p.attendance_threshold_percent.on(d(2026, 12, 31)), 80);
+        assert_eq!(*p.attendance_threshold_percent.on(d(2027, 1, 1)), 75);
+        p.record("standstill_nationalities", today, "TUR, ZZZ", today).expect_err("ZZZ is no nationality");
+        p.record("standstill_nationalities", today, "TUR, MKD", today).expect("recorded");
+        assert_eq!(p.standstill_nationalities.on(today).len(), 2);
+    }
 
     #[test]
     fn dated_parameter_returns_the_version_in_force() {

@@ -80,6 +80,52 @@ pub fn reevaluate(
     Ok(Reevaluation { in_force, under_regime, changes })
 }
 
+/// What a new parameter value would change for a person (rules.md §14: the Region sets the open
+/// quantities): the same facts decided with the values before and after, and the differences that matter
+/// to a case (status, regime, deadlines, hours; not the wording of reasons). Empty when nothing changes.
+pub fn parameter_change_effect(
+    facts: &Facts,
+    before: &ReferenceData,
+    after: &ReferenceData,
+    as_of: NaiveDate,
+) -> Result<(Determination, Determination, Vec<Change>), FactsError> {
+    let old = determine(facts, before, as_of)?;
+    let new = determine(facts, after, as_of)?;
+    let changes = differences(&old, &new)
+        .into_iter()
+        .filter(|c| !matches!(c, Change::ReasonAdded { .. } | Change::ReasonRemoved { .. }))
+        .collect();
+    Ok((old, new, changes))
+}
+
+impl Change {
+    /// One line for a CRI's review list (`status: obliged -> exempt`).
+    pub fn line(&self) -> String {
+        let date = |d: &Option<NaiveDate>| d.map_or_else(|| "-".to_owned(), |d| d.to_string());
+        match self {
+            Change::Status { from, to } => format!("status: {} -> {}", from.code(), to.code()),
+            Change::Regime { from, to } => {
+                format!("regime: {} -> {}", from.map_or("-", |r| r.code()), to.map_or("-", |r| r.code()))
+            }
+            Change::Deadline { kind, from, to } => {
+                let kind = match kind {
+                    DeadlineKind::PresentBy => "present_by",
+                    DeadlineKind::CompleteBy => "complete_by",
+                    DeadlineKind::LatestExtension => "latest_extension",
+                };
+                format!("{kind}: {} -> {}", date(from), date(to))
+            }
+            Change::Hours { axis, from, to } => format!(
+                "hours {axis}: {} -> {}",
+                from.map_or_else(|| "-".to_owned(), |h| h.to_string()),
+                to.map_or_else(|| "-".to_owned(), |h| h.to_string())
+            ),
+            Change::ReasonAdded { code } => format!("reason added: {}", code.code()),
+            Change::ReasonRemoved { code } => format!("reason removed: {}", code.code()),
+        }
+    }
+}
+
 /// The differences between two determinations of the same person.
 pub fn differences(from: &Determination, to: &Determination) -> Vec<Change> {
     let mut changes = Vec::new();

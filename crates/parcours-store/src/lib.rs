@@ -35,6 +35,7 @@ pub mod feed;
 pub mod idempotency;
 pub mod jobs;
 pub mod operators;
+pub mod parameter_values;
 pub mod persons;
 pub mod reference;
 pub mod schema;

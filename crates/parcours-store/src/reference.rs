@@ -195,12 +195,11 @@ pub fn load_reference_data(conn: &mut DbConnection, parameters: Parameters) -> R
     Ok(ReferenceData::new(communes, other_communes().to_vec(), cris, parameters))
 }
 
-/// The version of the reference data, bumped by every correction (cache invalidation across replicas).
+/// The version of the reference data (communes and parameters), bumped by every correction and every
+/// new parameter value (cache invalidation across replicas).
 pub fn reference_version(conn: &mut DbConnection) -> Result<i64, StoreError> {
-    Ok(reference_versions::table
-        .filter(reference_versions::name.eq("communes"))
-        .select(reference_versions::version)
-        .first(conn)?)
+    let versions: Vec<i64> = reference_versions::table.select(reference_versions::version).load(conn)?;
+    Ok(versions.into_iter().sum())
 }
 
 /// Why a correction was refused.

@@ -337,7 +337,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    parameter_values (id) {
+        id -> Text,
+        name -> Text,
+        valid_from -> Date,
+        value_text -> Text,
+        legal_source -> Text,
+        reason -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+        superseded_at -> Nullable<Timestamp>,
+        reviewed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    parameter_review_items (id) {
+        id -> Text,
+        parameter_value_id -> Text,
+        case_id -> Text,
+        cri_code -> Text,
+        status_before -> Text,
+        status_after -> Text,
+        changes -> Text,
+        found_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(attestations -> cases (case_id));
+diesel::joinable!(parameter_review_items -> parameter_values (parameter_value_id));
 diesel::joinable!(attestations -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -364,4 +393,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cri_settings,
     attestation_counters,
     attestations,
+    parameter_values,
+    parameter_review_items,
 );

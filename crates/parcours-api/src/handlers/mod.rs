@@ -13,6 +13,7 @@ pub mod enrolments;
 pub mod events;
 pub mod health;
 pub mod operators;
+pub mod parameters;
 pub mod participants;
 pub mod persons;
 pub mod reference;
@@ -75,6 +76,9 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(participants::inquiry::create_participant_inquiry)
                 .service(reference::list_cris::list_cris)
                 .service(reference::list_communes::list_communes)
-                .service(reference::create_cri_assignment::create_cri_assignment),
+                .service(reference::create_cri_assignment::create_cri_assignment)
+                .service(parameters::list::list_parameters)
+                .service(parameters::create_value::create_parameter_value)
+                .service(parameters::list_reviews::list_parameter_reviews),
         );
 }

@@ -13,7 +13,157 @@ on_both_backends!(
     a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_to_use,
     a_national_number_whose_date_is_partial_or_impossible_must_still_agree_with_the_birth_date,
     french_is_waived_only_from_the_level_the_parameter_sets_and_a_legal_stay_after_the_order_is_refused,
+    only_the_region_sets_a_parameter_from_today_on_with_its_source_and_the_history_is_kept,
+    a_new_value_takes_effect_on_its_date_and_old_determinations_stay_as_communicated,
+    the_review_job_names_the_open_cases_a_new_value_would_change_to_their_cri_only,
 );
+
+fn set_value(name: &str, body: Value) -> TestRequest {
+    TestRequest::post().uri(&format!("/v1/parameters/{name}/values")).set_json(body)
+}
+
+fn region(request: TestRequest, app: &TestApp) -> TestRequest {
+    request.insert_header(("Authorization", format!("Bearer {}", app.as_region())))
+}
+
+fn simulation(order: &str) -> Value {
+    json!({
+        "birth_date": "1990-05-10", "nationality": "MAR", "residence_document": "F",
+        "title_order_date": order, "first_registration_date": order, "legal_stay_start": order,
+        "domicile_nis": "62063", "family_link": "non_mobile_belgian"
+    })
+}
+
+async fn simulated_status(app: &TestApp, order: &str) -> String {
+    let reply = app.post("/v1/determinations/simulate", Some(&app.as_cri("CRIPEL")), None, &simulation(order)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body["determination"]["status"].as_str().expect("status").to_owned()
+}
+
+async fn only_the_region_sets_a_parameter_from_today_on_with_its_source_and_the_history_is_kept(app: TestApp) {
+    let body = json!({"valid_from": "2027-01-01", "value": "75", "legal_source": "AGW du 10 décembre 2026, art. 3",
+                      "reason": "Seuil fixé par le Gouvernement"});
+    for token in [app.as_commune("62063"), app.as_cri("CRIPEL")] {
+        let reply = app
+            .send(
+                set_value("attendance_threshold_percent", body.clone())
+                    .insert_header(("Authorization", format!("Bearer {token}"))),
+            )
+            .await;
+        assert_eq!(reply.status, 403, "{}", reply.text);
+    }
+    let past = app
+        .send(region(
+            set_value("attendance_threshold_percent", with(body.clone(), json!({"valid_from": "2026-12-14"}))),
+            &app,
+        ))
+        .await;
+    assert_eq!(past.status, 422, "{}", past.text);
+    assert_eq!(past.body["errors"][0]["code"], "effective_date_in_the_past");
+    let wrong = app
+        .send(region(set_value("attendance_threshold_percent", with(body.clone(), json!({"value": "180"}))), &app))
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.text);
+    assert_eq!(wrong.body["errors"][0]["code"], "invalid_parameter_value");
+    let unknown = app.send(region(set_value("speed_limit", body.clone()), &app)).await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    let no_source = app
+        .send(region(set_value("attendance_threshold_percent", with(body.clone(), json!({"legal_source": ""}))), &app))
+        .await;
+    assert_eq!(no_source.status, 422, "{}", no_source.text);
+
+    let created = app.send(region(set_value("attendance_threshold_percent", body.clone()), &app)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["value_today"], "80 %", "the value applies from 2027 only");
+    let corrected =
+        app.send(region(set_value("attendance_threshold_percent", with(body, json!({"value": "70"}))), &app)).await;
+    assert_eq!(corrected.status, 201, "{}", corrected.text);
+
+    let list = app.get("/v1/parameters", None).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let threshold = list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|p| p["name"] == "attendance_threshold_percent")
+        .expect("parameter")
+        .clone();
+    let versions = threshold["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 3, "{threshold}");
+    assert_eq!(versions[0]["origin"], "built_in");
+    assert_eq!((versions[1]["value"].as_str(), versions[1]["superseded_at"].is_null()), (Some("75"), false));
+    assert_eq!((versions[2]["value"].as_str(), versions[2]["recorded_by"].as_str()), (Some("70"), Some("region:SPW")));
+    assert_eq!(versions[2]["legal_source"], "AGW du 10 décembre 2026, art. 3");
+    for version in &versions[1..] {
+        let audit = app.audit_for(version["id"].as_str().expect("id"));
+        assert_eq!(audit.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["create_parameter_value"]);
+    }
+}
+
+async fn a_new_value_takes_effect_on_its_date_and_old_determinations_stay_as_communicated(app: TestApp) {
+    let reported = app
+        .report("62063", &with(newcomer(407), json!({"residence_document": "F", "family_link": "non_mobile_belgian"})))
+        .await;
+    assert_eq!(reported.status, 201, "{}", reported.text);
+    assert_eq!(reported.body["determination"]["status"], "obliged");
+    let person = reported.body["person"]["id"].as_str().expect("person").to_owned();
+
+    let body = json!({"valid_from": "2026-12-25", "value": "true", "legal_source": "Décret du 10 décembre 2026, art. 2",
+                      "reason": "Famille de Belges sédentaires assimilée"});
+    let created = app.send(region(set_value("family_of_non_mobile_belgian_exempt", body), &app)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(simulated_status(&app, "2026-12-15").await, "obliged", "before its date");
+
+    app.state.clock.set("2026-12-26T10:00:00Z".parse().expect("instant"));
+    assert_eq!(simulated_status(&app, "2026-12-25").await, "exempt", "a reference date from the value's date on");
+    assert_eq!(simulated_status(&app, "2026-12-24").await, "obliged", "an earlier reference date keeps the old value");
+
+    let history = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    let items = history.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{}", history.text);
+    assert_eq!(items[0]["determination"]["status"], "obliged", "never rewritten");
+}
+
+async fn the_review_job_names_the_open_cases_a_new_value_would_change_to_their_cri_only(app: TestApp) {
+    let ordered_today = json!({"residence_document": "F", "family_link": "non_mobile_belgian",
+        "title_order_date": "2026-12-15", "first_registration_date": "2026-12-01", "legal_stay_start": "2026-11-20"});
+    let affected = app.report("62063", &with(newcomer(408), ordered_today)).await;
+    assert_eq!(affected.status, 201, "{}", affected.text);
+    let affected_case = affected.body["case"]["id"].as_str().expect("case").to_owned();
+    // Ordered in June: the new value, from today, does not reach this person's reference date.
+    let untouched = app
+        .report("62063", &with(newcomer(409), json!({"residence_document": "F", "family_link": "non_mobile_belgian"})))
+        .await;
+    assert_eq!(untouched.status, 201, "{}", untouched.text);
+
+    let body = json!({"valid_from": "2026-12-15", "value": "true", "legal_source": "Décret du 10 décembre 2026, art. 2",
+                      "reason": "Famille de Belges sédentaires assimilée"});
+    let created = app.send(region(set_value("family_of_non_mobile_belgian_exempt", body), &app)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let runs = app.run_jobs();
+    assert!(runs.iter().any(|r| r.outcome.contains("1 open case(s) to review")), "{runs:?}");
+
+    let cripel = app.get("/v1/parameter-reviews", Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(cripel.status, 200, "{}", cripel.text);
+    let items = cripel.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{}", cripel.text);
+    assert_eq!(items[0]["case_id"], affected_case.as_str());
+    assert_eq!(
+        (items[0]["status_before"].as_str(), items[0]["status_after"].as_str()),
+        (Some("obliged"), Some("exempt"))
+    );
+    assert!(items[0]["changes"].as_array().expect("changes").iter().any(|c| c == "status: obliged -> exempt"));
+    assert!(!cripel.text.contains("El Amrani"), "no personal data in the review list");
+    let other_cri = app.get("/v1/parameter-reviews", Some(&app.as_cri("CRIC"))).await;
+    assert_eq!(other_cri.body["items"], json!([]));
+    let region_view = app.get("/v1/parameter-reviews", Some(&app.as_region())).await;
+    assert_eq!(region_view.body["items"].as_array().map(Vec::len), Some(1));
+    let commune = app.get("/v1/parameter-reviews", Some(&app.as_commune("62063"))).await;
+    assert_eq!(commune.status, 403);
+    // A second run finds nothing new.
+    let again = app.run_jobs();
+    assert!(again.iter().any(|r| r.outcome == "ok: no new parameter value"), "{again:?}");
+}
 
 async fn french_is_waived_only_from_the_level_the_parameter_sets_and_a_legal_stay_after_the_order_is_refused(
     app: TestApp,
