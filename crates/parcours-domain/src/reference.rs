@@ -728,17 +728,9 @@ pub fn parse_code_history(
     }
     for (index, line) in mergers.lines().enumerate().skip(1) {
         let Some((merging, new)) = line.split_once(",\t") else { continue };
-        let codes_in = |s: &str| -> Vec<(String, String)> {
-            s.split(" + ")
-                .filter_map(|part| {
-                    let (name, rest) = part.trim().rsplit_once(" (")?;
-                    Some((name.to_owned(), rest.trim_end_matches(')').to_owned()))
-                })
-                .collect()
-        };
-        let Some((new_name, new_code)) = codes_in(new).into_iter().next() else { continue };
+        let Some((new_name, new_code)) = merger_codes(new).into_iter().next() else { continue };
         let new_nis = nis("fusies-2025.csv", index + 1, &new_code)?;
-        for (old_name, old_code) in codes_in(merging) {
+        for (old_name, old_code) in merger_codes(merging) {
             let old = nis("fusies-2025.csv", index + 1, &old_code)?;
             if old != new_nis {
                 changes.push(CodeChange {
@@ -753,6 +745,16 @@ pub fn parse_code_history(
         }
     }
     Ok((retired, changes))
+}
+
+/// The `Name (code)` parts of one side of a line of `fusies-2025.csv` (`A (11002) + B (11007)`).
+fn merger_codes(side: &str) -> Vec<(String, String)> {
+    side.split(" + ")
+        .filter_map(|part| {
+            let (name, rest) = part.trim().rsplit_once(" (")?;
+            Some((name.to_owned(), rest.trim_end_matches(')').to_owned()))
+        })
+        .collect()
 }
 
 /// Splits one CSV line (RFC 4180 quoting, comma separator).
@@ -898,20 +900,12 @@ pub fn parse_other_communes(refnis: &str, mergers: &str) -> Result<Vec<OtherBelg
     }
     for (index, line) in mergers.lines().enumerate().skip(1) {
         let Some((merging, new)) = line.split_once(",\t") else { continue };
-        let codes_in = |s: &str| -> Vec<(String, String)> {
-            s.split(" + ")
-                .filter_map(|part| {
-                    let (name, rest) = part.trim().rsplit_once(" (")?;
-                    Some((name.to_owned(), rest.trim_end_matches(')').to_owned()))
-                })
-                .collect()
-        };
-        let Some((new_name, new_code)) = codes_in(new).into_iter().next() else { continue };
+        let Some((new_name, new_code)) = merger_codes(new).into_iter().next() else { continue };
         let new_nis = nis("fusies-2025.csv", index + 1, &new_code)?;
         if new_nis.region() == BelgianRegion::Wallonia {
             continue; // Bastogne-Bertogne is in communes-wallonie.csv already.
         }
-        for (_, old_code) in codes_in(merging) {
+        for (_, old_code) in merger_codes(merging) {
             let old = nis("fusies-2025.csv", index + 1, &old_code)?;
             if old == new_nis {
                 continue;

@@ -252,7 +252,7 @@ pub fn render_rules_markdown() -> String {
         "Each is a dated parameter (`Parameters` in `crates/parcours-domain/src/parameters.rs`): the value that \
          applies is the latest version whose start date is on or before the date concerned (for determinations, \
          the person's reference date). The table shows the built-in values of this release. The Region sets new \
-         values without a release through `POST /v1/parameters/{name}/values` (from today on, with a legal \
+         values without a release through `POST /v1/parameters/{{name}}/values` (from today on, with a legal \
          source and a reason; the text form is the one in this table); `GET /v1/parameters` shows the value in \
          force today and the whole history, built-in and Region, and `GET /v1/parameter-reviews` the open cases \
          a new value would change (docs/api-guide.md, Region chapter). Determinations already communicated are \
