@@ -4,11 +4,13 @@
 //! nothing downloaded. Kept in its own crate so that an edit elsewhere never rebuilds it.
 //!
 //! - [`attestation`]: the *attestation de fréquentation* (one A4 page, French with English lines);
+//! - [`information_letter`]: the letter the commune hands over at the title order (rule 4.1);
 //! - [`verification`]: the signed offline payload of its QR code, and the QR code itself;
 //! - [`page`]: the small page layout over `pdf-writer` (embedded, subset DejaVu fonts);
 //! - [`template`]: the plain-text templates in `templates/`.
 
 pub mod attestation;
+pub mod information_letter;
 pub mod page;
 pub mod template;
 pub mod verification;

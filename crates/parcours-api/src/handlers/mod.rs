@@ -31,6 +31,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(arrivals::create::create_arrival)
                 .service(arrivals::list::list_arrivals)
                 .service(arrivals::get::get_arrival)
+                .service(arrivals::letter::get_arrival_letter)
                 .service(persons::list_determinations::list_person_determinations)
                 .service(cases::create::create_case)
                 .service(cases::list::list_cases)

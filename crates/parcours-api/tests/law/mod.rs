@@ -16,7 +16,43 @@ on_both_backends!(
     only_the_region_sets_a_parameter_from_today_on_with_its_source_and_the_history_is_kept,
     a_new_value_takes_effect_on_its_date_and_old_determinations_stay_as_communicated,
     the_review_job_names_the_open_cases_a_new_value_would_change_to_their_cri_only,
+    the_commune_fetches_the_information_letter_with_the_cri_address_and_the_deadline,
 );
+
+async fn the_commune_fetches_the_information_letter_with_the_cri_address_and_the_deadline(app: TestApp) {
+    let settings = TestRequest::put()
+        .uri("/v1/cri-settings")
+        .insert_header(("Authorization", format!("Bearer {}", app.as_cri("CRIPEL"))))
+        .set_json(json!({"office_address": "Place Xavier Neujean 19b\n4000 Liège", "signatory_name": "Marie Dupont",
+                         "signatory_function": "Directrice"}));
+    assert_eq!(app.send(settings).await.status, 200);
+    let reply = app.report("62063", &newcomer(410)).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let url = reply.body["letter_url"].as_str().expect("letter linked").to_owned();
+    let present_by = reply.body["determination"]["deadlines"][0]["date"].as_str().expect("deadline").to_owned();
+
+    let commune = ("Authorization", format!("Bearer {}", app.as_commune("62063")));
+    let (status, pdf) = app.send_raw(TestRequest::get().uri(&url).insert_header(commune.clone())).await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+    if let Some(text) = pdf_text(&pdf) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (y, m, d) = (&present_by[0..4], &present_by[5..7], &present_by[8..10]);
+        assert!(flat.contains(&format!("Au plus tard le {d}/{m}/{y}")), "{flat}");
+        assert!(flat.contains("Place Xavier Neujean 19b") && flat.contains("4000 Liège"), "{flat}");
+        assert!(flat.contains("EL AMRANI Samira"), "{flat}");
+    }
+    // Another commune cannot fetch it; a person outside the pathway has no letter.
+    let other = app.get(&url, Some(&app.as_commune("52011"))).await;
+    assert_eq!(other.status, 404);
+    let eu = app.report("62063", &with(newcomer(411), json!({"nationality": "FRA"}))).await;
+    assert_eq!(eu.status, 201, "{}", eu.text);
+    if let Some(url) = eu.body["letter_url"].as_str() {
+        // An exempt person may still follow the pathway voluntarily: the letter says so.
+        let (status, _) = app.send_raw(TestRequest::get().uri(url).insert_header(commune)).await;
+        assert_eq!(status, 200);
+    }
+}
 
 fn set_value(name: &str, body: Value) -> TestRequest {
     TestRequest::post().uri(&format!("/v1/parameters/{name}/values")).set_json(body)
@@ -284,4 +320,19 @@ async fn a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_
     let reply = app.get("/v1/arrivals", Some(&token)).await;
     assert_eq!(reply.status, 403, "{}", reply.text);
     assert!(reply.text.contains("82039"), "{}", reply.text);
+}
+
+/// The text of a PDF by poppler's `pdftotext` (installed by `.ci/run`); `None` outside CI without it.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let file = std::env::temp_dir().join(format!("parcours-letter-{}.pdf", parcours_store::new_id()));
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output();
+    let _ = std::fs::remove_file(&file);
+    match out {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed in CI");
+            None
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod create;
 pub mod get;
+pub mod letter;
 pub mod list;
 
 use chrono::{DateTime, Utc};
@@ -144,7 +145,8 @@ pub struct CaseSummary {
             "explanation": {"fr": "La personne primo-arrivante, âgée de 18 à 64 ans et non dispensée, doit suivre le parcours d'intégration.", "en": "The newcomer, aged 18 to 64 and not dispensed, must follow the integration pathway."}}],
         "rules_version": "2026.12.0"
     },
-    "case": {"id": "01a20c77-7b57-74d7-9abc-4cc1251bd929", "reference": "CRIPEL-2026-000001", "cri": "CRIPEL", "state": "opened", "obliged": true}
+    "case": {"id": "01a20c77-7b57-74d7-9abc-4cc1251bd929", "reference": "CRIPEL-2026-000001", "cri": "CRIPEL", "state": "opened", "obliged": true},
+    "letter_url": "/v1/arrivals/01a20c77-7b58-7285-ac6a-47f8b353f6bb/letter"
 }))]
 pub struct ArrivalResponse {
     /// Arrival id.
@@ -161,6 +163,9 @@ pub struct ArrivalResponse {
     pub determination: DeterminationDto,
     /// The case at the competent CRI, when the person is obliged or volunteers.
     pub case: Option<CaseSummary>,
+    /// The information letter to hand to the person (PDF), when the pathway concerns them: obliged, or
+    /// free to follow it voluntarily.
+    pub letter_url: Option<String>,
 }
 
 impl ArrivalResponse {
@@ -179,6 +184,10 @@ impl ArrivalResponse {
                 surname: view.person.surname.clone(),
                 given_names: view.person.given_names.clone(),
             },
+            letter_url: (determination.competent_cri.is_some()
+                && (determination.status == crate::dto::StatusDto::Obliged
+                    || determination.voluntary_participation_open))
+                .then(|| format!("/v1/arrivals/{}/letter", view.arrival.id)),
             determination,
             case: view.case.as_ref().map(|c| CaseSummary {
                 id: c.id.clone(),

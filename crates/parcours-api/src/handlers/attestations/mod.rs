@@ -208,17 +208,26 @@ const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Renders on its own thread with a timeout, so that a pathological document cannot hold a worker.
 pub fn render(document: AttestationDocument) -> Result<Vec<u8>, ApiError> {
+    render_off_thread("render-attestation", move || render_attestation(&document))
+}
+
+/// Renders a document on its own thread with [`RENDER_TIMEOUT`], so that a request thread never waits on
+/// a rendering that went wrong (used for attestations and information letters).
+pub fn render_off_thread(
+    name: &str,
+    render: impl FnOnce() -> Result<Vec<u8>, parcours_documents::DocumentError> + Send + 'static,
+) -> Result<Vec<u8>, ApiError> {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::Builder::new()
-        .name("render-attestation".into())
+        .name(name.into())
         .spawn(move || {
-            let _ = sender.send(render_attestation(&document));
+            let _ = sender.send(render());
         })
         .map_err(|e| ApiError::Internal(format!("cannot start rendering: {e}")))?;
     match receiver.recv_timeout(RENDER_TIMEOUT) {
         Ok(Ok(pdf)) => Ok(pdf),
-        Ok(Err(error)) => Err(ApiError::Internal(format!("attestation rendering failed: {error}"))),
-        Err(_) => Err(ApiError::Unavailable("attestation rendering timed out".into())),
+        Ok(Err(error)) => Err(ApiError::Internal(format!("{name} failed: {error}"))),
+        Err(_) => Err(ApiError::Unavailable(format!("{name} timed out"))),
     }
 }
 

@@ -1,0 +1,94 @@
+//! `GET /v1/arrivals/{id}/letter`: the information letter the commune hands to the person at the order of
+//! the residence title (rules.md rule 4.1), as a PDF in French: why the person is concerned, the competent
+//! CRI's address, the presentation deadline and how it is computed, the rights and the consequences.
+//! Rendered on demand from the stored determination (never stored), for the commune that reported the
+//! arrival; each fetch is a read in the audit trail.
+
+use actix_web::{HttpResponse, get, web};
+use parcours_documents::information_letter::{InformationLetter, render_information_letter};
+
+use crate::auth::CommuneAgent;
+use crate::dto::{DeadlineKindDto, DeterminationDto, StatusDto};
+use crate::problem::{ApiError, Problem, Text};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// The information letter of an arrival.
+#[utoipa::path(
+    tag = "arrivals",
+    params(("id" = String, Path, description = "Arrival id")),
+    responses(
+        (status = 200, description = "The letter (one A4 page, French)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a commune agent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown, or reported by another commune", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The person is not concerned by the pathway: no letter", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[get("/arrivals/{id}/letter")]
+pub async fn get_arrival_letter(
+    state: web::Data<AppState>,
+    agent: CommuneAgent,
+    request_id: RequestId,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let actor = actor(&agent.caller, &request_id);
+    let letter = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        let view = parcours_store::arrivals::get_arrival(&mut conn, &id, &actor, state.clock.now())?
+            .ok_or(ApiError::NotFound)?;
+        let determination: DeterminationDto = serde_json::from_str(&view.determination.result_json)
+            .map_err(|e| ApiError::Internal(format!("stored determination unreadable: {e}")))?;
+        let obliged = determination.status == StatusDto::Obliged;
+        let cri = determination.competent_cri.as_ref().filter(|_| obliged || determination.voluntary_participation_open);
+        let Some(cri) = cri else {
+            return Err(ApiError::Conflict(
+                "no_information_letter",
+                Text::new(
+                    "La personne n'est pas concernée par le parcours d'intégration : il n'y a pas de lettre à remettre.",
+                    "The person is not concerned by the integration pathway: there is no letter to hand over.",
+                ),
+            ));
+        };
+        let reference = state.reference_data(&mut conn)?;
+        let commune_name = parcours_domain::NisCode::parse(&view.arrival.commune_nis)
+            .ok()
+            .and_then(|nis| reference.commune_name_fr(nis))
+            .unwrap_or_else(|| view.arrival.commune_nis.clone());
+        let known_cri = reference.cris().iter().find(|c| c.code.code() == cri.code);
+        let settings = parcours_store::cri_settings::get(&mut conn, &cri.code)?;
+        // The office the CRI set for its documents, else its seat (every CRI publishes its address there).
+        let cri_address = match settings {
+            Some(s) => s.office_address.lines().map(str::to_owned).collect(),
+            None => known_cri.map(|c| vec![c.seat_city.clone()]).unwrap_or_default(),
+        };
+        let deadline = |kind: DeadlineKindDto| determination.deadlines.iter().find(|d| d.kind == kind);
+        let fines = reference.parameters.fine_range.on(determination.reference_date);
+        Ok(InformationLetter {
+            commune_name,
+            holder: format!("{} {}", view.person.surname.to_uppercase(), view.person.given_names),
+            obliged,
+            cri_name: cri.name.clone(),
+            cri_address,
+            cri_website: known_cri.map(|c| c.website.clone()).unwrap_or_default(),
+            present_by: deadline(DeadlineKindDto::PresentBy).filter(|_| obliged).map(|d| d.date),
+            present_by_explanation: deadline(DeadlineKindDto::PresentBy)
+                .filter(|_| obliged)
+                .map(|d| d.explanation.fr.clone()),
+            complete_by: deadline(DeadlineKindDto::CompleteBy).filter(|_| obliged).map(|d| d.date),
+            fine_min_eur: fines.min_eur,
+            fine_max_eur: fines.max_eur,
+            issued_on: determination.as_of,
+        })
+    })
+    .await??;
+    let pdf = super::super::attestations::render_off_thread("render-information-letter", move || {
+        render_information_letter(&letter)
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", "inline; filename=\"lettre-information.pdf\""))
+        .body(pdf))
+}
