@@ -104,6 +104,17 @@ pub struct FineRange {
     pub max_eur: u32,
 }
 
+/// Minimum hours of the three axes (French, citizenship, socio-professional orientation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AxisHours {
+    /// French as a foreign language.
+    pub french: u32,
+    /// Citizenship training.
+    pub citizenship: u32,
+    /// Socio-professional orientation.
+    pub orientation: u32,
+}
+
 /// Which date the age (18/65) and the "less than three years" of legal stay are measured on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,6 +142,12 @@ pub struct Parameters {
     pub fine_range: Parameter<FineRange>,
     /// Ceiling of all extensions under R2024, in months from the reference date (rule 4.4).
     pub r2024_extension_ceiling_months: Parameter<u32>,
+    /// Completion period under R2016, in months from the title order (rule 4.3).
+    pub r2016_completion_months: Parameter<u32>,
+    /// Longest convention under R2024, in months (rule 4.5).
+    pub r2024_convention_max_months: Parameter<u32>,
+    /// Minimum hours per axis under R2024 (rules.md §3).
+    pub r2024_axis_hours: Parameter<AxisHours>,
     /// Whether M-card holders (Brexit Withdrawal Agreement) are treated as exempt (rules.md §9).
     pub m_card_holders_exempt: Parameter<bool>,
     /// Whether third-country family of a Belgian who never used free movement is exempt (rule 1.2).
@@ -200,6 +217,29 @@ impl Default for Parameters {
                 "Extension grounds and maximum not found for R2024. Default: the same 18-month headroom as \
                  R2016/R2018 above the 36-month period. Rules.md rule 4.4.",
                 54,
+            ),
+            r2016_completion_months: Parameter::new(
+                "r2016_completion_months",
+                Likely,
+                "R2016: a convention of at most 18 months (legalworld 2016) and CRI practice since 2016 of 18 months \
+                 from the order of the residence title (actionsociale.wallonie.be); the decree's own wording was \
+                 not retrieved. Rules.md rule 4.3.",
+                18,
+            ),
+            r2024_convention_max_months: Parameter::new(
+                "r2024_convention_max_months",
+                Unconfirmed,
+                "The 2024 decree gives three years to complete the pathway (Wolters Kluwer 2024); the longest \
+                 convention under it was not found. Default: the whole 36-month period. Rules.md rule 4.5.",
+                36,
+            ),
+            r2024_axis_hours: Parameter::new(
+                "r2024_axis_hours",
+                Unconfirmed,
+                "The 2024 decree is not known to change the R2018 hours (French 400 h, citizenship 60 h, \
+                 orientation 4 h: actionsociale.wallonie.be 2018, cainamur.be 2018); its implementing order \
+                 was not retrieved. Rules.md §3.",
+                AxisHours { french: 400, citizenship: 60, orientation: 4 },
             ),
             m_card_holders_exempt: Parameter::new(
                 "m_card_holders_exempt",
@@ -274,6 +314,11 @@ impl Parameters {
             describe(&self.attendance_threshold_percent, |v| format!("{v} %")),
             describe(&self.fine_range, |v| format!("{}-{} EUR", v.min_eur, v.max_eur)),
             describe(&self.r2024_extension_ceiling_months, |v| format!("{v} months")),
+            describe(&self.r2016_completion_months, |v| format!("{v} months")),
+            describe(&self.r2024_convention_max_months, |v| format!("{v} months")),
+            describe(&self.r2024_axis_hours, |v| {
+                format!("french {} h, citizenship {} h, orientation {} h", v.french, v.citizenship, v.orientation)
+            }),
             describe(&self.m_card_holders_exempt, |v| v.to_string()),
             describe(&self.family_of_non_mobile_belgian_exempt, |v| v.to_string()),
             describe(&self.standstill_nationalities, |v| {
@@ -419,6 +464,35 @@ impl Parameters {
                 let months = number_in(text, 36, 120)
                     .ok_or(invalid("un nombre de mois de 36 à 120", "a number of months from 36 to 120"))?;
                 self.r2024_extension_ceiling_months.set_from(valid_from, months);
+            }
+            "r2016_completion_months" => {
+                let months = number_in(text, 3, 36)
+                    .ok_or(invalid("un nombre de mois de 3 à 36", "a number of months from 3 to 36"))?;
+                self.r2016_completion_months.set_from(valid_from, months);
+            }
+            "r2024_convention_max_months" => {
+                let months = number_in(text, 6, 60)
+                    .ok_or(invalid("un nombre de mois de 6 à 60", "a number of months from 6 to 60"))?;
+                self.r2024_convention_max_months.set_from(valid_from, months);
+            }
+            "r2024_axis_hours" => {
+                let expected = invalid(
+                    "« french 400 h, citizenship 60 h, orientation 4 h » (de 0 à 2000 h chacun)",
+                    "'french 400 h, citizenship 60 h, orientation 4 h' (0 to 2000 h each)",
+                );
+                let mut hours = [None; 3];
+                for part in text.split(',') {
+                    let (axis, value) = part.trim().split_once(' ').ok_or(expected.clone())?;
+                    let slot = match axis {
+                        "french" => 0,
+                        "citizenship" => 1,
+                        "orientation" => 2,
+                        _ => return Err(expected),
+                    };
+                    hours[slot] = Some(number_in(value.trim_end_matches('h'), 0, 2000).ok_or(expected.clone())?);
+                }
+                let [Some(french), Some(citizenship), Some(orientation)] = hours else { return Err(expected) };
+                self.r2024_axis_hours.set_from(valid_from, AxisHours { french, citizenship, orientation });
             }
             "m_card_holders_exempt" => {
                 let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;

@@ -204,6 +204,7 @@ const fn axis(
 /// The four regimes, oldest first.
 pub fn regime(id: RegimeId, parameters: &Parameters, reference_date: NaiveDate) -> Regime {
     use AxisObligation::{Always, IfNeeded, Voluntary};
+    let r2024_hours = *parameters.r2024_axis_hours.on(reference_date);
     match id {
         RegimeId::R2014 => Regime {
             id,
@@ -233,10 +234,11 @@ pub fn regime(id: RegimeId, parameters: &Parameters, reference_date: NaiveDate) 
             text: "Décret du 28 avril 2016; AGW 8 décembre 2016; circulaire 11 mai 2017",
             presentation: PRESENTATION,
             completion: PeriodRule {
-                months: 18,
+                months: *parameters.r2016_completion_months.on(reference_date),
                 start: StartBasis::TitleOrder,
-                basis: "CWASS art. 152/7; convention of at most 18 months (legalworld 2016); CRI practice since \
-                        2016: 18 months from the order of the residence title (actionsociale.wallonie.be)",
+                basis: "parameter r2016_completion_months: CWASS art. 152/7; convention of at most 18 months \
+                        (legalworld 2016); CRI practice since 2016: 18 months from the order of the residence title \
+                        (actionsociale.wallonie.be)",
                 confidence: Confidence::Likely,
             },
             extension_ceiling: Some(PeriodRule {
@@ -322,22 +324,30 @@ pub fn regime(id: RegimeId, parameters: &Parameters, reference_date: NaiveDate) 
             axes: [
                 axis(
                     Axis::French,
-                    400,
+                    r2024_hours.french,
                     IfNeeded,
                     Some(16),
-                    "CWASS art. 152/4: unchanged by the 2024 decree as far as known [UNCONFIRMED]",
+                    "CWASS art. 152/4; parameter r2024_axis_hours (unchanged by the 2024 decree as far as known) \
+                     [UNCONFIRMED]",
                 ),
                 axis(
                     Axis::Citizenship,
-                    60,
+                    r2024_hours.citizenship,
                     Always,
                     Some(4),
-                    "CWASS art. 152/5 (2024): may be given in a language the person understands",
+                    "CWASS art. 152/5 (2024): may be given in a language the person understands; parameter \
+                     r2024_axis_hours",
                 ),
-                axis(Axis::Orientation, 4, IfNeeded, None, "CWASS art. 152/6; ISP accompaniment becomes a CRI mission"),
+                axis(
+                    Axis::Orientation,
+                    r2024_hours.orientation,
+                    IfNeeded,
+                    None,
+                    "CWASS art. 152/6; ISP accompaniment becomes a CRI mission; parameter r2024_axis_hours",
+                ),
             ],
             convention_required: true,
-            convention_max_months: 36,
+            convention_max_months: *parameters.r2024_convention_max_months.on(reference_date),
             review_interval_months: Some(6),
             activities_free: true,
             citizenship_in_understood_language: true,

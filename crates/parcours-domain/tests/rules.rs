@@ -1407,3 +1407,23 @@ mod attestation {
         assert_eq!(comparable_surname("Hélène D'Ébène"), "helenedebene");
     }
 }
+
+// ---- §14: the open quantities are dated parameters ---------------------------------------------------------
+
+#[test]
+fn the_r2024_hours_convention_length_and_r2016_period_follow_their_parameters() {
+    let mut data = reference().clone();
+    data.parameters
+        .apply("r2024_axis_hours", d(2026, 1, 1), "french 300 h, citizenship 60 h, orientation 8 h")
+        .expect("valid");
+    data.parameters.apply("r2016_completion_months", d(2017, 1, 1), "24").expect("valid");
+    let r2024 = determine(&ordered_on(d(2026, 6, 15)), &data, AS_OF()).expect("consistent");
+    let hours: Vec<_> = r2024.axis_requirements.iter().map(|a| a.hours).collect();
+    assert_eq!(hours, [300, 60, 8]);
+    let before = determine(&ordered_on(d(2025, 6, 1)), &data, AS_OF()).expect("consistent");
+    assert_eq!(before.axis_requirements.first().map(|a| a.hours), Some(400), "earlier reference dates keep 400 h");
+    let r2016 = determine(&ordered_on(d(2017, 6, 1)), &data, AS_OF()).expect("consistent");
+    assert_eq!(r2016.deadline(DeadlineKind::CompleteBy).map(|d| d.months_added), Some(24));
+    data.parameters.apply("r2024_convention_max_months", d(2026, 1, 1), "24").expect("valid");
+    assert_eq!(regime(RegimeId::R2024, &data.parameters, d(2026, 6, 15)).convention_max_months, 24);
+}
