@@ -49,6 +49,7 @@ pub fn build_app(
     let (app, api) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(handlers::configure).split_for_parts();
     app.app_data(state.verifier.clone())
+        .app_data(web::Data::from(std::sync::Arc::clone(&state.clock)))
         .app_data(state)
         .app_data(web::JsonConfig::default().limit(max_body).error_handler(problem::json_error))
         .app_data(web::QueryConfig::default().error_handler(problem::query_error))

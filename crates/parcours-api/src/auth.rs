@@ -254,9 +254,10 @@ impl FromRequest for Caller {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim);
         // The service's clock (moved in tests and the sandbox) says which commune codes are in force.
+        // Registered on its own like the verifier (see `app::build_app`).
         let today = req
-            .app_data::<web::Data<crate::state::AppState>>()
-            .map(|state| state.clock.today())
+            .app_data::<web::Data<crate::clock::Clock>>()
+            .map(|clock| clock.today())
             .unwrap_or_else(|| crate::clock::Clock::system().today());
         ready(match token {
             Some(token) if !token.is_empty() => verifier.verify(token, epoch_seconds()).and_then(|caller| {

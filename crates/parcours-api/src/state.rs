@@ -21,7 +21,7 @@ pub struct AppState {
     pub config: Config,
     /// "Now" and "today" for every decision and timestamp: the wall clock, or a chosen start in
     /// development and tests.
-    pub clock: Clock,
+    pub clock: Arc<Clock>,
     /// The public verification endpoints' allowance per client address.
     pub verification_limit: crate::rate_limit::RateLimiter,
     reference: RwLock<Option<(i64, Arc<ReferenceData>)>>,
@@ -31,7 +31,7 @@ impl AppState {
     /// Builds the state.
     pub fn new(store: Store, config: Config) -> Result<AppState, String> {
         let verifier = actix_web::web::Data::new(Verifier::new(&config)?);
-        let clock = config.clock_start.map_or_else(Clock::system, Clock::starting_at);
+        let clock = Arc::new(config.clock_start.map_or_else(Clock::system, Clock::starting_at));
         let verification_limit =
             crate::rate_limit::RateLimiter::new(config.verification_burst, config.verification_per_minute);
         Ok(AppState { store, verifier, config, clock, verification_limit, reference: RwLock::new(None) })
