@@ -89,6 +89,22 @@ pub fn find(conn: &mut DbConnection, serial: &str) -> Result<Option<AttestationR
     Ok(attestations::table.find(serial).select(AttestationRecord::as_select()).first(conn).optional()?)
 }
 
+/// The attestation `serial` if it is valid and held by `person_id` (D1 evidence of an attestation obtained
+/// before in Wallonia): anything else reads as none, whoever holds it.
+pub fn find_valid_held_by(
+    conn: &mut DbConnection,
+    serial: &str,
+    person_id: &str,
+) -> Result<Option<AttestationRecord>, StoreError> {
+    Ok(attestations::table
+        .find(serial)
+        .filter(attestations::person_id.eq(person_id))
+        .filter(attestations::status.eq(AttestationStatus::Valid.code()))
+        .select(AttestationRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Who reads an attestation through the authenticated API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttestationReader {

@@ -13,6 +13,13 @@ use crate::problem::{ApiError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
+/// Whether the pathway concerns the person, so that the commune has a letter to hand over: obliged, or
+/// free to follow it voluntarily, with a competent CRI to go to.
+pub fn letter_applies(determination: &DeterminationDto) -> bool {
+    determination.competent_cri.is_some()
+        && (determination.status == StatusDto::Obliged || determination.voluntary_participation_open)
+}
+
 /// The information letter of an arrival.
 #[utoipa::path(
     tag = "arrivals",
@@ -42,7 +49,7 @@ pub async fn get_arrival_letter(
         let determination: DeterminationDto = serde_json::from_str(&view.determination.result_json)
             .map_err(|e| ApiError::Internal(format!("stored determination unreadable: {e}")))?;
         let obliged = determination.status == StatusDto::Obliged;
-        let cri = determination.competent_cri.as_ref().filter(|_| obliged || determination.voluntary_participation_open);
+        let cri = determination.competent_cri.as_ref().filter(|_| letter_applies(&determination));
         let Some(cri) = cri else {
             return Err(ApiError::Conflict(
                 "no_information_letter",

@@ -184,9 +184,7 @@ impl ArrivalResponse {
                 surname: view.person.surname.clone(),
                 given_names: view.person.given_names.clone(),
             },
-            letter_url: (determination.competent_cri.is_some()
-                && (determination.status == crate::dto::StatusDto::Obliged
-                    || determination.voluntary_participation_open))
+            letter_url: letter::letter_applies(&determination)
                 .then(|| format!("/v1/arrivals/{}/letter", view.arrival.id)),
             determination,
             case: view.case.as_ref().map(|c| CaseSummary {

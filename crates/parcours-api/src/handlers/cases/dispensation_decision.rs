@@ -7,7 +7,7 @@
 //! too. A Walloon one must be a valid attestation of this register held by the same person.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use parcours_domain::attestation::{AttestationSerial, AttestationStatus};
+use parcours_domain::attestation::AttestationSerial;
 use parcours_domain::case::{CaseCommand, DispensationDecision, Evidence};
 use parcours_domain::dispensation::{PriorAttestation, PriorAttestationIssuer};
 use parcours_domain::{DispensationCode, Facts, Status, determine};
@@ -207,9 +207,8 @@ fn walloon_attestation_of_the_same_person(
         )])
     };
     let serial = AttestationSerial::parse(&prior.serial).ok_or_else(unknown)?;
-    let record = attestations::find(conn, &serial.to_string())?.ok_or_else(unknown)?;
-    if record.person_id != person_id || record.status != AttestationStatus::Valid || record.issued_on != prior.issued_on
-    {
+    let record = attestations::find_valid_held_by(conn, &serial.to_string(), person_id)?.ok_or_else(unknown)?;
+    if record.issued_on != prior.issued_on {
         return Err(unknown());
     }
     Ok(())
