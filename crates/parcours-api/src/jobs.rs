@@ -123,7 +123,7 @@ fn review_parameter_values(
                 continue;
             }
             items.push(values::ReviewItemRecord {
-                id: values::new_value_id(),
+                id: parcours_store::new_id(),
                 parameter_value_id: value.id.clone(),
                 case_id: case_id.clone(),
                 cri_code: cri_code.clone(),

@@ -9,7 +9,7 @@ use parcours_domain::Parameters;
 
 use crate::audit::{self, Actor};
 use crate::schema::{cases, parameter_review_items, parameter_values, reference_versions};
-use crate::{DbConnection, StoreError, new_id};
+use crate::{DbConnection, StoreError};
 
 /// A value the Region recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -176,9 +176,4 @@ pub fn review_items(
         query = query.filter(parameter_review_items::cri_code.eq(cri.to_owned()));
     }
     Ok(query.load(conn)?)
-}
-
-/// A new id for a value or an item.
-pub fn new_value_id() -> String {
-    new_id()
 }

@@ -96,7 +96,7 @@ pub async fn create_parameter_value(
             }
         })?;
         let record = ParameterValueRecord {
-            id: parameter_values::new_value_id(),
+            id: parcours_store::new_id(),
             name: name.clone(),
             valid_from,
             value_text: body.value.trim().to_owned(),
