@@ -380,6 +380,7 @@ authorized_extractors!(
     RegionAdmin,
     RegionOrCri,
     OperatorOrCri,
+    CommuneOrCri,
     Agent,
     CatalogueReader,
     FeedSubscriber,
@@ -478,6 +479,25 @@ impl Authorize for RegionOrCri {
             _ => return Err(forbidden("Réservé à la Région et aux CRI.", "Reserved to the Region and the CRIs.")),
         }
         Ok(RegionOrCri { caller })
+    }
+}
+
+/// A commune or CRI agent (who may update a person's identity: the commune of the current domicile or the
+/// competent CRI).
+#[derive(Debug, Clone)]
+pub struct CommuneOrCri {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl Authorize for CommuneOrCri {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        match caller.organisation {
+            Organisation::Commune(_) => caller.require_role(roles::COMMUNE_AGENT)?,
+            Organisation::Cri(_) => caller.require_role(roles::CRI_AGENT)?,
+            _ => return Err(forbidden("Réservé aux communes et aux CRI.", "Reserved to communes and CRIs.")),
+        }
+        Ok(CommuneOrCri { caller })
     }
 }
 

@@ -16,7 +16,8 @@
 //! - the CRI case as a state machine: [`case`]; what an arrival or a walk-in does to it: [`intake`];
 //! - the training operators and their attendance lines: [`operator`];
 //! - how closed value lists are written as stable codes: [`codes`];
-//! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`].
+//! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`];
+//! - a person's identity through time, conflicts, duplicates and merges: [`identity`].
 
 pub mod attestation;
 pub mod case;
@@ -25,6 +26,7 @@ pub mod dates;
 pub mod determination;
 pub mod dispensation;
 pub mod events;
+pub mod identity;
 pub mod intake;
 pub mod law;
 pub mod nationality;

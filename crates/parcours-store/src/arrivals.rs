@@ -9,8 +9,10 @@ use parcours_domain::case::CaseEvent;
 use crate::audit::{self, Actor};
 use crate::cases::{CaseColumns, CaseRecord, CaseView, change_case, decode_case, find_open_case_for_person};
 use crate::determinations::{DeterminationRecord, NewDetermination};
-use crate::persons::{PersonData, PersonRecord, persons_by_id, upsert_person};
-use crate::schema::{arrivals, cases as case_table, determinations, persons};
+use crate::identity_conflicts::{ConflictRecord, flag_conflict};
+use crate::person_identities::{IdentityRecord, find_identity};
+use crate::persons::{PersonData, PersonRecord, find_person_by_niss, persons_by_id, record_reported_identity};
+use crate::schema::{arrivals, cases as case_table, determinations, identity_conflicts, persons};
 use crate::{DbConnection, StoreError, new_id};
 
 /// An arrival as stored.
@@ -40,6 +42,8 @@ pub struct ArrivalRecord {
     pub payload_json: String,
     /// When.
     pub reported_at: NaiveDateTime,
+    /// The identity as this arrival reported it.
+    pub identity_id: Option<String>,
 }
 
 /// An arrival with what it produced.
@@ -47,8 +51,12 @@ pub struct ArrivalRecord {
 pub struct ArrivalView {
     /// The arrival.
     pub arrival: ArrivalRecord,
-    /// The person.
+    /// The person (current identity).
     pub person: PersonRecord,
+    /// The identity as the commune reported it (what the arrival shows).
+    pub reported: Option<IdentityRecord>,
+    /// The identity conflict the report raised, if any.
+    pub conflict: Option<ConflictRecord>,
     /// The determination.
     pub determination: DeterminationRecord,
     /// The case, if one was opened or joined.
@@ -90,17 +98,16 @@ pub type ExpectedOpenCase = Option<(String, i32)>;
 
 /// The open case of the person with this national number, if any, with its aggregate.
 pub fn find_open_case_by_niss(conn: &mut DbConnection, niss: &str) -> Result<Option<CaseView>, StoreError> {
-    let person: Option<String> =
-        persons::table.filter(persons::niss.eq(niss)).select(persons::id).first(conn).optional()?;
-    let Some(person) = person else { return Ok(None) };
-    let Some(case) = find_open_case_for_person(conn, &person)? else { return Ok(None) };
+    let Some(person) = find_person_by_niss(conn, niss)? else { return Ok(None) };
+    let Some(case) = find_open_case_for_person(conn, &person.id)? else { return Ok(None) };
     let person = persons::table.find(&case.person_id).select(PersonRecord::as_select()).first(conn)?;
     let aggregate = decode_case(&case.state_json)?;
     Ok(Some(CaseView { case, aggregate, person, operator_minutes: Default::default() }))
 }
 
-/// Records an arrival in one transaction: person (deduplicated by NISS), determination, case, arrival
-/// and audit row (the API's idempotency component wraps it with the stored response). `decision` was
+/// Records an arrival in one transaction: person (deduplicated by NISS; a known person's identity is never
+/// rewritten by a report, a contradicting one is flagged as an identity conflict), determination, case,
+/// arrival and audit row (the API's idempotency component wraps it with the stored response). `decision` was
 /// taken by the rules from `expected_open_case`; if the person's open case is another one now, nothing is
 /// written and the answer is [`StoreError::StaleVersion`]. Returns what was written.
 pub fn record_arrival(
@@ -112,7 +119,8 @@ pub fn record_arrival(
     decision: CaseDecision,
 ) -> Result<ArrivalView, StoreError> {
     crate::write_transaction(conn, |conn| {
-        let person = upsert_person(conn, &new.person, now)?;
+        let reported = record_reported_identity(conn, &new.person, &actor.organisation, now)?;
+        let person = reported.person.clone();
         let determination = crate::determinations::insert_determination(
             conn,
             &person.id,
@@ -154,11 +162,21 @@ pub fn record_arrival(
             volunteer_request: new.volunteer_request,
             payload_json: new.payload_json.clone(),
             reported_at: now,
+            identity_id: Some(reported.identity.id.clone()),
         };
         diesel::insert_into(arrivals::table).values(arrival.clone()).execute(conn)?;
         let detail = format!("status={} person={}", arrival.status.code(), person.id);
         audit::append(conn, actor, "create_arrival", "arrival", Some(&arrival.id), Some(detail), now)?;
-        Ok(ArrivalView { arrival, person, determination, case })
+        let conflict = flag_conflict(
+            conn,
+            &reported,
+            Some(&arrival.id),
+            determination.competent_cri.as_deref(),
+            case.as_ref().map(CaseRecord::step_subject),
+            actor,
+            now,
+        )?;
+        Ok(ArrivalView { arrival, person, reported: Some(reported.identity), conflict, determination, case })
     })
 }
 
@@ -170,7 +188,16 @@ pub(crate) fn view_of(conn: &mut DbConnection, arrival: ArrivalRecord) -> Result
         Some(id) => Some(case_table::table.find(id).select(CaseRecord::as_select()).first(conn)?),
         None => None,
     };
-    Ok(ArrivalView { arrival, person, determination, case })
+    let reported = match &arrival.identity_id {
+        Some(id) => find_identity(conn, id)?,
+        None => None,
+    };
+    let conflict = identity_conflicts::table
+        .filter(identity_conflicts::arrival_id.eq(&arrival.id))
+        .select(ConflictRecord::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(ArrivalView { arrival, person, reported, conflict, determination, case })
 }
 
 /// One arrival, only if `reporter` reported it; the read is audited in the same transaction.
@@ -249,13 +276,30 @@ pub fn list_arrivals(
     })
 }
 
-/// Views of many arrivals in three queries whatever their number (persons, determinations, cases).
+/// Views of many arrivals in five queries whatever their number (persons, reported identities, conflicts,
+/// determinations, cases).
 pub(crate) fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Result<Vec<ArrivalView>, StoreError> {
     use std::collections::HashMap;
     let person_ids: Vec<&str> = rows.iter().map(|r| r.person_id.as_str()).collect();
     let determination_ids: Vec<&str> = rows.iter().map(|r| r.determination_id.as_str()).collect();
     let case_ids: Vec<&str> = rows.iter().filter_map(|r| r.case_id.as_deref()).collect();
     let people = persons_by_id(conn, &person_ids)?;
+    let identity_ids: Vec<&str> = rows.iter().filter_map(|r| r.identity_id.as_deref()).collect();
+    let arrival_ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let identities: HashMap<String, IdentityRecord> = crate::schema::person_identities::table
+        .filter(crate::schema::person_identities::id.eq_any(&identity_ids))
+        .select(IdentityRecord::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|i| (i.id.clone(), i))
+        .collect();
+    let mut conflicts: HashMap<String, ConflictRecord> = identity_conflicts::table
+        .filter(identity_conflicts::arrival_id.eq_any(&arrival_ids))
+        .select(ConflictRecord::as_select())
+        .load(conn)?
+        .into_iter()
+        .filter_map(|c| c.arrival_id.clone().map(|id| (id, c)))
+        .collect();
     let determinations: HashMap<String, DeterminationRecord> = determinations::table
         .filter(determinations::id.eq_any(&determination_ids))
         .select(DeterminationRecord::as_select())
@@ -280,7 +324,9 @@ pub(crate) fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Res
                 Some(id) => Some(cases.get(id).cloned().ok_or_else(|| missing("case"))?),
                 None => None,
             };
-            Ok(ArrivalView { arrival, person, determination, case })
+            let reported = arrival.identity_id.as_ref().and_then(|id| identities.get(id).cloned());
+            let conflict = conflicts.remove(&arrival.id);
+            Ok(ArrivalView { arrival, person, reported, conflict, determination, case })
         })
         .collect()
 }

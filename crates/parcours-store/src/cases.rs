@@ -12,15 +12,18 @@ use serde_json::json;
 use crate::audit::{self, Actor};
 use crate::determinations::{NewDetermination, insert_determination};
 use crate::feed::{StepSubject, record_steps};
-use crate::persons::{PersonData, PersonRecord, persons_by_id, upsert_person};
+use crate::persons::{
+    PersonData, PersonRecord, ReportedIdentity, find_person_by_niss, persons_by_id, record_reported_identity,
+};
 use crate::schema::{case_axis_minutes, case_reference_counters, cases, persons};
 use crate::{DbConnection, StoreError, new_id};
 
 /// What a walk-in opening produced.
 #[derive(Debug, Clone)]
 pub enum WalkIn {
-    /// A case was opened.
-    Opened(Box<CaseView>),
+    /// A case was opened; with the identity as the CRI entered it (a known person's identity is not
+    /// rewritten: a contradiction is for the caller to flag, see `identity_conflicts::flag_conflict`).
+    Opened(Box<CaseView>, Box<ReportedIdentity>),
     /// The person already has an open case (returned as it is).
     AlreadyOpen(Box<CaseRecord>),
 }
@@ -39,22 +42,20 @@ pub fn record_walk_in(
     now: NaiveDateTime,
 ) -> Result<WalkIn, StoreError> {
     crate::write_transaction(conn, |conn| {
-        if let Some(existing) = persons::table
-            .filter(persons::niss.eq(&person.niss))
-            .select(persons::id)
-            .first::<String>(conn)
-            .optional()?
-            .map(|id| find_open_case_for_person(conn, &id))
+        if let Some(existing) = find_person_by_niss(conn, &person.niss)?
+            .map(|known| find_open_case_for_person(conn, &known.id))
             .transpose()?
             .flatten()
         {
             return Ok(WalkIn::AlreadyOpen(Box::new(existing)));
         }
-        let person = upsert_person(conn, person, now)?;
+        let reported = record_reported_identity(conn, person, &actor.organisation, now)?;
+        let person = reported.person.clone();
         let determination = insert_determination(conn, &person.id, determination, &actor.organisation, now)?;
         let case = open_case(conn, &person.id, commune_nis, &determination.id, columns, steps, actor, now)?;
         let aggregate = decode_case(&case.state_json)?;
-        Ok(WalkIn::Opened(Box::new(CaseView { case, aggregate, person, operator_minutes: Default::default() })))
+        let view = CaseView { case, aggregate, person, operator_minutes: Default::default() };
+        Ok(WalkIn::Opened(Box::new(view), Box::new(reported)))
     })
 }
 

@@ -58,6 +58,8 @@ diesel::table! {
         nationality -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        identity_version -> Integer,
+        merged_into -> Nullable<Text>,
     }
 }
 
@@ -155,6 +157,7 @@ diesel::table! {
         volunteer_request -> Bool,
         payload_json -> Text,
         reported_at -> Timestamp,
+        identity_id -> Nullable<Text>,
     }
 }
 
@@ -369,7 +372,62 @@ diesel::joinable!(attestations -> cases (case_id));
 diesel::joinable!(parameter_review_items -> parameter_values (parameter_value_id));
 diesel::joinable!(attestations -> persons (person_id));
 
+diesel::table! {
+    /// A person's identity through time: versions of the current identity, and reports kept as made.
+    person_identities (id) {
+        id -> Text,
+        person_id -> Text,
+        version -> Nullable<Integer>,
+        niss -> Text,
+        surname -> Text,
+        given_names -> Text,
+        birth_date -> Date,
+        sex -> Nullable<Text>,
+        nationality -> Text,
+        source -> Text,
+        source_org -> Text,
+        reason -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Reports whose identity differs from the known one, for the CRI to resolve.
+    identity_conflicts (id) {
+        id -> Text,
+        person_id -> Text,
+        arrival_id -> Nullable<Text>,
+        reported_identity_id -> Text,
+        current_identity_id -> Text,
+        fields -> Text,
+        cri_code -> Nullable<Text>,
+        flagged_at -> Timestamp,
+        resolution -> Nullable<Text>,
+        resolution_reason -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Two records of one person merged by the CRI.
+    person_merges (id) {
+        id -> Text,
+        kept_person_id -> Text,
+        merged_person_id -> Text,
+        reason -> Text,
+        merged_by_org -> Text,
+        merged_by_sub -> Text,
+        merged_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(person_identities -> persons (person_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    person_identities,
+    identity_conflicts,
+    person_merges,
     cris,
     communes,
     commune_cri_assignments,

@@ -12,6 +12,7 @@ pub mod determinations;
 pub mod enrolments;
 pub mod events;
 pub mod health;
+pub mod identity_conflicts;
 pub mod operators;
 pub mod parameters;
 pub mod participants;
@@ -33,6 +34,12 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(arrivals::get::get_arrival)
                 .service(arrivals::letter::get_arrival_letter)
                 .service(persons::list_determinations::list_person_determinations)
+                .service(persons::list_identities::list_person_identities)
+                .service(persons::create_identity::create_person_identity)
+                .service(persons::list_duplicates::list_duplicate_candidates)
+                .service(persons::create_merge::create_person_merge)
+                .service(identity_conflicts::list::list_identity_conflicts)
+                .service(identity_conflicts::create_resolution::create_identity_conflict_resolution)
                 .service(cases::create::create_case)
                 .service(cases::list::list_cases)
                 .service(cases::get::get_case)

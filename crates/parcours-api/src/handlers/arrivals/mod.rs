@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::dto::DeterminationDto;
+use crate::handlers::persons::IdentityFieldDto;
 use crate::problem::ApiError;
 
 /// How to reach the person (kept with the report; given to the CRI with the case).
@@ -96,17 +97,30 @@ pub struct ArrivalRequest {
     pub contact: Option<Contact>,
 }
 
-/// The person an arrival is about.
+/// The person an arrival is about, with the identity as this arrival reported it (a later report by
+/// another organisation never changes it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PersonSummary {
     /// Person id (the same for every report of the same NISS).
     pub id: String,
-    /// NISS, 11 digits.
+    /// NISS, 11 digits, as reported.
     pub niss: String,
-    /// Surname.
+    /// Surname, as reported.
     pub surname: String,
-    /// Given names.
+    /// Given names, as reported.
     pub given_names: String,
+}
+
+/// The report gave another identity than the one known for this national number: it was accepted and
+/// kept as made, the known identity was not changed, and the competent CRI resolves the conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IdentityConflictNotice {
+    /// The fields that differ (names only: the known values are not disclosed).
+    pub fields: Vec<IdentityFieldDto>,
+    /// Resolved by the CRI already.
+    pub resolved: bool,
+    /// What it means, in French and English.
+    pub message: crate::dto::Bilingual,
 }
 
 /// The case opened (or joined) at the competent CRI.
@@ -133,6 +147,7 @@ pub struct CaseSummary {
     "commune_nis": "62063",
     "volunteer_request": false,
     "person": {"id": "01a20c77-7b56-746b-9146-5b7ab1935fa8", "niss": "90051012446", "surname": "El Amrani", "given_names": "Samira"},
+    "identity_conflict": null,
     "determination": {
         "status": "obliged", "voluntary_participation_open": false, "reference_date": "2026-10-15", "as_of": "2026-11-24",
         "regime": "R2024", "competent_cri": {"code": "CRIPEL", "name": "Centre Régional pour l'Intégration des Personnes Étrangères ou d'origine étrangère de Liège"},
@@ -159,6 +174,8 @@ pub struct ArrivalResponse {
     pub volunteer_request: bool,
     /// The person.
     pub person: PersonSummary,
+    /// Set when the report contradicted the identity known for this national number.
+    pub identity_conflict: Option<IdentityConflictNotice>,
     /// The determination made on intake.
     pub determination: DeterminationDto,
     /// The case at the competent CRI, when the person is obliged or volunteers.
@@ -178,12 +195,28 @@ impl ArrivalResponse {
             reported_at: view.arrival.reported_at.and_utc(),
             commune_nis: view.arrival.commune_nis.clone(),
             volunteer_request: view.arrival.volunteer_request,
-            person: PersonSummary {
-                id: view.person.id.clone(),
-                niss: view.person.niss.clone(),
-                surname: view.person.surname.clone(),
-                given_names: view.person.given_names.clone(),
+            person: match &view.reported {
+                Some(reported) => PersonSummary {
+                    id: view.person.id.clone(),
+                    niss: reported.niss.clone(),
+                    surname: reported.surname.clone(),
+                    given_names: reported.given_names.clone(),
+                },
+                None => PersonSummary {
+                    id: view.person.id.clone(),
+                    niss: view.person.niss.clone(),
+                    surname: view.person.surname.clone(),
+                    given_names: view.person.given_names.clone(),
+                },
             },
+            identity_conflict: view.conflict.as_ref().map(|conflict| IdentityConflictNotice {
+                fields: conflict.field_list().into_iter().map(Into::into).collect(),
+                resolved: conflict.resolved_at.is_some(),
+                message: crate::dto::Bilingual {
+                    fr: "L'identité signalée diffère de celle déjà connue pour ce numéro national : le signalement est enregistré tel quel, l'identité connue n'est pas modifiée, et le CRI compétent vérifie.".to_owned(),
+                    en: "The identity reported differs from the one already known for this national number: the report is recorded as made, the known identity is not changed, and the competent CRI checks.".to_owned(),
+                },
+            }),
             letter_url: letter::letter_applies(&determination)
                 .then(|| format!("/v1/arrivals/{}/letter", view.arrival.id)),
             determination,

@@ -10,6 +10,7 @@ use parcours_domain::intake::{WalkInRefusal, walk_in_decision};
 use parcours_store::cases;
 use parcours_store::cases::WalkIn;
 use parcours_store::persons::PersonData;
+use parcours_store::{StoreError, identity_conflicts};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -162,9 +163,19 @@ pub async fn create_case(
         let mut new = stored_determination(&determination, &facts, today, &reference)?;
         new.competent_cri = Some(cri.code().to_owned());
         let commune = facts.domicile.to_string();
-        match cases::record_walk_in(&mut conn, &person, &commune, &new, &columns, &[opened], &actor, state.clock.now())?
-        {
-            WalkIn::Opened(view) => CaseResponse::new(&view, &reference, today),
+        let now = state.clock.now();
+        // The case and, when the CRI's entry contradicts the identity known for this number, the conflict
+        // it flags: one transaction.
+        let walk_in = parcours_store::write_transaction(&mut conn, |conn| -> Result<WalkIn, StoreError> {
+            let walk_in = cases::record_walk_in(conn, &person, &commune, &new, &columns, &[opened], &actor, now)?;
+            if let WalkIn::Opened(view, reported) = &walk_in {
+                let subject = Some(view.case.step_subject());
+                identity_conflicts::flag_conflict(conn, reported, None, Some(cri.code()), subject, &actor, now)?;
+            }
+            Ok(walk_in)
+        })?;
+        match walk_in {
+            WalkIn::Opened(view, _) => CaseResponse::new(&view, &reference, today),
             WalkIn::AlreadyOpen(existing) => Err(ApiError::Conflict(
                 "case_already_open",
                 Text::new(
