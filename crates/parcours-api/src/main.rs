@@ -17,6 +17,8 @@ USAGE:
                                        of workers and serve replicas may run: each due job runs once
   parcours migrate                     apply pending database migrations and exit
   parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
+  parcours rules-doc [--output FILE]   write docs/rules.md with the parameter values the database holds
+                                       (the Region's values in force and their history)
   parcours token --org ORG --role ROLE [--role ROLE...] [--sub SUBJECT] [--ttl 1h]
                                        mint a token with the configured signing key
                                        ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW, cpas:<NIS>
@@ -32,6 +34,23 @@ USAGE:
 fn database_target(config: &Config) -> Result<DatabaseTarget, String> {
     let default = DEFAULT_DATABASE_URL.strip_prefix("sqlite://").map(std::path::Path::new);
     DatabaseTarget::parse(&config.database_url, default).map_err(|e| e.to_string())
+}
+
+/// `docs/rules.md` as the service applies it: the bundled rules with the parameter history stored in the
+/// database (the Region's values through `POST /v1/parameters/{name}/values`).
+fn rules_doc(config: &Config, args: &[String]) -> Result<(), String> {
+    let store = Store::open(database_target(config)?, 1).map_err(|e| e.to_string())?;
+    let mut conn = store.conn().map_err(|e| e.to_string())?;
+    let parameters = parcours_store::parameter_values::parameters_in_force(&mut conn).map_err(|e| e.to_string())?;
+    let text = parcours_domain::rules_doc::render_rules_markdown_with(&parameters);
+    match args {
+        [] => {
+            print!("{text}");
+            Ok(())
+        }
+        [flag, path] if flag == "--output" => std::fs::write(path, text).map_err(|e| format!("{path}: {e}")),
+        _ => Err(format!("usage: parcours rules-doc [--output FILE]\n\n{USAGE}")),
+    }
 }
 
 fn parse_ttl(value: &str) -> Result<u64, String> {
@@ -181,7 +200,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         "verify-attestation" => verify_attestation(&args[1..]).map(|report| print!("{report}")),
-        "serve" | "worker" | "migrate" | "token" => match Config::from_env() {
+        "serve" | "worker" | "migrate" | "token" | "rules-doc" => match Config::from_env() {
             Err(e) => Err(format!("configuration: {e}")),
             Ok(config) => match command {
                 "serve" => actix_web::rt::System::new().block_on(serve(config)),
@@ -189,6 +208,7 @@ fn main() -> ExitCode {
                 "migrate" => database_target(&config).and_then(|target| {
                     Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
                 }),
+                "rules-doc" => rules_doc(&config, &args[1..]),
                 _ => token(&config, &args[1..]).map(|t| println!("{t}")),
             },
         },

@@ -2,6 +2,7 @@
 
 mod attestations;
 mod foundations;
+mod identity;
 mod law;
 mod support;
 
@@ -1431,5 +1432,5 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 58);
+    assert_eq!(operations, 64);
 }

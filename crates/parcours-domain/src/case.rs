@@ -93,6 +93,9 @@ pub enum ClosureReason {
     BecameBelgian,
     /// Withdrew from a voluntary pathway.
     WithdrewVoluntary,
+    /// Opened a second time for one person under another number (a BIS number, then the national number):
+    /// closed so that the two records can be merged into the other case (GDPR art. 5(1)(d)).
+    DuplicateRecord,
 }
 
 /// Individual or collective information session.

@@ -493,7 +493,12 @@ fn evaluate(
         out.push(ReasonCode::NoResidenceTitle);
         return finish(result, out, Status::NotConcerned);
     };
-    if !implications.title_over_three_months {
+    // Two treatments the law leaves open are the Region's dated parameters (rule 2.5, §9): a special card
+    // and an annexe 15 may count as a title of more than three months.
+    let counts_as_title = implications.title_over_three_months
+        || (implications.diplomatic_status && !*parameters.special_identity_card_not_concerned.on(reference_date))
+        || (implications.pending_issuance && !*parameters.annexe_15_awaits_the_card.on(reference_date));
+    if !counts_as_title {
         out.push(if implications.asylum_or_pending_procedure {
             ReasonCode::AsylumApplicant
         } else if implications.pending_issuance {
@@ -532,24 +537,35 @@ fn evaluate(
     out.push(ReasonCode::RegimeApplied);
     let rules = regime(regime_id, parameters, reference_date);
 
+    // Which dispensations exist: the catalogue's regimes, and for R2024 the Region's list (rule 2.4).
+    let r2024_list = parameters.r2024_dispensations.on(reference_date);
+    let exists = |code: &DispensationCode| match regime_id {
+        RegimeId::R2024 => r2024_list.contains(code),
+        other => code.exists_under(other),
+    };
+
     // Automatic dispensations (D4 age, D10 standstill).
     let age = whole_years_between(facts.birth_date, reference_date);
     let mut dispensed = false;
-    if age < 18 {
+    if !exists(&DispensationCode::D4) {
+        // The Region removed the age dispensation from the R2024 list: nothing to apply.
+    } else if age < 18 {
         out.push_dispensation(ReasonCode::DispensedUnder18, DispensationCode::D4);
         dispensed = true;
     } else if age >= 65 {
         out.push_dispensation(ReasonCode::Dispensed65OrOver, DispensationCode::D4);
         dispensed = true;
     }
-    if parameters.standstill_nationalities.on(reference_date).contains(&facts.nationality) {
+    if exists(&DispensationCode::D10)
+        && parameters.standstill_nationalities.on(reference_date).contains(&facts.nationality)
+    {
         out.push_dispensation(ReasonCode::DispensedStandstillNationality, DispensationCode::D10);
         dispensed = true;
     }
     // Dispensations that need proof count only once the CRI granted them; claims stay pending.
     let needs_proof = |code: &&DispensationCode| !code.rule().automatic;
     for code in facts.granted_dispensations.iter().filter(needs_proof) {
-        if code.exists_under(regime_id) {
+        if exists(code) {
             out.push_dispensation(ReasonCode::DispensationGranted, *code);
             dispensed = true;
             if *code == DispensationCode::D1
@@ -568,7 +584,7 @@ fn evaluate(
         out.push_dispensation(ReasonCode::AutomaticDispensationClaimIgnored, *code);
     }
     for code in facts.claimed_dispensations.iter().filter(needs_proof) {
-        if code.exists_under(regime_id) {
+        if exists(code) {
             out.push_dispensation(ReasonCode::DispensationClaimPending, *code);
             result.pending_claims.push(*code);
         } else {

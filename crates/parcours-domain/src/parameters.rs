@@ -8,6 +8,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::dispensation::DispensationCode;
 use crate::law::Confidence;
 use crate::nationality::Nationality;
 
@@ -154,6 +155,14 @@ pub struct Parameters {
     pub family_of_non_mobile_belgian_exempt: Parameter<bool>,
     /// Nationalities dispensed under a standstill clause identical to the EEC-Turkey one (rule 1.6, D10).
     pub standstill_nationalities: Parameter<BTreeSet<Nationality>>,
+    /// The dispensations that exist under R2024 (rule 2.4: the 2024 list was not read; the Region sets it).
+    pub r2024_dispensations: Parameter<BTreeSet<DispensationCode>>,
+    /// Whether holders of a special identity card (diplomatic, consular, international-organisation staff)
+    /// are outside the definition of *primo-arrivant* (rule 2.5).
+    pub special_identity_card_not_concerned: Parameter<bool>,
+    /// Whether an annexe 15 waits for the card it announces (not concerned yet) or counts as a title of
+    /// more than three months (rules.md §9).
+    pub annexe_15_awaits_the_card: Parameter<bool>,
     /// How long the first response to an idempotent write is kept for replay, in days (GDPR art. 5(1)(e):
     /// the stored responses hold names and national numbers).
     pub idempotency_key_retention_days: Parameter<u32>,
@@ -241,6 +250,33 @@ impl Default for Parameters {
                  was not retrieved. Rules.md §3.",
                 AxisHours { french: 400, citizenship: 60, orientation: 4 },
             ),
+            r2024_dispensations: Parameter::new(
+                "r2024_dispensations",
+                Unconfirmed,
+                "The 2024 decree \"adapte la liste des dispenses\" (CESE avis 1549; Wolters Kluwer 2024) but the \
+                 complete list could not be read; its first item is still D1. Default: the R2018 list (D1-D10). \
+                 The Region sets the list from wallex art. 152/7 §3. Rule 2.4.",
+                crate::dispensation::CATALOGUE
+                    .iter()
+                    .filter(|rule| rule.regimes.contains(&crate::law::RegimeId::R2024))
+                    .map(|rule| rule.code)
+                    .collect(),
+            ),
+            special_identity_card_not_concerned: Parameter::new(
+                "special_identity_card_not_concerned",
+                Unconfirmed,
+                "Diplomatic, consular and international-organisation staff hold special cards of FPS Foreign \
+                 Affairs and are not registered as foreigners under the 1980 law (agii.be; vreemdelingenrecht.be); \
+                 Walloon treatment not found. Default: not a primo-arrivant. Rule 2.5.",
+                true,
+            ),
+            annexe_15_awaits_the_card: Parameter::new(
+                "annexe_15_awaits_the_card",
+                Unconfirmed,
+                "The annexe 15 is a provisional certificate while a card is issued; its treatment is not \
+                 described. Default: not concerned yet, decide again when the card is ordered. Rules.md §9.",
+                true,
+            ),
             m_card_holders_exempt: Parameter::new(
                 "m_card_holders_exempt",
                 Unconfirmed,
@@ -324,6 +360,11 @@ impl Parameters {
             describe(&self.standstill_nationalities, |v| {
                 v.iter().map(|n| n.code().to_owned()).collect::<Vec<_>>().join(", ")
             }),
+            describe(&self.r2024_dispensations, |v| {
+                v.iter().map(|code| code.code().to_owned()).collect::<Vec<_>>().join(", ")
+            }),
+            describe(&self.special_identity_card_not_concerned, |v| v.to_string()),
+            describe(&self.annexe_15_awaits_the_card, |v| v.to_string()),
             describe(&self.idempotency_key_retention_days, |v| format!("{v} days")),
         ]
     }
@@ -512,6 +553,25 @@ impl Parameters {
                     set.insert(Nationality::parse(code).map_err(|_| expected.clone())?);
                 }
                 self.standstill_nationalities.set_from(valid_from, set);
+            }
+            "r2024_dispensations" => {
+                let expected = invalid(
+                    "des codes de dispense séparés par des virgules (D1, D2, ...)",
+                    "dispensation codes separated by commas (D1, D2, ...)",
+                );
+                let mut set = BTreeSet::new();
+                for code in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    set.insert(DispensationCode::parse(code).map_err(|_| expected.clone())?);
+                }
+                self.r2024_dispensations.set_from(valid_from, set);
+            }
+            "special_identity_card_not_concerned" => {
+                let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
+                self.special_identity_card_not_concerned.set_from(valid_from, value);
+            }
+            "annexe_15_awaits_the_card" => {
+                let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
+                self.annexe_15_awaits_the_card.set_from(valid_from, value);
             }
             "idempotency_key_retention_days" => {
                 let days = number_in(text, 1, 3650)

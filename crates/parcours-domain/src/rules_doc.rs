@@ -92,9 +92,14 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// The whole of `docs/rules.md`.
+/// The whole of `docs/rules.md`, with the parameter values this release ships.
 pub fn render_rules_markdown() -> String {
-    let parameters = Parameters::default();
+    render_rules_markdown_with(&Parameters::default())
+}
+
+/// The same document with the parameters of a running service (the Region's values and their history,
+/// as `parcours rules-doc` reads them from the database).
+pub fn render_rules_markdown_with(parameters: &Parameters) -> String {
     // Regime tables use the parameters in force today for R2024; the date only selects parameter versions.
     let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(NaiveDate::MIN);
     let mut s = String::new();
@@ -118,11 +123,14 @@ pub fn render_rules_markdown() -> String {
          `not_concerned`; an unknown NIS code, or one not in force on the reference date, is an error.",
         "3. **Belgian nationals** are `not_concerned`; **UE+ citizens** (by nationality on the reference date or \
          by EU/EU+ card) and their **family members** (family link or F/F+ card) are `exempt`.",
-        "4. Without a **title of more than three months** (none, orange card, annexe 15, N card, special \
-         identity card) the person is `not_concerned`; with **three years or more of legal stay** too.",
+        "4. Without a **title of more than three months** (none, orange card, N card; an annexe 15 and a special \
+         identity card by default, parameters `annexe_15_awaits_the_card` and \
+         `special_identity_card_not_concerned`) the person is `not_concerned`; with **three years or more of \
+         legal stay** too.",
         "5. Otherwise the person is a *primo-arrivant* under the regime in force (rule T1). **Automatic \
          dispensations** (age under 18 or 65 and over, standstill nationality) and dispensations **granted** \
-         by a CRI make the person `dispensed`; **claimed** dispensations stay pending and change nothing.",
+         by a CRI make the person `dispensed` (under R2024, only those in the parameter `r2024_dispensations`); \
+         **claimed** dispensations stay pending and change nothing.",
         "6. Everyone else is `obliged`, with deadlines that carry their start date, the months added and the \
          rule. Anyone domiciled in the French-language region who is not obliged may follow the pathway \
          voluntarily.",
@@ -166,7 +174,7 @@ pub fn render_rules_markdown() -> String {
     );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
     for id in RegimeId::ALL {
-        let r = regime(id, &parameters, today);
+        let r = regime(id, parameters, today);
         let period = |p: crate::regime::PeriodRule| {
             let start = match p.start {
                 crate::regime::StartBasis::FirstRegistration => "first registration",
@@ -190,7 +198,7 @@ pub fn render_rules_markdown() -> String {
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             id,
             cell(r.text),
-            regime_start(id, &parameters, today),
+            regime_start(id, parameters, today),
             period(r.presentation),
             period(r.completion),
             r.extension_ceiling.map(period).unwrap_or_else(|| "none".to_owned()),
@@ -251,7 +259,8 @@ pub fn render_rules_markdown() -> String {
         s,
         "Each is a dated parameter (`Parameters` in `crates/parcours-domain/src/parameters.rs`): the value that \
          applies is the latest version whose start date is on or before the date concerned (for determinations, \
-         the person's reference date). The table shows the built-in values of this release. The Region sets new \
+         the person's reference date). The table shows the built-in values of this release; `parcours rules-doc` \
+         writes this document with the values a running service holds, the Region's included. The Region sets new \
          values without a release through `POST /v1/parameters/{{name}}/values` (from today on, with a legal \
          source and a reason; the text form is the one in this table); `GET /v1/parameters` shows the value in \
          force today and the whole history, built-in and Region, and `GET /v1/parameter-reviews` the open cases \

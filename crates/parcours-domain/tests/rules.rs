@@ -461,6 +461,54 @@ fn rule_2_5_special_identity_card_holder_is_not_concerned() {
 }
 
 #[test]
+fn rule_2_5_the_region_may_count_a_special_card_as_a_title_from_a_date_and_earlier_orders_keep_their_answer() {
+    let facts = Facts { residence_document: Some(ResidenceDocument::SpecialIdentityCard), ..ordered_on(d(2025, 6, 2)) };
+    let mut data = reference().clone();
+    data.parameters.special_identity_card_not_concerned.set_from(d(2025, 6, 1), false);
+    assert_eq!(determine(&facts, &data, AS_OF()).expect("consistent").status, Status::Obliged);
+    let earlier =
+        Facts { residence_document: Some(ResidenceDocument::SpecialIdentityCard), ..ordered_on(d(2025, 5, 30)) };
+    let answer = determine(&earlier, &data, AS_OF()).expect("consistent");
+    assert_eq!(answer.status, Status::NotConcerned);
+    assert!(answer.reasons.iter().any(|r| r.code == ReasonCode::DiplomaticStatus));
+}
+
+#[test]
+fn annexe_15_waits_for_the_card_by_default_and_counts_as_a_title_when_the_parameter_says_so() {
+    let facts = Facts { residence_document: Some(ResidenceDocument::Annexe15), ..ordered_on(d(2025, 6, 2)) };
+    assert!(reasons(&facts).contains(&ReasonCode::TitlePending));
+    let mut data = reference().clone();
+    data.parameters.annexe_15_awaits_the_card.set_from(NaiveDate::MIN, false);
+    assert_eq!(determine(&facts, &data, AS_OF()).expect("consistent").status, Status::Obliged);
+}
+
+#[test]
+fn rule_2_4_the_r2024_dispensation_list_is_the_regions_and_older_regimes_keep_theirs() {
+    // A student dispensation (D6) granted under R2024 dispenses, until the Region's list drops it.
+    let r2024 = Facts { granted_dispensations: vec![DispensationCode::D6], ..ordered_on(d(2025, 6, 2)) };
+    assert_eq!(status(&r2024), Status::Dispensed);
+    let mut data = reference().clone();
+    let without_d6: std::collections::BTreeSet<DispensationCode> = data
+        .parameters
+        .r2024_dispensations
+        .on(AS_OF())
+        .iter()
+        .copied()
+        .filter(|c| *c != DispensationCode::D6)
+        .collect();
+    data.parameters.r2024_dispensations.set_from(d(2025, 1, 1), without_d6);
+    let answer = determine(&r2024, &data, AS_OF()).expect("consistent");
+    assert_eq!(answer.status, Status::Obliged);
+    assert!(answer.reasons.iter().any(|r| r.code == ReasonCode::DispensationNotInRegime));
+    // A claim is not left pending for a dispensation that does not exist.
+    let claim = Facts { claimed_dispensations: vec![DispensationCode::D6], ..ordered_on(d(2025, 6, 2)) };
+    assert!(determine(&claim, &data, AS_OF()).expect("consistent").pending_claims.is_empty());
+    // R2018 keeps its catalogue.
+    let r2018 = Facts { granted_dispensations: vec![DispensationCode::D6], ..ordered_on(d(2024, 6, 2)) };
+    assert_eq!(determine(&r2018, &data, AS_OF()).expect("consistent").status, Status::Dispensed);
+}
+
+#[test]
 fn rule_2_6_recognised_refugee_with_a_title_is_obliged_like_any_newcomer() {
     let facts =
         Facts { nationality: Nationality::Stateless, residence_document: Some(ResidenceDocument::A), ..newcomer() };
@@ -1426,4 +1474,14 @@ fn the_r2024_hours_convention_length_and_r2016_period_follow_their_parameters() 
     assert_eq!(r2016.deadline(DeadlineKind::CompleteBy).map(|d| d.months_added), Some(24));
     data.parameters.apply("r2024_convention_max_months", d(2026, 1, 1), "24").expect("valid");
     assert_eq!(regime(RegimeId::R2024, &data.parameters, d(2026, 6, 15)).convention_max_months, 24);
+}
+
+#[test]
+fn the_rules_document_of_a_running_service_shows_the_regions_values_and_their_history() {
+    let mut parameters = parcours_domain::Parameters::default();
+    parameters.record("attendance_threshold_percent", d(2027, 1, 1), "75", d(2026, 12, 2)).expect("recorded");
+    let text = parcours_domain::rules_doc::render_rules_markdown_with(&parameters);
+    let line = text.lines().find(|l| l.starts_with("| `attendance_threshold_percent`")).expect("parameter row");
+    assert!(line.contains("2027-01-01: 75 %"), "{line}");
+    assert!(!parcours_domain::rules_doc::render_rules_markdown().contains("2027-01-01: 75 %"));
 }

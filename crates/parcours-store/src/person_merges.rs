@@ -95,7 +95,11 @@ pub fn merge_persons(
         let (Some(kept), Some(merged)) = (load(conn, kept_id)?, load(conn, merged_id)?) else {
             return Ok(MergeOutcome::NotFound);
         };
-        if !cri_is_competent_for(conn, &kept.id, cri_code)? || !cri_is_competent_for(conn, &merged.id, cri_code)? {
+        // A record already merged is in scope through the record it was merged into (its rows moved there).
+        let scope_of = |record: &PersonRecord| record.merged_into.clone().unwrap_or_else(|| record.id.clone());
+        if !cri_is_competent_for(conn, &scope_of(&kept), cri_code)?
+            || !cri_is_competent_for(conn, &scope_of(&merged), cri_code)?
+        {
             return Ok(MergeOutcome::NotFound);
         }
         let open = (open_case_row(conn, &kept.id)?.is_some(), open_case_row(conn, &merged.id)?.is_some());

@@ -17,7 +17,51 @@ on_both_backends!(
     a_new_value_takes_effect_on_its_date_and_old_determinations_stay_as_communicated,
     the_review_job_names_the_open_cases_a_new_value_would_change_to_their_cri_only,
     the_commune_fetches_the_information_letter_with_the_cri_address_and_the_deadline,
+    the_region_sets_the_r2024_dispensation_list_and_a_special_card_from_a_date,
 );
+
+async fn the_region_sets_the_r2024_dispensation_list_and_a_special_card_from_a_date(app: TestApp) {
+    let simulate = |facts: Value| {
+        let app = &app;
+        async move {
+            let reply = app.post("/v1/determinations/simulate", Some(&app.as_cri("CRIPEL")), None, &facts).await;
+            assert_eq!(reply.status, 200, "{}", reply.text);
+            reply.body["determination"].clone()
+        }
+    };
+    let student = |order: &str| {
+        json!({"birth_date": "1990-05-10", "nationality": "MAR", "residence_document": "B", "title_order_date": order,
+               "first_registration_date": order, "legal_stay_start": order, "domicile_nis": "62063",
+               "claimed_dispensations": ["D6"]})
+    };
+    assert_eq!(simulate(student("2026-12-15")).await["pending_claims"], json!(["D6"]));
+
+    // The list without D6, and special cards counted as titles, from 2026-12-20.
+    let list = json!({"valid_from": "2026-12-20", "value": "D1, D2, D3, D4, D5, D7, D8, D9, D10",
+                      "legal_source": "CWASS art. 152/7 §3 (décret du 14 mars 2024)", "reason": "Liste de 2024 lue sur wallex"});
+    let created = app.send(region(set_value("r2024_dispensations", list), &app)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let bad =
+        json!({"valid_from": "2026-12-20", "value": "D1, D42", "legal_source": "x", "reason": "Une dispense inconnue"});
+    let refused = app.send(region(set_value("r2024_dispensations", bad), &app)).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let cards = json!({"valid_from": "2026-12-20", "value": "false", "legal_source": "Circulaire du 1er décembre 2026",
+                       "reason": "Le personnel diplomatique inscrit suit le parcours"});
+    assert_eq!(app.send(region(set_value("special_identity_card_not_concerned", cards), &app)).await.status, 201);
+
+    app.state.clock.set("2026-12-21T10:00:00Z".parse().expect("instant"));
+    let after = simulate(student("2026-12-20")).await;
+    assert_eq!(after["pending_claims"], json!([]));
+    assert!(after.to_string().contains("DISPENSATION_NOT_IN_REGIME"), "{after}");
+    assert_eq!(simulate(student("2026-12-19")).await["pending_claims"], json!(["D6"]), "earlier orders keep the list");
+    let diplomat = |order: &str| {
+        json!({"birth_date": "1990-05-10", "nationality": "MAR", "residence_document": "special_identity_card",
+               "title_order_date": order, "first_registration_date": order, "legal_stay_start": order,
+               "domicile_nis": "62063"})
+    };
+    assert_eq!(simulate(diplomat("2026-12-20")).await["status"], "obliged");
+    assert_eq!(simulate(diplomat("2026-12-19")).await["status"], "not_concerned");
+}
 
 async fn the_commune_fetches_the_information_letter_with_the_cri_address_and_the_deadline(app: TestApp) {
     let settings = TestRequest::put()

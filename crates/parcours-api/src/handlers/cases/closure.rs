@@ -16,7 +16,9 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "moved_out_of_region", "date": "2027-04-01"}))]
 pub struct ClosureRequest {
-    /// `moved_out_of_region`, `left_belgium`, `deceased`, `became_belgian` or `withdrew_voluntary`.
+    /// `moved_out_of_region`, `left_belgium`, `deceased`, `became_belgian`, `withdrew_voluntary`, or
+    /// `duplicate_record` (the person has a second record and case under another number: close one, then
+    /// merge the records with `POST /v1/persons/{id}/merges`).
     pub reason: String,
     /// Date.
     pub date: String,
@@ -52,6 +54,7 @@ pub async fn create_case_closure(
             ("deceased", ClosureReason::Deceased),
             ("became_belgian", ClosureReason::BecameBelgian),
             ("withdrew_voluntary", ClosureReason::WithdrewVoluntary),
+            ("duplicate_record", ClosureReason::DuplicateRecord),
         ],
     )?;
     let date = date_field("date", &body.date)?;
