@@ -92,6 +92,10 @@ pub struct Config {
     pub verification_burst: u32,
     /// Public verification: requests per minute a client address gets back (`PARCOURS_VERIFY_PER_MINUTE`).
     pub verification_per_minute: u32,
+    /// The languages the information letter is translated into after its French page, for a person whose
+    /// reported language is one of them (`PARCOURS_LETTER_LANGUAGES`, ISO 639-1 codes separated by commas;
+    /// every shipped translation by default, an empty value for French only).
+    pub letter_languages: Vec<parcours_documents::information_letter::LetterLanguage>,
 }
 
 /// A configuration that cannot be used.
@@ -235,7 +239,28 @@ impl Config {
         if environment == Environment::Production && attestation_keys.is_development() {
             return Err(ConfigError("production refuses the development attestation key".into()));
         }
+        let letter_languages = match get("PARCOURS_LETTER_LANGUAGES") {
+            None => parcours_documents::information_letter::LetterLanguage::ALL.to_vec(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|code| !code.is_empty())
+                .map(|code| {
+                    parcours_documents::information_letter::LetterLanguage::parse(code).ok_or_else(|| {
+                        let shipped: Vec<&str> = parcours_documents::information_letter::LetterLanguage::ALL
+                            .iter()
+                            .map(|l| l.code())
+                            .collect();
+                        ConfigError(format!(
+                            "PARCOURS_LETTER_LANGUAGES: no translation of the letter in `{code}` (shipped: {})",
+                            shipped.join(", ")
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         Ok(Config {
+            letter_languages,
             public_base_url,
             attestation_keys,
             verification_burst: number("PARCOURS_VERIFY_BURST", 20)?.max(1) as u32,

@@ -131,9 +131,11 @@ pub struct Metadata<'a> {
     pub identifier: &'a str,
 }
 
-/// A page being laid out. Coordinates are in points from the **top** left corner.
+/// A document being laid out, one A4 page at a time ([`Page::next_page`] starts another; the fonts are
+/// shared). Coordinates are in points from the **top** left corner of the current page.
 pub struct Page {
     content: Content,
+    earlier_pages: Vec<Content>,
     regular: FontUse,
     bold: FontUse,
 }
@@ -147,7 +149,18 @@ impl std::fmt::Debug for Page {
 impl Page {
     /// An empty A4 page.
     pub fn new() -> Result<Page, DocumentError> {
-        Ok(Page { content: Content::new(), regular: FontUse::new(Weight::Regular)?, bold: FontUse::new(Weight::Bold)? })
+        Ok(Page {
+            content: Content::new(),
+            earlier_pages: Vec::new(),
+            regular: FontUse::new(Weight::Regular)?,
+            bold: FontUse::new(Weight::Bold)?,
+        })
+    }
+
+    /// Ends the current page and starts an empty one.
+    pub fn next_page(&mut self) {
+        let finished = std::mem::replace(&mut self.content, Content::new());
+        self.earlier_pages.push(finished);
     }
 
     fn font(&mut self, weight: Weight) -> &mut FontUse {
@@ -259,8 +272,10 @@ impl Page {
         let mut alloc = || next.bump();
         let catalog = alloc();
         let tree = alloc();
-        let page = alloc();
-        let contents = alloc();
+        let mut contents_of_pages = self.earlier_pages;
+        contents_of_pages.push(self.content);
+        let pages: Vec<(Ref, Ref, Content)> =
+            contents_of_pages.into_iter().map(|content| (alloc(), alloc(), content)).collect();
         let info = alloc();
         let fonts: Vec<(Weight, &FontUse, [Ref; 5])> = [(Weight::Regular, &self.regular), (Weight::Bold, &self.bold)]
             .into_iter()
@@ -268,20 +283,22 @@ impl Page {
             .collect();
 
         pdf.catalog(catalog).pages(tree);
-        pdf.pages(tree).kids([page]).count(1);
-        let mut page_writer = pdf.page(page);
-        page_writer.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT)).parent(tree).contents(contents);
-        let mut resources = page_writer.resources();
-        let mut font_dict = resources.fonts();
-        for (weight, _, refs) in &fonts {
-            font_dict.pair(weight.resource(), refs[0]);
+        let count = i32::try_from(pages.len()).unwrap_or(i32::MAX);
+        pdf.pages(tree).kids(pages.iter().map(|(page, _, _)| *page)).count(count);
+        for (page, contents, content) in pages {
+            let mut page_writer = pdf.page(page);
+            page_writer.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT)).parent(tree).contents(contents);
+            let mut resources = page_writer.resources();
+            let mut font_dict = resources.fonts();
+            for (weight, _, refs) in &fonts {
+                font_dict.pair(weight.resource(), refs[0]);
+            }
+            font_dict.finish();
+            resources.finish();
+            page_writer.finish();
+            let stream = miniz_oxide::deflate::compress_to_vec_zlib(&content.finish(), 6);
+            pdf.stream(contents, &stream).filter(Filter::FlateDecode);
         }
-        font_dict.finish();
-        resources.finish();
-        page_writer.finish();
-
-        let stream = miniz_oxide::deflate::compress_to_vec_zlib(&self.content.finish(), 6);
-        pdf.stream(contents, &stream).filter(Filter::FlateDecode);
 
         for (weight, font, [type0, cid, descriptor, cmap, file]) in fonts {
             write_font(&mut pdf, weight, font, type0, cid, descriptor, cmap, file)?;

@@ -18,7 +18,47 @@ on_both_backends!(
     the_review_job_names_the_open_cases_a_new_value_would_change_to_their_cri_only,
     the_commune_fetches_the_information_letter_with_the_cri_address_and_the_deadline,
     the_region_sets_the_r2024_dispensation_list_and_a_special_card_from_a_date,
+    the_letter_adds_a_page_in_the_persons_language_when_the_service_offers_it,
 );
+
+async fn the_letter_adds_a_page_in_the_persons_language_when_the_service_offers_it(app: TestApp) {
+    let commune = ("Authorization", format!("Bearer {}", app.as_commune("62063")));
+    let mut pages = Vec::new();
+    for (sequence, language) in [(412, "en"), (413, "ar")] {
+        let body = with(newcomer(sequence), json!({"contact": {"language": language}}));
+        let reply = app.report("62063", &body).await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        let url = reply.body["letter_url"].as_str().expect("letter").to_owned();
+        let (status, pdf) = app.send_raw(TestRequest::get().uri(&url).insert_header(commune.clone())).await;
+        assert_eq!(status, 200);
+        pages.push(pdf_text(&pdf).map(|text| {
+            text.split('\u{c}')
+                .map(|page| page.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|page| !page.is_empty())
+                .collect::<Vec<_>>()
+        }));
+    }
+    if let [Some(english), Some(arabic)] = &pages[..] {
+        assert_eq!(english.len(), 2, "French, then English");
+        assert!(english[0].contains("Au plus tard le"), "{}", english[0]);
+        assert!(english[1].contains("at the latest") && english[1].contains("EL AMRANI Samira"), "{}", english[1]);
+        assert_eq!(arabic.len(), 1, "no Arabic translation ships: French only");
+    }
+    // A service configured for French only prints one page whatever the language.
+    let french_only = TestApp::sqlite_with(support::base_config(&[("PARCOURS_LETTER_LANGUAGES", String::new())]));
+    let reply = french_only.report("62063", &with(newcomer(414), json!({"contact": {"language": "en"}}))).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let url = reply.body["letter_url"].as_str().expect("letter").to_owned();
+    let token = ("Authorization", format!("Bearer {}", french_only.as_commune("62063")));
+    let (_, pdf) = french_only.send_raw(TestRequest::get().uri(&url).insert_header(token)).await;
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(!text.contains("at the latest"), "{text}");
+    }
+    let refused = parcours_api::config::Config::from_lookup(|name| {
+        (name == "PARCOURS_LETTER_LANGUAGES").then(|| "en, ar".to_owned())
+    });
+    assert!(refused.is_err_and(|e| e.0.contains("`ar`")));
+}
 
 async fn the_region_sets_the_r2024_dispensation_list_and_a_special_card_from_a_date(app: TestApp) {
     let simulate = |facts: Value| {

@@ -1,11 +1,15 @@
 //! `GET /v1/arrivals/{id}/letter`: the information letter the commune hands to the person at the order of
 //! the residence title (rules.md rule 4.1), as a PDF in French: why the person is concerned, the competent
-//! CRI's address, the presentation deadline and how it is computed, the rights and the consequences.
+//! CRI's address, the presentation deadline and how it is computed, the rights and the consequences; then
+//! the same page in the person's language (`contact.language` of the report) when the service offers it
+//! (`PARCOURS_LETTER_LANGUAGES`: English, Dutch and Spanish ship).
 //! Rendered on demand from the stored determination (never stored), for the commune that reported the
 //! arrival; each fetch is a read in the audit trail.
 
 use actix_web::{HttpResponse, get, web};
-use parcours_documents::information_letter::{InformationLetter, render_information_letter};
+use parcours_documents::information_letter::{
+    DeadlineStart, InformationLetter, LetterLanguage, render_information_letter,
+};
 
 use crate::auth::CommuneAgent;
 use crate::dto::{DeadlineKindDto, DeterminationDto, StatusDto};
@@ -25,7 +29,7 @@ pub fn letter_applies(determination: &DeterminationDto) -> bool {
     tag = "arrivals",
     params(("id" = String, Path, description = "Arrival id")),
     responses(
-        (status = 200, description = "The letter (one A4 page, French)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The letter: one A4 page in French, then one in the person's language when it is English, Dutch or Spanish and the service offers it", content_type = "application/pdf", body = Vec<u8>),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a commune agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, or reported by another commune", body = Problem, content_type = "application/problem+json"),
@@ -73,9 +77,29 @@ pub async fn get_arrival_letter(
         };
         let deadline = |kind: DeadlineKindDto| determination.deadlines.iter().find(|d| d.kind == kind);
         let fines = reference.parameters.fine_range.on(determination.reference_date);
+        // The person as this commune reported them, in the language it reported (a translated page when the
+        // service offers one; French only otherwise).
+        let (surname, given_names) = match &view.reported {
+            Some(reported) => (reported.surname.clone(), reported.given_names.clone()),
+            None => (view.person.surname.clone(), view.person.given_names.clone()),
+        };
+        let reported_language = serde_json::from_str::<serde_json::Value>(&view.arrival.payload_json)
+            .ok()
+            .and_then(|payload| payload["contact"]["language"].as_str().map(str::to_owned));
+        let translation = reported_language
+            .as_deref()
+            .and_then(LetterLanguage::parse)
+            .filter(|language| state.config.letter_languages.contains(language));
+        let present_by_start = deadline(DeadlineKindDto::PresentBy).filter(|_| obliged).map(|d| {
+            let basis =
+                if d.start_basis == "title_order" { DeadlineStart::TitleOrder } else { DeadlineStart::FirstRegistration };
+            (basis, d.start, d.months_added)
+        });
         Ok(InformationLetter {
             commune_name,
-            holder: format!("{} {}", view.person.surname.to_uppercase(), view.person.given_names),
+            holder: format!("{} {}", surname.to_uppercase(), given_names),
+            present_by_start,
+            translation,
             obliged,
             cri_name: cri.name.clone(),
             cri_address,
