@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 
 use super::support::{self, TestApp};
-use super::{obliged_case, step, through_convention};
+use super::{newcomer, obliged_case, step, through_convention, with};
 use crate::on_both_backends;
 
 async fn settings(app: &TestApp) {
@@ -305,7 +305,45 @@ on_both_backends!(
     an_ineligible_case_is_refused_with_the_missing_hours,
     a_correction_supersedes_and_a_revocation_changes_what_verification_says,
     the_verification_page_shows_the_answer_and_the_serving_domain,
+    a_walloon_attestation_held_by_the_person_grants_d1_on_a_later_case,
 );
+
+/// Rule 2.2, D1: the person completed the pathway (attestation issued), left, and is reported again with a
+/// new title; the CRI grants D1 on the Walloon attestation, which Parcours finds in its own register.
+async fn a_walloon_attestation_held_by_the_person_grants_d1_on_a_later_case(app: TestApp) {
+    let (case, person, v) = pathway(&app, 320, &FULL, true).await;
+    settings(&app).await;
+    let issued = issue(&app, &case, v, "att-320", json!({})).await;
+    assert_eq!(issued.status, 201, "{}", issued.text);
+    let serial = issued.body["serial"].as_str().expect("serial").to_owned();
+    // The pathway is over: the case rests at requirements_met, no longer open.
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(read.body["state"], "requirements_met");
+
+    // Reported again (a new title ordered after a stay abroad): obliged again, a new case.
+    let again = with(
+        newcomer(320),
+        json!({"title_order_date": "2026-11-20", "first_registration_date": "2026-11-25", "legal_stay_start": "2026-11-10"}),
+    );
+    let reported = app.report("62063", &again).await;
+    assert_eq!(reported.status, 201, "{}", reported.text);
+    assert_eq!(reported.body["person"]["id"], person.as_str());
+    let new_case = reported.body["case"]["id"].as_str().expect("a new case").to_owned();
+    assert_ne!(new_case, case);
+    let read = app.get(&format!("/v1/cases/{new_case}"), Some(&app.as_cri("CRIPEL"))).await;
+    let version = read.body["version"].as_i64().expect("version");
+    let decision = json!({"code": "D1", "granted": true, "date": super::today(), "reason": "Attestation CRIPEL présentée",
+        "prior_attestation": {"issuer": "wallonia", "serial": serial, "issued_on": super::today()}});
+    let granted = super::change(&app, "CRIPEL", &new_case, "dispensation-decisions", version, decision).await;
+    assert_eq!(granted.status, 200, "{}", granted.text);
+    assert_eq!(granted.body["details"]["closure"]["reason"], "dispensed");
+    let history = app.get(&format!("/v1/persons/{person}/determinations"), Some(&app.as_cri("CRIPEL"))).await;
+    let items = history.body["items"].as_array().expect("items");
+    let latest = &items[items.len() - 1]["determination"];
+    assert_eq!(latest["status"], "dispensed");
+    assert_eq!(latest["prior_attestation"]["issuer"], "wallonia");
+    assert_eq!(latest["prior_attestation"]["serial"], serial.as_str());
+}
 
 #[actix_web::test]
 async fn public_verification_is_rate_limited_per_client_address() {
