@@ -409,11 +409,11 @@ fn parse_dispensations(field: &str, codes: &[String], errors: &mut Vec<FieldErro
                     field,
                     "unknown_dispensation",
                     format!(
-                        "Dispense inconnue « {} » : D1 à D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE.",
+                        "Dispense inconnue « {} » : D1 à D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE, ou D11 à D30 ajoutées par la Région.",
                         code.chars().take(20).collect::<String>()
                     ),
                     format!(
-                        "Unknown dispensation `{}`: D1 to D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE.",
+                        "Unknown dispensation `{}`: D1 to D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE, or D11 to D30 added by the Region.",
                         code.chars().take(20).collect::<String>()
                     ),
                 ));

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::law::{Bilingual, Confidence, RegimeId};
 
-/// A dispensation, current or historical.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A dispensation, current or historical, or one the Region added to the R2024 list (rule 2.4). Written as
+/// its code (`D5`, `SCHENGEN_ONE_YEAR`, `D11`) in JSON and in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DispensationCode {
     /// Already holds the *attestation de fréquentation* or an equivalent from another community or region.
     D1,
@@ -32,14 +33,48 @@ pub enum DispensationCode {
     /// National of Turkey or of a state with an identical standstill clause (automatic).
     D10,
     /// Stayed more than one year in the Schengen area (before R2018).
-    #[serde(rename = "SCHENGEN_ONE_YEAR")]
     SchengenOneYear,
     /// Business owner (R2014).
-    #[serde(rename = "BUSINESS_OWNER")]
     BusinessOwner,
     /// High-level athlete (R2014).
-    #[serde(rename = "TOP_ATHLETE")]
     TopAthlete,
+    /// A dispensation the Region added (`D11` to `D30`): its wording is the parameter
+    /// `added_dispensations`, and it applies where the parameter `r2024_dispensations` lists it. Always on
+    /// proof, decided by the CRI: an automatic dispensation needs a rule in code.
+    Added(u8),
+}
+
+/// The codes the Region may add, in order (`Added(11)` is `D11`).
+const ADDED_CODES: [&str; 20] = [
+    "D11", "D12", "D13", "D14", "D15", "D16", "D17", "D18", "D19", "D20", "D21", "D22", "D23", "D24", "D25", "D26",
+    "D27", "D28", "D29", "D30",
+];
+
+/// The entry of every added dispensation: on proof, in no regime by itself (the R2024 list says where).
+static ADDED_RULE: DispensationRule = DispensationRule {
+    code: DispensationCode::Added(0),
+    label: Bilingual {
+        fr: "dispense ajoutée par la Région (libellé : paramètre added_dispensations)",
+        en: "dispensation added by the Region (wording: parameter added_dispensations)",
+    },
+    article: ART,
+    regimes: &[],
+    automatic: false,
+    proof: "as the Region's definition says",
+    confidence: Confidence::Unconfirmed,
+};
+
+impl Serialize for DispensationCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for DispensationCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DispensationCode::parse(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Why a string is not a dispensation code.
@@ -48,7 +83,10 @@ pub struct DispensationCodeError;
 
 impl fmt::Display for DispensationCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown dispensation: expected D1 to D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER or TOP_ATHLETE")
+        f.write_str(
+            "unknown dispensation: expected D1 to D10, SCHENGEN_ONE_YEAR, BUSINESS_OWNER, TOP_ATHLETE, or D11 to D30 \
+             (added by the Region)",
+        )
     }
 }
 
@@ -247,21 +285,37 @@ impl DispensationCode {
             DispensationCode::SchengenOneYear => "SCHENGEN_ONE_YEAR",
             DispensationCode::BusinessOwner => "BUSINESS_OWNER",
             DispensationCode::TopAthlete => "TOP_ATHLETE",
+            DispensationCode::Added(number) => {
+                ADDED_CODES.get(usize::from(number.saturating_sub(11))).copied().unwrap_or("D11")
+            }
         }
     }
 
     /// Parses a code, case-insensitively.
     pub fn parse(input: &str) -> Result<DispensationCode, DispensationCodeError> {
-        CATALOGUE
+        let input = input.trim();
+        if let Some(rule) = CATALOGUE.iter().find(|r| r.code.code().eq_ignore_ascii_case(input)) {
+            return Ok(rule.code);
+        }
+        ADDED_CODES
             .iter()
-            .map(|r| r.code)
-            .find(|c| c.code().eq_ignore_ascii_case(input.trim()))
+            .position(|code| code.eq_ignore_ascii_case(input))
+            .and_then(|index| u8::try_from(index + 11).ok())
+            .map(DispensationCode::Added)
             .ok_or(DispensationCodeError)
     }
 
-    /// The catalogue entry.
+    /// Whether the Region added this dispensation (`D11` to `D30`).
+    pub fn is_added(&self) -> bool {
+        matches!(self, DispensationCode::Added(_))
+    }
+
+    /// The catalogue entry (for an added dispensation, the common entry of added ones).
     pub fn rule(&self) -> &'static DispensationRule {
-        // Every code has exactly one entry (tested).
+        if self.is_added() {
+            return &ADDED_RULE;
+        }
+        // Every other code has exactly one entry (tested).
         CATALOGUE.iter().find(|r| r.code == *self).unwrap_or(&CATALOGUE[0])
     }
 
@@ -436,7 +490,15 @@ mod tests {
             assert_eq!(CATALOGUE.iter().filter(|r| r.code == rule.code).count(), 1);
             assert_eq!(DispensationCode::parse(rule.code.code()), Ok(rule.code));
         }
-        assert_eq!(DispensationCode::parse("D11"), Err(DispensationCodeError));
+        // D11 to D30 are the Region's additions: they parse back, exist in no regime by themselves.
+        for n in 11..=30 {
+            let code = DispensationCode::Added(n);
+            assert_eq!(DispensationCode::parse(code.code()), Ok(code));
+            assert!(RegimeId::ALL.iter().all(|regime| !code.exists_under(*regime)));
+            assert!(!code.rule().automatic);
+        }
+        assert_eq!(DispensationCode::parse("D31"), Err(DispensationCodeError));
+        assert_eq!(DispensationCode::parse("D0"), Err(DispensationCodeError));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! with their source note. Nothing here is a hidden constant: every value can be replaced from a date on,
 //! and `docs/rules.md` lists them all (generated from [`Parameters::describe`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -157,6 +157,9 @@ pub struct Parameters {
     pub standstill_nationalities: Parameter<BTreeSet<Nationality>>,
     /// The dispensations that exist under R2024 (rule 2.4: the 2024 list was not read; the Region sets it).
     pub r2024_dispensations: Parameter<BTreeSet<DispensationCode>>,
+    /// The wording of the dispensations the Region added (`D11` to `D30`), each applying where
+    /// `r2024_dispensations` lists it (rule 2.4: the catalogue is data the Region extends).
+    pub added_dispensations: Parameter<BTreeMap<DispensationCode, String>>,
     /// Whether holders of a special identity card (diplomatic, consular, international-organisation staff)
     /// are outside the definition of *primo-arrivant* (rule 2.5).
     pub special_identity_card_not_concerned: Parameter<bool>,
@@ -262,6 +265,14 @@ impl Default for Parameters {
                     .map(|rule| rule.code)
                     .collect(),
             ),
+            added_dispensations: Parameter::new(
+                "added_dispensations",
+                Unconfirmed,
+                "The 2024 decree adapted the list of dispensations and its complete text could not be read (rule \
+                 2.4): the Region adds the missing ones here (D11 to D30, on proof, decided by the CRI) and lists \
+                 them in r2024_dispensations. Default: none.",
+                BTreeMap::new(),
+            ),
             special_identity_card_not_concerned: Parameter::new(
                 "special_identity_card_not_concerned",
                 Unconfirmed,
@@ -363,6 +374,13 @@ impl Parameters {
             describe(&self.r2024_dispensations, |v| {
                 v.iter().map(|code| code.code().to_owned()).collect::<Vec<_>>().join(", ")
             }),
+            describe(&self.added_dispensations, |v| {
+                if v.is_empty() {
+                    "none".to_owned()
+                } else {
+                    v.iter().map(|(code, label)| format!("{}: {label}", code.code())).collect::<Vec<_>>().join("; ")
+                }
+            }),
             describe(&self.special_identity_card_not_concerned, |v| v.to_string()),
             describe(&self.annexe_15_awaits_the_card, |v| v.to_string()),
             describe(&self.idempotency_key_retention_days, |v| format!("{v} days")),
@@ -448,7 +466,30 @@ impl Parameters {
         if valid_from < today {
             return Err(ParameterValueError::EffectiveInThePast);
         }
-        self.apply(name, valid_from, text)
+        let mut candidate = self.clone();
+        candidate.apply(name, valid_from, text)?;
+        // An added dispensation is listed only once it has its wording, and its wording stays while listed.
+        let undefined = |p: &Parameters, on: NaiveDate| {
+            p.r2024_dispensations
+                .on(on)
+                .iter()
+                .any(|code| code.is_added() && !p.added_dispensations.on(on).contains_key(code))
+        };
+        let later_starts = candidate
+            .r2024_dispensations
+            .versions()
+            .iter()
+            .map(|v| v.valid_from)
+            .chain(candidate.added_dispensations.versions().iter().map(|v| v.valid_from))
+            .filter(|from| *from > valid_from);
+        if std::iter::once(valid_from).chain(later_starts).any(|on| undefined(&candidate, on)) {
+            return Err(invalid(
+                "une dispense ajoutée (D11 à D30) doit d'abord recevoir son libellé dans added_dispensations",
+                "an added dispensation (D11 to D30) first needs its wording in added_dispensations",
+            ));
+        }
+        *self = candidate;
+        Ok(())
     }
 
     /// Applies a value recorded earlier (loading the stored history): the same checks as
@@ -564,6 +605,25 @@ impl Parameters {
                     set.insert(DispensationCode::parse(code).map_err(|_| expected.clone())?);
                 }
                 self.r2024_dispensations.set_from(valid_from, set);
+            }
+            "added_dispensations" => {
+                let expected = invalid(
+                    "« none », ou « D11: libellé; D12: libellé » (codes D11 à D30, libellés de 5 à 300 caractères)",
+                    "`none`, or `D11: wording; D12: wording` (codes D11 to D30, wordings of 5 to 300 characters)",
+                );
+                let mut added = BTreeMap::new();
+                if text.trim() != "none" {
+                    for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+                        let (code, label) = entry.split_once(':').ok_or(expected.clone())?;
+                        let code = DispensationCode::parse(code).map_err(|_| expected.clone())?;
+                        let label = label.trim();
+                        if !code.is_added() || !(5..=300).contains(&label.chars().count()) {
+                            return Err(expected);
+                        }
+                        added.insert(code, label.to_owned());
+                    }
+                }
+                self.added_dispensations.set_from(valid_from, added);
             }
             "special_identity_card_not_concerned" => {
                 let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;

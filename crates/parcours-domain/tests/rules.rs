@@ -1485,3 +1485,39 @@ fn the_rules_document_of_a_running_service_shows_the_regions_values_and_their_hi
     assert!(line.contains("2027-01-01: 75 %"), "{line}");
     assert!(!parcours_domain::rules_doc::render_rules_markdown().contains("2027-01-01: 75 %"));
 }
+
+#[test]
+fn rule_2_4_the_region_adds_a_dispensation_with_its_wording_and_lists_it_for_r2024() {
+    let today = d(2026, 12, 2);
+    let mut parameters = parcours_domain::Parameters::default();
+    // Listed before it has a wording: refused, nothing changes.
+    let list = "D1, D2, D3, D4, D5, D6, D7, D8, D9, D10, D11";
+    assert!(parameters.record("r2024_dispensations", d(2027, 1, 1), list, today).is_err());
+    assert!(parameters.record("added_dispensations", d(2027, 1, 1), "D5: pas une dispense ajoutée", today).is_err());
+    parameters
+        .record(
+            "added_dispensations",
+            d(2027, 1, 1),
+            "D11: a obtenu la protection temporaire (directive 2001/55)",
+            today,
+        )
+        .expect("wording");
+    parameters.record("r2024_dispensations", d(2027, 1, 1), list, today).expect("listed");
+    // Its wording cannot be withdrawn while it is listed.
+    assert!(parameters.record("added_dispensations", d(2027, 6, 1), "none", today).is_err());
+
+    let mut data = reference().clone();
+    data.parameters = parameters;
+    let d11 = DispensationCode::parse("d11").expect("an added code");
+    let granted = Facts { granted_dispensations: vec![d11], ..ordered_on(d(2027, 1, 4)) };
+    assert_eq!(determine(&granted, &data, d(2027, 1, 10)).expect("consistent").status, Status::Dispensed);
+    let before = Facts { granted_dispensations: vec![d11], ..ordered_on(d(2026, 12, 20)) };
+    assert_eq!(determine(&before, &data, d(2027, 1, 10)).expect("consistent").status, Status::Obliged);
+    // Written as its code, like the others.
+    assert_eq!(serde_json::to_string(&d11).expect("json"), "\"D11\"");
+    assert_eq!(
+        serde_json::from_str::<DispensationCode>("\"SCHENGEN_ONE_YEAR\"").ok(),
+        Some(DispensationCode::SchengenOneYear)
+    );
+    assert!(DispensationCode::parse("D31").is_err());
+}
