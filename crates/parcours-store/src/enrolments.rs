@@ -295,6 +295,11 @@ pub fn inquiry_case(
     now: NaiveDateTime,
 ) -> Result<Option<CaseRecord>, StoreError> {
     crate::write_transaction(conn, |conn| {
+        // A number merged into another record leads to that record's cases.
+        let person_id = match key {
+            InquiryKey::Niss(niss) => crate::persons::find_person_by_niss(conn, niss)?.map(|person| person.id),
+            InquiryKey::CaseReference(_) => None,
+        };
         let mut query = case_table::table
             .inner_join(persons::table)
             .select(CaseRecord::as_select())
@@ -302,7 +307,7 @@ pub fn inquiry_case(
             .into_boxed();
         query = match key {
             InquiryKey::CaseReference(reference) => query.filter(case_table::reference.eq(reference.clone())),
-            InquiryKey::Niss(niss) => query.filter(persons::niss.eq(niss.clone())),
+            InquiryKey::Niss(_) => query.filter(persons::id.eq(person_id.unwrap_or_default())),
         };
         query = match inquirer {
             Inquirer::Cri(cri) => query.filter(case_table::cri_code.eq(cri.clone())),
