@@ -248,6 +248,9 @@ async fn a_bis_number_and_a_national_number_of_one_person_are_candidates_and_mer
     );
     let determinations = app.get(&format!("/v1/persons/{kept}/determinations"), Some(&cripel)).await;
     assert_eq!(determinations.body["items"].as_array().map(Vec::len), Some(2));
+    let inquiry = app.post("/v1/participants/inquiry", Some(&cripel), None, &json!({"niss": bis["niss"]})).await;
+    assert_eq!(inquiry.status, 200, "the old number leads to the kept record's case: {}", inquiry.text);
+    assert_eq!(inquiry.body["case_reference"], second.body["case"]["reference"]);
     let again = app.report("62063", &bis).await;
     assert_eq!(again.status, 201, "{}", again.text);
     assert_eq!(again.body["person"]["id"], kept.as_str(), "the BIS number leads to the kept record");
