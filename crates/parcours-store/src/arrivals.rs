@@ -150,6 +150,9 @@ pub fn record_arrival(
             }
             (CaseDecision::Change(..), None) => None,
         };
+        // The reporting commune is the person's domicile now, for the case's notices too.
+        let case =
+            case.map(|case| crate::cases::move_domicile(conn, case, &new.commune_nis, actor, now)).transpose()?;
         let arrival = ArrivalRecord {
             id: new_id(),
             person_id: person.id.clone(),

@@ -374,6 +374,31 @@ pub fn change_case(
     Ok(updated)
 }
 
+/// Records that the person now lives in `commune_nis` (a report by that commune): the commune of domicile
+/// that receives the case's notices from now on (rule 4.7) and may correct the person's identity. A new
+/// version of the case, audited; nothing when the commune is the same.
+pub fn move_domicile(
+    conn: &mut DbConnection,
+    case: CaseRecord,
+    commune_nis: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<CaseRecord, StoreError> {
+    if case.commune_nis == commune_nis {
+        return Ok(case);
+    }
+    let updated = diesel::update(cases::table.filter(cases::id.eq(&case.id)).filter(cases::version.eq(case.version)))
+        .set((cases::commune_nis.eq(commune_nis), cases::version.eq(case.version + 1), cases::updated_at.eq(now)))
+        .execute(conn)?;
+    if updated == 0 {
+        let current_version = cases::table.find(&case.id).select(cases::version).first(conn)?;
+        return Err(StoreError::StaleVersion { current_version });
+    }
+    let detail = format!("from={} to={commune_nis}", case.commune_nis);
+    audit::append(conn, actor, "move_domicile", "case", Some(&case.id), Some(detail), now)?;
+    Ok(cases::table.find(&case.id).select(CaseRecord::as_select()).first(conn)?)
+}
+
 /// The result of [`update_case`].
 #[derive(Debug)]
 pub enum UpdateOutcome<E> {

@@ -78,6 +78,7 @@ async fn a_report_never_rewrites_an_identity_another_commune_reported_and_the_cr
     assert!(timeline_kinds(&app, "CRIC", &case).await.contains(&"identity_conflict_flagged".to_owned()));
     let case_view = app.get(&format!("/v1/cases/{case}"), Some(&cric)).await;
     assert_eq!(case_view.body["person"]["surname"], "El Amrani", "the current identity is unchanged");
+    assert_eq!(case_view.body["commune_nis"], "52011", "Charleroi is her commune of domicile now");
 
     // Another CRI cannot resolve it; CRIC adopts the reported name after seeing the residence card.
     let path = format!("/v1/identity-conflicts/{conflict}/resolution");
@@ -120,6 +121,17 @@ async fn a_report_never_rewrites_an_identity_another_commune_reported_and_the_cr
             (json!(2), json!("conflict_resolution"), json!("Benali")),
         ]
     );
+    // Now the commune of her domicile is Charleroi: it corrects her identity, Liège no longer does.
+    let correction = json!({"surname": "Benali-El Amrani", "given_names": "Samira", "sex": "female",
+                            "reason": "Nom inscrit au registre de la population de Charleroi"});
+    let liege_update =
+        app.send(identity_update(&app, &app.as_commune("62063"), &person, Some("2"), correction.clone())).await;
+    assert_eq!(liege_update.status, 409, "{}", liege_update.text);
+    assert_eq!(liege_update.body["code"], "not_commune_of_domicile");
+    let charleroi_update =
+        app.send(identity_update(&app, &app.as_commune("52011"), &person, Some("2"), correction)).await;
+    assert_eq!(charleroi_update.status, 201, "{}", charleroi_update.text);
+    assert_eq!(charleroi_update.body["version"]["source"], "commune_of_domicile");
     // And Liège's arrival still shows what Liège reported.
     let own = app.get(&format!("/v1/arrivals/{liege_id}"), Some(&app.as_commune("62063"))).await;
     assert_eq!(own.body["person"]["surname"], "El Amrani");
