@@ -65,6 +65,19 @@ pub fn refused_character(c: char, multiline: bool) -> Option<(&'static str, &'st
     }
 }
 
+/// A field error unless `text` has `min` to `max` characters (counted as characters, not bytes).
+pub fn length_error(field: &str, text: &str, min: usize, max: usize) -> Option<FieldError> {
+    let count = text.chars().count();
+    (!(min..=max).contains(&count)).then(|| {
+        FieldError::new(
+            field,
+            "invalid_length",
+            format!("{min} à {max} caractères."),
+            format!("{min} to {max} characters."),
+        )
+    })
+}
+
 /// The first refused character of `text` as a field error for `field`.
 pub fn text_error(field: &str, text: &str) -> Option<FieldError> {
     let last = field.rsplit(['.', '[']).next().unwrap_or(field);

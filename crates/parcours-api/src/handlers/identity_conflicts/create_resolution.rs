@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::{ConflictResolutionDto, IdentityConflictDto};
 use crate::auth::CriAgent;
 use crate::handlers::persons::CurrentIdentity;
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
@@ -58,13 +58,8 @@ pub async fn create_identity_conflict_resolution(
     body: crate::body::Body<ResolutionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    if !(5..=500).contains(&body.reason.chars().count()) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "reason",
-            "invalid_length",
-            "5 à 500 caractères.",
-            "5 to 500 characters.",
-        )]));
+    if let Some(error) = crate::body::length_error("reason", &body.reason, 5, 500) {
+        return Err(ApiError::Validation(vec![error]));
     }
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::{CurrentIdentity, IdentityDto};
 use crate::auth::{CommuneOrCri, Organisation};
+use crate::body::length_error;
 use crate::dto::{parse_identity, sex_code};
 use crate::handlers::cases::if_match;
 use crate::problem::{ApiError, FieldError, Problem, Text};
@@ -41,19 +42,6 @@ pub struct IdentityUpdateResponse {
     pub person: CurrentIdentity,
     /// The version recorded.
     pub version: IdentityDto,
-}
-
-fn length(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    let count = value.chars().count();
-    let min = if field == "reason" { 5 } else { 1 };
-    if count < min || count > max {
-        errors.push(FieldError::new(
-            field,
-            "invalid_length",
-            format!("{min} à {max} caractères."),
-            format!("{min} to {max} characters."),
-        ));
-    }
 }
 
 /// Updates a person's identity.
@@ -88,10 +76,14 @@ pub async fn create_person_identity(
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
     let body = body.into_inner();
-    let mut errors = Vec::new();
-    length("surname", &body.surname, 200, &mut errors);
-    length("given_names", &body.given_names, 200, &mut errors);
-    length("reason", &body.reason, 500, &mut errors);
+    let errors: Vec<FieldError> = [
+        length_error("surname", &body.surname, 1, 200),
+        length_error("given_names", &body.given_names, 1, 200),
+        length_error("reason", &body.reason, 5, 500),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }

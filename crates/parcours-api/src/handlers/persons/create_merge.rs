@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::CurrentIdentity;
 use crate::auth::CriAgent;
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, Problem, Text};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
@@ -67,14 +67,8 @@ pub async fn create_person_merge(
     body: crate::body::Body<MergeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let count = body.reason.chars().count();
-    if !(5..=500).contains(&count) {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "reason",
-            "invalid_length",
-            "5 à 500 caractères.",
-            "5 to 500 characters.",
-        )]));
+    if let Some(error) = crate::body::length_error("reason", &body.reason, 5, 500) {
+        return Err(ApiError::Validation(vec![error]));
     }
     let actor = actor(&agent.caller, &request_id);
     let kept = path.into_inner();
