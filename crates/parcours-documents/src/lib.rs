@@ -12,6 +12,7 @@
 pub mod attestation;
 pub mod information_letter;
 pub mod page;
+pub mod reminder_letter;
 pub mod template;
 pub mod verification;
 

@@ -50,6 +50,8 @@ stored_code!(crate::operator::EnrolmentStatus, "enrolment status");
 stored_code!(crate::events::EventKind, "event kind");
 stored_code!(crate::attestation::AttestationStatus, "attestation status");
 stored_code!(crate::attestation::AttestationKind, "attestation kind");
+stored_code!(crate::reminders::ReminderKind, "reminder kind");
+stored_code!(crate::reminders::ReminderStatus, "reminder status");
 
 #[cfg(test)]
 mod tests {

@@ -117,6 +117,8 @@ event_kinds! {
     CpasRemoved => "cpas_removed", "CWASS art. 152/7; rule 4.7", "La personne n'est plus bénéficiaire du CPAS enregistré.", "The person is no longer a beneficiary of the recorded CPAS.", [Cri], None;
     AttestationRevoked => "attestation_revoked", "CWASS art. 152/7 §2; loi du 29 juillet 1991", "Attestation révoquée, avec son motif.", "Attestation revoked, with its reason.", [Cri, Commune, Cpas, Region], Some(CommuneNotice::AttestationRevoked);
     CaseClosed => "case_closed", "CWASS art. 152/7 §3; art. 150", "Dossier clôturé.", "Case closed.", [Cri, Region], None;
+    ReminderDue => "reminder_due", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3", "Un rappel est à envoyer avant une échéance légale.", "A reminder is due before a legal deadline.", [Cri], None;
+    ReminderDispatched => "reminder_dispatched", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3", "Rappel envoyé, ou revenu (adresse inconnue).", "Reminder sent, or returned (address unknown).", [Cri], None;
     IdentityConflictFlagged => "identity_conflict_flagged", "RGPD art. 5(1)(d) et 16; rule §10", "Un signalement donne une autre identité que celle connue : à résoudre par le CRI.", "A report gives another identity than the known one: for the CRI to resolve.", [Cri], None;
     IdentityUpdated => "identity_updated", "RGPD art. 16", "Identité de la personne mise à jour (nouvelle version, avec sa source).", "The person's identity updated (a new version, with its source).", [Cri], None;
     PersonRecordsMerged => "person_records_merged", "RGPD art. 5(1)(d); rule §10 (numéro BIS remplacé)", "Deux fiches de la même personne fusionnées, historiques conservés.", "Two records of the same person merged, histories kept.", [Cri], None;

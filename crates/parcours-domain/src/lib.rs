@@ -17,7 +17,8 @@
 //! - the training operators and their attendance lines: [`operator`];
 //! - how closed value lists are written as stable codes: [`codes`];
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`];
-//! - a person's identity through time, conflicts, duplicates and merges: [`identity`].
+//! - a person's identity through time, conflicts, duplicates and merges: [`identity`];
+//! - reminders before the presentation and completion deadlines: [`reminders`].
 
 pub mod attestation;
 pub mod case;
@@ -37,6 +38,7 @@ pub mod reasons;
 pub mod reevaluation;
 pub mod reference;
 pub mod regime;
+pub mod reminders;
 pub mod residence;
 pub mod rules_doc;
 pub mod ue_plus;

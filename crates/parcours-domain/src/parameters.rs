@@ -166,6 +166,10 @@ pub struct Parameters {
     /// Whether an annexe 15 waits for the card it announces (not concerned yet) or counts as a title of
     /// more than three months (rules.md §9).
     pub annexe_15_awaits_the_card: Parameter<bool>,
+    /// Days before the presentation deadline a reminder is due (not in the law: the CRIs' practice).
+    pub reminder_days_before_presentation: Parameter<u32>,
+    /// Days before the completion deadline a reminder is due (not in the law: the CRIs' practice).
+    pub reminder_days_before_completion: Parameter<u32>,
     /// How long the first response to an idempotent write is kept for replay, in days (GDPR art. 5(1)(e):
     /// the stored responses hold names and national numbers).
     pub idempotency_key_retention_days: Parameter<u32>,
@@ -272,6 +276,20 @@ impl Default for Parameters {
                  2.4): the Region adds the missing ones here (D11 to D30, on proof, decided by the CRI) and lists \
                  them in r2024_dispensations. Default: none.",
                 BTreeMap::new(),
+            ),
+            reminder_days_before_presentation: Parameter::new(
+                "reminder_days_before_presentation",
+                Unconfirmed,
+                "The law sets the three-month presentation deadline but no reminder; Parcours reminds so that no \
+                 sanction is needed (art. 152/8 reads as a last resort). Default: 30 days before.",
+                30,
+            ),
+            reminder_days_before_completion: Parameter::new(
+                "reminder_days_before_completion",
+                Unconfirmed,
+                "The law sets the completion deadline but no reminder. Default: 90 days before, time enough for \
+                 an extension request (rule 4.4).",
+                90,
             ),
             special_identity_card_not_concerned: Parameter::new(
                 "special_identity_card_not_concerned",
@@ -383,6 +401,8 @@ impl Parameters {
             }),
             describe(&self.special_identity_card_not_concerned, |v| v.to_string()),
             describe(&self.annexe_15_awaits_the_card, |v| v.to_string()),
+            describe(&self.reminder_days_before_presentation, |v| format!("{v} days")),
+            describe(&self.reminder_days_before_completion, |v| format!("{v} days")),
             describe(&self.idempotency_key_retention_days, |v| format!("{v} days")),
         ]
     }
@@ -632,6 +652,15 @@ impl Parameters {
             "annexe_15_awaits_the_card" => {
                 let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
                 self.annexe_15_awaits_the_card.set_from(valid_from, value);
+            }
+            "reminder_days_before_presentation" | "reminder_days_before_completion" => {
+                let days = number_in(text, 1, 365)
+                    .ok_or(invalid("un nombre de jours de 1 à 365", "a number of days from 1 to 365"))?;
+                if name == "reminder_days_before_presentation" {
+                    self.reminder_days_before_presentation.set_from(valid_from, days);
+                } else {
+                    self.reminder_days_before_completion.set_from(valid_from, days);
+                }
             }
             "idempotency_key_retention_days" => {
                 let days = number_in(text, 1, 3650)

@@ -41,6 +41,7 @@ pub mod person_identities;
 pub mod person_merges;
 pub mod persons;
 pub mod reference;
+pub mod reminders;
 pub mod schema;
 pub mod seed;
 

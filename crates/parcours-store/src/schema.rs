@@ -422,9 +422,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Reminders before a legal deadline, for the CRI to send.
+    reminders (id) {
+        id -> Text,
+        case_id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        deadline -> Date,
+        due_on -> Date,
+        status -> Text,
+        channel -> Nullable<Text>,
+        dispatched_on -> Nullable<Date>,
+        dispatched_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(reminders -> cases (case_id));
 diesel::joinable!(person_identities -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    reminders,
     person_identities,
     identity_conflicts,
     person_merges,
