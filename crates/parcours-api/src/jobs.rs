@@ -25,11 +25,14 @@ pub enum JobKind {
     /// or hours it would change, for their CRI to review (determinations already communicated stay as
     /// they were).
     ParameterReview,
+    /// Records the reminders due before a presentation or completion deadline, for the CRI to send.
+    Reminders,
 }
 
 impl JobKind {
     /// Every kind, in the order a runner visits them.
-    pub const ALL: [JobKind; 3] = [JobKind::DeadlineSweep, JobKind::IdempotencyExpiry, JobKind::ParameterReview];
+    pub const ALL: [JobKind; 4] =
+        [JobKind::DeadlineSweep, JobKind::IdempotencyExpiry, JobKind::ParameterReview, JobKind::Reminders];
 
     /// Stable code (the `jobs.kind` column).
     pub fn code(self) -> &'static str {
@@ -37,6 +40,7 @@ impl JobKind {
             JobKind::DeadlineSweep => "deadline_sweep",
             JobKind::IdempotencyExpiry => "idempotency_expiry",
             JobKind::ParameterReview => "parameter_review",
+            JobKind::Reminders => "reminders",
         }
     }
 
@@ -48,6 +52,8 @@ impl JobKind {
             JobKind::IdempotencyExpiry => Duration::hours(24),
             // A new value is rare; the review reaches the CRIs within minutes.
             JobKind::ParameterReview => Duration::minutes(5),
+            // A reminder is due on a day: hourly is early enough for the CRI's morning list.
+            JobKind::Reminders => Duration::hours(1),
         }
     }
 }
@@ -82,6 +88,13 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             Ok(format!("ok: {purged} idempotency key(s) older than {days} days purged"))
         }
         JobKind::ParameterReview => review_parameter_values(state, &mut conn, today, now),
+        JobKind::Reminders => {
+            let reference = state.reference_data(&mut conn)?;
+            let presentation = *reference.parameters.reminder_days_before_presentation.on(today);
+            let completion = *reference.parameters.reminder_days_before_completion.on(today);
+            let recorded = parcours_store::reminders::sweep_reminders(&mut conn, today, presentation, completion, now)?;
+            Ok(format!("ok: {recorded} reminder(s) due recorded"))
+        }
     }
 }
 

@@ -19,7 +19,7 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
     tags(
         (name = "arrivals", description = "Communes report newcomers; Parcours decides, routes and opens the case"),
         (name = "determinations", description = "Stateless determinations and re-evaluations"),
-        (name = "persons", description = "What the competent CRI may read about a person"),
+        (name = "persons", description = "What the competent CRI may read about a person: determinations, identity history, conflicts, corrections, duplicates and merges"),
         (name = "cases", description = "CRI case management: welcome module, convention, follow-up, deadlines, transfers"),
         (name = "operators", description = "Training operators recognised for the French, citizenship and orientation axes"),
         (name = "courses", description = "Course catalogue, enrolment, participants, attendance (JSON or CSV), participant inquiry"),
@@ -27,6 +27,7 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "parameters", description = "The law's open quantities: values in force, their history, the Region's new values and the cases they would change"),
+        (name = "reminders", description = "Reminders before the presentation and completion deadlines: the CRI's work list, the letter, its dispatch"),
         (name = "health", description = "Probes")
     )
 )]

@@ -4,6 +4,7 @@ mod attestations;
 mod foundations;
 mod identity;
 mod law;
+mod reminders;
 mod support;
 
 use actix_web::test::TestRequest;
@@ -1432,5 +1433,5 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 64);
+    assert_eq!(operations, 67);
 }

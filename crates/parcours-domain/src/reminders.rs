@@ -91,7 +91,8 @@ pub enum ReminderChannel {
 
 impl ReminderChannel {
     /// Every channel.
-    pub const ALL: [ReminderChannel; 3] = [ReminderChannel::Post, ReminderChannel::Email, ReminderChannel::HandDelivered];
+    pub const ALL: [ReminderChannel; 3] =
+        [ReminderChannel::Post, ReminderChannel::Email, ReminderChannel::HandDelivered];
 
     /// Stable code.
     pub fn code(self) -> &'static str {
@@ -223,7 +224,10 @@ mod tests {
         use ReminderStatus::*;
         let (due_on, today) = (d(2027, 1, 30), d(2027, 2, 3));
         assert_eq!(may_dispatch(Due, Sent, d(2027, 2, 1), due_on, today), Ok(()));
-        assert_eq!(may_dispatch(Sent, Bounced, d(2027, 2, 1), due_on, today), Err(DispatchRefusal::AlreadyDispatched(Sent)));
+        assert_eq!(
+            may_dispatch(Sent, Bounced, d(2027, 2, 1), due_on, today),
+            Err(DispatchRefusal::AlreadyDispatched(Sent))
+        );
         assert_eq!(may_dispatch(Due, Due, d(2027, 2, 1), due_on, today), Err(DispatchRefusal::NotAnOutcome));
         assert_eq!(may_dispatch(Due, Sent, d(2027, 2, 4), due_on, today), Err(DispatchRefusal::DateOutOfRange));
         assert_eq!(may_dispatch(Due, Sent, d(2027, 1, 29), due_on, today), Err(DispatchRefusal::DateOutOfRange));

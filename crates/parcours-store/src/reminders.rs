@@ -4,9 +4,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use parcours_domain::case::CaseState;
-use parcours_domain::reminders::{
-    self, CaseStanding, DispatchRefusal, ReminderChannel, ReminderKind, ReminderStatus,
-};
+use parcours_domain::reminders::{self, CaseStanding, DispatchRefusal, ReminderChannel, ReminderKind, ReminderStatus};
 
 use crate::audit::{self, Actor};
 use crate::cases::{CaseRecord, open_state_codes};
@@ -76,7 +74,8 @@ pub fn sweep_reminders(
             present_by: case.present_by,
             complete_by: case.complete_by,
         };
-        for (kind, days) in [(ReminderKind::Presentation, presentation_days), (ReminderKind::Completion, completion_days)]
+        for (kind, days) in
+            [(ReminderKind::Presentation, presentation_days), (ReminderKind::Completion, completion_days)]
         {
             let Some(deadline) = reminders::reminder_due(kind, standing, today, days) else { continue };
             recorded += crate::write_transaction(conn, |conn| -> Result<usize, StoreError> {
@@ -191,7 +190,15 @@ pub fn reminder_letter_data(
             .find(&case.determination_id)
             .select(crate::schema::determinations::result_json)
             .first(conn)?;
-        audit::append(conn, actor, "read_reminder_letter", "reminder", Some(id), Some(format!("case={}", case.id)), now)?;
+        audit::append(
+            conn,
+            actor,
+            "read_reminder_letter",
+            "reminder",
+            Some(id),
+            Some(format!("case={}", case.id)),
+            now,
+        )?;
         Ok(Some(ReminderLetterData { reminder, case, person, latest_report_json, determination_json }))
     })
 }
@@ -242,7 +249,15 @@ pub fn record_dispatch(
             .execute(conn)?;
         let step = reminders::reminder_dispatched_step(reminder.kind, outcome, date);
         record_steps(conn, case.step_subject(), &case.cri_code, &[step], actor, now)?;
-        audit::append(conn, actor, "dispatch_reminder", "reminder", Some(id), Some(format!("status={}", outcome.code())), now)?;
+        audit::append(
+            conn,
+            actor,
+            "dispatch_reminder",
+            "reminder",
+            Some(id),
+            Some(format!("status={}", outcome.code())),
+            now,
+        )?;
         let reminder = reminder_table::table.find(&reminder.id).select(ReminderRecord::as_select()).first(conn)?;
         Ok(Dispatch::Recorded(Box::new(ReminderView { reminder, case_reference: case.reference })))
     })

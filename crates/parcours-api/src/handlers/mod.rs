@@ -18,6 +18,7 @@ pub mod parameters;
 pub mod participants;
 pub mod persons;
 pub mod reference;
+pub mod reminders;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
 pub fn configure(config: &mut ServiceConfig) {
@@ -40,6 +41,9 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(persons::create_merge::create_person_merge)
                 .service(identity_conflicts::list::list_identity_conflicts)
                 .service(identity_conflicts::create_resolution::create_identity_conflict_resolution)
+                .service(reminders::list::list_reminders)
+                .service(reminders::get_letter::get_reminder_letter)
+                .service(reminders::create_dispatch::create_reminder_dispatch)
                 .service(cases::create::create_case)
                 .service(cases::list::list_cases)
                 .service(cases::get::get_case)
