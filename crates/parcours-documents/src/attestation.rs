@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::DocumentError;
-use crate::page::{Align, BLACK, Colour, Metadata, Page, WIDTH, Weight};
+use crate::page::{Align, BLACK, Colour, GREY, LIGHT, MARGIN, Metadata, NAVY, Page, WIDTH, Weight, french_date};
 use crate::template::Template;
 use crate::verification::qr_modules;
 
@@ -74,19 +74,10 @@ pub struct AttestationDocument {
     pub copy: Option<u32>,
 }
 
-fn french_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
-
 fn hours(minutes: i64) -> String {
     let (h, m) = (minutes / 60, minutes % 60);
     if m == 0 { format!("{h} h") } else { format!("{h} h {m:02}") }
 }
-
-const NAVY: Colour = Colour(0.05, 0.20, 0.40);
-const GREY: Colour = Colour(0.35, 0.35, 0.35);
-const LIGHT: Colour = Colour(0.85, 0.88, 0.92);
-const MARGIN: f32 = 56.0;
 
 /// Renders the attestation as a PDF. The same document renders to the same bytes.
 pub fn render_attestation(document: &AttestationDocument) -> Result<Vec<u8>, DocumentError> {

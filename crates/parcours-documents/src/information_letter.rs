@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 use crate::DocumentError;
-use crate::page::{Align, BLACK, Colour, HEIGHT, Metadata, Page, WIDTH, Weight};
+use crate::page::{Align, BLACK, GREY, HEIGHT, LIGHT, MARGIN, Metadata, NAVY, Page, WIDTH, Weight, french_date};
 use crate::template::Template;
 
 const TEMPLATE: &str = include_str!("../templates/information-letter.txt");
@@ -90,15 +90,6 @@ pub struct InformationLetter {
     pub fine_max_eur: u32,
     /// The date the letter bears (the determination's date).
     pub issued_on: NaiveDate,
-}
-
-const NAVY: Colour = Colour(0.05, 0.20, 0.40);
-const GREY: Colour = Colour(0.35, 0.35, 0.35);
-const LIGHT: Colour = Colour(0.85, 0.88, 0.92);
-const MARGIN: f32 = 56.0;
-
-fn french_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
 }
 
 /// Renders the letter as an A4 PDF: the French page, then the translated page if any. The same letter

@@ -61,6 +61,19 @@ pub struct Colour(pub f32, pub f32, pub f32);
 
 /// Black.
 pub const BLACK: Colour = Colour(0.0, 0.0, 0.0);
+/// The house navy: bands, titles, headings.
+pub const NAVY: Colour = Colour(0.05, 0.20, 0.40);
+/// Secondary text.
+pub const GREY: Colour = Colour(0.35, 0.35, 0.35);
+/// Section bands and rules.
+pub const LIGHT: Colour = Colour(0.85, 0.88, 0.92);
+/// Left and right margin, in points.
+pub const MARGIN: f32 = 56.0;
+
+/// A date as Belgian documents print it (`01/03/2027`).
+pub fn french_date(date: chrono::NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
 
 struct FontUse {
     face: Face<'static>,

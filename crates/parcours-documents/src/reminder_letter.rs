@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::DocumentError;
-use crate::page::{Align, BLACK, Colour, HEIGHT, Metadata, Page, WIDTH, Weight};
+use crate::page::{Align, BLACK, GREY, HEIGHT, LIGHT, MARGIN, Metadata, NAVY, Page, WIDTH, Weight, french_date};
 use crate::template::Template;
 
 const TEMPLATE: &str = include_str!("../templates/reminder-letter.txt");
@@ -42,15 +42,6 @@ pub struct ReminderLetter {
     pub case_reference: String,
     /// The date the letter bears.
     pub issued_on: NaiveDate,
-}
-
-const NAVY: Colour = Colour(0.05, 0.20, 0.40);
-const GREY: Colour = Colour(0.35, 0.35, 0.35);
-const LIGHT: Colour = Colour(0.85, 0.88, 0.92);
-const MARGIN: f32 = 56.0;
-
-fn french_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
 }
 
 /// Renders the reminder as a one-page A4 PDF, the address placed for a window envelope. The same reminder

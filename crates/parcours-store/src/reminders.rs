@@ -239,14 +239,16 @@ pub fn record_dispatch(
         if let Err(refusal) = reminders::may_dispatch(reminder.status, outcome, date, reminder.due_on, today) {
             return Ok(Dispatch::Refused(refusal));
         }
-        diesel::update(reminder_table::table.find(&reminder.id).filter(reminder_table::status.eq("due")))
-            .set((
-                reminder_table::status.eq(outcome.code()),
-                reminder_table::channel.eq(channel.map(ReminderChannel::code)),
-                reminder_table::dispatched_on.eq(date),
-                reminder_table::dispatched_by.eq(&actor.organisation),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            reminder_table::table.find(&reminder.id).filter(reminder_table::status.eq(ReminderStatus::Due.code())),
+        )
+        .set((
+            reminder_table::status.eq(outcome.code()),
+            reminder_table::channel.eq(channel.map(ReminderChannel::code)),
+            reminder_table::dispatched_on.eq(date),
+            reminder_table::dispatched_by.eq(&actor.organisation),
+        ))
+        .execute(conn)?;
         let step = reminders::reminder_dispatched_step(reminder.kind, outcome, date);
         record_steps(conn, case.step_subject(), &case.cri_code, &[step], actor, now)?;
         audit::append(

@@ -5,6 +5,7 @@ pub mod create_resolution;
 pub mod list;
 
 use chrono::{DateTime, Utc};
+use parcours_domain::identity::ConflictResolution;
 use parcours_store::identity_conflicts::ConflictView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,6 +20,15 @@ pub enum ConflictResolutionDto {
     KeepCurrent,
     /// The reported identity is right: it became the current one (a new version).
     AdoptReported,
+}
+
+impl From<ConflictResolution> for ConflictResolutionDto {
+    fn from(resolution: ConflictResolution) -> Self {
+        match resolution {
+            ConflictResolution::KeepCurrent => ConflictResolutionDto::KeepCurrent,
+            ConflictResolution::AdoptReported => ConflictResolutionDto::AdoptReported,
+        }
+    }
 }
 
 impl From<ConflictResolutionDto> for parcours_domain::identity::ConflictResolution {
@@ -67,11 +77,7 @@ impl IdentityConflictDto {
             reported: IdentityDto::new(&view.reported),
             current: IdentityDto::new(&view.current),
             flagged_at: conflict.flagged_at.and_utc(),
-            resolution: conflict.resolution.as_deref().and_then(|code| match code {
-                "keep_current" => Some(ConflictResolutionDto::KeepCurrent),
-                "adopt_reported" => Some(ConflictResolutionDto::AdoptReported),
-                _ => None,
-            }),
+            resolution: conflict.resolution.as_deref().and_then(ConflictResolution::parse).map(Into::into),
             resolution_reason: conflict.resolution_reason.clone(),
             resolved_at: conflict.resolved_at.map(|at| at.and_utc()),
         }
