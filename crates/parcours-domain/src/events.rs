@@ -22,6 +22,9 @@ pub enum Audience {
     /// The CPAS (public social welfare centre) the CRI recorded for the person: that the person follows
     /// the pathway and the attestation notices ([`EventKind::cpas_notice`]).
     Cpas,
+    /// The Region's sanctioning officials (role `sanctions_officer`): the steps of the files a CRI handed
+    /// to them, and nothing else of the case (CWASS art. 152/8).
+    Sanctions,
 }
 
 impl Audience {
@@ -33,6 +36,7 @@ impl Audience {
             Audience::Operator => "operator",
             Audience::Region => "region",
             Audience::Cpas => "cpas",
+            Audience::Sanctions => "sanctions",
         }
     }
 }
@@ -122,6 +126,19 @@ event_kinds! {
     IdentityConflictFlagged => "identity_conflict_flagged", "RGPD art. 5(1)(d) et 16; rule §10", "Un signalement donne une autre identité que celle connue : à résoudre par le CRI.", "A report gives another identity than the known one: for the CRI to resolve.", [Cri], None;
     IdentityUpdated => "identity_updated", "RGPD art. 16", "Identité de la personne mise à jour (nouvelle version, avec sa source).", "The person's identity updated (a new version, with its source).", [Cri], None;
     PersonRecordsMerged => "person_records_merged", "RGPD art. 5(1)(d); rule §10 (numéro BIS remplacé)", "Deux fiches de la même personne fusionnées, historiques conservés.", "Two records of the same person merged, histories kept.", [Cri], None;
+    NonComplianceRecorded => "non_compliance_recorded", "CWASS art. 152/7-152/8; rule 6.3", "Non-respect de l'obligation constaté : à examiner par le CRI.", "Non-compliance recorded: for the CRI to review.", [Cri], None;
+    NonComplianceExcused => "non_compliance_excused", "CWASS art. 152/7-152/8; rules 4.2, 4.4, 6.3", "Non-respect excusé par le CRI, avec son motif.", "Non-compliance excused by the CRI, with its reason.", [Cri], None;
+    SanctionProcedureOpened => "sanction_procedure_opened", "CWASS art. 152/8; rules 6.2, 6.3", "Dossier transmis au fonctionnaire sanctionnateur : procédure ouverte, conditions vérifiées.", "File handed to the sanctioning official: procedure opened, preconditions checked.", [Cri, Sanctions], None;
+    SanctionNoticeSent => "sanction_notice_sent", "CWASS art. 152/8; rule 6.3; principe audi alteram partem", "Avis invitant la personne à présenter ses observations, notifié.", "Notice inviting the person's observations notified.", [Cri, Sanctions], None;
+    SanctionObservationsReceived => "sanction_observations_received", "CWASS art. 152/8; rule 6.3; principe audi alteram partem", "Observations reçues (écrites ou en audition).", "Observations received (written or at a hearing).", [Cri, Sanctions], None;
+    SanctionDecisionDrafted => "sanction_decision_drafted", "CWASS art. 152/8; loi du 29 juillet 1991", "Projet de décision motivée rédigé.", "Reasoned decision drafted.", [Cri, Sanctions], None;
+    SanctionDecisionSigned => "sanction_decision_signed", "CWASS art. 152/8; loi du 29 juillet 1991; rule 6.1", "Décision signée par un second fonctionnaire.", "Decision signed by a second official.", [Cri, Sanctions], None;
+    SanctionDecisionNotified => "sanction_decision_notified", "CWASS art. 152/8; loi du 29 juillet 1991; loi du 11 avril 1994, art. 2", "Décision notifiée, avec la voie et le délai de recours.", "Decision notified, with the appeal route and deadline.", [Cri, Sanctions], None;
+    SanctionReported => "sanction_reported", "CWASS art. 152/8; rule 6.4 (parameter sanction_reported_to_commune_and_cpas)", "Amende notifiée signalée à la commune et au CPAS.", "Notified fine reported to the commune and the CPAS.", [Cri, Commune, Cpas], Some(CommuneNotice::SanctionImposed);
+    SanctionAppealLodged => "sanction_appeal_lodged", "CWASS art. 152/8; rule 6.3", "Recours introduit contre la décision.", "Appeal lodged against the decision.", [Cri, Sanctions], None;
+    SanctionAppealDecided => "sanction_appeal_decided", "CWASS art. 152/8; rule 6.3", "Recours tranché.", "Appeal decided.", [Cri, Sanctions], None;
+    SanctionFinePaid => "sanction_fine_paid", "CWASS art. 152/8; rule 6.1", "Amende payée.", "Fine paid.", [Cri, Sanctions], None;
+    SanctionProcedureClosed => "sanction_procedure_closed", "CWASS art. 152/8", "Procédure de sanction clôturée, avec son motif.", "Sanction procedure closed, with its reason.", [Cri, Sanctions], None;
     DeadlineMissed => "deadline_missed", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3, 4.7", "Une échéance légale est passée.", "A legal deadline passed.", [Cri, Commune, Region], Some(CommuneNotice::DeadlineMissed);
 }
 
@@ -166,17 +183,21 @@ pub enum CommuneNotice {
     AttestationSuperseded,
     /// The resident's attestation was revoked.
     AttestationRevoked,
+    /// A fine for not following the pathway was notified to the resident (rule 6.4, when the Region's
+    /// parameter says so).
+    SanctionImposed,
 }
 
 impl CommuneNotice {
     /// Every notice.
-    pub const ALL: [CommuneNotice; 7] = [
+    pub const ALL: [CommuneNotice; 8] = [
         CommuneNotice::PathwayFollowed,
         CommuneNotice::CaseTransferred,
         CommuneNotice::RequirementsMet,
         CommuneNotice::AttestationIssued,
         CommuneNotice::AttestationSuperseded,
         CommuneNotice::AttestationRevoked,
+        CommuneNotice::SanctionImposed,
         CommuneNotice::DeadlineMissed,
     ];
 
@@ -190,6 +211,7 @@ impl CommuneNotice {
             CommuneNotice::AttestationIssued => "attestation_issued",
             CommuneNotice::AttestationSuperseded => "attestation_superseded",
             CommuneNotice::AttestationRevoked => "attestation_revoked",
+            CommuneNotice::SanctionImposed => "sanction_imposed",
         }
     }
 }
@@ -235,8 +257,9 @@ pub fn events_markdown() -> String {
          Every step of a case is recorded in its timeline and published on the feed (`GET /v1/events`). A CRI \
          receives every step of the cases it holds (payload `CriEventPayload`); a commune receives only the \
          notices that rule 4.7 allows about its residents, and the CPAS the CRI recorded for the person only \
-         those of rules 4.7 and 5.2 (payload `CommuneEventPayload` for both). The Region receives counts only, \
-         through statistics.\n\n\
+         those of rules 4.7 and 5.2 (payload `CommuneEventPayload` for both). The Region's sanctioning officials \
+         (role `sanctions_officer`) receive the steps of the files handed to them (audience `sanctions`, payload \
+         `CriEventPayload`); otherwise the Region receives counts only, through statistics.\n\n\
          | Kind | Legal basis | Meaning | Audiences | Commune notice | CPAS notice |\n|---|---|---|---|---|---|\n",
     );
     let notice = |n: Option<CommuneNotice>| n.map_or("—".to_owned(), |n| format!("`{}`", n.code()));

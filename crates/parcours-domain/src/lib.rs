@@ -32,6 +32,7 @@ pub mod intake;
 pub mod law;
 pub mod nationality;
 pub mod niss;
+pub mod non_compliance;
 pub mod operator;
 pub mod parameters;
 pub mod reasons;
@@ -41,6 +42,7 @@ pub mod regime;
 pub mod reminders;
 pub mod residence;
 pub mod rules_doc;
+pub mod sanction;
 pub mod ue_plus;
 
 pub use determination::{

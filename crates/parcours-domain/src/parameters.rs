@@ -173,6 +173,18 @@ pub struct Parameters {
     /// How long the first response to an idempotent write is kept for replay, in days (GDPR art. 5(1)(e):
     /// the stored responses hold names and national numbers).
     pub idempotency_key_retention_days: Parameter<u32>,
+    /// First date of facts for which a fine may be imposed: the Region organised the whole pathway and
+    /// designated its sanctioning official (CWASS art. 152/8; rule 6.2).
+    pub fines_applicable_from: Parameter<NaiveDate>,
+    /// Days the person has, from the proven notification of the notice, to send observations or ask to be
+    /// heard before a decision (rule 6.3; the procedure is not in the texts found).
+    pub sanction_observation_days: Parameter<u32>,
+    /// Days, from the notification of a decision, to appeal against it.
+    pub sanction_appeal_days: Parameter<u32>,
+    /// Where an appeal against a fine lies, as the decision states it (French).
+    pub sanction_appeal_route: Parameter<String>,
+    /// Whether a fine notified is reported to the commune of domicile and to the person's CPAS (rule 6.4).
+    pub sanction_reported_to_commune_and_cpas: Parameter<bool>,
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -336,6 +348,48 @@ impl Default for Parameters {
                  a short keep. Default: 30 days, after which a reused key is treated as new.",
                 30,
             ),
+            fines_applicable_from: Parameter::new(
+                "fines_applicable_from",
+                Likely,
+                "CWASS art. 152/8: no fine while the Region does not organise the whole pathway [CONFIRMED]; fines \
+                 were applied from 1 January 2019, once an official was designated and a tool existed \
+                 (alterechos.be 2019; parlement-wallonie.be iddoc=80119/80336). Rule 6.2.",
+                d(2019, 1, 1),
+            ),
+            sanction_observation_days: Parameter::new(
+                "sanction_observation_days",
+                Unconfirmed,
+                "The Walloon procedure (warning, hearing) was not found (rule 6.3). The right to be heard before \
+                 a sanction is a general principle of Belgian administrative law; by analogy with the communal \
+                 administrative sanctions (loi du 24 juin 2013, art. 25: 15 days to answer) the default is 15 \
+                 days from the proven notification.",
+                15,
+            ),
+            sanction_appeal_days: Parameter::new(
+                "sanction_appeal_days",
+                Unconfirmed,
+                "The appeal route against a Walloon integration fine was not found (rule 6.3). By analogy with \
+                 the communal administrative sanctions (loi du 24 juin 2013, art. 31: one month), the default is \
+                 30 days from the notification of the decision.",
+                30,
+            ),
+            sanction_appeal_route: Parameter::new(
+                "sanction_appeal_route",
+                Unconfirmed,
+                "The court competent for an appeal against the fine was not found (rule 6.3); the decision must \
+                 state the route (loi du 29 juillet 1991; loi du 11 avril 1994, art. 2, 4°). Default: the \
+                 tribunal of first instance, the ordinary court for administrative fines without a special \
+                 route. The Region sets the exact wording.",
+                "un recours auprès du tribunal de première instance de votre domicile, par requête".to_owned(),
+            ),
+            sanction_reported_to_commune_and_cpas: Parameter::new(
+                "sanction_reported_to_commune_and_cpas",
+                Likely,
+                "The 2016 design reported non-compliers \"aux services de leur commune et du CPAS pour d'éventuelles \
+                 sanctions\" (rtbf 2016); whether a CPAS may act on it is outside this Code [UNCONFIRMED]. \
+                 Default: a fine once notified is reported to both. Rule 6.4.",
+                true,
+            ),
         }
     }
 }
@@ -404,6 +458,11 @@ impl Parameters {
             describe(&self.reminder_days_before_presentation, |v| format!("{v} days")),
             describe(&self.reminder_days_before_completion, |v| format!("{v} days")),
             describe(&self.idempotency_key_retention_days, |v| format!("{v} days")),
+            describe(&self.fines_applicable_from, |v| v.to_string()),
+            describe(&self.sanction_observation_days, |v| format!("{v} days")),
+            describe(&self.sanction_appeal_days, |v| format!("{v} days")),
+            describe(&self.sanction_appeal_route, |v| v.clone()),
+            describe(&self.sanction_reported_to_commune_and_cpas, |v| v.to_string()),
         ]
     }
 }
@@ -666,6 +725,30 @@ impl Parameters {
                 let days = number_in(text, 1, 3650)
                     .ok_or(invalid("un nombre de jours de 1 à 3650", "a number of days from 1 to 3650"))?;
                 self.idempotency_key_retention_days.set_from(valid_from, days);
+            }
+            "fines_applicable_from" => {
+                let date = iso_date(text).ok_or(invalid("une date AAAA-MM-JJ", "a date YYYY-MM-DD"))?;
+                self.fines_applicable_from.set_from(valid_from, date);
+            }
+            "sanction_observation_days" | "sanction_appeal_days" => {
+                let days = number_in(text, 8, 365)
+                    .ok_or(invalid("un nombre de jours de 8 à 365", "a number of days from 8 to 365"))?;
+                if name == "sanction_observation_days" {
+                    self.sanction_observation_days.set_from(valid_from, days);
+                } else {
+                    self.sanction_appeal_days.set_from(valid_from, days);
+                }
+            }
+            "sanction_appeal_route" => {
+                let route = text.trim();
+                if !(10..=300).contains(&route.chars().count()) {
+                    return Err(invalid("un texte de 10 à 300 caractères", "a text of 10 to 300 characters"));
+                }
+                self.sanction_appeal_route.set_from(valid_from, route.to_owned());
+            }
+            "sanction_reported_to_commune_and_cpas" => {
+                let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
+                self.sanction_reported_to_commune_and_cpas.set_from(valid_from, value);
             }
             _ => return Err(ParameterValueError::UnknownParameter),
         }

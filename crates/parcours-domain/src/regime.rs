@@ -371,9 +371,3 @@ pub fn regime_start(id: RegimeId, parameters: &Parameters, on: NaiveDate) -> Nai
 pub fn regime_for(reference_date: NaiveDate, parameters: &Parameters) -> Option<RegimeId> {
     RegimeId::ALL.into_iter().rev().find(|id| regime_start(*id, parameters, reference_date) <= reference_date)
 }
-
-/// Fines may be imposed only once the Region organises the whole pathway (CWASS art. 152/8): from
-/// 1 January 2019 (rule 6.2).
-pub fn fines_applicable_from() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or(NaiveDate::MIN)
-}

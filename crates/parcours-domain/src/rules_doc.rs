@@ -212,8 +212,9 @@ pub fn render_rules_markdown_with(parameters: &Parameters) -> String {
     let _ = writeln!(
         s,
         "\nDeadlines add whole months and clamp to the end of the month (31 August + 18 months = 28 February, \
-         or 29 in a leap year). Fines may be imposed only from {} (CWASS art. 152/8, rule 6.2).",
-        crate::regime::fines_applicable_from()
+         or 29 in a leap year). Fines may be imposed only for facts from {} (parameter `fines_applicable_from`; \
+         CWASS art. 152/8, rule 6.2).",
+        parameters.fines_applicable_from.on(today)
     );
     let _ = writeln!(s, "\n## Dispensations\n");
     let _ = writeln!(

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use parcours_domain::determination::{DeadlineKind, FamilyLink, Status};
 use parcours_domain::reference::{CriCode, bundled};
-use parcours_domain::regime::{Axis, AxisObligation, StartBasis, fines_applicable_from, regime, regime_for};
+use parcours_domain::regime::{Axis, AxisObligation, StartBasis, regime, regime_for};
 use parcours_domain::{
     Change, DispensationCode, Facts, FactsError, Nationality, NisCode, ReasonCode, ReferenceData, RegimeId,
     ResidenceDocument, determine, determine_under, reevaluate,
@@ -662,7 +662,8 @@ fn rule_6_1_r2014_fine_range_is_fifty_to_two_thousand_five_hundred_euros() {
 
 #[test]
 fn rule_6_2_fines_apply_only_from_first_january_2019() {
-    assert_eq!(fines_applicable_from(), d(2019, 1, 1));
+    let fines_from = &reference().parameters.fines_applicable_from;
+    assert_eq!(*fines_from.on(d(2026, 12, 15)), d(2019, 1, 1));
 }
 
 // ---- Rule 8: communes and CRIs ----------------------------------------------------------------------------
