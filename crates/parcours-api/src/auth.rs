@@ -74,8 +74,11 @@ pub mod roles {
     pub const OPERATOR_AGENT: &str = "operator_agent";
     /// CPAS staff: reads the notices about its beneficiaries.
     pub const CPAS_AGENT: &str = "cpas_agent";
+    /// The Region's sanctioning official (*fonctionnaire sanctionnateur*, `region:SPW`): runs the sanction
+    /// procedures of the files the CRIs hand over, and sees nothing else of the cases.
+    pub const SANCTIONS_OFFICER: &str = "sanctions_officer";
     /// Every role, for `parcours token` checks.
-    pub const ALL: [&str; 5] = [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT, CPAS_AGENT];
+    pub const ALL: [&str; 6] = [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT, CPAS_AGENT, SANCTIONS_OFFICER];
 }
 
 /// The claims Parcours reads.
@@ -384,6 +387,8 @@ authorized_extractors!(
     Agent,
     CatalogueReader,
     FeedSubscriber,
+    SanctionsOfficer,
+    ProcedureReader,
 );
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
@@ -581,9 +586,71 @@ impl Authorize for FeedSubscriber {
             {
                 Ok(FeedSubscriber { caller })
             }
+            Organisation::Region(_) if caller.require_role(roles::SANCTIONS_OFFICER).is_ok() => {
+                Ok(FeedSubscriber { caller })
+            }
             _ => Err(forbidden(
-                "Le flux d'événements est réservé aux CRI, aux communes et aux CPAS.",
-                "The event feed is reserved to CRIs, communes and CPAS.",
+                "Le flux d'événements est réservé aux CRI, aux communes, aux CPAS et aux fonctionnaires sanctionnateurs.",
+                "The event feed is reserved to CRIs, communes, CPAS and sanctioning officials.",
+            )),
+        }
+    }
+}
+
+/// A sanctioning official of the Region (`region:SPW`, role `sanctions_officer`).
+#[derive(Debug, Clone)]
+pub struct SanctionsOfficer {
+    /// The caller.
+    pub caller: Caller,
+}
+
+impl Authorize for SanctionsOfficer {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::SANCTIONS_OFFICER)?;
+        match caller.organisation {
+            Organisation::Region(_) => Ok(SanctionsOfficer { caller }),
+            _ => Err(forbidden(
+                "Réservé aux fonctionnaires sanctionnateurs de la Région.",
+                "Reserved to the Region's sanctioning officials.",
+            )),
+        }
+    }
+}
+
+/// Who may read a sanction procedure: a sanctioning official (every one), or CRI staff (those of the
+/// cases their CRI holds; another CRI's is not found).
+#[derive(Debug, Clone)]
+pub enum ProcedureReader {
+    /// A sanctioning official.
+    Officer(Caller),
+    /// CRI staff.
+    Cri(Caller, CriCode),
+}
+
+impl ProcedureReader {
+    /// The caller.
+    pub fn caller(&self) -> &Caller {
+        match self {
+            ProcedureReader::Officer(caller) | ProcedureReader::Cri(caller, _) => caller,
+        }
+    }
+}
+
+impl Authorize for ProcedureReader {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        match caller.organisation.clone() {
+            Organisation::Region(_) if caller.require_role(roles::SANCTIONS_OFFICER).is_ok() => {
+                Ok(ProcedureReader::Officer(caller))
+            }
+            Organisation::Cri(cri) if caller.require_role(roles::CRI_AGENT).is_ok() => {
+                Ok(ProcedureReader::Cri(caller, cri))
+            }
+            // A commune or an operator learns of a procedure only through the events meant for it: for
+            // them the procedure does not exist.
+            Organisation::Commune(_) | Organisation::Operator(_) | Organisation::Cpas(_) => Err(ApiError::NotFound),
+            _ => Err(forbidden(
+                "Réservé aux fonctionnaires sanctionnateurs et au CRI du dossier.",
+                "Reserved to the sanctioning officials and the case's CRI.",
             )),
         }
     }

@@ -27,12 +27,20 @@ pub enum JobKind {
     ParameterReview,
     /// Records the reminders due before a presentation or completion deadline, for the CRI to send.
     Reminders,
+    /// Records, once, each obliged person whose presentation or completion deadline passed unmet, as a
+    /// non-compliance for the CRI to review (rule 6.3).
+    NonComplianceDetection,
 }
 
 impl JobKind {
     /// Every kind, in the order a runner visits them.
-    pub const ALL: [JobKind; 4] =
-        [JobKind::DeadlineSweep, JobKind::IdempotencyExpiry, JobKind::ParameterReview, JobKind::Reminders];
+    pub const ALL: [JobKind; 5] = [
+        JobKind::DeadlineSweep,
+        JobKind::IdempotencyExpiry,
+        JobKind::ParameterReview,
+        JobKind::Reminders,
+        JobKind::NonComplianceDetection,
+    ];
 
     /// Stable code (the `jobs.kind` column).
     pub fn code(self) -> &'static str {
@@ -41,6 +49,7 @@ impl JobKind {
             JobKind::IdempotencyExpiry => "idempotency_expiry",
             JobKind::ParameterReview => "parameter_review",
             JobKind::Reminders => "reminders",
+            JobKind::NonComplianceDetection => "non_compliance_detection",
         }
     }
 
@@ -54,6 +63,8 @@ impl JobKind {
             JobKind::ParameterReview => Duration::minutes(5),
             // A reminder is due on a day: hourly is early enough for the CRI's morning list.
             JobKind::Reminders => Duration::hours(1),
+            // A breach is a date passed; the CRI reviews it over days, so hourly is soon enough.
+            JobKind::NonComplianceDetection => Duration::hours(1),
         }
     }
 }
@@ -94,6 +105,10 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             let completion = *reference.parameters.reminder_days_before_completion.on(today);
             let recorded = parcours_store::reminders::sweep_reminders(&mut conn, today, presentation, completion, now)?;
             Ok(format!("ok: {recorded} reminder(s) due recorded"))
+        }
+        JobKind::NonComplianceDetection => {
+            let recorded = parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now)?;
+            Ok(format!("ok: {recorded} non-compliance(s) recorded"))
         }
     }
 }

@@ -52,6 +52,9 @@ stored_code!(crate::attestation::AttestationStatus, "attestation status");
 stored_code!(crate::attestation::AttestationKind, "attestation kind");
 stored_code!(crate::reminders::ReminderKind, "reminder kind");
 stored_code!(crate::reminders::ReminderStatus, "reminder status");
+stored_code!(crate::non_compliance::BreachKind, "breach kind");
+stored_code!(crate::non_compliance::NonComplianceStatus, "non-compliance status");
+stored_code!(crate::sanction::ProcedureState, "sanction procedure state");
 
 #[cfg(test)]
 mod tests {

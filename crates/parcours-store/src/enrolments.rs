@@ -113,6 +113,9 @@ pub fn enrol(
         )
         .execute(conn)?;
         diesel::insert_into(enrolments::table).values(record.clone()).execute(conn)?;
+        if !full {
+            record_place(conn, &record.id, actor, now)?;
+        }
         audit::append(
             conn,
             actor,
@@ -124,6 +127,43 @@ pub fn enrol(
         )?;
         Ok(if full { EnrolOutcome::Waiting(record) } else { EnrolOutcome::Enrolled(record) })
     })
+}
+
+/// Writes the place an enrolment just obtained to the offers a fine presupposes (rule 6.2).
+fn record_place(conn: &mut DbConnection, enrolment_id: &str, actor: &Actor, now: NaiveDateTime) -> Result<(), StoreError> {
+    let (case_id, axis, title): (String, String, String) = enrolments::table
+        .inner_join(courses::table)
+        .filter(enrolments::id.eq(enrolment_id))
+        .select((enrolments::case_id, courses::axis, courses::title))
+        .first(conn)?;
+    crate::course_offers::record_place(conn, &case_id, enrolment_id, &axis, &title, now.date(), actor, now)
+}
+
+/// The waiting lists the person of a case is on, or was on until placed (the place is then an offer),
+/// for the sanction file: since when, in which course.
+pub fn waiting_periods(
+    conn: &mut DbConnection,
+    case_id: &str,
+) -> Result<Vec<parcours_domain::non_compliance::WaitingPeriod>, StoreError> {
+    let rows: Vec<(String, NaiveDateTime, String, String)> = enrolments::table
+        .inner_join(courses::table)
+        .filter(enrolments::case_id.eq(case_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waiting.code()))
+        .order(enrolments::created_at.asc())
+        .select((courses::axis, enrolments::created_at, courses::title, courses::commune_nis))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(axis, since, title, commune)| {
+            let axis = parcours_domain::regime::Axis::parse(&axis)
+                .ok_or_else(|| StoreError::Corrupt(format!("a course of case {case_id} has an unknown axis")))?;
+            Ok(parcours_domain::non_compliance::WaitingPeriod {
+                axis,
+                since: since.date(),
+                description: format!("{title} (commune {commune})"),
+                still_waiting: true,
+            })
+        })
+        .collect()
 }
 
 /// Ends an enrolment ([`EnrolmentStatus::Withdrawn`] or [`EnrolmentStatus::Completed`]) for a case held by `cri`. A freed place goes to the first
@@ -173,6 +213,7 @@ pub fn end_enrolment(
                         enrolments::updated_at.eq(now),
                     ))
                     .execute(conn)?;
+                record_place(conn, &next, actor, now)?;
             }
         }
         // Keep the waiting list numbered 1, 2, 3... in its original order.

@@ -151,6 +151,8 @@ pub enum FeedReader {
     Commune(String),
     /// A CPAS: the notices about its beneficiaries, as the CRI recorded them.
     Cpas(String),
+    /// The Region's sanctioning officials: the steps of the sanction procedures (audience `sanctions`).
+    Sanctions,
 }
 
 /// Feed events after position `after`, oldest first.
@@ -172,6 +174,14 @@ pub fn feed(
             .filter(outbox_events::commune_payload.is_not_null()),
         FeedReader::Cpas(nis) => {
             query.filter(outbox_events::cpas_nis.eq(nis.clone())).filter(outbox_events::cpas_payload.is_not_null())
+        }
+        FeedReader::Sanctions => {
+            let kinds: Vec<&str> = EventKind::ALL
+                .iter()
+                .filter(|kind| kind.audiences().contains(&parcours_domain::events::Audience::Sanctions))
+                .map(|kind| kind.code())
+                .collect();
+            query.filter(outbox_events::event_type.eq_any(kinds))
         }
     };
     if let Some(after) = after {

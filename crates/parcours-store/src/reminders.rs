@@ -264,3 +264,12 @@ pub fn record_dispatch(
         Ok(Dispatch::Recorded(Box::new(ReminderView { reminder, case_reference: case.reference })))
     })
 }
+
+/// Every reminder of a case, oldest due first (for the sanction file: what the person was sent).
+pub fn reminders_for_case(conn: &mut DbConnection, case_id: &str) -> Result<Vec<ReminderRecord>, StoreError> {
+    Ok(reminder_table::table
+        .filter(reminder_table::case_id.eq(case_id))
+        .order((reminder_table::due_on.asc(), reminder_table::id.asc()))
+        .select(ReminderRecord::as_select())
+        .load(conn)?)
+}

@@ -439,10 +439,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    course_offers (id) {
+        id -> Text,
+        case_id -> Text,
+        axis -> Text,
+        offered_on -> Date,
+        description -> Text,
+        enrolment_id -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    non_compliances (id) {
+        id -> Text,
+        case_id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        deadline -> Date,
+        breach_date -> Date,
+        basis -> Text,
+        finding -> Nullable<Text>,
+        status -> Text,
+        excuse_json -> Nullable<Text>,
+        review_reason -> Nullable<Text>,
+        reviewed_on -> Nullable<Date>,
+        reviewed_by -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sanction_procedures (id) {
+        id -> Text,
+        reference -> Text,
+        non_compliance_id -> Text,
+        case_id -> Text,
+        cri_code -> Text,
+        state -> Text,
+        state_json -> Text,
+        version -> Integer,
+        opened_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sanction_steps (id) {
+        id -> Text,
+        procedure_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        summary -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+        organisation -> Text,
+        request_id -> Text,
+    }
+}
+
 diesel::joinable!(reminders -> cases (case_id));
+diesel::joinable!(course_offers -> cases (case_id));
+diesel::joinable!(non_compliances -> cases (case_id));
+diesel::joinable!(sanction_procedures -> cases (case_id));
+diesel::joinable!(sanction_procedures -> non_compliances (non_compliance_id));
+diesel::joinable!(sanction_steps -> sanction_procedures (procedure_id));
 diesel::joinable!(person_identities -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    course_offers,
+    non_compliances,
+    sanction_procedures,
+    sanction_steps,
     reminders,
     person_identities,
     identity_conflicts,

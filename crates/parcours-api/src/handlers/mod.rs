@@ -13,6 +13,7 @@ pub mod enrolments;
 pub mod events;
 pub mod health;
 pub mod identity_conflicts;
+pub mod non_compliances;
 pub mod operators;
 pub mod parameters;
 pub mod participants;
@@ -44,6 +45,10 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(reminders::list::list_reminders)
                 .service(reminders::get_letter::get_reminder_letter)
                 .service(reminders::create_dispatch::create_reminder_dispatch)
+                .service(non_compliances::list::list_non_compliances)
+                .service(non_compliances::get::get_non_compliance)
+                .service(non_compliances::create::create_case_non_compliance)
+                .service(non_compliances::create_review::create_non_compliance_review)
                 .service(cases::create::create_case)
                 .service(cases::list::list_cases)
                 .service(cases::get::get_case)

@@ -169,7 +169,7 @@ pub struct EventPage {
         (status = 200, description = "Events after the cursor", body = EventPage),
         (status = 400, description = "Invalid cursor or limit", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither a CRI agent nor a commune agent", body = Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not a CRI, commune or CPAS agent, nor a sanctioning official", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
 )]
@@ -190,6 +190,7 @@ pub async fn list_events(
         Organisation::Cpas(nis) if caller.roles.iter().any(|r| r == roles::CPAS_AGENT) => {
             FeedReader::Cpas(nis.to_string())
         }
+        Organisation::Region(_) if caller.roles.iter().any(|r| r == roles::SANCTIONS_OFFICER) => FeedReader::Sanctions,
         _ => {
             return Err(ApiError::Forbidden(Text::new(
                 "Le flux d'événements est réservé aux CRI et aux communes.",

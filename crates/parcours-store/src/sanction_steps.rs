@@ -1,0 +1,75 @@
+//! The `sanction_steps` table: every step of a sanction procedure as recorded, who recorded it and when.
+//! Append-only (database triggers refuse updates and deletes): a step is superseded by a later one, never
+//! edited.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use parcours_domain::case::CaseEvent;
+use parcours_domain::events::EventKind;
+
+use crate::audit::Actor;
+use crate::schema::sanction_steps;
+use crate::{DbConnection, StoreError, new_id};
+
+/// A step as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sanction_steps)]
+pub struct SanctionStepRecord {
+    /// Id.
+    pub id: String,
+    /// Procedure.
+    pub procedure_id: String,
+    /// Order within the procedure, from 1.
+    pub seq: i32,
+    /// Kind, from the event catalogue.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: EventKind,
+    /// Non-personal summary (dates, codes, amounts).
+    pub summary: String,
+    /// When.
+    pub recorded_at: NaiveDateTime,
+    /// Token subject of the official (or CRI staff for the opening).
+    pub recorded_by: String,
+    /// Their organisation.
+    pub organisation: String,
+    /// Request id, as logged.
+    pub request_id: String,
+}
+
+/// Appends `steps` to a procedure's log, after the steps it has.
+pub fn append(
+    conn: &mut DbConnection,
+    procedure_id: &str,
+    steps: &[CaseEvent],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let last: Option<i32> = sanction_steps::table
+        .filter(sanction_steps::procedure_id.eq(procedure_id))
+        .select(diesel::dsl::max(sanction_steps::seq))
+        .first(conn)?;
+    for (seq, step) in (last.unwrap_or(0) + 1..).zip(steps) {
+        let record = SanctionStepRecord {
+            id: new_id(),
+            procedure_id: procedure_id.to_owned(),
+            seq,
+            kind: step.kind,
+            summary: step.summary.clone(),
+            recorded_at: now,
+            recorded_by: actor.subject.clone(),
+            organisation: actor.organisation.clone(),
+            request_id: actor.request_id.clone(),
+        };
+        diesel::insert_into(sanction_steps::table).values(record).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A procedure's steps, in order.
+pub fn steps_of(conn: &mut DbConnection, procedure_id: &str) -> Result<Vec<SanctionStepRecord>, StoreError> {
+    Ok(sanction_steps::table
+        .filter(sanction_steps::procedure_id.eq(procedure_id))
+        .order(sanction_steps::seq.asc())
+        .select(SanctionStepRecord::as_select())
+        .load(conn)?)
+}
