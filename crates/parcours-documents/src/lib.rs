@@ -13,6 +13,7 @@ pub mod attestation;
 pub mod information_letter;
 pub mod page;
 pub mod reminder_letter;
+pub mod sanction_documents;
 pub mod template;
 pub mod verification;
 

@@ -49,6 +49,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(non_compliances::get::get_non_compliance)
                 .service(non_compliances::create::create_case_non_compliance)
                 .service(non_compliances::create_review::create_non_compliance_review)
+                .service(cases::course_offer::create_case_course_offer)
                 .service(cases::create::create_case)
                 .service(cases::list::list_cases)
                 .service(cases::get::get_case)

@@ -6,6 +6,7 @@ pub mod administrative_help;
 pub mod closure;
 pub mod completion;
 pub mod convention;
+pub mod course_offer;
 pub mod convention_amendment;
 pub mod cpas;
 pub mod create;
