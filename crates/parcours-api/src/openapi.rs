@@ -28,6 +28,8 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "parameters", description = "The law's open quantities: values in force, their history, the Region's new values and the cases they would change"),
         (name = "reminders", description = "Reminders before the presentation and completion deadlines: the CRI's work list, the letter, its dispatch"),
+        (name = "non-compliance", description = "Breaches of the obligation found by the detection job or reported by the CRI, the places offered, and the CRI's review: excused, or handed to the Region when every precondition of a fine holds (CWASS art. 152/8)"),
+        (name = "sanctions", description = "The sanction procedure for the Region's sanctioning officials (role sanctions_officer): notice, observations, a decision drafted and signed by two officials, notification, appeal, payment or closure; the notice, the decision and the evidence file as PDF"),
         (name = "health", description = "Probes")
     )
 )]

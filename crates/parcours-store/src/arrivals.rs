@@ -333,3 +333,13 @@ pub(crate) fn views_of(conn: &mut DbConnection, rows: Vec<ArrivalRecord>) -> Res
         })
         .collect()
 }
+
+/// The body of the latest report about a person (for the address the commune gave), if any.
+pub fn latest_report_payload(conn: &mut DbConnection, person_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(arrivals::table
+        .filter(arrivals::person_id.eq(person_id))
+        .order(arrivals::reported_at.desc())
+        .select(arrivals::payload_json)
+        .first(conn)
+        .optional()?)
+}

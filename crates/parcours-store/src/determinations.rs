@@ -147,3 +147,8 @@ pub fn latest_determination(
         .first(conn)
         .optional()?)
 }
+
+/// The communicated form (`result_json`) of one determination.
+pub fn result_json_of(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(determinations::table.find(id).select(determinations::result_json).first(conn).optional()?)
+}

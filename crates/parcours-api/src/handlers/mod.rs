@@ -20,6 +20,7 @@ pub mod participants;
 pub mod persons;
 pub mod reference;
 pub mod reminders;
+pub mod sanctions;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
 pub fn configure(config: &mut ServiceConfig) {
@@ -50,6 +51,12 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(non_compliances::create::create_case_non_compliance)
                 .service(non_compliances::create_review::create_non_compliance_review)
                 .service(cases::course_offer::create_case_course_offer)
+                .service(sanctions::list::list_sanctions)
+                .service(sanctions::get::get_sanction)
+                .service(sanctions::create_step::create_sanction_step)
+                .service(sanctions::get_notice::get_sanction_notice)
+                .service(sanctions::get_decision::get_sanction_decision)
+                .service(sanctions::get_file::get_sanction_file)
                 .service(cases::create::create_case)
                 .service(cases::list::list_cases)
                 .service(cases::get::get_case)

@@ -4,6 +4,7 @@
 //! the evidence file). The CRI holding the case reads its own; for anyone else a procedure does not exist.
 
 pub mod create_step;
+pub mod documents;
 pub mod get;
 pub mod get_decision;
 pub mod get_file;

@@ -1,0 +1,52 @@
+//! `GET /v1/sanctions/{id}/decision`: the decision — the signed one, or else the latest draft (titled as an unsigned draft, without effect): its reasons, the answer to every observation, the outcome and amount, the appeal route and deadline, the two officials. Rendered on demand
+//! from the records, never stored; each fetch is an audited read of the person's file. For the Region's
+//! sanctioning officials and the CRI holding the case.
+
+use actix_web::{HttpResponse, get, web};
+
+use super::documents::gather;
+use super::store_reader;
+use crate::auth::ProcedureReader;
+use crate::problem::{ApiError, Problem};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// The decision (PDF).
+#[utoipa::path(
+    tag = "sanctions",
+    params(("id" = String, Path, description = "Procedure id")),
+    responses(
+        (status = 200, description = "The decision, A4, French", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The Region without the role `sanctions_officer`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown procedure, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No decision drafted yet (`no_decision_yet`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/sanctions/{id}/decision")]
+pub async fn get_sanction_decision(
+    state: web::Data<AppState>,
+    reader: ProcedureReader,
+    request_id: RequestId,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(reader.caller(), &request_id);
+    let scope = store_reader(&reader);
+    let id = path.into_inner();
+    let document = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        let reference = state.reference_data(&mut conn)?;
+        let data = gather(&mut conn, &reference, &id, &scope, &actor, "read_sanction_decision", state.clock.now())?;
+        data.decision().ok_or(ApiError::Conflict(
+            "no_decision_yet",
+            crate::problem::Text::new("Aucune décision n'est encore rédigée.", "No decision is drafted yet."),
+        ))
+    })
+    .await??;
+    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-decision", move || parcours_documents::sanction_documents::render_decision(&document))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", "inline; filename=\"decision.pdf\""))
+        .body(pdf))
+}

@@ -1,0 +1,48 @@
+//! `GET /v1/sanctions/{id}/file`: the evidence file as one PDF: the determination with its reasons, the deadlines and their computation, the reminders sent, hours per axis, offers and waiting lists, the non-compliance record and the CRI's review, the preconditions, the notice, the observations, the decision and what followed, and every step with who recorded it. Rendered on demand
+//! from the records, never stored; each fetch is an audited read of the person's file. For the Region's
+//! sanctioning officials and the CRI holding the case.
+
+use actix_web::{HttpResponse, get, web};
+
+use super::documents::gather;
+use super::store_reader;
+use crate::auth::ProcedureReader;
+use crate::problem::{ApiError, Problem};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// The evidence file (PDF).
+#[utoipa::path(
+    tag = "sanctions",
+    params(("id" = String, Path, description = "Procedure id")),
+    responses(
+        (status = 200, description = "The evidence file, A4, French", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The Region without the role `sanctions_officer`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown procedure, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/sanctions/{id}/file")]
+pub async fn get_sanction_file(
+    state: web::Data<AppState>,
+    reader: ProcedureReader,
+    request_id: RequestId,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = actor(reader.caller(), &request_id);
+    let scope = store_reader(&reader);
+    let id = path.into_inner();
+    let document = web::block(move || -> Result<_, ApiError> {
+        let mut conn = state.store.conn()?;
+        let reference = state.reference_data(&mut conn)?;
+        let data = gather(&mut conn, &reference, &id, &scope, &actor, "read_sanction_file", state.clock.now())?;
+        Ok(data.file(state.clock.today()))
+    })
+    .await??;
+    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-file", move || parcours_documents::sanction_documents::render_file(&document))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", "inline; filename=\"dossier-sanction.pdf\""))
+        .body(pdf))
+}
