@@ -65,7 +65,15 @@ impl Flow {
     }
 
     #[expect(clippy::too_many_arguments, reason = "a paragraph has this many properties")]
-    fn paragraph(&mut self, text: &str, weight: Weight, size: f32, colour: crate::page::Colour, indent: f32, leading: f32) {
+    fn paragraph(
+        &mut self,
+        text: &str,
+        weight: Weight,
+        size: f32,
+        colour: crate::page::Colour,
+        indent: f32,
+        leading: f32,
+    ) {
         let width = WIDTH - 2.0 * MARGIN - indent;
         for line in self.lines(text, weight, size, width) {
             self.ensure(leading);
@@ -140,7 +148,12 @@ pub struct SanctionNotice {
     pub issued_on: NaiveDate,
 }
 
-fn letterhead(flow: &mut Flow, template: &Template, values: &[(&str, &str)], to: Option<&Addressee>) -> Result<(), DocumentError> {
+fn letterhead(
+    flow: &mut Flow,
+    template: &Template,
+    values: &[(&str, &str)],
+    to: Option<&Addressee>,
+) -> Result<(), DocumentError> {
     let t = |key: &str| template.text(key, values);
     let mut top = 46.0;
     flow.page.text(&t("authority_name")?, Weight::Bold, 10.5, NAVY, MARGIN, top, Align::Left);
@@ -169,8 +182,7 @@ fn letterhead(flow: &mut Flow, template: &Template, values: &[(&str, &str)], to:
 pub fn render_notice(notice: &SanctionNotice) -> Result<Vec<u8>, DocumentError> {
     let template = Template::parse(TEMPLATE)?;
     let issued = french_date(notice.issued_on);
-    let (notified_on, due) =
-        notice.notified.map(|(on, due)| (french_date(on), french_date(due))).unwrap_or_default();
+    let (notified_on, due) = notice.notified.map(|(on, due)| (french_date(on), french_date(due))).unwrap_or_default();
     let (min, max, days) =
         (notice.fine_min.to_string(), notice.fine_max.to_string(), notice.observation_days.to_string());
     let city = template.text("city", &[])?;
@@ -307,11 +319,8 @@ pub fn render_decision(decision: &SanctionDecision) -> Result<Vec<u8>, DocumentE
         _ => String::new(),
     };
     let (drafted_by, drafted_on) = (decision.drafted.0.clone(), french_date(decision.drafted.1));
-    let (signed_by, signed_on) = decision
-        .signed
-        .as_ref()
-        .map(|(by, on)| (by.clone(), french_date(*on)))
-        .unwrap_or_default();
+    let (signed_by, signed_on) =
+        decision.signed.as_ref().map(|(by, on)| (by.clone(), french_date(*on))).unwrap_or_default();
     let city = template.text("city", &[])?;
     let values: Vec<(&str, &str)> = vec![
         ("city", &city),
@@ -461,7 +470,8 @@ fn sample_law() -> Vec<String> {
         "Code wallon de l'action sociale et de la santé, art. 152/7, §1er : la personne obligée se présente au centre \
          régional d'intégration dans les trois mois de son inscription."
             .into(),
-        "Même Code, art. 152/8 : amende administrative ; aucune amende si la Région n'a pas organisé le parcours.".into(),
+        "Même Code, art. 152/8 : amende administrative ; aucune amende si la Région n'a pas organisé le parcours."
+            .into(),
         "Loi du 29 juillet 1991 relative à la motivation formelle des actes administratifs.".into(),
     ]
 }
@@ -473,9 +483,10 @@ pub fn sample_notice() -> SanctionNotice {
         procedure_reference: "CRIPEL-2026-000042-S1".into(),
         case_reference: "CRIPEL-2026-000042".into(),
         cri_name: "CRIPEL (Liège)".into(),
-        facts: "La personne, tenue de se présenter au centre régional d'intégration au plus tard le 01/03/2027, ne s'y \
+        facts:
+            "La personne, tenue de se présenter au centre régional d'intégration au plus tard le 01/03/2027, ne s'y \
                 est pas présentée et aucun cas de force majeure n'a été enregistré."
-            .into(),
+                .into(),
         law: sample_law(),
         preconditions: vec![
             "La personne est obligée de suivre le parcours, régime R2024 (amende prévue).".into(),
@@ -514,14 +525,16 @@ pub fn sample_decision() -> SanctionDecision {
             form: "écrite".into(),
             summary: "Je travaillais de nuit et je n'ai pas pu venir aux heures d'ouverture.".into(),
             late: false,
-            answer: "Le bureau d'accueil propose des rendez-vous en fin de journée ; deux ont été proposés par courrier \
+            answer:
+                "Le bureau d'accueil propose des rendez-vous en fin de journée ; deux ont été proposés par courrier \
                      le 01/02/2027, sans suite."
-                .into(),
+                    .into(),
         }],
-        reasoning: "La personne n'a pas donné suite au rappel ni aux rendez-vous proposés ; l'offre du module d'accueil \
+        reasoning:
+            "La personne n'a pas donné suite au rappel ni aux rendez-vous proposés ; l'offre du module d'accueil \
                     lui était accessible. Vu la première infraction et la situation de travail, le montant est fixé \
                     près du minimum."
-            .into(),
+                .into(),
         outcome: DecisionOutcome::Fine(150),
         appeal_route: "un recours auprès du tribunal de première instance de votre domicile, par requête".into(),
         appeal_days: 30,
@@ -596,30 +609,38 @@ mod tests {
         let notice = sample_notice();
         let pdf = render_notice(&notice).expect("renders");
         assert_eq!(pdf, render_notice(&notice).expect("renders"), "deterministic");
-        check(&pdf, "sanction-notice", &[
-            "art. 152/8",
-            "au plus tard le 30/03/2027",
-            "15 jours",
-            "de 100 à 2500 euros",
-            "Consulter votre dossier",
-            "Rue de la Station 12",
-            "CRIPEL-2026-000042-S1",
-        ]);
+        check(
+            &pdf,
+            "sanction-notice",
+            &[
+                "art. 152/8",
+                "au plus tard le 30/03/2027",
+                "15 jours",
+                "de 100 à 2500 euros",
+                "Consulter votre dossier",
+                "Rue de la Station 12",
+                "CRIPEL-2026-000042-S1",
+            ],
+        );
     }
 
     #[test]
     fn the_decision_answers_each_observation_and_states_the_amount_and_the_appeal() {
         let decision = sample_decision();
         let pdf = render_decision(&decision).expect("renders");
-        check(&pdf, "sanction-decision", &[
-            "Une amende administrative de 150 euros vous est infligée",
-            "Réponse : Le bureau d'accueil",
-            "tribunal de première instance",
-            "dans les 30 jours de sa notification",
-            "Loi du 29 juillet 1991",
-            "Signée par : agent-spw-2",
-            "art. 152/8",
-        ]);
+        check(
+            &pdf,
+            "sanction-decision",
+            &[
+                "Une amende administrative de 150 euros vous est infligée",
+                "Réponse : Le bureau d'accueil",
+                "tribunal de première instance",
+                "dans les 30 jours de sa notification",
+                "Loi du 29 juillet 1991",
+                "Signée par : agent-spw-2",
+                "art. 152/8",
+            ],
+        );
         let draft = SanctionDecision { signed: None, ..decision };
         let pdf = render_decision(&draft).expect("renders");
         check(&pdf, "sanction-decision-draft", &["Projet de décision n° 1", "Pas encore signée"]);
@@ -629,7 +650,11 @@ mod tests {
     fn the_file_has_every_section_and_runs_onto_further_pages() {
         let mut file = sample_file();
         let pdf = render_file(&file).expect("renders");
-        check(&pdf, "sanction-file", &["Dossier de la procédure de sanction", "1. Détermination", "10. Décision", "Néant."]);
+        check(
+            &pdf,
+            "sanction-file",
+            &["Dossier de la procédure de sanction", "1. Détermination", "10. Décision", "Néant."],
+        );
         file.sections[3].items = (1..=120).map(|n| format!("Présence n° {n} : 3 h, cours de français")).collect();
         let long = render_file(&file).expect("renders");
         let Some(text) = text_of(&long, "sanction-file-long") else { return };

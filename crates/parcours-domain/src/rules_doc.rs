@@ -255,6 +255,29 @@ pub fn render_rules_markdown_with(parameters: &Parameters) -> String {
             cell(decides)
         );
     }
+    let _ = writeln!(s, "\n## Non-compliance and the sanction procedure\n");
+    let _ = writeln!(
+        s,
+        "Parcours reminds first (`reminders`), then records non-compliance for the CRI to review, and opens a \
+         procedure for the Region's sanctioning official only when every precondition of a fine holds \
+         (`crates/parcours-domain/src/non_compliance.rs`). The procedure is a state machine \
+         (`crates/parcours-domain/src/sanction.rs`): opened → notice_sent → decision_drafted → decision_signed → \
+         decision_notified → (appealed →) closed, or closed when the person regularises. Its steps are events \
+         (`docs/events.md`); nothing is edited, a correction supersedes.\n"
+    );
+    let _ = writeln!(s, "| Rule | What is coded | Basis | Confidence | Where |");
+    let _ = writeln!(s, "|---|---|---|---|---|");
+    for rule in crate::sanction::PROCEDURE_RULES {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | `{}` |",
+            rule.name,
+            cell(rule.rule),
+            cell(rule.basis),
+            rule.confidence.tag(),
+            rule.code
+        );
+    }
     let _ = writeln!(s, "\n## Parameters the law leaves open\n");
     let _ = writeln!(
         s,

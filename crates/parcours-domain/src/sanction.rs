@@ -1079,3 +1079,109 @@ mod tests {
         assert_eq!(p.apply(minutes_missing, &ctx(d(2027, 4, 12))), Err(ProcedureError::HearingMinutesMissing));
     }
 }
+
+/// One rule of non-compliance and the sanction procedure, for `docs/rules.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcedureRule {
+    /// Short name.
+    pub name: &'static str,
+    /// What the rule says, as coded.
+    pub rule: &'static str,
+    /// Legal basis.
+    pub basis: &'static str,
+    /// How sure the law is.
+    pub confidence: crate::law::Confidence,
+    /// Where it is coded (or the parameter that sets it).
+    pub code: &'static str,
+}
+
+/// Every rule of non-compliance and of the procedure, in the order of the procedure.
+pub const PROCEDURE_RULES: &[ProcedureRule] = {
+    use crate::law::Confidence::{Confirmed, Likely, Unconfirmed};
+    &[
+        ProcedureRule {
+            name: "Triggers",
+            rule: "A presentation deadline passed without presentation, a completion deadline passed with the case still open, or a convention not respected as the CRI reports; each becomes one non-compliance record (once per case, kind and deadline).",
+            basis: "CWASS art. 152/7-152/8; rule 6.3",
+            confidence: Likely,
+            code: "non_compliance::breach_detected, may_report_convention_breach",
+        },
+        ProcedureRule {
+            name: "CRI review",
+            rule: "The CRI excuses (force majeure; a dispensation claim pending; a suspension that should have been recorded, which is recorded and moves the deadlines) or hands the file over, with a reason.",
+            basis: "CWASS art. 152/7 (force majeure, suspension), 152/7 §3 (dispensation); rule 6.3",
+            confidence: Likely,
+            code: "non_compliance::may_review",
+        },
+        ProcedureRule {
+            name: "Obligation with a fine",
+            rule: "Only an obliged person, under a regime that provides a fine (every regime since 2014), can be fined; a volunteer never.",
+            basis: "CWASS art. 152/7-152/8; rule 6.1",
+            confidence: Confirmed,
+            code: "non_compliance::check_preconditions (obliged_under_a_regime_with_fines)",
+        },
+        ProcedureRule {
+            name: "Fines applicable",
+            rule: "The date of the facts is on or after the parameter fines_applicable_from (1 January 2019).",
+            basis: "CWASS art. 152/8; rule 6.2",
+            confidence: Likely,
+            code: "parameter fines_applicable_from",
+        },
+        ProcedureRule {
+            name: "No dispensation",
+            rule: "No dispensation granted on the date of the facts, and no dispensation claim awaiting the CRI's decision.",
+            basis: "CWASS art. 152/7 §3; rule 2.4",
+            confidence: Confirmed,
+            code: "non_compliance::check_preconditions (no_dispensation, no_pending_dispensation_claim)",
+        },
+        ProcedureRule {
+            name: "Region's supply",
+            rule: "For every axis the convention requires (not waived), a place was offered to the person on or before the date of the facts (a place held through an enrolment, or an offer the CRI recorded); a waiting list is not an offer; a suspension for want of a course place covering the date blocks. Any failure blocks the procedure: it cannot be opened.",
+            basis: "CWASS art. 152/8; rule 6.2",
+            confidence: Confirmed,
+            code: "non_compliance::check_preconditions (region_supply, no_course_place_suspension)",
+        },
+        ProcedureRule {
+            name: "Not regularised",
+            rule: "The person has not presented (missed presentation) or completed (missed completion, convention); regularising during the procedure lets the official close it.",
+            basis: "CWASS art. 152/8 (a last resort)",
+            confidence: Likely,
+            code: "non_compliance::check_preconditions (not_regularised); SanctionProcedure::apply (Close regularised)",
+        },
+        ProcedureRule {
+            name: "Notice and observations",
+            rule: "The notice states the facts, the law, the evidence and how to consult the file; the observation period counts from its proven notification; observations are written or heard (minutes required); a late observation is flagged and kept.",
+            basis: "Principle audi alteram partem; rule 6.3 (procedure UNCONFIRMED); parameter sanction_observation_days",
+            confidence: Unconfirmed,
+            code: "SanctionProcedure::apply (SendNotice, RecordObservation)",
+        },
+        ProcedureRule {
+            name: "Reasoned decision",
+            rule: "No decision before the observation period ends; the reasons are stated in fact and in law and answer every observation in force (a late one included); a fine lies within fine_range on the date of the facts.",
+            basis: "Loi du 29 juillet 1991; CWASS art. 152/8; rule 6.1 (parameter fine_range)",
+            confidence: Confirmed,
+            code: "SanctionProcedure::apply (DraftDecision, SignDecision)",
+        },
+        ProcedureRule {
+            name: "Two officials",
+            rule: "The official who signs the decision is not the one who drafted it.",
+            basis: "Internal control (four-eyes); not in the texts found",
+            confidence: Unconfirmed,
+            code: "SanctionProcedure::apply (SignDecision)",
+        },
+        ProcedureRule {
+            name: "Appeal",
+            rule: "The decision states the appeal route and period (parameters sanction_appeal_route, sanction_appeal_days); the period counts from the decision's proven notification; a late appeal is recorded and flagged; recovery only after the period, with no appeal pending.",
+            basis: "Loi du 11 avril 1994, art. 2, 4°; rule 6.3 (route UNCONFIRMED)",
+            confidence: Unconfirmed,
+            code: "SanctionProcedure::apply (NotifyDecision, RecordAppeal, DecideAppeal, Close)",
+        },
+        ProcedureRule {
+            name: "Commune and CPAS",
+            rule: "A notified fine is reported to the commune of domicile and the person's CPAS when the parameter sanction_reported_to_commune_and_cpas says so; nothing else of the procedure reaches them.",
+            basis: "Rule 6.4",
+            confidence: Likely,
+            code: "SanctionProcedure::apply (NotifyDecision); event sanction_reported",
+        },
+    ]
+};

@@ -82,11 +82,8 @@ pub fn record_offer(
     now: NaiveDateTime,
 ) -> Result<Option<CourseOfferRecord>, StoreError> {
     crate::write_transaction(conn, |conn| {
-        let held: i64 = cases::table
-            .filter(cases::id.eq(case_id))
-            .filter(cases::cri_code.eq(cri_code))
-            .count()
-            .get_result(conn)?;
+        let held: i64 =
+            cases::table.filter(cases::id.eq(case_id)).filter(cases::cri_code.eq(cri_code)).count().get_result(conn)?;
         if held == 0 {
             return Ok(None);
         }

@@ -130,7 +130,12 @@ pub fn enrol(
 }
 
 /// Writes the place an enrolment just obtained to the offers a fine presupposes (rule 6.2).
-fn record_place(conn: &mut DbConnection, enrolment_id: &str, actor: &Actor, now: NaiveDateTime) -> Result<(), StoreError> {
+fn record_place(
+    conn: &mut DbConnection,
+    enrolment_id: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
     let (case_id, axis, title): (String, String, String) = enrolments::table
         .inner_join(courses::table)
         .filter(enrolments::id.eq(enrolment_id))

@@ -117,9 +117,12 @@ fn insert(
 
 /// Records every breach found today that is not recorded yet, each with a step on its case. Safe to run
 /// twice: a record is unique per case, kind and deadline (a deadline moved by a suspension is a new one).
-pub fn sweep_non_compliances(conn: &mut DbConnection, today: NaiveDate, now: NaiveDateTime) -> Result<usize, StoreError> {
-    let system =
-        Actor { subject: "system:non-compliance".into(), organisation: "system".into(), request_id: new_id() };
+pub fn sweep_non_compliances(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    let system = Actor { subject: "system:non-compliance".into(), organisation: "system".into(), request_id: new_id() };
     // Only obliged open cases with a passed deadline are read.
     let candidates: Vec<CaseRecord> = cases::table
         .filter(cases::obliged.eq(true))
@@ -225,7 +228,15 @@ pub fn list_non_compliances(
             query = query.filter(non_compliances::status.eq(status.code()));
         }
         let rows: Vec<(NonComplianceRecord, String, Option<(String, String, String)>)> = query.load(conn)?;
-        audit::append(conn, actor, "list_non_compliances", "non_compliance", None, Some(format!("count={}", rows.len())), now)?;
+        audit::append(
+            conn,
+            actor,
+            "list_non_compliances",
+            "non_compliance",
+            None,
+            Some(format!("count={}", rows.len())),
+            now,
+        )?;
         Ok(rows
             .into_iter()
             .map(|(record, case_reference, procedure)| NonComplianceView { record, case_reference, procedure })

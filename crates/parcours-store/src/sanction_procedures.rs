@@ -198,9 +198,7 @@ pub fn save_procedure(
             return Ok(SaveOutcome::NotFound);
         };
         let changed = diesel::update(
-            sanction_procedures::table
-                .find(id)
-                .filter(sanction_procedures::version.eq(expected_version)),
+            sanction_procedures::table.find(id).filter(sanction_procedures::version.eq(expected_version)),
         )
         .set((
             sanction_procedures::state.eq(procedure.state.code()),

@@ -155,10 +155,7 @@ fn refusal(refusal: ReviewRefusal) -> ApiError {
             ApiError::Conflict(
                 "sanction_blocked",
                 Text::new(
-                    format!(
-                        "La procédure de sanction ne peut pas être ouverte (CWASS art. 152/8) : {}",
-                        fr.join(" ")
-                    ),
+                    format!("La procédure de sanction ne peut pas être ouverte (CWASS art. 152/8) : {}", fr.join(" ")),
                     format!("The sanction procedure cannot be opened (CWASS art. 152/8): {}", en.join(" ")),
                 ),
             )
@@ -201,8 +198,8 @@ pub async fn create_non_compliance_review(
     let dto = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = agent.cri.code().to_owned();
-        let (found, case) = parcours_store::non_compliances::find_non_compliance(&mut conn, &id, &cri)?
-            .ok_or(ApiError::NotFound)?;
+        let (found, case) =
+            parcours_store::non_compliances::find_non_compliance(&mut conn, &id, &cri)?.ok_or(ApiError::NotFound)?;
         let record = found.record;
         let reference = state.reference_data(&mut conn)?;
         let (today, now) = (state.clock.today(), state.clock.now());
@@ -276,8 +273,8 @@ pub async fn create_non_compliance_review(
             UpdateOutcome::Rejected(error) => return Err(error),
             UpdateOutcome::Updated(_) => {}
         }
-        let (view, _) = parcours_store::non_compliances::find_non_compliance(&mut conn, &id, &cri)?
-            .ok_or(ApiError::NotFound)?;
+        let (view, _) =
+            parcours_store::non_compliances::find_non_compliance(&mut conn, &id, &cri)?.ok_or(ApiError::NotFound)?;
         NonComplianceDto::new(&view)
     })
     .await??;

@@ -7,12 +7,12 @@ pub mod get;
 pub mod list;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use parcours_domain::ReferenceData;
+use parcours_domain::case::Case;
 use parcours_domain::non_compliance::{
     BreachKind, Excuse, NonComplianceStatus, PreconditionCheck, SanctionFacts, check_preconditions,
 };
 use parcours_domain::regime::Axis;
-use parcours_domain::ReferenceData;
-use parcours_domain::case::Case;
 use parcours_store::DbConnection;
 use parcours_store::non_compliances::{NonComplianceRecord, NonComplianceView};
 use serde::{Deserialize, Serialize};

@@ -208,12 +208,9 @@ fn refused(error: ProcedureError) -> ApiError {
             "La date ne peut être ni dans le futur, ni avant l'étape qu'elle suit.".into(),
             "The date can be neither in the future nor before the step it follows.".into(),
         ),
-        ProcedureError::TextMissing { field } => invalid(
-            field,
-            "length",
-            "Texte manquant ou trop court.".into(),
-            "Text missing or too short.".into(),
-        ),
+        ProcedureError::TextMissing { field } => {
+            invalid(field, "length", "Texte manquant ou trop court.".into(), "Text missing or too short.".into())
+        }
         ProcedureError::HearingMinutesMissing => invalid(
             "hearing_minutes",
             "required",
@@ -239,7 +236,9 @@ fn refused(error: ProcedureError) -> ApiError {
         ProcedureError::FineOutOfRange { min_eur, max_eur } => invalid(
             "amount_eur",
             "fine_out_of_range",
-            format!("Le montant doit être compris entre {min_eur} et {max_eur} euros (montants en vigueur à la date des faits)."),
+            format!(
+                "Le montant doit être compris entre {min_eur} et {max_eur} euros (montants en vigueur à la date des faits)."
+            ),
             format!("The amount must lie between {min_eur} and {max_eur} euros (the range on the date of the facts)."),
         ),
         ProcedureError::ObservationsNotAnswered { numbers } => {

@@ -170,7 +170,11 @@ impl FileData {
                     }
                     _ => "non envoyé".to_owned(),
                 };
-                format!("Rappel avant l'échéance de {what} du {} : dû le {}, {outcome}.", date(r.deadline), date(r.due_on))
+                format!(
+                    "Rappel avant l'échéance de {what} du {} : dû le {}, {outcome}.",
+                    date(r.deadline),
+                    date(r.due_on)
+                )
             })
             .collect()
     }
@@ -193,7 +197,10 @@ impl FileData {
     fn evidence(&self) -> Vec<String> {
         let mut lines = vec![format!(
             "Détermination : {} (régime {}), décidée au {} ; motifs et échéances calculées.",
-            serde_json::to_value(self.determination.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            serde_json::to_value(self.determination.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
             self.determination.regime.clone().unwrap_or_else(|| "-".into()),
             date(self.determination.as_of)
         )];
@@ -300,7 +307,14 @@ impl FileData {
         let mut deadlines: Vec<String> =
             d.deadlines.iter().map(|dl| format!("{} — {}", date(dl.date), dl.explanation.fr)).collect();
         deadlines.extend(self.aggregate.deadline_history.iter().map(|s| {
-            format!("Échéance déplacée du {} au {} le {} : {} ({}).", date(s.from), date(s.to), date(s.decided_on), s.reason, s.basis)
+            format!(
+                "Échéance déplacée du {} au {} le {} : {} ({}).",
+                date(s.from),
+                date(s.to),
+                date(s.decided_on),
+                s.reason,
+                s.basis
+            )
         }));
         let hours: Vec<String> = Axis::ALL
             .iter()

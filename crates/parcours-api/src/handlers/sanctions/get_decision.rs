@@ -44,7 +44,9 @@ pub async fn get_sanction_decision(
         ))
     })
     .await??;
-    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-decision", move || parcours_documents::sanction_documents::render_decision(&document))?;
+    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-decision", move || {
+        parcours_documents::sanction_documents::render_decision(&document)
+    })?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(("Content-Disposition", "inline; filename=\"decision.pdf\""))

@@ -40,7 +40,9 @@ pub async fn get_sanction_file(
         Ok(data.file(state.clock.today()))
     })
     .await??;
-    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-file", move || parcours_documents::sanction_documents::render_file(&document))?;
+    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-file", move || {
+        parcours_documents::sanction_documents::render_file(&document)
+    })?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(("Content-Disposition", "inline; filename=\"dossier-sanction.pdf\""))

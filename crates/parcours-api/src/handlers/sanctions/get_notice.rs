@@ -41,7 +41,9 @@ pub async fn get_sanction_notice(
         Ok(data.notice(*reference.parameters.sanction_observation_days.on(today), today))
     })
     .await??;
-    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-notice", move || parcours_documents::sanction_documents::render_notice(&document))?;
+    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-notice", move || {
+        parcours_documents::sanction_documents::render_notice(&document)
+    })?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(("Content-Disposition", "inline; filename=\"avis-observations.pdf\""))

@@ -537,7 +537,9 @@ impl ProcedureDto {
 /// The store's reader for an authorised caller.
 pub fn store_reader(reader: &crate::auth::ProcedureReader) -> parcours_store::sanction_procedures::ProcedureReader {
     match reader {
-        crate::auth::ProcedureReader::Officer(_) => parcours_store::sanction_procedures::ProcedureReader::SanctionsOfficer,
+        crate::auth::ProcedureReader::Officer(_) => {
+            parcours_store::sanction_procedures::ProcedureReader::SanctionsOfficer
+        }
         crate::auth::ProcedureReader::Cri(_, cri) => {
             parcours_store::sanction_procedures::ProcedureReader::Cri(cri.code().to_owned())
         }
