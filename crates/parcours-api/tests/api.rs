@@ -5,6 +5,7 @@ mod foundations;
 mod identity;
 mod law;
 mod reminders;
+mod sanctions;
 mod support;
 
 use actix_web::test::TestRequest;

@@ -250,6 +250,12 @@ impl TestApp {
         self.token(&format!("cri:{cri}"), &["cri_agent"])
     }
 
+    /// A sanctioning official of the Region, named (two officials are needed for a decision).
+    pub fn as_sanctions_officer(&self, name: &str) -> String {
+        let roles = ["sanctions_officer".to_owned()];
+        parcours_api::auth::mint(&self.config, &format!("spw:{name}"), "region:SPW", &roles, 3600).expect("mint token")
+    }
+
     pub fn as_region(&self) -> String {
         self.token("region:SPW", &["region_admin"])
     }
