@@ -64,7 +64,6 @@ impl Flow {
         lines
     }
 
-    #[expect(clippy::too_many_arguments, reason = "a paragraph has this many properties")]
     fn paragraph(
         &mut self,
         text: &str,

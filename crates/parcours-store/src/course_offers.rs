@@ -44,6 +44,7 @@ impl CourseOfferRecord {
 }
 
 /// Records the place an enrolment obtained (called inside the enrolment's transaction).
+#[expect(clippy::too_many_arguments, reason = "which case and enrolment, what place, when and by whom")]
 pub fn record_place(
     conn: &mut DbConnection,
     case_id: &str,

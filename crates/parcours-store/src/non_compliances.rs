@@ -64,6 +64,9 @@ impl NonComplianceRecord {
     }
 }
 
+/// The procedure opened from a record: id, reference, state code.
+pub type ProcedureLink = (String, String, String);
+
 /// A record with its case reference and its procedure, if one was opened.
 #[derive(Debug, Clone)]
 pub struct NonComplianceView {
@@ -71,8 +74,8 @@ pub struct NonComplianceView {
     pub record: NonComplianceRecord,
     /// Case reference.
     pub case_reference: String,
-    /// The procedure opened from it: id, reference, state code.
-    pub procedure: Option<(String, String, String)>,
+    /// The procedure opened from it.
+    pub procedure: Option<ProcedureLink>,
 }
 
 fn insert(
@@ -227,7 +230,7 @@ pub fn list_non_compliances(
         if let Some(status) = status {
             query = query.filter(non_compliances::status.eq(status.code()));
         }
-        let rows: Vec<(NonComplianceRecord, String, Option<(String, String, String)>)> = query.load(conn)?;
+        let rows: Vec<(NonComplianceRecord, String, Option<ProcedureLink>)> = query.load(conn)?;
         audit::append(
             conn,
             actor,
