@@ -194,6 +194,18 @@ pub fn run_due(state: &AppState, owner: &str) -> Result<Vec<JobRun>, ApiError> {
     Ok(runs)
 }
 
+/// Makes every job due now and runs them once (`parcours run-jobs`: after a data correction, or to try the
+/// sweeps on a local instance without waiting for their interval). A job another runner holds is skipped.
+pub fn run_all_now(state: &AppState, owner: &str) -> Result<Vec<JobRun>, ApiError> {
+    let mut conn = state.store.conn()?;
+    for kind in JobKind::ALL {
+        parcours_store::jobs::ensure(&mut conn, kind.code(), state.clock.now())?;
+        parcours_store::jobs::make_due(&mut conn, kind.code(), state.clock.now())?;
+    }
+    drop(conn);
+    run_due(state, owner)
+}
+
 /// Runs [`run_due`] every `poll` until the process ends. A failure (database down) is logged and tried
 /// again at the next poll.
 pub fn run_forever(state: &AppState, poll: StdDuration) -> ! {

@@ -15,6 +15,7 @@ USAGE:
   parcours serve                       start the API (configuration: PARCOURS_* environment variables)
   parcours worker                      run the background jobs only (deadline sweep, purges); any number
                                        of workers and serve replicas may run: each due job runs once
+  parcours run-jobs                    run every background job once, now, print what each did, and exit
   parcours migrate                     apply pending database migrations and exit
   parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
   parcours rules-doc [--output FILE]   write docs/rules.md with the parameter values the database holds
@@ -22,7 +23,8 @@ USAGE:
   parcours token --org ORG --role ROLE [--role ROLE...] [--sub SUBJECT] [--ttl 1h]
                                        mint a token with the configured signing key
                                        ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW, cpas:<NIS>
-                                       ROLE: commune_agent, cri_agent, operator_agent, region_admin, cpas_agent
+                                       ROLE: commune_agent, cri_agent, operator_agent, region_admin, cpas_agent,
+                                             sanctions_officer
   parcours verify-attestation <qr-text> [--keys keys.json] [--surname S --birth-date YYYY-MM-DD]
                                        check a printed attestation offline: the QR code's signed payload
                                        against the published keys (a saved /.well-known/parcours-keys.json,
@@ -98,6 +100,16 @@ fn worker(config: Config) -> Result<(), String> {
     let state = AppState::new(store, config).map_err(|e| format!("keys: {e}"))?;
     eprintln!("Parcours worker on {target:?}: looking for due jobs every {} s", poll.as_secs());
     parcours_api::jobs::run_forever(&state, poll)
+}
+
+fn run_jobs(config: Config) -> Result<(), String> {
+    let store = Store::open(database_target(&config)?, 2).map_err(|e| format!("database: {e}"))?;
+    let state = AppState::new(store, config).map_err(|e| format!("keys: {e}"))?;
+    let owner = format!("run-jobs:{}", std::process::id());
+    for run in parcours_api::jobs::run_all_now(&state, &owner).map_err(|e| e.to_string())? {
+        println!("{}: {}", run.kind.code(), run.outcome);
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), String> {
@@ -205,6 +217,7 @@ fn main() -> ExitCode {
             Ok(config) => match command {
                 "serve" => actix_web::rt::System::new().block_on(serve(config)),
                 "worker" => worker(config),
+                "run-jobs" => run_jobs(config),
                 "migrate" => database_target(&config).and_then(|target| {
                     Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
                 }),

@@ -355,12 +355,7 @@ impl TestApp {
 
     /// Makes every background job due and runs it once, as the in-process runner would.
     pub fn run_jobs(&self) -> Vec<parcours_api::jobs::JobRun> {
-        let mut conn = self.state.store.conn().expect("connection");
-        for kind in parcours_api::jobs::JobKind::ALL {
-            parcours_store::jobs::ensure(&mut conn, kind.code(), self.state.clock.now()).expect("register job");
-            parcours_store::jobs::make_due(&mut conn, kind.code(), self.state.clock.now()).expect("make due");
-        }
-        parcours_api::jobs::run_due(&self.state, "test-runner").expect("run jobs")
+        parcours_api::jobs::run_all_now(&self.state, "test-runner").expect("run jobs")
     }
 
     pub fn audit_for(&self, resource_id: &str) -> Vec<parcours_store::audit::AuditRecord> {
