@@ -13,6 +13,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_missed_presentation_goes_from_reminder_to_a_paid_fine_with_due_process,
     a_procedure_is_blocked_while_a_required_axis_had_no_offer,
+    a_suspension_that_should_have_been_recorded_excuses_and_moves_the_deadline,
 );
 
 fn pdf_text(pdf: &[u8]) -> Option<String> {
@@ -364,4 +365,38 @@ async fn a_procedure_is_blocked_while_a_required_axis_had_no_offer(app: TestApp)
     let handed = app.post(&format!("/v1/non-compliances/{id}/review"), Some(&cripel), None, &hand_over).await;
     assert_eq!(handed.status, 200, "{}", handed.text);
     assert_eq!(handed.body["procedure"]["state"], "opened");
+}
+
+async fn a_suspension_that_should_have_been_recorded_excuses_and_moves_the_deadline(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 442).await;
+    through_convention(&app, &case, v).await;
+    let cripel = app.as_cri("CRIPEL");
+    at(&app, "2029-06-17");
+    app.run_jobs();
+    let open = app.get("/v1/non-compliances", Some(&cripel)).await;
+    let id = open.body["items"][0]["id"].as_str().expect("recorded").to_owned();
+    assert_eq!(open.body["items"][0]["deadline"], "2029-06-15");
+    let path = format!("/v1/non-compliances/{id}/review");
+    let no_claim = json!({"decision": "excuse", "excuse": "pending_dispensation_claim", "dispensation_code": "D4",
+                          "reason": "La personne dit avoir demandé une dispense."});
+    let refused = app.post(&path, Some(&cripel), None, &no_claim).await;
+    assert_eq!((refused.status.as_u16(), refused.body["code"].as_str()), (409, Some("claim_not_pending")));
+    let suspension = json!({"decision": "excuse", "excuse": "unrecorded_suspension",
+                            "suspension": {"from": "2029-03-01", "to": "2029-05-31", "reason": "illness"},
+                            "reason": "Hospitalisation de mars à mai, certificat remis en juin."});
+    let excused = app.post(&path, Some(&cripel), None, &suspension).await;
+    assert_eq!(excused.status, 200, "{}", excused.text);
+    assert_eq!(excused.body["excuse"], "unrecorded_suspension");
+    // The suspension is on the case and the completion deadline moved by its 92 days.
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&cripel)).await;
+    assert_eq!(read.body["deadlines"][1]["date"], "2029-09-15", "{}", read.text);
+    let timeline = app.get(&format!("/v1/cases/{case}/timeline"), Some(&cripel)).await;
+    assert!(timeline.text.contains("deadlines_suspended") && timeline.text.contains("non_compliance_excused"));
+    // The moved deadline is not passed: nothing new is found; once it passes, a new record is.
+    app.run_jobs();
+    assert_eq!(app.count_rows("non_compliances"), 1);
+    at(&app, "2029-09-16");
+    app.run_jobs();
+    let again = app.get("/v1/non-compliances", Some(&cripel)).await;
+    assert_eq!(again.body["items"][0]["deadline"], "2029-09-15", "{}", again.text);
 }
