@@ -212,7 +212,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         "verify-attestation" => verify_attestation(&args[1..]).map(|report| print!("{report}")),
-        "serve" | "worker" | "migrate" | "token" | "rules-doc" => match Config::from_env() {
+        "serve" | "worker" | "run-jobs" | "migrate" | "token" | "rules-doc" => match Config::from_env() {
             Err(e) => Err(format!("configuration: {e}")),
             Ok(config) => match command {
                 "serve" => actix_web::rt::System::new().block_on(serve(config)),

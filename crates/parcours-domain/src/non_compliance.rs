@@ -388,23 +388,45 @@ pub fn check_preconditions(facts: &SanctionFacts<'_>) -> Vec<PreconditionCheck> 
         "CWASS art. 152/8; rule 6.2",
     ));
     match (facts.breach, case.convention.as_ref()) {
-        (BreachKind::PresentationMissed, _) | (_, None) => checks.push(check(
-            "welcome_module_offered",
-            None,
-            true,
-            format!(
-                "Le module d'accueil est organisé par le CRI {} à son bureau d'accueil, ouvert à la personne dès \
-                 l'ouverture du dossier le {}.",
-                case.cri,
-                date(case.opened_on)
-            ),
-            format!(
-                "The welcome module is organised by CRI {} at its welcome office, open to the person since the \
-                 case was opened on {}.",
-                case.cri, case.opened_on
-            ),
-            "CWASS art. 152/2 et 152/8",
-        )),
+        (BreachKind::PresentationMissed, _) | (_, None) => {
+            // The welcome office can only have been offered if the CRI knew of the person before the
+            // deadline passed: a late report by the commune is not the person's breach.
+            let in_time = case.opened_on < on;
+            checks.push(check(
+                "welcome_module_offered",
+                None,
+                in_time,
+                if in_time {
+                    format!(
+                        "Le module d'accueil est organisé par le CRI {} à son bureau d'accueil, ouvert à la personne \
+                         dès l'ouverture du dossier le {}.",
+                        case.cri,
+                        date(case.opened_on)
+                    )
+                } else {
+                    format!(
+                        "Le dossier n'a été ouvert au CRI {} que le {}, après l'échéance : le module d'accueil n'a \
+                         pas pu être proposé à temps.",
+                        case.cri,
+                        date(case.opened_on)
+                    )
+                },
+                if in_time {
+                    format!(
+                        "The welcome module is organised by CRI {} at its welcome office, open to the person since \
+                         the case was opened on {}.",
+                        case.cri, case.opened_on
+                    )
+                } else {
+                    format!(
+                        "The case reached CRI {} only on {}, after the deadline: the welcome module could not be \
+                         offered in time.",
+                        case.cri, case.opened_on
+                    )
+                },
+                "CWASS art. 152/2 et 152/8",
+            ))
+        }
         (_, Some(convention)) => {
             for axis in convention.axes.iter().filter(|a| a.required && !a.waived).map(|a| a.axis) {
                 checks.push(axis_supply(axis, on, facts.offers, facts.waiting));
@@ -653,6 +675,22 @@ mod tests {
         let codes: Vec<String> =
             failing(&check_preconditions(&facts(&case, &offers, d(2028, 3, 2)))).into_iter().map(|c| c.0).collect();
         assert_eq!(codes, vec!["obliged_under_a_regime_with_fines", "no_course_place_suspension"]);
+    }
+
+    #[test]
+    fn a_case_opened_after_the_presentation_deadline_blocks_the_procedure() {
+        let mut case = case_with_convention();
+        case.state = CaseState::Opened;
+        case.convention = None;
+        let checks = |case: &Case| {
+            check_preconditions(&SanctionFacts {
+                breach: BreachKind::PresentationMissed,
+                ..facts(case, &[], d(2025, 6, 2))
+            })
+        };
+        assert!(failing(&checks(&case)).is_empty());
+        case.opened_on = d(2025, 6, 2);
+        assert_eq!(failing(&checks(&case)), vec![("welcome_module_offered".to_owned(), None)]);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct CourseOfferRequest {
 
 /// An offer recorded.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "01a24b00-0000-7000-8000-000000000001", "case_id": "01a20c77-7b57-74d7-9abc-4cc1251bd929",
+    "axis": "citizenship", "offered_on": "2026-12-10", "description": "Formation à la citoyenneté, session de janvier (place déclinée)",
+    "recorded_at": "2026-12-10T14:02:11Z"}))]
 pub struct CourseOfferDto {
     /// Id.
     pub id: String,

@@ -316,18 +316,22 @@ impl FileData {
                 s.basis
             )
         }));
-        let hours: Vec<String> = Axis::ALL
-            .iter()
-            .map(|axis| {
-                let attended = self.attended.get(*axis) as f64 / 60.0;
-                format!(
-                    "Axe {} : {:.1} h suivies sur {} h requises par la convention.",
-                    axis.code(),
-                    attended,
-                    self.aggregate.required(*axis)
-                )
-            })
-            .collect();
+        let hours: Vec<String> = if self.aggregate.convention.is_none() {
+            vec!["Aucune convention signée : aucune heure de formation n'était requise.".to_owned()]
+        } else {
+            Axis::ALL
+                .iter()
+                .map(|axis| {
+                    let attended = self.attended.get(*axis) as f64 / 60.0;
+                    format!(
+                        "Axe {} : {:.1} h suivies sur {} h requises par la convention.",
+                        axis.code(),
+                        attended,
+                        self.aggregate.required(*axis)
+                    )
+                })
+                .collect()
+        };
         let r = &self.record;
         let mut record = vec![format!(
             "{} : échéance ou constat du {}, faits du {} ; base : {}.",
