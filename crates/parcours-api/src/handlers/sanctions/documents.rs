@@ -488,3 +488,79 @@ impl FileData {
         }
     }
 }
+
+/// Which document of a procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    /// The notice inviting observations.
+    Notice,
+    /// The decision (signed, or the latest draft).
+    Decision,
+    /// The evidence file.
+    File,
+}
+
+impl Document {
+    fn code(self) -> &'static str {
+        match self {
+            Document::Notice => "notice",
+            Document::Decision => "decision",
+            Document::File => "file",
+        }
+    }
+
+    fn file_name(self) -> &'static str {
+        match self {
+            Document::Notice => "avis-observations.pdf",
+            Document::Decision => "decision.pdf",
+            Document::File => "dossier-sanction.pdf",
+        }
+    }
+}
+
+enum Laid {
+    Notice(SanctionNotice),
+    Decision(SanctionDecision),
+    File(SanctionFile),
+}
+
+/// The answer of the three document endpoints: gathers the records as the caller may read them (an
+/// audited read), lays the document out, renders it off the request threads.
+pub async fn respond(
+    state: actix_web::web::Data<crate::state::AppState>,
+    reader: crate::auth::ProcedureReader,
+    request_id: crate::request::RequestId,
+    id: String,
+    document: Document,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let actor = crate::request::actor(reader.caller(), &request_id);
+    let scope = super::store_reader(&reader);
+    let laid = actix_web::web::block(move || -> Result<Laid, ApiError> {
+        let mut conn = state.store.conn()?;
+        let reference = state.reference_data(&mut conn)?;
+        let action = format!("read_sanction_{}", document.code());
+        let data = gather(&mut conn, &reference, &id, &scope, &actor, &action, state.clock.now())?;
+        let today = state.clock.today();
+        Ok(match document {
+            Document::Notice => {
+                Laid::Notice(data.notice(*reference.parameters.sanction_observation_days.on(today), today))
+            }
+            Document::Decision => Laid::Decision(data.decision().ok_or(ApiError::Conflict(
+                "no_decision_yet",
+                crate::problem::Text::new("Aucune décision n'est encore rédigée.", "No decision is drafted yet."),
+            ))?),
+            Document::File => Laid::File(data.file(today)),
+        })
+    })
+    .await??;
+    use parcours_documents::sanction_documents::{render_decision, render_file, render_notice};
+    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-document", move || match laid {
+        Laid::Notice(notice) => render_notice(&notice),
+        Laid::Decision(decision) => render_decision(&decision),
+        Laid::File(file) => render_file(&file),
+    })?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", format!("inline; filename=\"{}\"", document.file_name())))
+        .body(pdf))
+}

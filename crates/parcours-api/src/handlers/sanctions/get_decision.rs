@@ -4,11 +4,10 @@
 
 use actix_web::{HttpResponse, get, web};
 
-use super::documents::gather;
-use super::store_reader;
+use super::documents::{Document, respond};
 use crate::auth::ProcedureReader;
 use crate::problem::{ApiError, Problem};
-use crate::request::{RequestId, actor};
+use crate::request::RequestId;
 use crate::state::AppState;
 
 /// The decision (PDF).
@@ -31,24 +30,5 @@ pub async fn get_sanction_decision(
     request_id: RequestId,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let actor = actor(reader.caller(), &request_id);
-    let scope = store_reader(&reader);
-    let id = path.into_inner();
-    let document = web::block(move || -> Result<_, ApiError> {
-        let mut conn = state.store.conn()?;
-        let reference = state.reference_data(&mut conn)?;
-        let data = gather(&mut conn, &reference, &id, &scope, &actor, "read_sanction_decision", state.clock.now())?;
-        data.decision().ok_or(ApiError::Conflict(
-            "no_decision_yet",
-            crate::problem::Text::new("Aucune décision n'est encore rédigée.", "No decision is drafted yet."),
-        ))
-    })
-    .await??;
-    let pdf = crate::handlers::attestations::render_off_thread("render-sanction-decision", move || {
-        parcours_documents::sanction_documents::render_decision(&document)
-    })?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(("Content-Disposition", "inline; filename=\"decision.pdf\""))
-        .body(pdf))
+    respond(state, reader, request_id, path.into_inner(), Document::Decision).await
 }
