@@ -56,6 +56,30 @@ impl BreachKind {
         }
     }
 
+    /// The rules a notice and a decision cite for this breach, in French: the obligation, the fine and its
+    /// precondition, the duty to give reasons.
+    pub fn law_fr(self) -> [&'static str; 3] {
+        let obligation = match self {
+            BreachKind::PresentationMissed => {
+                "Code wallon de l'action sociale et de la santé (CWASS), art. 152/7, §1er : la personne obligée se \
+                 présente au centre régional d'intégration dans les trois mois de son inscription."
+            }
+            BreachKind::CompletionMissed => {
+                "CWASS, art. 152/7, §2 : la personne obligée achève le parcours dans le délai fixé, attestation de \
+                 fréquentation à l'appui."
+            }
+            BreachKind::ConventionNotRespected => {
+                "CWASS, art. 152/7 : la personne obligée respecte la convention d'accueil signée avec le CRI."
+            }
+        };
+        [
+            obligation,
+            "CWASS, art. 152/8 : amende administrative à charge de la personne obligée qui ne suit pas le parcours ; \
+             aucune amende si la Région ne rencontre pas ses obligations d'organisation du parcours.",
+            "Loi du 29 juillet 1991 relative à la motivation formelle des actes administratifs.",
+        ]
+    }
+
     /// The facts, in French, as the notice and the decision state them.
     pub fn facts_fr(self, deadline: NaiveDate) -> String {
         let date = deadline.format("%d/%m/%Y");
@@ -105,6 +129,16 @@ impl NonComplianceStatus {
     /// Parses a stable code.
     pub fn parse(code: &str) -> Option<NonComplianceStatus> {
         NonComplianceStatus::ALL.into_iter().find(|status| status.code() == code)
+    }
+}
+
+/// The day the person did what the breached obligation asked, if they did: presented (a missed
+/// presentation), or met the convention's requirements (a missed completion, a convention not respected).
+/// A procedure may then be closed as regularised.
+pub fn regularised_on(kind: BreachKind, case: &Case) -> Option<NaiveDate> {
+    match kind {
+        BreachKind::PresentationMissed => case.presentation.as_ref().map(|p| p.date),
+        BreachKind::CompletionMissed | BreachKind::ConventionNotRespected => case.completed_on,
     }
 }
 
@@ -346,10 +380,7 @@ pub fn check_preconditions(facts: &SanctionFacts<'_>) -> Vec<PreconditionCheck> 
         },
         "CWASS art. 152/7 §3",
     ));
-    let regularised = match facts.breach {
-        BreachKind::PresentationMissed => case.presentation.as_ref().map(|p| p.date),
-        BreachKind::CompletionMissed | BreachKind::ConventionNotRespected => case.completed_on,
-    };
+    let regularised = regularised_on(facts.breach, case);
     checks.push(check(
         "not_regularised",
         None,

@@ -31,7 +31,7 @@ async fn the_letter_adds_a_page_in_the_persons_language_when_the_service_offers_
         let url = reply.body["letter_url"].as_str().expect("letter").to_owned();
         let (status, pdf) = app.send_raw(TestRequest::get().uri(&url).insert_header(commune.clone())).await;
         assert_eq!(status, 200);
-        pages.push(pdf_text(&pdf).map(|text| {
+        pages.push(support::pdf_text(&pdf).map(|text| {
             text.split('\u{c}')
                 .map(|page| page.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|page| !page.is_empty())
@@ -51,7 +51,7 @@ async fn the_letter_adds_a_page_in_the_persons_language_when_the_service_offers_
     let url = reply.body["letter_url"].as_str().expect("letter").to_owned();
     let token = ("Authorization", format!("Bearer {}", french_only.as_commune("62063")));
     let (_, pdf) = french_only.send_raw(TestRequest::get().uri(&url).insert_header(token)).await;
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = support::pdf_text(&pdf) {
         assert!(!text.contains("at the latest"), "{text}");
     }
     let refused = parcours_api::config::Config::from_lookup(|name| {
@@ -119,7 +119,7 @@ async fn the_commune_fetches_the_information_letter_with_the_cri_address_and_the
     let (status, pdf) = app.send_raw(TestRequest::get().uri(&url).insert_header(commune.clone())).await;
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF-"));
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = support::pdf_text(&pdf) {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let (y, m, d) = (&present_by[0..4], &present_by[5..7], &present_by[8..10]);
         assert!(flat.contains(&format!("Au plus tard le {d}/{m}/{y}")), "{flat}");
@@ -404,19 +404,4 @@ async fn a_token_for_a_commune_code_no_longer_in_force_is_refused_with_the_code_
     let reply = app.get("/v1/arrivals", Some(&token)).await;
     assert_eq!(reply.status, 403, "{}", reply.text);
     assert!(reply.text.contains("82039"), "{}", reply.text);
-}
-
-/// The text of a PDF by poppler's `pdftotext` (installed by `.ci/run`); `None` outside CI without it.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let file = std::env::temp_dir().join(format!("parcours-letter-{}.pdf", parcours_store::new_id()));
-    std::fs::write(&file, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output();
-    let _ = std::fs::remove_file(&file);
-    match out {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => {
-            assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed in CI");
-            None
-        }
-    }
 }

@@ -13,20 +13,6 @@ on_both_backends!(
     a_reminder_without_a_postal_address_is_recorded_as_bounced,
 );
 
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let file = std::env::temp_dir().join(format!("parcours-reminder-{}.pdf", parcours_store::new_id()));
-    std::fs::write(&file, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output();
-    let _ = std::fs::remove_file(&file);
-    match out {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => {
-            assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed in CI");
-            None
-        }
-    }
-}
-
 /// Reported today with a first registration on 2026-12-01: present by 2027-03-01.
 fn reported(sequence: u32, contact: Value) -> Value {
     with(
@@ -72,7 +58,7 @@ async fn a_presentation_reminder_is_due_once_printed_with_the_address_and_record
     let (status, pdf) = app.send_raw(TestRequest::get().uri(&letter).insert_header(cri.clone())).await;
     assert_eq!(status, 200);
     assert!(pdf.starts_with(b"%PDF-"));
-    if let Some(text) = pdf_text(&pdf) {
+    if let Some(text) = support::pdf_text(&pdf) {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for expected in
             ["Rue de la Station 12", "4020 Liège", "au plus tard le 01/03/2027", "+ 3 mois", "art. 152/7, §1er"]

@@ -16,22 +16,6 @@ on_both_backends!(
     a_suspension_that_should_have_been_recorded_excuses_and_moves_the_deadline,
 );
 
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let file = std::env::temp_dir().join(format!("parcours-sanction-{}.pdf", parcours_store::new_id()));
-    std::fs::write(&file, pdf).ok()?;
-    let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output();
-    let _ = std::fs::remove_file(&file);
-    match out {
-        Ok(out) if out.status.success() => {
-            Some(String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" "))
-        }
-        _ => {
-            assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed in CI");
-            None
-        }
-    }
-}
-
 fn at(app: &TestApp, day: &str) {
     app.state.clock.set(format!("{day}T09:00:00Z").parse().expect("instant"));
 }
@@ -43,7 +27,7 @@ async fn pdf(app: &TestApp, token: &str, path: &str) -> (u16, Option<String>) {
         return (status.as_u16(), None);
     }
     assert!(bytes.starts_with(b"%PDF-"), "{path}");
-    (200, pdf_text(&bytes))
+    (200, support::pdf_text(&bytes).map(|text| text.split_whitespace().collect::<Vec<_>>().join(" ")))
 }
 
 async fn procedure_step(app: &TestApp, officer: &str, id: &str, version: i64, body: Value) -> support::Reply {

@@ -386,3 +386,19 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// The text of a PDF (`pdftotext`, from Debian's poppler-utils), or `None` where it is not installed —
+/// never in CI, where the check is required.
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let file = std::env::temp_dir().join(format!("parcours-test-{}.pdf", parcours_store::new_id()));
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output();
+    let _ = std::fs::remove_file(&file);
+    match out {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed in CI");
+            None
+        }
+    }
+}

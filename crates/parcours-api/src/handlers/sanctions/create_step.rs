@@ -5,7 +5,7 @@
 //! is edited, a correction supersedes. Requires `If-Match`.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use parcours_domain::non_compliance::BreachKind;
+use parcours_domain::non_compliance::regularised_on;
 use parcours_domain::sanction::{
     AppealOutcome, DecisionOutcome, ObservationAnswer, ObservationForm, ProcedureCommand, ProcedureContext,
     ProcedureError,
@@ -331,10 +331,7 @@ pub async fn create_sanction_step(
         }
         let aggregate = parcours_store::cases::decode_case(&case.state_json)?;
         let mut procedure = view.procedure;
-        let regularised_on = match procedure.breach {
-            BreachKind::PresentationMissed => aggregate.presentation.as_ref().map(|p| p.date),
-            BreachKind::CompletionMissed | BreachKind::ConventionNotRespected => aggregate.completed_on,
-        };
+        let regularised_on = regularised_on(procedure.breach, &aggregate);
         let reference = state.reference_data(&mut conn)?;
         let parameters = &reference.parameters;
         let context = ProcedureContext {

@@ -8,7 +8,7 @@ use parcours_documents::sanction_documents::{
 };
 use parcours_domain::ReferenceData;
 use parcours_domain::case::Case;
-use parcours_domain::non_compliance::{BreachKind, WaitingPeriod};
+use parcours_domain::non_compliance::WaitingPeriod;
 use parcours_domain::regime::{Axis, AxisMinutes};
 use parcours_domain::sanction::{AppealOutcome, DecisionOutcome, ObservationForm};
 use parcours_store::DbConnection;
@@ -127,26 +127,7 @@ impl FileData {
     }
 
     fn law(&self) -> Vec<String> {
-        let obligation = match self.view.procedure.breach {
-            BreachKind::PresentationMissed => {
-                "Code wallon de l'action sociale et de la santé (CWASS), art. 152/7, §1er : la personne obligée se \
-                 présente au centre régional d'intégration dans les trois mois de son inscription."
-            }
-            BreachKind::CompletionMissed => {
-                "CWASS, art. 152/7, §2 : la personne obligée achève le parcours dans le délai fixé, attestation de \
-                 fréquentation à l'appui."
-            }
-            BreachKind::ConventionNotRespected => {
-                "CWASS, art. 152/7 : la personne obligée respecte la convention d'accueil signée avec le CRI."
-            }
-        };
-        vec![
-            obligation.to_owned(),
-            "CWASS, art. 152/8 : amende administrative à charge de la personne obligée qui ne suit pas le parcours ; \
-             aucune amende si la Région ne rencontre pas ses obligations d'organisation du parcours."
-                .to_owned(),
-            "Loi du 29 juillet 1991 relative à la motivation formelle des actes administratifs.".to_owned(),
-        ]
+        self.view.procedure.breach.law_fr().iter().map(|line| (*line).to_owned()).collect()
     }
 
     fn preconditions(&self) -> Vec<String> {
