@@ -164,7 +164,16 @@ pub fn list_procedures(
         let rows: Vec<(ProcedureRecord, String)> = query.load(conn)?;
         let detail = format!("count={}", rows.len());
         audit::append(conn, actor, "list_sanction_procedures", "sanction_procedure", None, Some(detail), now)?;
-        rows.into_iter().map(|(record, reference)| view(conn, record, reference)).collect()
+        // The steps of the whole page in one query: a page costs the same whatever its length.
+        let ids: Vec<String> = rows.iter().map(|(record, _)| record.id.clone()).collect();
+        let mut steps = sanction_steps::steps_of_many(conn, &ids)?;
+        rows.into_iter()
+            .map(|(record, case_reference)| {
+                let procedure = decode(&record)?;
+                let steps = steps.remove(&record.id).unwrap_or_default();
+                Ok(ProcedureView { record, procedure, steps, case_reference })
+            })
+            .collect()
     })
 }
 

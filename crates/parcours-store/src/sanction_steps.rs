@@ -73,3 +73,20 @@ pub fn steps_of(conn: &mut DbConnection, procedure_id: &str) -> Result<Vec<Sanct
         .select(SanctionStepRecord::as_select())
         .load(conn)?)
 }
+
+/// The steps of several procedures in one query, in order, grouped by procedure (for lists).
+pub fn steps_of_many(
+    conn: &mut DbConnection,
+    procedure_ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<SanctionStepRecord>>, StoreError> {
+    let rows: Vec<SanctionStepRecord> = sanction_steps::table
+        .filter(sanction_steps::procedure_id.eq_any(procedure_ids))
+        .order((sanction_steps::procedure_id.asc(), sanction_steps::seq.asc()))
+        .select(SanctionStepRecord::as_select())
+        .load(conn)?;
+    let mut grouped: std::collections::HashMap<String, Vec<SanctionStepRecord>> = std::collections::HashMap::new();
+    for row in rows {
+        grouped.entry(row.procedure_id.clone()).or_default().push(row);
+    }
+    Ok(grouped)
+}
