@@ -126,6 +126,15 @@ impl NonComplianceStatus {
         }
     }
 
+    /// In French, for the documents.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            NonComplianceStatus::Open => "à examiner",
+            NonComplianceStatus::Excused => "excusé",
+            NonComplianceStatus::HandedOver => "transmis à la Région",
+        }
+    }
+
     /// Parses a stable code.
     pub fn parse(code: &str) -> Option<NonComplianceStatus> {
         NonComplianceStatus::ALL.into_iter().find(|status| status.code() == code)

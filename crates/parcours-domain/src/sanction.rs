@@ -277,6 +277,17 @@ impl ProcedureClosure {
             ProcedureClosure::SentForRecovery => "sent_for_recovery",
         }
     }
+
+    /// In French, for the documents.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            ProcedureClosure::Paid => "amende payée",
+            ProcedureClosure::NoFineDecided => "décision sans amende",
+            ProcedureClosure::AnnulledOnAppeal => "décision annulée sur recours",
+            ProcedureClosure::Regularised => "situation régularisée par la personne",
+            ProcedureClosure::SentForRecovery => "amende impayée transmise au recouvrement",
+        }
+    }
 }
 
 /// The procedure.

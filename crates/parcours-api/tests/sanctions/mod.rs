@@ -261,7 +261,13 @@ async fn a_missed_presentation_goes_from_reminder_to_a_paid_fine_with_due_proces
     assert_eq!(kinds.last(), Some(&"sanction_procedure_closed"));
     assert!(app.get(&format!("/v1/cases/{case}/timeline"), Some(&cripel)).await.text.contains("sanction_fine_paid"));
 
-    // The file holds the whole story.
+    // The file holds the whole story (and is the sample in docs/samples, from these fictitious records).
+    if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() {
+        let auth = ("Authorization", format!("Bearer {alice}"));
+        let (_, bytes) = app.send_raw(TestRequest::get().uri(&format!("{path}/file")).insert_header(auth)).await;
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/sanction-file-sample.pdf");
+        std::fs::write(sample, bytes).expect("sample written");
+    }
     let (status, file) = pdf(&app, &alice, &format!("{path}/file")).await;
     assert_eq!(status, 200);
     if let Some(text) = file {

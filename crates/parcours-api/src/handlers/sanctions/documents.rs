@@ -326,7 +326,7 @@ impl FileData {
         }
         record.push(format!(
             "Examen : {} le {} par {} — {}",
-            r.status.code(),
+            r.status.label_fr(),
             r.reviewed_on.map(date).unwrap_or_else(|| "-".into()),
             r.reviewed_by.clone().unwrap_or_else(|| "-".into()),
             r.review_reason.clone().unwrap_or_default()
@@ -425,7 +425,7 @@ impl FileData {
             decision.push(format!("Amende de {amount} euros payée le {}.", date(on)));
         }
         if let Some((on, reason)) = p.closure {
-            decision.push(format!("Procédure clôturée le {} : {}.", date(on), reason.code()));
+            decision.push(format!("Procédure clôturée le {} : {}.", date(on), reason.label_fr()));
         }
         let steps = self
             .view
