@@ -4,9 +4,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use parcours_domain::case::CaseEvent;
 use parcours_domain::non_compliance::{
-    self, BreachKind, Excuse, NonComplianceStatus, breach_date, breach_detected, non_compliance_recorded_step,
+    BreachKind, Excuse, NonComplianceStatus, breach_date, breach_detected, non_compliance_recorded_step,
 };
 
 use crate::audit::{self, Actor};
@@ -298,9 +297,4 @@ pub fn record_review(
     ))
     .execute(conn)?;
     Ok(changed == 1)
-}
-
-/// The step an excuse adds to the case (re-exported for the API's case update).
-pub fn excused_step(kind: BreachKind, excuse: &Excuse) -> CaseEvent {
-    non_compliance::non_compliance_excused_step(kind, excuse)
 }

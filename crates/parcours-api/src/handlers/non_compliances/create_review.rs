@@ -8,7 +8,7 @@
 use actix_web::{HttpResponse, post, web};
 use parcours_domain::DispensationCode;
 use parcours_domain::case::{CaseCommand, CaseContext, Suspension, SuspensionReason};
-use parcours_domain::non_compliance::{Excuse, Review, ReviewRefusal, may_review};
+use parcours_domain::non_compliance::{Excuse, Review, ReviewRefusal, may_review, non_compliance_excused_step};
 use parcours_domain::regime::regime;
 use parcours_domain::sanction::SanctionProcedure;
 use parcours_store::cases::UpdateOutcome;
@@ -239,7 +239,7 @@ pub async fn create_non_compliance_review(
                     return Err(refusal(ReviewRefusal::AlreadyReviewed(record.status)));
                 }
                 match excuse {
-                    Some(excuse) => steps.push(parcours_store::non_compliances::excused_step(record.kind, excuse)),
+                    Some(excuse) => steps.push(non_compliance_excused_step(record.kind, excuse)),
                     None => {
                         let fine_range = *reference.parameters.fine_range.on(record.breach_date);
                         let (procedure, opening) = SanctionProcedure::open(
