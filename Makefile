@@ -52,8 +52,9 @@ openapi-check: ## Fail when openapi/openapi.json differs from the code
 migrations-data: ## Regenerate the reference-data migration from crates/parcours-domain/data
 	PARCOURS_UPDATE_MIGRATIONS=1 $(CARGO) test -p parcours-store --test store reference_data_migration
 
-docs: ## Regenerate docs/rules.md (rules engine) and docs/events.md (event catalogue)
+docs: ## Regenerate docs/rules.md (rules engine), docs/events.md (event catalogue) and docs/personal-data.md (inventory)
 	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_
+	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-store --lib personal_data::tests::docs_
 
 bench: ## Benchmarks: rules engine (criterion), 100,000 attendance lines on PostgreSQL, public verification, attestation rendering; figures go to docs/performance.md
 	$(CARGO) bench -p parcours-domain --bench determinations

@@ -41,6 +41,7 @@ pub mod operators;
 pub mod parameter_values;
 pub mod person_identities;
 pub mod person_merges;
+pub mod personal_data;
 pub mod persons;
 pub mod reference;
 pub mod reminders;
