@@ -253,6 +253,21 @@ fn case_events_are_append_only_on_sqlite_too() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn append_only_tables_refuse_truncate_on_postgresql() {
+    use diesel::RunQueryDsl;
+    let Some((mut postgres, name)) = migrated_postgres() else { return };
+    for table in ["audit_log", "case_events", "sanction_steps"] {
+        let refused = diesel::sql_query(format!("TRUNCATE {table}")).execute(&mut postgres);
+        let message = refused.expect_err("TRUNCATE must be refused").to_string();
+        assert!(message.contains("append-only"), "{table}: {message}");
+    }
+    // An ordinary table still truncates (the guard is not a blanket one).
+    diesel::sql_query("TRUNCATE jobs").execute(&mut postgres).expect("jobs truncate");
+    drop(postgres);
+    drop_postgres(&name);
+}
+
 /// The `use crate::<module>` edges between the top-level modules of a crate's `src/`.
 fn module_graph(src: &std::path::Path) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
     let mut graph = std::collections::BTreeMap::new();
