@@ -257,7 +257,7 @@ pub struct CourseOffer {
     pub description: String,
 }
 
-/// A stay on a waiting list, from the enrolment history.
+/// A place on a waiting list the person is on now (an enrolment still waiting).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitingPeriod {
     /// Axis.
@@ -266,8 +266,6 @@ pub struct WaitingPeriod {
     pub since: NaiveDate,
     /// Course.
     pub description: String,
-    /// Still waiting (otherwise placed or taken off the list).
-    pub still_waiting: bool,
 }
 
 /// Everything the preconditions of a fine are checked against.
@@ -648,12 +646,10 @@ mod tests {
     fn a_waiting_list_is_not_an_offer_and_the_file_says_since_when() {
         let case = case_with_convention();
         let offers = [offer(Axis::French, d(2025, 9, 1))];
-        let waiting = [WaitingPeriod {
-            axis: Axis::Citizenship,
-            since: d(2025, 6, 1),
-            description: "Citoyenneté, Liège".into(),
-            still_waiting: true,
-        }];
+        let waiting =
+            [WaitingPeriod {
+                axis: Axis::Citizenship, since: d(2025, 6, 1), description: "Citoyenneté, Liège".into()
+            }];
         let checks = check_preconditions(&SanctionFacts { waiting: &waiting, ..facts(&case, &offers, d(2028, 3, 2)) });
         let citizenship = checks.iter().find(|c| c.axis == Some(Axis::Citizenship)).expect("checked");
         assert!(!citizenship.met);

@@ -144,8 +144,8 @@ fn record_place(
     crate::course_offers::record_place(conn, &case_id, enrolment_id, &axis, &title, now.date(), actor, now)
 }
 
-/// The waiting lists the person of a case is on, or was on until placed (the place is then an offer),
-/// for the sanction file: since when, in which course.
+/// The waiting lists the person of a case is on now, for the sanction file: since when, in which course
+/// (a place obtained from a waiting list is an offer, in `course_offers`).
 pub fn waiting_periods(
     conn: &mut DbConnection,
     case_id: &str,
@@ -165,7 +165,6 @@ pub fn waiting_periods(
                 axis,
                 since: since.date(),
                 description: format!("{title} (commune {commune})"),
-                still_waiting: true,
             })
         })
         .collect()

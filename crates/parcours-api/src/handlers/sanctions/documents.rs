@@ -110,6 +110,14 @@ fn date(d: NaiveDate) -> String {
 }
 
 impl FileData {
+    /// The determination's status code (`obliged`...), as the contract spells it.
+    fn status_code(&self) -> String {
+        serde_json::to_value(self.determination.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
     fn addressee(&self) -> Addressee {
         Addressee {
             holder: format!("{} {}", self.person.surname.to_uppercase(), self.person.given_names),
@@ -178,10 +186,7 @@ impl FileData {
     fn evidence(&self) -> Vec<String> {
         let mut lines = vec![format!(
             "Détermination : {} (régime {}), décidée au {} ; motifs et échéances calculées.",
-            serde_json::to_value(self.determination.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            self.status_code(),
             self.determination.regime.clone().unwrap_or_else(|| "-".into()),
             date(self.determination.as_of)
         )];
@@ -277,7 +282,7 @@ impl FileData {
         let section = |heading: &str, items: Vec<String>| FileSection { heading: heading.to_owned(), items };
         let mut determination = vec![format!(
             "Statut : {} ; régime {} ; date de référence {} ; décidée au {}.",
-            serde_json::to_value(d.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            self.status_code(),
             d.regime.clone().unwrap_or_else(|| "-".into()),
             date(d.reference_date),
             date(d.as_of)
