@@ -15,6 +15,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
+use parcours_store::audit::Actor;
 use parcours_store::idempotency::IdempotentResponse;
 use parcours_store::{DbConnection, StoreError, UniqueRule};
 use sha2::{Digest, Sha256};
@@ -115,12 +116,36 @@ fn replay(stored: &IdempotentResponse, request_hash: &str) -> Result<Answer, Api
     })
 }
 
+/// A replay sends the first response again, with whatever personal data it holds: it is audited as a
+/// read of the resource it created (the last segment of its `Location`), under this request.
+fn audit_replay(
+    conn: &mut DbConnection,
+    stored: &IdempotentResponse,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    let resource = stored.response_location.as_deref().and_then(|location| location.rsplit('/').next());
+    let detail =
+        format!("status={} location={}", stored.response_status, stored.response_location.as_deref().unwrap_or("-"));
+    parcours_store::audit::append(
+        conn,
+        actor,
+        "replay_idempotent_response",
+        "idempotent_response",
+        resource,
+        Some(detail),
+        now,
+    )?;
+    Ok(())
+}
+
 /// Runs `write` under `idempotency` (or plainly when there is none), as the module explains. `write`
 /// does the store writes on the connection it is given and renders the answer; all of it is one
-/// transaction.
+/// transaction. A replay is audited under `actor`.
 pub fn run(
     conn: &mut DbConnection,
     idempotency: Option<&Idempotency>,
+    actor: &Actor,
     now: chrono::NaiveDateTime,
     write: impl FnOnce(&mut DbConnection) -> Result<Answer, ApiError>,
 ) -> Result<Answer, ApiError> {
@@ -129,7 +154,9 @@ pub fn run(
     };
     let outcome = parcours_store::write_transaction(conn, |conn| -> Result<Answer, ApiError> {
         if let Some(stored) = parcours_store::idempotency::find(conn, &request.organisation, &request.key)? {
-            return replay(&stored, &request.request_hash);
+            let answer = replay(&stored, &request.request_hash)?;
+            audit_replay(conn, &stored, actor, now)?;
+            return Ok(answer);
         }
         let answer = write(conn)?;
         if answer.keep {
@@ -157,7 +184,11 @@ pub fn run(
         // write collide): answer as its replay.
         Err(error @ (ApiError::IdempotencyKeyInProgress | ApiError::Duplicate(_))) => {
             match parcours_store::idempotency::find(conn, &request.organisation, &request.key)? {
-                Some(stored) => replay(&stored, &request.request_hash),
+                Some(stored) => {
+                    let answer = replay(&stored, &request.request_hash)?;
+                    parcours_store::write_transaction(conn, |conn| audit_replay(conn, &stored, actor, now))?;
+                    Ok(answer)
+                }
                 None => Err(error),
             }
         }

@@ -30,16 +30,24 @@ pub enum JobKind {
     /// Records, once, each obliged person whose presentation or completion deadline passed unmet, as a
     /// non-compliance for the CRI to review (rule 6.3).
     NonComplianceDetection,
+    /// Seals the audit rows written since the last run into the hash chain ([`parcours_store::audit`]).
+    AuditSeal,
+    /// Writes the head of the audit chain (position and hash) to the log, daily: an offline copy of the
+    /// log then proves that the chain's past was not rewritten later.
+    AuditChainHead,
 }
 
 impl JobKind {
     /// Every kind, in the order a runner visits them.
-    pub const ALL: [JobKind; 5] = [
+    /// The seal comes after the jobs that write audit rows, so one pass leaves nothing unsealed.
+    pub const ALL: [JobKind; 7] = [
         JobKind::DeadlineSweep,
         JobKind::IdempotencyExpiry,
         JobKind::ParameterReview,
         JobKind::Reminders,
         JobKind::NonComplianceDetection,
+        JobKind::AuditSeal,
+        JobKind::AuditChainHead,
     ];
 
     /// Stable code (the `jobs.kind` column).
@@ -50,6 +58,8 @@ impl JobKind {
             JobKind::ParameterReview => "parameter_review",
             JobKind::Reminders => "reminders",
             JobKind::NonComplianceDetection => "non_compliance_detection",
+            JobKind::AuditSeal => "audit_seal",
+            JobKind::AuditChainHead => "audit_chain_head",
         }
     }
 
@@ -65,6 +75,9 @@ impl JobKind {
             JobKind::Reminders => Duration::hours(1),
             // A breach is a date passed; the CRI reviews it over days, so hourly is soon enough.
             JobKind::NonComplianceDetection => Duration::hours(1),
+            // The rows written since the last seal are the only ones without tamper evidence: a minute.
+            JobKind::AuditSeal => Duration::minutes(1),
+            JobKind::AuditChainHead => Duration::hours(24),
         }
     }
 }
@@ -109,6 +122,17 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
         JobKind::NonComplianceDetection => {
             let recorded = parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now)?;
             Ok(format!("ok: {recorded} non-compliance(s) recorded"))
+        }
+        JobKind::AuditSeal => {
+            let sealed = parcours_store::audit::seal(&mut conn)?;
+            Ok(format!("ok: {sealed} audit row(s) sealed"))
+        }
+        JobKind::AuditChainHead => {
+            parcours_store::audit::seal(&mut conn)?;
+            Ok(match parcours_store::audit::head(&mut conn)? {
+                Some(head) => format!("ok: audit chain head seq={} hash={}", head.chain_seq, head.row_hash),
+                None => "ok: audit chain empty".to_owned(),
+            })
         }
     }
 }

@@ -17,6 +17,9 @@ USAGE:
                                        of workers and serve replicas may run: each due job runs once
   parcours run-jobs                    run every background job once, now, print what each did, and exit
   parcours migrate                     apply pending database migrations and exit
+  parcours audit verify                recompute the audit trail's hash chain; name the first broken link
+                                       (exit status 1) or print the head to compare with the daily log line
+  parcours audit seal                  seal the audit rows written since the last run (the audit_seal job)
   parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
   parcours rules-doc [--output FILE]   write docs/rules.md with the parameter values the database holds
                                        (the Region's values in force and their history)
@@ -100,6 +103,43 @@ fn worker(config: Config) -> Result<(), String> {
     let state = AppState::new(store, config).map_err(|e| format!("keys: {e}"))?;
     eprintln!("Parcours worker on {target:?}: looking for due jobs every {} s", poll.as_secs());
     parcours_api::jobs::run_forever(&state, poll)
+}
+
+/// `parcours audit verify` and `parcours audit seal`.
+fn audit(config: &Config, args: &[String]) -> Result<(), String> {
+    let store = Store::open(database_target(config)?, 1).map_err(|e| format!("database: {e}"))?;
+    let mut conn = store.conn().map_err(|e| e.to_string())?;
+    match args.first().map(String::as_str) {
+        Some("seal") => {
+            let sealed = parcours_store::audit::seal(&mut conn).map_err(|e| e.to_string())?;
+            println!("{sealed} audit row(s) sealed");
+            Ok(())
+        }
+        Some("verify") => {
+            let report = parcours_store::audit::verify(&mut conn).map_err(|e| e.to_string())?;
+            match &report.head {
+                Some(head) => println!("head: seq={} hash={}", head.chain_seq, head.row_hash),
+                None => println!("head: none (nothing sealed yet)"),
+            }
+            if report.unsealed > 0 {
+                println!(
+                    "{} row(s) written since the last seal are not covered yet (parcours audit seal)",
+                    report.unsealed
+                );
+            }
+            match report.broken {
+                None => {
+                    println!("chain intact: {} sealed row(s) verified", report.sealed);
+                    Ok(())
+                }
+                Some(link) => Err(format!(
+                    "chain broken at seq={} (audit row {}): {}; {} row(s) before it verified",
+                    link.chain_seq, link.id, link.reason, report.sealed
+                )),
+            }
+        }
+        _ => Err(format!("usage: parcours audit verify | parcours audit seal\n\n{USAGE}")),
+    }
 }
 
 fn run_jobs(config: Config) -> Result<(), String> {
@@ -212,7 +252,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         "verify-attestation" => verify_attestation(&args[1..]).map(|report| print!("{report}")),
-        "serve" | "worker" | "run-jobs" | "migrate" | "token" | "rules-doc" => match Config::from_env() {
+        "serve" | "worker" | "run-jobs" | "migrate" | "token" | "rules-doc" | "audit" => match Config::from_env() {
             Err(e) => Err(format!("configuration: {e}")),
             Ok(config) => match command {
                 "serve" => actix_web::rt::System::new().block_on(serve(config)),
@@ -222,6 +262,7 @@ fn main() -> ExitCode {
                     Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
                 }),
                 "rules-doc" => rules_doc(&config, &args[1..]),
+                "audit" => audit(&config, &args[1..]),
                 _ => token(&config, &args[1..]).map(|t| println!("{t}")),
             },
         },

@@ -13,16 +13,31 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use crate::auth::Caller;
 use crate::problem::{ApiError, Lang};
 
-/// The id of the current request: taken from a well-formed `X-Request-Id`, or generated.
+/// The current request as the audit trail names it: the server's own id (always generated here, so no
+/// caller can choose or reuse the id its reads are filed under), the caller's well-formed `X-Request-Id`
+/// kept beside it, and the route it came through.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestId(pub String);
+pub struct RequestId {
+    /// The server's id (logged, returned in `X-Request-Id` and in problem bodies).
+    pub id: String,
+    /// The caller's `X-Request-Id`, when well-formed (returned in `X-Client-Request-Id`).
+    pub client: Option<String>,
+    /// `METHOD /route/{template}`, once routed.
+    pub route: Option<String>,
+}
 
 impl FromRequest for RequestId {
     type Error = ApiError;
     type Future = Ready<Result<RequestId, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId(parcours_store::new_id()))))
+        let mut request_id = req.extensions().get::<RequestId>().cloned().unwrap_or_else(|| RequestId {
+            id: parcours_store::new_id(),
+            client: None,
+            route: None,
+        });
+        request_id.route = req.match_pattern().map(|pattern| format!("{} {pattern}", req.method()));
+        ready(Ok(request_id))
     }
 }
 
@@ -31,11 +46,15 @@ pub fn actor(caller: &Caller, request_id: &RequestId) -> parcours_store::audit::
     parcours_store::audit::Actor {
         subject: caller.subject.clone(),
         organisation: caller.organisation.to_string(),
-        request_id: request_id.0.clone(),
+        role: caller.roles.join(","),
+        request_id: request_id.id.clone(),
+        client_request_id: request_id.client.clone(),
+        route: request_id.route.clone(),
     }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("x-client-request-id");
 
 fn accepted_request_id(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(&REQUEST_ID)?.to_str().ok()?;
@@ -94,8 +113,9 @@ pub async fn around(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let request_id = accepted_request_id(&req).unwrap_or_else(parcours_store::new_id);
-    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let request_id = parcours_store::new_id();
+    let client_request_id = accepted_request_id(&req);
+    req.extensions_mut().insert(RequestId { id: request_id.clone(), client: client_request_id.clone(), route: None });
     let lang = Lang::from_request(req.request());
     let method = req.method().clone();
     if let Some(refused) = refused_in_uri(req.path(), req.query_string()) {
@@ -122,6 +142,9 @@ pub async fn around(
     };
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
+    }
+    if let Some(value) = client_request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        response.headers_mut().insert(CLIENT_REQUEST_ID, value);
     }
     log::info!(
         "request_id={request_id} method={method} route={route} status={} duration_ms={:.1}",

@@ -266,13 +266,15 @@ pub fn list_arrivals(
         let rows = query.load(conn)?;
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         let detail = format!("count={}", rows.len());
-        audit::append(
+        let shown: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+        audit::append_showing(
             conn,
             actor,
             "list_arrivals",
             "arrival",
             None,
             Some(format!("{detail} ids={}", ids.join(","))),
+            &shown,
             now,
         )?;
         views_of(conn, rows)

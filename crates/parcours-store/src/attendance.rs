@@ -355,7 +355,7 @@ pub fn attendance_history(
                 attendance_records::enrolment_id.asc(),
                 attendance_records::version.asc(),
             ))
-            .select((case_table::reference, AttendanceRecord::as_select()))
+            .select((case_table::reference, AttendanceRecord::as_select(), case_table::person_id))
             .into_boxed();
         if let Some(reference) = case_reference {
             query = query.filter(case_table::reference.eq(reference.to_owned()));
@@ -363,16 +363,18 @@ pub fn attendance_history(
         if let Some(session) = session_id {
             query = query.filter(attendance_records::session_id.eq(session.to_owned()));
         }
-        let rows: Vec<(String, AttendanceRecord)> = query.load(conn)?;
-        audit::append(
+        let rows: Vec<(String, AttendanceRecord, String)> = query.load(conn)?;
+        let shown: Vec<String> = rows.iter().map(|row| row.2.clone()).collect();
+        audit::append_showing(
             conn,
             actor,
             "read_attendance",
             "course",
             Some(course_id),
             Some(format!("count={}", rows.len())),
+            &shown,
             now,
         )?;
-        Ok(Some(rows))
+        Ok(Some(rows.into_iter().map(|(reference, record, _)| (reference, record)).collect()))
     })
 }

@@ -557,7 +557,9 @@ pub fn list_cases(
             query = query.filter(cases::id.lt(cursor));
         }
         let rows = query.load(conn)?;
-        audit::append(conn, actor, "list_cases", "case", None, Some(format!("count={}", rows.len())), now)?;
+        let shown: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+        let detail = Some(format!("count={}", rows.len()));
+        audit::append_showing(conn, actor, "list_cases", "case", None, detail, &shown, now)?;
         views(conn, rows)
     })
 }
@@ -574,7 +576,7 @@ pub fn sweep_missed_deadlines(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
-    let system = Actor { subject: "system:deadline-sweep".into(), organisation: "system".into(), request_id: new_id() };
+    let system = Actor::system("deadline-sweep");
     let late_presentations: Vec<CaseRecord> = cases::table
         .filter(cases::state.eq(CaseState::Opened.code()))
         .filter(cases::present_by.lt(today))

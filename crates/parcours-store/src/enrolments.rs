@@ -274,7 +274,7 @@ pub fn participants(
         if !operator_owns_course(conn, course_id, operator_id)? {
             return Ok(None);
         }
-        let rows: Vec<(String, String, String, String, String, Option<i32>)> = enrolments::table
+        let rows: Vec<(String, String, String, String, String, Option<i32>, String)> = enrolments::table
             .inner_join(case_table::table.inner_join(persons::table))
             .filter(enrolments::course_id.eq(course_id))
             .order((enrolments::status.asc(), enrolments::waiting_position.asc(), persons::surname.asc()))
@@ -285,20 +285,23 @@ pub fn participants(
                 persons::given_names,
                 enrolments::status,
                 enrolments::waiting_position,
+                persons::id,
             ))
             .load(conn)?;
-        audit::append(
+        let shown: Vec<String> = rows.iter().map(|row| row.6.clone()).collect();
+        audit::append_showing(
             conn,
             actor,
             "list_participants",
             "course",
             Some(course_id),
             Some(format!("count={}", rows.len())),
+            &shown,
             now,
         )?;
         let participants = rows
             .into_iter()
-            .map(|(enrolment_id, case_reference, surname, given_names, status, waiting_position)| {
+            .map(|(enrolment_id, case_reference, surname, given_names, status, waiting_position, _)| {
                 Ok(Participant {
                     enrolment_id,
                     case_reference,

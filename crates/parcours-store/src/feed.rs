@@ -155,8 +155,34 @@ pub enum FeedReader {
     Sanctions,
 }
 
-/// Feed events after position `after`, oldest first.
+/// Feed events after position `after`, oldest first. A page that shows events is audited as one read,
+/// with the persons of its cases as subjects (their access report lists it); an empty poll read nobody's
+/// data and writes nothing.
 pub fn feed(
+    conn: &mut DbConnection,
+    reader: &FeedReader,
+    after: Option<i64>,
+    limit: i64,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let rows = feed_page(conn, reader, after, limit)?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let case_ids: Vec<&str> = rows.iter().map(|row| row.case_id.as_str()).collect();
+    let shown: Vec<String> = crate::schema::cases::table
+        .filter(crate::schema::cases::id.eq_any(&case_ids))
+        .select(crate::schema::cases::person_id)
+        .load(conn)?;
+    let detail = format!("count={} from={} to={}", rows.len(), rows[0].seq, rows[rows.len() - 1].seq);
+    crate::write_transaction(conn, |conn| {
+        crate::audit::append_showing(conn, actor, "read_events", "event", None, Some(detail), &shown, now)
+    })?;
+    Ok(rows)
+}
+
+fn feed_page(
     conn: &mut DbConnection,
     reader: &FeedReader,
     after: Option<i64>,

@@ -124,13 +124,15 @@ pub fn list_conflicts(
             query = query.filter(identity_conflicts::resolved_at.is_null());
         }
         let rows = query.load(conn)?;
-        audit::append(
+        let shown: Vec<String> = rows.iter().map(|r: &ConflictRecord| r.person_id.clone()).collect();
+        audit::append_showing(
             conn,
             actor,
             "list_identity_conflicts",
             "identity_conflict",
             None,
             Some(format!("count={}", rows.len())),
+            &shown,
             now,
         )?;
         rows.into_iter().map(|row| view(conn, row)).collect()

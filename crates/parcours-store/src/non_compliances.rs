@@ -124,7 +124,7 @@ pub fn sweep_non_compliances(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
-    let system = Actor { subject: "system:non-compliance".into(), organisation: "system".into(), request_id: new_id() };
+    let system = Actor::system("non-compliance");
     // Only obliged open cases with a passed deadline are read.
     let candidates: Vec<CaseRecord> = cases::table
         .filter(cases::obliged.eq(true))
@@ -223,25 +223,28 @@ pub fn list_non_compliances(
                 NonComplianceRecord::as_select(),
                 cases::reference,
                 (sanction_procedures::id, sanction_procedures::reference, sanction_procedures::state).nullable(),
+                cases::person_id,
             ))
             .limit(500)
             .into_boxed();
         if let Some(status) = status {
             query = query.filter(non_compliances::status.eq(status.code()));
         }
-        let rows: Vec<(NonComplianceRecord, String, Option<ProcedureLink>)> = query.load(conn)?;
-        audit::append(
+        let rows: Vec<(NonComplianceRecord, String, Option<ProcedureLink>, String)> = query.load(conn)?;
+        let shown: Vec<String> = rows.iter().map(|row| row.3.clone()).collect();
+        audit::append_showing(
             conn,
             actor,
             "list_non_compliances",
             "non_compliance",
             None,
             Some(format!("count={}", rows.len())),
+            &shown,
             now,
         )?;
         Ok(rows
             .into_iter()
-            .map(|(record, case_reference, procedure)| NonComplianceView { record, case_reference, procedure })
+            .map(|(record, case_reference, procedure, _)| NonComplianceView { record, case_reference, procedure })
             .collect())
     })
 }

@@ -62,7 +62,8 @@ pub fn duplicate_candidates(
         }
         let found: Vec<Vec<PersonRecord>> = groups.into_values().filter(|group| group.len() > 1).take(limit).collect();
         let detail = format!("groups={}", found.len());
-        audit::append(conn, actor, "list_duplicate_candidates", "person", None, Some(detail), now)?;
+        let shown: Vec<String> = found.iter().flatten().map(|person| person.id.clone()).collect();
+        audit::append_showing(conn, actor, "list_duplicate_candidates", "person", None, Some(detail), &shown, now)?;
         Ok(found)
     })
 }

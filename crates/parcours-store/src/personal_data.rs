@@ -597,6 +597,22 @@ pub const INVENTORY: &[TableEntry] = &[
             col("resource_type", Category::NotPersonal, Erasure::Keep),
             col("resource_id", Category::Pseudonymous, Erasure::Keep),
             col("detail", Category::Pseudonymous, Erasure::Keep),
+            col("client_request_id", Category::NotPersonal, Erasure::Keep),
+            col("role", Category::Staff, Erasure::Keep),
+            col("route", Category::NotPersonal, Erasure::Keep),
+            col("chain_seq", Category::NotPersonal, Erasure::Keep),
+            col("previous_hash", Category::NotPersonal, Erasure::Keep),
+            col("row_hash", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "audit_subjects",
+        purpose: "The persons each audited read showed, for the person's access report (append-only)",
+        basis: Basis::LegalObligation,
+        retention: Retention::Audit,
+        columns: &[
+            col("audit_id", Category::NotPersonal, Erasure::Keep),
+            col("person_id", Category::Pseudonymous, Erasure::Keep),
         ],
     },
     TableEntry {

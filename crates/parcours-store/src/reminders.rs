@@ -51,7 +51,7 @@ pub fn sweep_reminders(
     completion_days: u32,
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
-    let system = Actor { subject: "system:reminders".into(), organisation: "system".into(), request_id: new_id() };
+    let system = Actor::system("reminders");
     let horizon = |days: u32| today + Duration::days(i64::from(days));
     // Only cases whose deadline falls in a window: the rest of the table is never read.
     let candidates: Vec<CaseRecord> = cases::table
@@ -134,16 +134,17 @@ pub fn list_reminders(
             .filter(reminder_table::cri_code.eq(cri_code))
             .filter(cases::cri_code.eq(cri_code))
             .order((reminder_table::due_on.asc(), reminder_table::id.asc()))
-            .select((ReminderRecord::as_select(), cases::reference))
+            .select((ReminderRecord::as_select(), cases::reference, cases::person_id))
             .limit(500)
             .into_boxed();
         if let Some(status) = status {
             query = query.filter(reminder_table::status.eq(status.code()));
         }
-        let rows: Vec<(ReminderRecord, String)> = query.load(conn)?;
+        let rows: Vec<(ReminderRecord, String, String)> = query.load(conn)?;
         let detail = format!("count={}", rows.len());
-        audit::append(conn, actor, "list_reminders", "reminder", None, Some(detail), now)?;
-        Ok(rows.into_iter().map(|(reminder, case_reference)| ReminderView { reminder, case_reference }).collect())
+        let shown: Vec<String> = rows.iter().map(|row| row.2.clone()).collect();
+        audit::append_showing(conn, actor, "list_reminders", "reminder", None, Some(detail), &shown, now)?;
+        Ok(rows.into_iter().map(|(reminder, case_reference, _)| ReminderView { reminder, case_reference }).collect())
     })
 }
 

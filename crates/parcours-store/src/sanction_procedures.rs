@@ -155,20 +155,22 @@ pub fn list_procedures(
         let mut query = sanction_procedures::table
             .inner_join(cases::table)
             .order((sanction_procedures::opened_at.asc(), sanction_procedures::id.asc()))
-            .select((ProcedureRecord::as_select(), cases::reference))
+            .select((ProcedureRecord::as_select(), cases::reference, cases::person_id))
             .limit(500)
             .into_boxed();
         if let Some(state) = state {
             query = query.filter(sanction_procedures::state.eq(state.code()));
         }
-        let rows: Vec<(ProcedureRecord, String)> = query.load(conn)?;
+        let rows: Vec<(ProcedureRecord, String, String)> = query.load(conn)?;
         let detail = format!("count={}", rows.len());
-        audit::append(conn, actor, "list_sanction_procedures", "sanction_procedure", None, Some(detail), now)?;
+        let shown: Vec<String> = rows.iter().map(|row| row.2.clone()).collect();
+        let action = "list_sanction_procedures";
+        audit::append_showing(conn, actor, action, "sanction_procedure", None, Some(detail), &shown, now)?;
         // The steps of the whole page in one query: a page costs the same whatever its length.
-        let ids: Vec<String> = rows.iter().map(|(record, _)| record.id.clone()).collect();
+        let ids: Vec<String> = rows.iter().map(|(record, _, _)| record.id.clone()).collect();
         let mut steps = sanction_steps::steps_of_many(conn, &ids)?;
         rows.into_iter()
-            .map(|(record, case_reference)| {
+            .map(|(record, case_reference, _)| {
                 let procedure = decode(&record)?;
                 let steps = steps.remove(&record.id).unwrap_or_default();
                 Ok(ProcedureView { record, procedure, steps, case_reference })

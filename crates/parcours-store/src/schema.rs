@@ -265,6 +265,19 @@ diesel::table! {
         resource_type -> Text,
         resource_id -> Nullable<Text>,
         detail -> Nullable<Text>,
+        client_request_id -> Nullable<Text>,
+        role -> Nullable<Text>,
+        route -> Nullable<Text>,
+        chain_seq -> Nullable<BigInt>,
+        previous_hash -> Nullable<Text>,
+        row_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_subjects (audit_id, person_id) {
+        audit_id -> Text,
+        person_id -> Text,
     }
 }
 
@@ -508,6 +521,7 @@ diesel::joinable!(sanction_procedures -> cases (case_id));
 diesel::joinable!(sanction_procedures -> non_compliances (non_compliance_id));
 diesel::joinable!(sanction_steps -> sanction_procedures (procedure_id));
 diesel::joinable!(person_identities -> persons (person_id));
+diesel::joinable!(audit_subjects -> audit_log (audit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     course_offers,
@@ -537,6 +551,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     arrivals,
     idempotency_keys,
     audit_log,
+    audit_subjects,
     jobs,
     cri_settings,
     attestation_counters,

@@ -571,7 +571,10 @@ fn queries_for_a_page(app: &TestApp, limit: i64) -> (usize, usize) {
     let actor = parcours_store::audit::Actor {
         subject: "test".into(),
         organisation: "cri:CRIPEL".into(),
+        role: "cri_staff".into(),
         request_id: "count".into(),
+        client_request_id: None,
+        route: None,
     };
     let filter = parcours_store::cases::CaseFilter::default();
     let page = parcours_store::cases::list_cases(&mut conn, "CRIPEL", &filter, limit, &actor, app.state.clock.now())

@@ -112,7 +112,7 @@ pub async fn create_arrival(
             determination: stored_determination(&determination, &facts, as_of, &reference)?,
         };
         let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };
-        idempotency::run(&mut conn, Some(&key), now, |conn| {
+        idempotency::run(&mut conn, Some(&key), &actor, now, |conn| {
             // A concurrent intake of the same person (another commune, another key) may commit first:
             // the person or their open case then changed, and the rules decide again against what it
             // wrote (each attempt is a savepoint of this transaction).

@@ -89,7 +89,7 @@ pub async fn create_case_attestation(
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let (now, today) = (state.clock.now(), state.clock.today());
-        idempotency::run(&mut conn, Some(&key), now, |conn| {
+        idempotency::run(&mut conn, Some(&key), &actor, now, |conn| {
             let view = parcours_store::cases::load_view(conn, &case_id, cri.code())?.ok_or(ApiError::NotFound)?;
             if view.case.version != expected {
                 return Err(ApiError::PreconditionFailed(view.case.version));

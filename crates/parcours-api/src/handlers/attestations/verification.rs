@@ -90,7 +90,14 @@ pub fn rate_limit(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
 }
 
 fn anonymous(request_id: &RequestId) -> Actor {
-    Actor { subject: "anonymous".into(), organisation: "public:verifier".into(), request_id: request_id.0.clone() }
+    Actor {
+        subject: "anonymous".into(),
+        organisation: "public:verifier".into(),
+        role: "public".into(),
+        request_id: request_id.id.clone(),
+        client_request_id: request_id.client.clone(),
+        route: request_id.route.clone(),
+    }
 }
 
 /// The minimal answer for a record (or for an unknown serial).

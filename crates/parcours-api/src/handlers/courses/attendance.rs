@@ -406,7 +406,7 @@ pub async fn create_course_attendance(
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };
-        idempotency::run(&mut conn, Some(&key), now, |conn| {
+        idempotency::run(&mut conn, Some(&key), &actor, now, |conn| {
             let report = parcours_store::attendance::record_attendance(
                 conn,
                 &course_id,

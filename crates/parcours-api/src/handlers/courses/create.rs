@@ -183,7 +183,7 @@ pub async fn create_course(
             end_date,
             created_at: state.clock.now(),
         };
-        idempotency::run(&mut conn, key.as_ref(), course.created_at, |conn| {
+        idempotency::run(&mut conn, key.as_ref(), &actor, course.created_at, |conn| {
             let view = parcours_store::courses::create_course(conn, &course, &sessions, &actor)?;
             Answer::created(&CourseDto::from(&view), format!("/v1/courses/{}", view.course.id))
         })

@@ -58,7 +58,7 @@ pub async fn create_course_enrolment(
     let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
-        idempotency::run(&mut conn, key.as_ref(), now, |conn| {
+        idempotency::run(&mut conn, key.as_ref(), &actor, now, |conn| {
             match parcours_store::enrolments::enrol(conn, &course_id, &case_id, cri.code(), &actor, now)? {
                 EnrolOutcome::Enrolled(e) | EnrolOutcome::Waiting(e) => {
                     // No Location: an enrolment is read through its course's participants and the case.

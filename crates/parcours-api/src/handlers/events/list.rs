@@ -177,6 +177,7 @@ pub struct EventPage {
 pub async fn list_events(
     state: web::Data<AppState>,
     reader: FeedSubscriber,
+    request_id: crate::request::RequestId,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = reader.caller;
@@ -219,9 +220,10 @@ pub async fn list_events(
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }
+    let actor = crate::request::actor(&caller, &request_id);
     let rows = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::feed::feed(&mut conn, &reader, after, limit)?)
+        Ok(parcours_store::feed::feed(&mut conn, &reader, after, limit, &actor, state.clock.now())?)
     })
     .await??;
     let notice_reader = match caller.organisation {

@@ -134,7 +134,7 @@ pub async fn create_operator(
     let answer = web::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
-        idempotency::run(&mut conn, key.as_ref(), now, |conn| {
+        idempotency::run(&mut conn, key.as_ref(), &actor, now, |conn| {
             let created =
                 parcours_store::operators::create_operator(conn, &record, &actor)?.ok_or(ApiError::Conflict(
                     "operator_exists",
