@@ -77,8 +77,13 @@ pub mod roles {
     /// The Region's sanctioning official (*fonctionnaire sanctionnateur*, `region:SPW`): runs the sanction
     /// procedures of the files the CRIs hand over, and sees nothing else of the cases.
     pub const SANCTIONS_OFFICER: &str = "sanctions_officer";
+    /// The data protection officer (*délégué à la protection des données*) of the Region (`region:SPW`,
+    /// every person) or of a CRI (`cri:<CODE>`, the persons it is competent for): reads access reports with
+    /// the staff identities, and handles the persons' requests.
+    pub const PRIVACY_OFFICER: &str = "privacy_officer";
     /// Every role, for `parcours token` checks.
-    pub const ALL: [&str; 6] = [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT, CPAS_AGENT, SANCTIONS_OFFICER];
+    pub const ALL: [&str; 7] =
+        [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT, CPAS_AGENT, SANCTIONS_OFFICER, PRIVACY_OFFICER];
 }
 
 /// The claims Parcours reads.
@@ -389,6 +394,7 @@ authorized_extractors!(
     FeedSubscriber,
     SanctionsOfficer,
     ProcedureReader,
+    PersonalDataReader,
 );
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
@@ -612,6 +618,56 @@ impl Authorize for SanctionsOfficer {
             _ => Err(forbidden(
                 "Réservé aux fonctionnaires sanctionnateurs de la Région.",
                 "Reserved to the Region's sanctioning officials.",
+            )),
+        }
+    }
+}
+
+/// Who may read a person's access report: the data protection officer (of the Region: every person; of a
+/// CRI: the persons it is competent for), or CRI staff of a CRI competent for the person. Only the officer
+/// sees which staff member acted.
+#[derive(Debug, Clone)]
+pub enum PersonalDataReader {
+    /// A data protection officer; the CRI when it is a CRI's.
+    PrivacyOfficer(Caller, Option<CriCode>),
+    /// CRI staff.
+    Cri(Caller, CriCode),
+}
+
+impl PersonalDataReader {
+    /// The caller.
+    pub fn caller(&self) -> &Caller {
+        match self {
+            PersonalDataReader::PrivacyOfficer(caller, _) | PersonalDataReader::Cri(caller, _) => caller,
+        }
+    }
+
+    /// The CRI the reader is limited to, `None` for the Region's officer.
+    pub fn cri(&self) -> Option<&CriCode> {
+        match self {
+            PersonalDataReader::PrivacyOfficer(_, cri) => cri.as_ref(),
+            PersonalDataReader::Cri(_, cri) => Some(cri),
+        }
+    }
+
+    /// Whether the reader may see who, among staff, acted.
+    pub fn sees_staff(&self) -> bool {
+        matches!(self, PersonalDataReader::PrivacyOfficer(..))
+    }
+}
+
+impl Authorize for PersonalDataReader {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        let officer = caller.require_role(roles::PRIVACY_OFFICER).is_ok();
+        match caller.organisation.clone() {
+            Organisation::Region(_) if officer => Ok(PersonalDataReader::PrivacyOfficer(caller, None)),
+            Organisation::Cri(cri) if officer => Ok(PersonalDataReader::PrivacyOfficer(caller, Some(cri))),
+            Organisation::Cri(cri) if caller.require_role(roles::CRI_AGENT).is_ok() => {
+                Ok(PersonalDataReader::Cri(caller, cri))
+            }
+            _ => Err(forbidden(
+                "Réservé au délégué à la protection des données et au CRI compétent pour la personne.",
+                "Reserved to the data protection officer and the CRI competent for the person.",
             )),
         }
     }

@@ -27,7 +27,7 @@ USAGE:
                                        mint a token with the configured signing key
                                        ORG: commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW, cpas:<NIS>
                                        ROLE: commune_agent, cri_agent, operator_agent, region_admin, cpas_agent,
-                                             sanctions_officer
+                                             sanctions_officer, privacy_officer
   parcours verify-attestation <qr-text> [--keys keys.json] [--surname S --birth-date YYYY-MM-DD]
                                        check a printed attestation offline: the QR code's signed payload
                                        against the published keys (a saved /.well-known/parcours-keys.json,

@@ -4,6 +4,7 @@ mod attestations;
 mod foundations;
 mod identity;
 mod law;
+mod privacy;
 mod reminders;
 mod sanctions;
 mod support;
@@ -1434,5 +1435,5 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 78);
+    assert_eq!(operations, 79);
 }

@@ -20,6 +20,7 @@
 
 use std::fmt;
 
+pub mod access_report;
 pub mod arrivals;
 pub mod attendance;
 pub mod attestations;

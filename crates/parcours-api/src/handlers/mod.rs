@@ -38,6 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(arrivals::letter::get_arrival_letter)
                 .service(persons::list_determinations::list_person_determinations)
                 .service(persons::list_identities::list_person_identities)
+                .service(persons::get_access_report::get_person_access_report)
                 .service(persons::create_identity::create_person_identity)
                 .service(persons::list_duplicates::list_duplicate_candidates)
                 .service(persons::create_merge::create_person_merge)

@@ -10,7 +10,7 @@ use super::support::{self, TestApp};
 use super::{newcomer, obliged_case, step, through_convention, with};
 use crate::on_both_backends;
 
-async fn settings(app: &TestApp) {
+pub(crate) async fn settings(app: &TestApp) {
     let req = TestRequest::put()
         .uri("/v1/cri-settings")
         .insert_header(("Authorization", format!("Bearer {}", app.as_cri("CRIPEL"))))
@@ -25,7 +25,12 @@ async fn settings(app: &TestApp) {
 
 /// A case through its convention with `hours` recorded per axis; completed when `complete`. Returns
 /// (case id, person id, version).
-async fn pathway(app: &TestApp, sequence: u32, hours: &[(&str, f64)], complete: bool) -> (String, String, i64) {
+pub(crate) async fn pathway(
+    app: &TestApp,
+    sequence: u32,
+    hours: &[(&str, f64)],
+    complete: bool,
+) -> (String, String, i64) {
     let (case, person, v) = obliged_case(app, sequence).await;
     let mut v = through_convention(app, &case, v).await;
     let t = super::today();
@@ -38,9 +43,9 @@ async fn pathway(app: &TestApp, sequence: u32, hours: &[(&str, f64)], complete: 
     (case, person, v)
 }
 
-const FULL: [(&str, f64); 3] = [("french", 400.0), ("citizenship", 60.0), ("orientation", 4.0)];
+pub(crate) const FULL: [(&str, f64); 3] = [("french", 400.0), ("citizenship", 60.0), ("orientation", 4.0)];
 
-async fn issue(app: &TestApp, case: &str, version: i64, key: &str, body: Value) -> support::Reply {
+pub(crate) async fn issue(app: &TestApp, case: &str, version: i64, key: &str, body: Value) -> support::Reply {
     let req = TestRequest::post()
         .uri(&format!("/v1/cases/{case}/attestations"))
         .insert_header(("Authorization", format!("Bearer {}", app.as_cri("CRIPEL"))))
@@ -51,7 +56,7 @@ async fn issue(app: &TestApp, case: &str, version: i64, key: &str, body: Value) 
 }
 
 /// The JSON verification path of an attestation, from its printed address.
-fn verification_path(dto: &Value) -> String {
+pub(crate) fn verification_path(dto: &Value) -> String {
     let url = dto["verification_url"].as_str().expect("url");
     let path = &url[url.find("/verify/").expect("verify path")..];
     let (page, token) = path.split_once("?t=").expect("token");

@@ -288,6 +288,25 @@ impl TestApp {
         handles.into_iter().map(|h| h.join().expect("client thread")).collect()
     }
 
+    /// The URL of this test's database, for the `parcours` binary run against it.
+    pub fn database_url(&self) -> String {
+        match self._db.as_ref().expect("the owning TestApp") {
+            TestDb::Sqlite(path) => format!("sqlite://{}", path.display()),
+            TestDb::Postgres(name) => with_database(&postgres_admin_url(), name),
+        }
+    }
+
+    /// Runs SQL as the database owner (a test that plays the attacker, behind the application's back).
+    pub fn execute_sql(&self, sql: &str) -> Result<usize, String> {
+        let mut conn = self.state.store.conn().expect("connection");
+        diesel::sql_query(sql).execute(&mut conn).map_err(|e| e.to_string())
+    }
+
+    /// Whether this test runs on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.state.store.backend_name() == "postgres"
+    }
+
     /// Number of rows in `table` (test bookkeeping).
     pub fn count_rows(&self, table: &str) -> i64 {
         #[derive(diesel::QueryableByName)]
