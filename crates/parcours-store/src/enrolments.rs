@@ -274,7 +274,7 @@ pub fn participants(
         if !operator_owns_course(conn, course_id, operator_id)? {
             return Ok(None);
         }
-        let rows: Vec<(String, String, String, String, String, Option<i32>, String)> = enrolments::table
+        let rows: Vec<ParticipantRow> = enrolments::table
             .inner_join(case_table::table.inner_join(persons::table))
             .filter(enrolments::course_id.eq(course_id))
             .order((enrolments::status.asc(), enrolments::waiting_position.asc(), persons::surname.asc()))
@@ -378,3 +378,7 @@ pub fn inquiry_case(
         Ok(case)
     })
 }
+
+/// One participant as read: enrolment id, case reference, surname, given names, status, waiting position,
+/// person id (for the audit only).
+type ParticipantRow = (String, String, String, String, String, Option<i32>, String);

@@ -235,10 +235,10 @@ pub async fn get_person_access_report(
     let report = web::block(move || -> Result<Option<AccessReport>, ApiError> {
         let mut conn = state.store.conn()?;
         let Some(person) = parcours_store::persons::find_person(&mut conn, &id)? else { return Ok(None) };
-        if let Some(cri) = reader.cri() {
-            if !parcours_store::persons::cri_is_competent_for(&mut conn, &person.id, cri.code())? {
-                return Ok(None);
-            }
+        if let Some(cri) = reader.cri()
+            && !parcours_store::persons::cri_is_competent_for(&mut conn, &person.id, cri.code())?
+        {
+            return Ok(None);
         }
         let reference = state.reference_data(&mut conn)?;
         let now = state.clock.now();
