@@ -257,8 +257,9 @@ fn case_events_are_append_only_on_sqlite_too() {
 fn append_only_tables_refuse_truncate_on_postgresql() {
     use diesel::RunQueryDsl;
     let Some((mut postgres, name)) = migrated_postgres() else { return };
-    for table in ["audit_log", "case_events", "sanction_steps"] {
-        let refused = diesel::sql_query(format!("TRUNCATE {table}")).execute(&mut postgres);
+    // CASCADE, so that the foreign key of `audit_subjects` is not what refuses it: the trigger must.
+    for table in ["audit_log", "audit_subjects", "case_events", "sanction_steps"] {
+        let refused = diesel::sql_query(format!("TRUNCATE {table} CASCADE")).execute(&mut postgres);
         let message = refused.expect_err("TRUNCATE must be refused").to_string();
         assert!(message.contains("append-only"), "{table}: {message}");
     }
