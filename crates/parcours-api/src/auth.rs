@@ -395,6 +395,7 @@ authorized_extractors!(
     SanctionsOfficer,
     ProcedureReader,
     PersonalDataReader,
+    PersonReaderAgent,
 );
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
@@ -600,6 +601,35 @@ impl Authorize for FeedSubscriber {
                 "The event feed is reserved to CRIs, communes, CPAS and sanctioning officials.",
             )),
         }
+    }
+}
+
+/// Who reads a person's current identity by id: an agent of a commune, a CPAS or a CRI with the role of its
+/// kind (the store bounds which persons each may see).
+#[derive(Debug, Clone)]
+pub struct PersonReaderAgent {
+    /// The caller.
+    pub caller: Caller,
+    /// The scope, from the caller's organisation.
+    pub reader: parcours_store::persons::PersonReader,
+}
+
+impl Authorize for PersonReaderAgent {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        use parcours_store::persons::PersonReader;
+        let reader = match &caller.organisation {
+            Organisation::Commune(nis) => PersonReader::Commune(nis.to_string()),
+            Organisation::Cpas(nis) => PersonReader::Cpas(nis.to_string()),
+            Organisation::Cri(cri) => PersonReader::Cri(cri.code().to_owned()),
+            _ => {
+                return Err(forbidden(
+                    "Réservé aux communes, aux CPAS et aux CRI.",
+                    "Reserved to communes, CPAS and CRIs.",
+                ));
+            }
+        };
+        require_own_role(&caller)?;
+        Ok(PersonReaderAgent { caller, reader })
     }
 }
 

@@ -972,8 +972,19 @@ async fn a_commune_reads_only_its_residents_events_and_a_cri_its_own(app: TestAp
     let first = &liege.body["items"][0]["data"];
     assert_eq!(
         first.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()),
-        Some(vec!["case_reference".into(), "event_type".into(), "niss".into(), "occurred_at".into()])
+        Some(vec!["case_reference".into(), "event_type".into(), "occurred_at".into(), "person_id".into()]),
+        "a notice carries identifiers, never a national number or a name"
     );
+    // The commune reads its resident's identity by id: that read is scoped and recorded.
+    let person_path = format!("/v1/persons/{}", first["person_id"].as_str().expect("person id"));
+    let person = app.get(&person_path, Some(&app.as_commune("62063"))).await;
+    assert_eq!(person.status, 200, "{}", person.text);
+    assert_eq!(person.body["niss"], newcomer(40)["niss"]);
+    assert_eq!(app.get(&person_path, Some(&app.as_commune("52011"))).await.status, 404, "not its resident");
+    assert_eq!(app.get(&person_path, Some(&app.token("cpas:62063", &["cpas_agent"]))).await.status, 404);
+    assert_eq!(app.get(&person_path, Some(&app.token("operator:0123456789", &["operator_agent"]))).await.status, 403);
+    assert_eq!(app.get(&person_path, Some(&app.as_cri("CRIPEL"))).await.status, 200, "the competent CRI");
+    assert_eq!(app.get(&person_path, Some(&app.as_cri("CRILUX"))).await.status, 404);
     let cursor = liege.body["next_cursor"].as_str().expect("cursor");
     app.run_jobs();
     let again = app.get(&format!("/v1/events?after={cursor}"), Some(&app.as_commune("62063"))).await;
@@ -1435,5 +1446,5 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 79);
+    assert_eq!(operations, 80);
 }

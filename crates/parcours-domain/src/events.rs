@@ -233,14 +233,15 @@ pub struct CriEventPayload {
     pub occurred_at: String,
 }
 
-/// The payload a commune receives about its resident: the case reference and the national number, the
-/// notice, and nothing of the case's content.
+/// The payload a commune (or CPAS) receives about its resident: identifiers and the notice, never a national
+/// number or a name (the recipient reads those through `GET /v1/persons/{id}`, which records the read in the
+/// person's access report), and nothing of the case's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommuneEventPayload {
     /// Case reference.
     pub case_reference: String,
-    /// National number of the resident (the commune's own register key).
-    pub niss: String,
+    /// The person's id in Parcours (the `person.id` of the arrival the commune reported).
+    pub person_id: String,
     /// The notice.
     pub event_type: CommuneNotice,
     /// When (RFC 3339).
@@ -282,8 +283,10 @@ pub fn events_markdown() -> String {
         "\n## Payloads\n\n\
          `CriEventPayload`: `case_id`, `case_reference`, `event_type` (a kind above), `state` (the case's state \
          after the step), `summary` (non-personal: dates, codes, hours), `occurred_at` (RFC 3339).\n\n\
-         `CommuneEventPayload`: `case_reference`, `niss`, `event_type` ({}), `occurred_at`, and \
-         `attestation_serial` on attestation notices.\n",
+         `CommuneEventPayload`: `case_reference`, `person_id`, `event_type` ({}), `occurred_at`, and \
+         `attestation_serial` on attestation notices. No payload carries a national number or a name: a \
+         commune or CPAS reads the person's identity through `GET /v1/persons/{{id}}`, and that read appears \
+         in the person's access report.\n",
         notices.join(", ")
     ));
     out

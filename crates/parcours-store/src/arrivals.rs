@@ -38,7 +38,8 @@ pub struct ArrivalRecord {
     pub status: Status,
     /// The person asked to follow the pathway voluntarily.
     pub volunteer_request: bool,
-    /// The report as received (JSON).
+    /// What the report said that is recorded nowhere else (JSON `{"contact": …}`): the identity is kept as
+    /// reported in `person_identities`, the facts in the determination.
     pub payload_json: String,
     /// When.
     pub reported_at: NaiveDateTime,
@@ -72,7 +73,7 @@ pub struct NewArrival {
     pub commune_nis: String,
     /// Volunteer request.
     pub volunteer_request: bool,
-    /// Report as received.
+    /// The contact details of the report (JSON `{"contact": …}`).
     pub payload_json: String,
     /// Determination.
     pub determination: NewDetermination,

@@ -8,7 +8,7 @@ use parcours_domain::events::{CommuneEventPayload, CriEventPayload, EventKind};
 
 use crate::audit::Actor;
 use crate::case_events::CaseEventRecord;
-use crate::schema::{case_events, outbox_events, persons};
+use crate::schema::{case_events, outbox_events};
 use crate::{DbConnection, StoreError, new_id};
 
 /// One event of the feed.
@@ -56,7 +56,7 @@ pub struct StepSubject<'a> {
     pub commune_nis: &'a str,
     /// CPAS of the person, when recorded (it may receive a notice).
     pub cpas_nis: Option<&'a str>,
-    /// The person (for the national number of a commune notice).
+    /// The person (its id goes into a commune notice).
     pub person_id: &'a str,
 }
 
@@ -78,7 +78,6 @@ pub fn record_steps(
     if let DbConnection::Postgresql(_) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
     }
-    let niss: String = persons::table.find(case.person_id).select(persons::niss).first(conn)?;
     let last: i64 =
         outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
     for (seq, step) in (last + 1..).zip(steps) {
@@ -113,7 +112,7 @@ pub fn record_steps(
         let notice_payload = |event_type| {
             encode(serde_json::to_string(&CommuneEventPayload {
                 case_reference: case.reference.to_owned(),
-                niss: niss.clone(),
+                person_id: case.person_id.to_owned(),
                 event_type,
                 occurred_at: occurred_at.clone(),
                 attestation_serial: step.document.clone(),

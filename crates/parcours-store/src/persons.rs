@@ -373,6 +373,62 @@ pub fn update_identity(
     })
 }
 
+/// Who asks for a person's current identity, with the organisation that bounds what it may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonReader {
+    /// A commune: a person it reported, or whose case it is the commune of domicile of.
+    Commune(String),
+    /// A CPAS: a person whose case records it as the CPAS.
+    Cpas(String),
+    /// A CRI: a person it is competent for (see [`cri_is_competent_for`]).
+    Cri(String),
+}
+
+/// The current identity of a person, for an organisation that received a notice about them (the feed
+/// carries only the person's id); the read is audited with the person as subject, so that the person's
+/// access report lists it. `None` outside the reader's scope.
+pub fn read_person(
+    conn: &mut DbConnection,
+    person_id: &str,
+    reader: &PersonReader,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<PersonRecord>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let Some(person) = find_person(conn, person_id)? else { return Ok(None) };
+        let in_scope = match reader {
+            PersonReader::Commune(nis) => {
+                let reported: i64 = arrivals::table
+                    .filter(arrivals::person_id.eq(&person.id))
+                    .filter(arrivals::commune_nis.eq(nis))
+                    .count()
+                    .get_result(conn)?;
+                let domiciled: i64 = cases::table
+                    .filter(cases::person_id.eq(&person.id))
+                    .filter(cases::commune_nis.eq(nis))
+                    .count()
+                    .get_result(conn)?;
+                reported + domiciled > 0
+            }
+            PersonReader::Cpas(nis) => {
+                let recorded: i64 = cases::table
+                    .filter(cases::person_id.eq(&person.id))
+                    .filter(cases::cpas_nis.eq(nis))
+                    .count()
+                    .get_result(conn)?;
+                recorded > 0
+            }
+            PersonReader::Cri(cri) => cri_is_competent_for(conn, &person.id, cri)?,
+        };
+        if !in_scope {
+            return Ok(None);
+        }
+        let shown = [person.id.clone()];
+        audit::append_showing(conn, actor, "read_person", "person", Some(&person.id), None, &shown, now)?;
+        Ok(Some(person))
+    })
+}
+
 /// A person's identity history (every version and every report kept as made, including those of records
 /// merged into it), for the CRI competent for the person; audited. `None` outside the CRI's scope.
 pub fn identity_history(

@@ -36,6 +36,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(arrivals::list::list_arrivals)
                 .service(arrivals::get::get_arrival)
                 .service(arrivals::letter::get_arrival_letter)
+                .service(persons::get::get_person)
                 .service(persons::list_determinations::list_person_determinations)
                 .service(persons::list_identities::list_person_identities)
                 .service(persons::get_access_report::get_person_access_report)

@@ -108,7 +108,9 @@ pub async fn create_arrival(
             },
             commune_nis: commune.to_string(),
             volunteer_request: body.volunteer_request,
-            payload_json: canonical,
+            // The report keeps only what is recorded nowhere else: the identity is kept as reported in
+            // person_identities, the facts in the determination.
+            payload_json: serde_json::json!({ "contact": body.contact }).to_string(),
             determination: stored_determination(&determination, &facts, as_of, &reference)?,
         };
         let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };

@@ -1,7 +1,7 @@
 //! `GET /v1/events?after=<cursor>`: the events the caller's organisation is entitled to, oldest first,
 //! at-least-once and ordered per case. A CRI receives every step of the cases it holds; a commune learns
 //! only that its resident follows the pathway, was transferred, met the requirements or missed a deadline
-//! (rule 4.7), with the case reference and the national number. A read writes nothing: missed deadlines
+//! (rule 4.7), with the case reference and the person's id (never the national number). A read writes nothing: missed deadlines
 //! are recorded by the `deadline_sweep` job (see [`crate::jobs`]).
 
 use actix_web::{HttpResponse, get, web};
@@ -80,15 +80,17 @@ pub struct CriEventData {
     pub occurred_at: String,
 }
 
-/// What a commune receives about its resident: the reference, the national number and the notice.
+/// What a commune or CPAS receives about its resident: the case reference, the person's id and the notice;
+/// never a national number or a name (read them with `GET /v1/persons/{id}`, which the person's access
+/// report lists).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CommuneEventData {
     /// Case reference.
     #[schema(example = "CRIPEL-2026-000001")]
     pub case_reference: String,
-    /// National number of the resident.
-    #[schema(example = "90051012446")]
-    pub niss: String,
+    /// The person's id (the `person.id` of the arrival): `GET /v1/persons/{id}` gives the identity.
+    #[schema(example = "01a20c90-0000-7000-8000-00000000000a")]
+    pub person_id: String,
     /// The notice.
     #[schema(value_type = CommuneNoticeSchema)]
     pub event_type: CommuneNotice,
@@ -128,7 +130,7 @@ impl From<CommuneEventPayload> for CommuneEventData {
     fn from(p: CommuneEventPayload) -> Self {
         CommuneEventData {
             case_reference: p.case_reference,
-            niss: p.niss,
+            person_id: p.person_id,
             event_type: p.event_type,
             occurred_at: p.occurred_at,
             attestation_serial: p.attestation_serial,
@@ -152,7 +154,7 @@ pub struct FeedEvent {
 /// A page of events.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"items": [{"id": "01a20c90-0000-7000-8000-000000000001", "position": 42, "occurred_at": "2026-12-16T10:00:00Z",
-    "data": {"case_reference": "CRIPEL-2026-000001", "niss": "90051012446", "event_type": "pathway_followed", "occurred_at": "2026-12-16T10:00:00+00:00"}}],
+    "data": {"case_reference": "CRIPEL-2026-000001", "person_id": "01a20c90-0000-7000-8000-00000000000a", "event_type": "pathway_followed", "occurred_at": "2026-12-16T10:00:00+00:00"}}],
     "next_cursor": "42"}))]
 pub struct EventPage {
     /// Oldest first.
