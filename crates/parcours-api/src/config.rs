@@ -88,6 +88,8 @@ pub struct Config {
     pub public_base_url: String,
     /// The keys that sign attestations' offline payload (`PARCOURS_ATTESTATION_KEYS`, a key file).
     pub attestation_keys: crate::attestation_keys::AttestationKeys,
+    /// The keys that seal social notes and dispensation evidence (`PARCOURS_DATA_KEYS`, a key file).
+    pub data_keys: crate::data_keys::DataKeys,
     /// Public verification: requests a client address may send at once (`PARCOURS_VERIFY_BURST`).
     pub verification_burst: u32,
     /// Public verification: requests per minute a client address gets back (`PARCOURS_VERIFY_PER_MINUTE`).
@@ -239,6 +241,23 @@ impl Config {
         if environment == Environment::Production && attestation_keys.is_development() {
             return Err(ConfigError("production refuses the development attestation key".into()));
         }
+        let data_keys = match get("PARCOURS_DATA_KEYS") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError(format!("PARCOURS_DATA_KEYS: cannot read {path}: {e}")))?;
+                crate::data_keys::DataKeys::parse(&text)
+                    .map_err(|e| ConfigError(format!("PARCOURS_DATA_KEYS ({path}): {e}")))?
+            }
+            None if environment == Environment::Production => {
+                return Err(ConfigError(
+                    "production needs PARCOURS_DATA_KEYS (a key file: `parcours data-key` makes a line)".into(),
+                ));
+            }
+            None => crate::data_keys::DataKeys::development(),
+        };
+        if environment == Environment::Production && data_keys.is_development() {
+            return Err(ConfigError("production refuses the development data key".into()));
+        }
         let letter_languages = match get("PARCOURS_LETTER_LANGUAGES") {
             None => parcours_documents::information_letter::LetterLanguage::ALL.to_vec(),
             Some(list) => list
@@ -263,6 +282,7 @@ impl Config {
             letter_languages,
             public_base_url,
             attestation_keys,
+            data_keys,
             verification_burst: number("PARCOURS_VERIFY_BURST", 20)?.max(1) as u32,
             verification_per_minute: number("PARCOURS_VERIFY_PER_MINUTE", 30)?.max(1) as u32,
             clock_start,

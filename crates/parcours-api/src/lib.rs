@@ -12,6 +12,7 @@ pub mod auth;
 pub mod body;
 pub mod clock;
 pub mod config;
+pub mod data_keys;
 pub mod dto;
 pub mod handlers;
 pub mod idempotency;

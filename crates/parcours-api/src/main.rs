@@ -1,5 +1,5 @@
 //! The `parcours` binary: `serve`, `worker`, `migrate`, `openapi`, `token`, `verify-attestation`,
-//! `attestation-key`.
+//! `attestation-key`, `data-key`, `rotate-data-key`, `audit`.
 
 use std::process::ExitCode;
 
@@ -33,6 +33,10 @@ USAGE:
                                        against the published keys (a saved /.well-known/parcours-keys.json,
                                        or the configured keys), and optionally the holder
   parcours attestation-key             print a new attestation signing key (a line for the key file)
+  parcours data-key                    print a new data key (a line for the PARCOURS_DATA_KEYS file)
+  parcours rotate-data-key             seal the social notes and dispensation evidence again under the
+                                       first key of PARCOURS_DATA_KEYS (after adding a key; also seals
+                                       what a release before encryption stored in clear)
   parcours help                        this text
 ";
 
@@ -140,6 +144,19 @@ fn audit(config: &Config, args: &[String]) -> Result<(), String> {
         }
         _ => Err(format!("usage: parcours audit verify | parcours audit seal\n\n{USAGE}")),
     }
+}
+
+fn rotate_data_key(config: &Config) -> Result<(), String> {
+    let store = Store::open(database_target(config)?, 1).map_err(|e| format!("database: {e}"))?;
+    let mut conn = store.conn().map_err(|e| e.to_string())?;
+    let keys = &config.data_keys;
+    let now = chrono::Utc::now().naive_utc();
+    let (cases, values) = parcours_api::data_keys::rotate(&mut conn, keys, now)?;
+    println!("{values} value(s) in {} case(s) sealed again under key {}", cases.rewritten, keys.current_id());
+    if cases.skipped > 0 {
+        println!("{} case(s) changed during the run were left as they were: run the command again", cases.skipped);
+    }
+    Ok(())
 }
 
 fn run_jobs(config: Config) -> Result<(), String> {
@@ -251,21 +268,28 @@ fn main() -> ExitCode {
             print!("{}", parcours_api::attestation_keys::AttestationKeys::generate_lines());
             Ok(())
         }
+        "data-key" => {
+            print!("{}", parcours_api::data_keys::DataKeys::generate_line());
+            Ok(())
+        }
         "verify-attestation" => verify_attestation(&args[1..]).map(|report| print!("{report}")),
-        "serve" | "worker" | "run-jobs" | "migrate" | "token" | "rules-doc" | "audit" => match Config::from_env() {
-            Err(e) => Err(format!("configuration: {e}")),
-            Ok(config) => match command {
-                "serve" => actix_web::rt::System::new().block_on(serve(config)),
-                "worker" => worker(config),
-                "run-jobs" => run_jobs(config),
-                "migrate" => database_target(&config).and_then(|target| {
-                    Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
-                }),
-                "rules-doc" => rules_doc(&config, &args[1..]),
-                "audit" => audit(&config, &args[1..]),
-                _ => token(&config, &args[1..]).map(|t| println!("{t}")),
-            },
-        },
+        "serve" | "worker" | "run-jobs" | "migrate" | "token" | "rules-doc" | "audit" | "rotate-data-key" => {
+            match Config::from_env() {
+                Err(e) => Err(format!("configuration: {e}")),
+                Ok(config) => match command {
+                    "serve" => actix_web::rt::System::new().block_on(serve(config)),
+                    "worker" => worker(config),
+                    "run-jobs" => run_jobs(config),
+                    "migrate" => database_target(&config).and_then(|target| {
+                        Store::open(target, 1).map(|_| eprintln!("migrations applied")).map_err(|e| e.to_string())
+                    }),
+                    "rules-doc" => rules_doc(&config, &args[1..]),
+                    "audit" => audit(&config, &args[1..]),
+                    "rotate-data-key" => rotate_data_key(&config),
+                    _ => token(&config, &args[1..]).map(|t| println!("{t}")),
+                },
+            }
+        }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };
     match result {

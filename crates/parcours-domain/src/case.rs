@@ -7,6 +7,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::confidential::Confidential;
 use crate::dates::add_months;
 use crate::determination::{DeadlineKind, Determination, Status};
 use crate::dispensation::DispensationCode;
@@ -191,8 +192,9 @@ pub struct SocialAssessment {
     pub date: NaiveDate,
     /// Needs by domain.
     pub needs: Vec<NeedDomain>,
-    /// Short free text, sensitive: shown only to the CRI in charge, never in events or logs.
-    pub sensitive_notes: Option<String>,
+    /// Short free text, sensitive: sealed with the data key, shown only to the CRI in charge, never in
+    /// events or logs.
+    pub sensitive_notes: Option<Confidential<String>>,
 }
 
 /// The French placement test.
@@ -285,8 +287,8 @@ pub struct DispensationDecision {
     pub date: NaiveDate,
     /// Why.
     pub reason: String,
-    /// The proof examined.
-    pub evidence: Option<Evidence>,
+    /// The proof examined (sealed with the data key: a medical certificate is health data).
+    pub evidence: Option<Confidential<Evidence>>,
     /// For D1: the attestation obtained before, in Wallonia or another community or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_attestation: Option<crate::dispensation::PriorAttestation>,
@@ -1394,7 +1396,7 @@ mod tests {
             CaseCommand::RecordSocialAssessment(SocialAssessment {
                 date: d(2022, 4, 8),
                 needs: vec![NeedDomain::Housing, NeedDomain::Employment],
-                sensitive_notes: Some("short note".into()),
+                sensitive_notes: Some(Confidential::Clear("short note".into())),
             }),
         )
         .expect("assessment");
@@ -1705,11 +1707,11 @@ mod tests {
             granted: true,
             date: d(2022, 6, 1),
             reason: "contrat CDI mi-temps depuis 2021".into(),
-            evidence: Some(Evidence {
+            evidence: Some(Confidential::Clear(Evidence {
                 document_type: "employment_contract".into(),
                 issuer: "Employer SA".into(),
                 date: d(2021, 9, 1),
-            }),
+            })),
             prior_attestation: None,
         };
         let events = run(&mut case, CaseCommand::DecideDispensation { decision, dispensed_now: true }).expect("decide");

@@ -16,6 +16,7 @@
 //! - the CRI case as a state machine: [`case`]; what an arrival or a walk-in does to it: [`intake`];
 //! - the training operators and their attendance lines: [`operator`];
 //! - how closed value lists are written as stable codes: [`codes`];
+//! - the social notes and dispensation evidence kept sealed (GDPR art. 9): [`confidential`];
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`];
 //! - a person's identity through time, conflicts, duplicates and merges: [`identity`];
 //! - reminders before the presentation and completion deadlines: [`reminders`].
@@ -23,6 +24,7 @@
 pub mod attestation;
 pub mod case;
 pub mod codes;
+pub mod confidential;
 pub mod dates;
 pub mod determination;
 pub mod dispensation;

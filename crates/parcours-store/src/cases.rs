@@ -635,3 +635,61 @@ pub fn sweep_missed_deadlines(
     }
     Ok(recorded)
 }
+
+/// What [`rewrite_stored_aggregates`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rewritten {
+    /// Cases whose stored aggregate was rewritten.
+    pub rewritten: usize,
+    /// Cases changed by someone else between the read and the write, left as they were (run again).
+    pub skipped: usize,
+}
+
+/// Rewrites the stored aggregate of every case through `change`, a page of cases per transaction, by id:
+/// for a change of the stored form that alters nothing a reader sees (the confidential values sealed again
+/// under a new data key), so neither the version nor the timeline moves. `change` answers whether it
+/// changed the case. A case updated concurrently is left alone (its version moved) and counted as skipped.
+/// One audit row records the run.
+pub fn rewrite_stored_aggregates<E: From<StoreError>>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    now: NaiveDateTime,
+    mut change: impl FnMut(&str, &mut Case) -> Result<bool, E>,
+) -> Result<Rewritten, E> {
+    const PAGE: i64 = 200;
+    let mut after = String::new();
+    let mut total = Rewritten::default();
+    loop {
+        let page = crate::write_transaction(conn, |conn| -> Result<Option<(String, Rewritten)>, E> {
+            let rows: Vec<(String, i32, String)> = cases::table
+                .filter(cases::id.gt(&after))
+                .order(cases::id.asc())
+                .limit(PAGE)
+                .select((cases::id, cases::version, cases::state_json))
+                .load(conn)
+                .map_err(StoreError::from)?;
+            let Some((last, _, _)) = rows.last() else { return Ok(None) };
+            let mut done = Rewritten::default();
+            for (id, version, stored) in &rows {
+                let mut aggregate = decode_case(stored)?;
+                if !change(id, &mut aggregate)? {
+                    continue;
+                }
+                let written = diesel::update(cases::table.find(id).filter(cases::version.eq(version)))
+                    .set(cases::state_json.eq(encode_case(&aggregate)?))
+                    .execute(conn)
+                    .map_err(StoreError::from)?;
+                if written == 1 { done.rewritten += 1 } else { done.skipped += 1 }
+            }
+            Ok(Some((last.clone(), done)))
+        })?;
+        let Some((last, done)) = page else { break };
+        after = last;
+        total.rewritten += done.rewritten;
+        total.skipped += done.skipped;
+    }
+    let detail = format!("rewritten={} skipped={}", total.rewritten, total.skipped);
+    crate::write_transaction(conn, |conn| audit::append(conn, actor, action, "case", None, Some(detail), now))?;
+    Ok(total)
+}

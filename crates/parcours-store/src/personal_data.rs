@@ -958,8 +958,9 @@ pub fn personal_data_markdown() -> String {
          running the sanction procedure (art. 152/8); and producing statistics that never expose a person.\n\n\
          ## Recipients\n\n\
          - The CRI holding the case: the whole case (queries are filtered by CRI in SQL).\n\
-         - The commune of domicile: the determination it asked for, and the notices of rule 4.7 (the feed).\n\
-         - The CPAS the CRI recorded: the notices of rules 4.7 and 5.2.\n\
+         - The commune of domicile: the determination it asked for, and the notices of rule 4.7 (the feed), \
+           which name the person by id; the identity through `GET /v1/persons/{id}`, each read recorded.\n\
+         - The CPAS the CRI recorded: the notices of rules 4.7 and 5.2, likewise.\n\
          - Training operators: name and case reference of the persons enrolled in their courses, and the \
            attendance they report.\n\
          - The Region's sanctioning officials: the files the CRIs hand over, nothing else of the case.\n\
@@ -967,8 +968,13 @@ pub fn personal_data_markdown() -> String {
          - Anyone shown an attestation: whether it is valid, with the holder's name only when they supply it.\n\n\
          ## Safeguards\n\n\
          Every query returning personal data takes the caller's scope; every read and write of a person's file \
-         is in the append-only audit trail; logs never contain personal data; tokens are short-lived, signed, \
-         with pinned algorithms; attestations are signed; TLS in production (operations.md).\n\n\
+         is in the append-only audit trail, sealed in a hash chain (`parcours audit verify`), with the persons \
+         each list or feed page showed; logs never contain personal data; feed payloads carry identifiers, \
+         never a national number or a name; the social assessment's notes and the dispensation evidence \
+         (`cases.state_json` → `social_assessment.sensitive_notes`, `dispensation_decisions[].evidence`) are \
+         encrypted with a data key from configuration and opened only for the CRI holding the case; tokens \
+         are short-lived, signed, with pinned algorithms; attestations are signed; TLS in production \
+         (operations.md).\n\n\
          ## Categories\n\nEvery column holding personal data, by category (the columns of no category are listed \
          per table below as `not_personal`).\n\n| Category | Columns |\n|---|---|\n",
     );

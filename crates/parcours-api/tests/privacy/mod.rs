@@ -5,7 +5,7 @@ use actix_web::test::TestRequest;
 use serde_json::json;
 
 use super::support::{self, TestApp};
-use super::{attestations, newcomer, obliged_case};
+use super::{attestations, newcomer, obliged_case, step, today};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -13,6 +13,7 @@ on_both_backends!(
     feed_pages_lists_and_idempotent_replays_record_the_persons_they_showed,
     the_audit_chain_verifies_and_names_the_row_edited_behind_the_triggers_back,
     the_access_report_lists_a_commune_a_cri_and_an_anonymous_verifier_and_its_own_reading,
+    social_notes_and_medical_evidence_are_sealed_and_read_back_after_a_key_rotation,
 );
 
 fn audit_cli(app: &TestApp, command: &str) -> (bool, String) {
@@ -222,4 +223,84 @@ async fn the_access_report_lists_a_commune_a_cri_and_an_anonymous_verifier_and_i
     // Another CRI does not know the person; a commune may not ask.
     assert_eq!(app.get(&path, Some(&app.as_cri("CAI"))).await.status, 404);
     assert_eq!(app.get(&path, Some(&app.as_commune("62063"))).await.status, 403);
+}
+
+/// The first lines of a key file: a new key first (it seals), then the development key the test app used.
+fn rotated_key_file() -> (std::path::PathBuf, String) {
+    use base64::Engine as _;
+    let development = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b"parcours-development-data-key-00");
+    let text = format!("# rotated\n{}key {development}\n", parcours_api::data_keys::DataKeys::generate_line());
+    let path = std::env::temp_dir().join(format!("parcours-data-keys-{}", uuid::Uuid::now_v7()));
+    std::fs::write(&path, &text).expect("key file");
+    (path, text)
+}
+
+async fn social_notes_and_medical_evidence_are_sealed_and_read_back_after_a_key_rotation(app: TestApp) {
+    let (case, _, v) = obliged_case(&app, 460).await;
+    let v = step(&app, "CRIPEL", &case, "presentation", v, json!({"date": today()})).await;
+    let notes = "Cherche un logement plus grand pour ses trois enfants.";
+    let v = step(
+        &app,
+        "CRIPEL",
+        &case,
+        "social-assessment",
+        v,
+        json!({"date": today(), "needs": ["housing"], "sensitive_notes": notes}),
+    )
+    .await;
+    let evidence =
+        json!({"document_type": "medical_certificate", "issuer": "Dr Janssens-Verbruggen", "date": "2026-12-01"});
+    step(
+        &app,
+        "CRIPEL",
+        &case,
+        "dispensation-decisions",
+        v,
+        json!({"code": "D2", "granted": false, "date": today(),
+        "reason": "Le certificat ne couvre pas la durée du parcours.", "evidence": evidence}),
+    )
+    .await;
+    // In the database: no plaintext, under the development key.
+    let plaintext = format!(
+        "cases WHERE id = '{case}' AND (state_json LIKE '%logement%' OR state_json LIKE '%Janssens%' OR state_json LIKE '%medical_certificate%')"
+    );
+    assert_eq!(app.count_rows(&plaintext), 0, "the notes and the evidence are stored sealed");
+    let development_id = app.config.data_keys.current_id().to_owned();
+    assert_eq!(app.count_rows(&format!("cases WHERE id = '{case}' AND state_json LIKE '%{development_id}%'")), 1);
+    // The CRI holding the case reads them in clear; the case's other readers never see them.
+    let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.body["details"]["social_assessment"]["sensitive_notes"], notes);
+    assert_eq!(read.body["details"]["dispensation_decisions"][0]["evidence"], evidence);
+    assert_eq!(app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRILUX"))).await.status, 404);
+
+    // Rotation: a new key first in the file, then `parcours rotate-data-key`.
+    let (key_file, key_text) = rotated_key_file();
+    let rotated = parcours_api::data_keys::DataKeys::parse(&key_text).expect("rotated keys");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_parcours"))
+        .arg("rotate-data-key")
+        .env("PARCOURS_DATABASE_URL", app.database_url())
+        .env("PARCOURS_DATA_KEYS", &key_file)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run parcours rotate-data-key");
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{printed}{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(printed.trim(), format!("2 value(s) in 1 case(s) sealed again under key {}", rotated.current_id()));
+    assert_eq!(app.count_rows(&format!("cases WHERE id = '{case}' AND state_json LIKE '%{development_id}%'")), 0);
+    assert_eq!(app.count_rows(&plaintext), 0);
+    // The case did not change for its readers: same version, and a second run has nothing to do.
+    let restarted = app.restarted_with(support::base_config(&[("PARCOURS_DATA_KEYS", key_file.display().to_string())]));
+    let after = restarted.get(&format!("/v1/cases/{case}"), Some(&restarted.as_cri("CRIPEL"))).await;
+    assert_eq!(after.status, 200, "{}", after.text);
+    assert_eq!(after.body["version"], read.body["version"]);
+    assert_eq!(after.body["details"]["social_assessment"]["sensitive_notes"], notes);
+    assert_eq!(after.body["details"]["dispensation_decisions"][0]["evidence"], evidence);
+    let mut conn = app.state.store.conn().expect("connection");
+    let (again, values) = parcours_api::data_keys::rotate(&mut conn, &rotated, app.state.clock.now()).expect("rotate");
+    assert_eq!((again.rewritten, values), (0, 0));
+    // A server that was given only the old key cannot open them: they stay sealed, never shown as clear.
+    let stale = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+    assert_eq!(stale.body["details"]["social_assessment"]["sensitive_notes"]["key_id"], rotated.current_id());
+    std::fs::remove_file(key_file).expect("remove key file");
 }

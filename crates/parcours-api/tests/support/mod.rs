@@ -288,6 +288,14 @@ impl TestApp {
         handles.into_iter().map(|h| h.join().expect("client thread")).collect()
     }
 
+    /// Another server over this app's database, with another configuration (a restart after a change of
+    /// keys); it owns no database, so this app must outlive it.
+    pub fn restarted_with(&self, config: Config) -> TestApp {
+        let state = web::Data::new(AppState::new(self.state.store.clone(), config.clone()).expect("state"));
+        state.clock.set(test_clock_start());
+        TestApp { state, config, service: OnceCell::new(), _db: None }
+    }
+
     /// The URL of this test's database, for the `parcours` binary run against it.
     pub fn database_url(&self) -> String {
         match self._db.as_ref().expect("the owning TestApp") {

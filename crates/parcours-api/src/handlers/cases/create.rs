@@ -175,7 +175,7 @@ pub async fn create_case(
             Ok(walk_in)
         })?;
         match walk_in {
-            WalkIn::Opened(view, _) => CaseResponse::new(&view, &reference, today),
+            WalkIn::Opened(view, _) => CaseResponse::new(&view, &reference, &state.config.data_keys, today),
             WalkIn::AlreadyOpen(existing) => Err(ApiError::Conflict(
                 "case_already_open",
                 Text::new(

@@ -148,6 +148,8 @@ pub async fn create_case_dispensation_decision(
     };
     let organisation = agent.caller.organisation.to_string();
     let now = state.clock.now();
+    // The evidence (a medical certificate, for some codes) is sealed under the data key, bound to the case.
+    let keys = state.config.data_keys.clone();
     mutate(
         state,
         agent,
@@ -180,6 +182,7 @@ pub async fn create_case_dispensation_decision(
                 }
                 _ => None,
             };
+            let evidence = evidence.map(|evidence| keys.seal(&evidence, &view.case.id));
             let decision = DispensationDecision { code, granted, date, reason, evidence, prior_attestation };
             let facts = case.facts_after_dispensation_decision(&stored, &decision);
             let determination = determine(&facts, reference, today).map_err(ApiError::Facts)?;

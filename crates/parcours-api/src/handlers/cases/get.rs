@@ -36,7 +36,7 @@ pub async fn get_case(
         let reference = state.reference_data(&mut conn)?;
         let view = parcours_store::cases::get_case(&mut conn, &id, cri.code(), &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;
-        CaseResponse::new(&view, &reference, state.clock.today())
+        CaseResponse::new(&view, &reference, &state.config.data_keys, state.clock.today())
     })
     .await??;
     Ok(response.respond(actix_web::http::StatusCode::OK))

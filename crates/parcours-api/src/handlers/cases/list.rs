@@ -105,7 +105,7 @@ pub async fn list_cases(
         let reference = state.reference_data(&mut conn)?;
         let views =
             parcours_store::cases::list_cases(&mut conn, cri.code(), &filter, limit, &actor, state.clock.now())?;
-        views.iter().map(|v| CaseResponse::new(v, &reference, today)).collect()
+        views.iter().map(|v| CaseResponse::new(v, &reference, &state.config.data_keys, today)).collect()
     })
     .await??;
     let next_cursor = (items.len() as i64 == limit).then(|| items.last().map(|i| i.id.clone())).flatten();

@@ -151,8 +151,15 @@ pub struct CaseResponse {
 
 impl CaseResponse {
     /// Builds the view of a case for its CRI.
-    pub fn new(view: &CaseView, reference: &ReferenceData, today: NaiveDate) -> Result<CaseResponse, ApiError> {
-        let case = aggregate(view)?;
+    pub fn new(
+        view: &CaseView,
+        reference: &ReferenceData,
+        keys: &crate::data_keys::DataKeys,
+        today: NaiveDate,
+    ) -> Result<CaseResponse, ApiError> {
+        let mut case = aggregate(view)?;
+        // Only the CRI holding the case reaches this view: the sealed notes and evidence open here.
+        crate::data_keys::open_case(keys, &mut case, &view.case.id);
         let rules = regime(case.regime, &reference.parameters, case.opened_on);
         let next_review_due = case.next_review_due(rules.review_interval_months);
         let explain = |kind: parcours_domain::DeadlineKind, date: NaiveDate| match case
@@ -290,7 +297,7 @@ pub async fn mutate(
             UpdateOutcome::NotFound => Err(ApiError::NotFound),
             UpdateOutcome::Stale { current_version } => Err(ApiError::PreconditionFailed(current_version)),
             UpdateOutcome::Rejected(error) => Err(error),
-            UpdateOutcome::Updated(view) => CaseResponse::new(&view, &reference, today),
+            UpdateOutcome::Updated(view) => CaseResponse::new(&view, &reference, &state.config.data_keys, today),
         }
     })
     .await??;

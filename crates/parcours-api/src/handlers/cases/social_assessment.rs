@@ -59,6 +59,9 @@ pub async fn create_case_social_assessment(
     needs.sort();
     needs.dedup();
     let sensitive_notes = body.sensitive_notes.as_deref().map(|t| short_text("sensitive_notes", t, 500)).transpose()?;
+    // Sealed under the data key, bound to the case: the notes are stored encrypted and opened only for the
+    // CRI holding the case.
+    let keys = state.config.data_keys.clone();
     mutate(
         state,
         agent,
@@ -66,7 +69,8 @@ pub async fn create_case_social_assessment(
         req,
         path.into_inner(),
         "create_case_social_assessment",
-        Box::new(move |_, _, _, _, _| {
+        Box::new(move |_, view, _, _, _| {
+            let sensitive_notes = sensitive_notes.map(|notes| keys.seal(&notes, &view.case.id));
             Ok(CaseCommand::RecordSocialAssessment(SocialAssessment { date, needs, sensitive_notes }))
         }),
     )
