@@ -396,6 +396,7 @@ authorized_extractors!(
     ProcedureReader,
     PersonalDataReader,
     PersonReaderAgent,
+    PrivacyOfficer,
 );
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
@@ -648,6 +649,30 @@ impl Authorize for SanctionsOfficer {
             _ => Err(forbidden(
                 "Réservé aux fonctionnaires sanctionnateurs de la Région.",
                 "Reserved to the Region's sanctioning officials.",
+            )),
+        }
+    }
+}
+
+/// A data protection officer (role `privacy_officer`): of the Region (every person, erasure batches) or of
+/// a CRI (the persons it is competent for).
+#[derive(Debug, Clone)]
+pub struct PrivacyOfficer {
+    /// The caller.
+    pub caller: Caller,
+    /// The CRI, for a CRI's officer; `None` for the Region's.
+    pub cri: Option<CriCode>,
+}
+
+impl Authorize for PrivacyOfficer {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::PRIVACY_OFFICER)?;
+        match caller.organisation.clone() {
+            Organisation::Region(_) => Ok(PrivacyOfficer { caller, cri: None }),
+            Organisation::Cri(cri) => Ok(PrivacyOfficer { caller, cri: Some(cri) }),
+            _ => Err(forbidden(
+                "Réservé aux délégués à la protection des données de la Région et des CRI.",
+                "Reserved to the data protection officers of the Region and the CRIs.",
             )),
         }
     }

@@ -30,6 +30,10 @@ pub enum JobKind {
     /// Records, once, each obliged person whose presentation or completion deadline passed unmet, as a
     /// non-compliance for the CRI to review (rule 6.3).
     NonComplianceDetection,
+    /// Storage limitation: erases the persons of the batches a privacy officer approved (each still due,
+    /// one transaction each), then proposes a batch of the persons now due, as a dry-run report
+    /// ([`parcours_store::erasure_batches`]).
+    RetentionReview,
     /// Seals the audit rows written since the last run into the hash chain ([`parcours_store::audit`]).
     AuditSeal,
     /// Writes the head of the audit chain (position and hash) to the log, daily: an offline copy of the
@@ -40,12 +44,13 @@ pub enum JobKind {
 impl JobKind {
     /// Every kind, in the order a runner visits them.
     /// The seal comes after the jobs that write audit rows, so one pass leaves nothing unsealed.
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         JobKind::DeadlineSweep,
         JobKind::IdempotencyExpiry,
         JobKind::ParameterReview,
         JobKind::Reminders,
         JobKind::NonComplianceDetection,
+        JobKind::RetentionReview,
         JobKind::AuditSeal,
         JobKind::AuditChainHead,
     ];
@@ -58,6 +63,7 @@ impl JobKind {
             JobKind::ParameterReview => "parameter_review",
             JobKind::Reminders => "reminders",
             JobKind::NonComplianceDetection => "non_compliance_detection",
+            JobKind::RetentionReview => "retention_review",
             JobKind::AuditSeal => "audit_seal",
             JobKind::AuditChainHead => "audit_chain_head",
         }
@@ -75,6 +81,8 @@ impl JobKind {
             JobKind::Reminders => Duration::hours(1),
             // A breach is a date passed; the CRI reviews it over days, so hourly is soon enough.
             JobKind::NonComplianceDetection => Duration::hours(1),
+            // Retention periods are years: a daily review is precise to the day.
+            JobKind::RetentionReview => Duration::hours(24),
             // The rows written since the last seal are the only ones without tamper evidence: a minute.
             JobKind::AuditSeal => Duration::minutes(1),
             JobKind::AuditChainHead => Duration::hours(24),
@@ -122,6 +130,28 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
         JobKind::NonComplianceDetection => {
             let recorded = parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now)?;
             Ok(format!("ok: {recorded} non-compliance(s) recorded"))
+        }
+        JobKind::RetentionReview => {
+            let reference = state.reference_data(&mut conn)?;
+            let actor = parcours_store::audit::Actor::system("retention_review");
+            let executed = parcours_store::erasure_batches::execute_approved(
+                &mut conn,
+                &reference.parameters,
+                today,
+                &actor,
+                now,
+            )?;
+            let mut erased = 0;
+            for batch in &executed {
+                erased += batch.outcome()?.map_or(0, |outcome| outcome.erased.len());
+            }
+            let proposed =
+                parcours_store::erasure_batches::propose_batch(&mut conn, &reference.parameters, today, &actor, now)?;
+            let proposed = match proposed {
+                Some(batch) => format!("batch {} proposed with {} person(s) due", batch.id, batch.report()?.due.len()),
+                None => "nobody newly due".to_owned(),
+            };
+            Ok(format!("ok: {} approved batch(es) executed, {erased} person(s) erased; {proposed}", executed.len()))
         }
         JobKind::AuditSeal => {
             let sealed = parcours_store::audit::seal(&mut conn)?;

@@ -19,7 +19,8 @@
 //! - the social notes and dispensation evidence kept sealed (GDPR art. 9): [`confidential`];
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`];
 //! - a person's identity through time, conflicts, duplicates and merges: [`identity`];
-//! - reminders before the presentation and completion deadlines: [`reminders`].
+//! - reminders before the presentation and completion deadlines: [`reminders`];
+//! - storage limitation: when a file is due for erasure and what blocks it: [`retention`].
 
 pub mod attestation;
 pub mod case;
@@ -43,6 +44,7 @@ pub mod reference;
 pub mod regime;
 pub mod reminders;
 pub mod residence;
+pub mod retention;
 pub mod rules_doc;
 pub mod sanction;
 pub mod ue_plus;

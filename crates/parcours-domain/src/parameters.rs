@@ -185,6 +185,13 @@ pub struct Parameters {
     pub sanction_appeal_route: Parameter<String>,
     /// Whether a fine notified is reported to the commune of domicile and to the person's CPAS (rule 6.4).
     pub sanction_reported_to_commune_and_cpas: Parameter<bool>,
+    /// Years a person's file is kept after their last case closed (GDPR art. 5(1)(e); no text found).
+    pub retention_years_after_closure: Parameter<u32>,
+    /// Years a person's file is kept after their last report when no case was ever opened (exempt,
+    /// dispensed or not concerned).
+    pub retention_years_without_case: Parameter<u32>,
+    /// Years a person's file is kept after an attestation was issued to them (they may need to show it).
+    pub retention_years_after_attestation: Parameter<u32>,
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -390,6 +397,24 @@ impl Default for Parameters {
                  Default: a fine once notified is reported to both. Rule 6.4.",
                 true,
             ),
+            retention_years_after_closure: Parameter::new(
+                "retention_years_after_closure",
+                Unconfirmed,
+                "No retention period in the texts found (CWASS art. 150-153/1, the decree of 28 April 2016, the                  2024 decree). GDPR art. 5(1)(e) requires one. Proposed: 10 years after the last case closed                  (the civil limitation period, Civil Code art. 2262bis), then the identity is pseudonymised.",
+                10,
+            ),
+            retention_years_without_case: Parameter::new(
+                "retention_years_without_case",
+                Unconfirmed,
+                "No text found. A person reported but never followed (exempt, dispensed, not concerned) has only a                  determination; proposed: 5 years after the last report, long enough for a re-evaluation or an                  appeal, then the identity is pseudonymised.",
+                5,
+            ),
+            retention_years_after_attestation: Parameter::new(
+                "retention_years_after_attestation",
+                Unconfirmed,
+                "No text found. The attestation is shown for naturalisation and residence (Code of Belgian                  nationality art. 12bis; law of 15 December 1980) and must stay verifiable while it may be shown;                  proposed: 10 years after its issue.",
+                10,
+            ),
         }
     }
 }
@@ -463,6 +488,9 @@ impl Parameters {
             describe(&self.sanction_appeal_days, |v| format!("{v} days")),
             describe(&self.sanction_appeal_route, |v| v.clone()),
             describe(&self.sanction_reported_to_commune_and_cpas, |v| v.to_string()),
+            describe(&self.retention_years_after_closure, |v| format!("{v} years")),
+            describe(&self.retention_years_without_case, |v| format!("{v} years")),
+            describe(&self.retention_years_after_attestation, |v| format!("{v} years")),
         ]
     }
 }
@@ -749,6 +777,15 @@ impl Parameters {
             "sanction_reported_to_commune_and_cpas" => {
                 let value = boolean(text).ok_or(invalid("true ou false", "true or false"))?;
                 self.sanction_reported_to_commune_and_cpas.set_from(valid_from, value);
+            }
+            "retention_years_after_closure" | "retention_years_without_case" | "retention_years_after_attestation" => {
+                let years = number_in(text, 1, 100)
+                    .ok_or(invalid("un nombre d'années de 1 à 100", "a number of years from 1 to 100"))?;
+                match name {
+                    "retention_years_after_closure" => self.retention_years_after_closure.set_from(valid_from, years),
+                    "retention_years_without_case" => self.retention_years_without_case.set_from(valid_from, years),
+                    _ => self.retention_years_after_attestation.set_from(valid_from, years),
+                }
             }
             _ => return Err(ParameterValueError::UnknownParameter),
         }

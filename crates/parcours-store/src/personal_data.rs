@@ -146,12 +146,16 @@ impl Retention {
         match self {
             Retention::Reference => "Tant qu'elle est en vigueur, puis comme historique (pas de donnée personnelle).",
             Retention::PathwayFile => {
-                "UNCONFIRMED — aucune durée dans les textes trouvés ; proposé : 10 ans après la clôture du dossier \
-                 ou l'attestation (prescription de droit commun), puis pseudonymisation."
+                "UNCONFIRMED — aucune durée dans les textes trouvés ; paramètres datés retention_years_after_closure \
+                 (10 ans après la clôture du dernier dossier), retention_years_without_case (5 ans après le dernier \
+                 signalement sans dossier), retention_years_after_attestation (10 ans après l'attestation) ; puis \
+                 pseudonymisation par le job retention_review, après approbation du délégué à la protection des \
+                 données, sauf procédure de sanction ouverte ou conservation pour raison légale."
             }
             Retention::Attestation => {
-                "UNCONFIRMED — tant que l'attestation peut être produite (naturalisation, séjour) ; proposé : 10 ans \
-                 après sa délivrance, puis seule la preuve de sa révocation ou de son existence reste vérifiable."
+                "UNCONFIRMED — tant que l'attestation peut être produite (naturalisation, séjour) : paramètre daté \
+                 retention_years_after_attestation (10 ans après sa délivrance), puis le titulaire est effacé ; \
+                 l'existence de l'attestation reste enregistrée."
             }
             Retention::Sanction => {
                 "UNCONFIRMED — jusqu'à la fin de la procédure et des recours, puis 5 ans (prescription des amendes \
@@ -274,12 +278,66 @@ pub const INVENTORY: &[TableEntry] = &[
             col("surname", Category::Identity, Erasure::Pseudonymise),
             col("given_names", Category::Identity, Erasure::Pseudonymise),
             col("birth_date", Category::Identity, Erasure::Generalise),
-            col("sex", Category::Identity, Erasure::Pseudonymise),
-            col("nationality", Category::Identity, Erasure::Generalise),
+            // Sex and nationality are kept: the statistics count them (published only under cell
+            // suppression); the name, number and exact birth date that single the person out are not.
+            col("sex", Category::Identity, Erasure::Keep),
+            col("nationality", Category::Identity, Erasure::Keep),
             col("created_at", Category::NotPersonal, Erasure::Keep),
             col("updated_at", Category::NotPersonal, Erasure::Keep),
             col("identity_version", Category::NotPersonal, Erasure::Keep),
             col("merged_into", Category::Pseudonymous, Erasure::Keep),
+            col("erased_at", Category::NotPersonal, Erasure::Keep),
+            col("erased_under", Category::Pseudonymous, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "legal_holds",
+        purpose: "Legal holds that keep a person's file past its retention period",
+        basis: Basis::LegalObligation,
+        retention: Retention::PathwayFile,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("person_id", Category::Pseudonymous, Erasure::Keep),
+            col("reason", Category::Pathway, Erasure::Keep),
+            col("placed_by_org", Category::Pathway, Erasure::Keep),
+            col("placed_by_sub", Category::Staff, Erasure::Keep),
+            col("placed_at", Category::Pathway, Erasure::Keep),
+            col("lifted_at", Category::Pathway, Erasure::Keep),
+            col("lifted_by_sub", Category::Staff, Erasure::Keep),
+            col("lift_reason", Category::Pathway, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "erasure_batches",
+        purpose: "The retention review's dry-run reports, the privacy officer's decisions and their outcome",
+        basis: Basis::LegalObligation,
+        retention: Retention::Audit,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("status", Category::NotPersonal, Erasure::Keep),
+            col("proposed_at", Category::NotPersonal, Erasure::Keep),
+            Column {
+                name: "report_json",
+                category: Category::Pseudonymous,
+                erasure: Erasure::Keep,
+                json_fields: &[
+                    ("due[].person_id", Category::Pseudonymous),
+                    ("blocked[].person_id", Category::Pseudonymous),
+                ],
+            },
+            col("decided_by", Category::Staff, Erasure::Keep),
+            col("decided_at", Category::NotPersonal, Erasure::Keep),
+            col("decision_reason", Category::NotPersonal, Erasure::Keep),
+            col("executed_at", Category::NotPersonal, Erasure::Keep),
+            Column {
+                name: "outcome_json",
+                category: Category::Pseudonymous,
+                erasure: Erasure::Keep,
+                json_fields: &[
+                    ("erased[].person_id", Category::Pseudonymous),
+                    ("skipped[].person_id", Category::Pseudonymous),
+                ],
+            },
         ],
     },
     TableEntry {
@@ -740,8 +798,8 @@ pub const INVENTORY: &[TableEntry] = &[
             col("surname", Category::Identity, Erasure::Pseudonymise),
             col("given_names", Category::Identity, Erasure::Pseudonymise),
             col("birth_date", Category::Identity, Erasure::Pseudonymise),
-            col("sex", Category::Identity, Erasure::Pseudonymise),
-            col("nationality", Category::Identity, Erasure::Generalise),
+            col("sex", Category::Identity, Erasure::Keep),
+            col("nationality", Category::Identity, Erasure::Keep),
             col("source", Category::NotPersonal, Erasure::Keep),
             col("source_org", Category::NotPersonal, Erasure::Keep),
             col("reason", Category::Pathway, Erasure::Keep),
@@ -943,6 +1001,12 @@ pub fn inventory_gaps(schema_source: &str, inventory: &[TableEntry]) -> (Vec<Str
     (untagged, stale)
 }
 
+/// Identity columns an erasure keeps, because the statistics count them and, without the national number,
+/// the names and the exact birth date, they single no one out (the statistics publish them only under cell
+/// suppression): `docs/decisions.md`, 25.
+pub const KEPT_FOR_STATISTICS: &[&str] =
+    &["persons.sex", "persons.nationality", "person_identities.sex", "person_identities.nationality"];
+
 /// `docs/personal-data.md`: the register of processing (GDPR art. 30) generated from [`INVENTORY`].
 pub fn personal_data_markdown() -> String {
     let mut s = String::from(
@@ -1051,6 +1115,10 @@ mod tests {
     fn identity_and_health_are_never_kept_as_they_are() {
         for table in INVENTORY {
             for column in table.columns {
+                let place = format!("{}.{}", table.table, column.name);
+                if KEPT_FOR_STATISTICS.contains(&place.as_str()) {
+                    continue;
+                }
                 if matches!(column.category, Category::Identity | Category::Health | Category::Contact) {
                     assert_ne!(column.erasure, Erasure::Keep, "{}.{}", table.table, column.name);
                 }

@@ -76,6 +76,10 @@ pub struct PersonRecord {
     pub identity_version: i32,
     /// The record this one was merged into, if any.
     pub merged_into: Option<String>,
+    /// When the identity was erased (the row is then a tombstone).
+    pub erased_at: Option<NaiveDateTime>,
+    /// The erasure batch or request it was erased under.
+    pub erased_under: Option<String>,
 }
 
 impl PersonRecord {
@@ -146,6 +150,8 @@ pub(crate) fn record_reported_identity(
             updated_at: now,
             identity_version: 1,
             merged_into: None,
+            erased_at: None,
+            erased_under: None,
         };
         diesel::insert_into(persons::table).values(&record).execute(conn)?;
         let identity = insert_identity(

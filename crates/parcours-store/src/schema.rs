@@ -60,6 +60,8 @@ diesel::table! {
         updated_at -> Timestamp,
         identity_version -> Integer,
         merged_into -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
+        erased_under -> Nullable<Text>,
     }
 }
 
@@ -523,7 +525,41 @@ diesel::joinable!(sanction_steps -> sanction_procedures (procedure_id));
 diesel::joinable!(person_identities -> persons (person_id));
 diesel::joinable!(audit_subjects -> audit_log (audit_id));
 
+diesel::table! {
+    /// Legal holds: a person's file kept past its retention period.
+    legal_holds (id) {
+        id -> Text,
+        person_id -> Text,
+        reason -> Text,
+        placed_by_org -> Text,
+        placed_by_sub -> Text,
+        placed_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by_sub -> Nullable<Text>,
+        lift_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Erasure batches: the retention review's dry-run report, the privacy officer's decision, the outcome.
+    erasure_batches (id) {
+        id -> Text,
+        status -> Text,
+        proposed_at -> Timestamp,
+        report_json -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        executed_at -> Nullable<Timestamp>,
+        outcome_json -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(legal_holds -> persons (person_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    legal_holds,
+    erasure_batches,
     course_offers,
     non_compliances,
     sanction_procedures,

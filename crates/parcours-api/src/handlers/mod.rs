@@ -10,9 +10,11 @@ pub mod courses;
 pub mod cri_settings;
 pub mod determinations;
 pub mod enrolments;
+pub mod erasure_batches;
 pub mod events;
 pub mod health;
 pub mod identity_conflicts;
+pub mod legal_holds;
 pub mod non_compliances;
 pub mod operators;
 pub mod parameters;
@@ -40,6 +42,10 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(persons::list_determinations::list_person_determinations)
                 .service(persons::list_identities::list_person_identities)
                 .service(persons::get_access_report::get_person_access_report)
+                .service(legal_holds::create::create_legal_hold)
+                .service(legal_holds::create_lifting::create_legal_hold_lifting)
+                .service(erasure_batches::list::list_erasure_batches)
+                .service(erasure_batches::create_decision::create_erasure_batch_decision)
                 .service(persons::create_identity::create_person_identity)
                 .service(persons::list_duplicates::list_duplicate_candidates)
                 .service(persons::create_merge::create_person_merge)

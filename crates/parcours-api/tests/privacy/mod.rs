@@ -5,7 +5,7 @@ use actix_web::test::TestRequest;
 use serde_json::json;
 
 use super::support::{self, TestApp};
-use super::{attestations, newcomer, obliged_case, step, today};
+use super::{attestations, newcomer, niss, obliged_case, step, today, with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -14,6 +14,7 @@ on_both_backends!(
     the_audit_chain_verifies_and_names_the_row_edited_behind_the_triggers_back,
     the_access_report_lists_a_commune_a_cri_and_an_anonymous_verifier_and_its_own_reading,
     social_notes_and_medical_evidence_are_sealed_and_read_back_after_a_key_rotation,
+    an_erasure_leaves_no_identity_anywhere_keeps_what_statistics_count_and_a_legal_hold_blocks_it,
 );
 
 fn audit_cli(app: &TestApp, command: &str) -> (bool, String) {
@@ -303,4 +304,171 @@ async fn social_notes_and_medical_evidence_are_sealed_and_read_back_after_a_key_
     let stale = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
     assert_eq!(stale.body["details"]["social_assessment"]["sensitive_notes"]["key_id"], rotated.current_id());
     std::fs::remove_file(key_file).expect("remove key file");
+}
+
+/// Every text form of every column of every table (the inventory lists them all, tested against
+/// `schema.rs`) that contains one of `needles`, as `table.column`.
+fn columns_containing(app: &TestApp, needles: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for table in parcours_store::personal_data::INVENTORY {
+        for column in table.columns {
+            let clauses: Vec<String> = needles
+                .iter()
+                .map(|needle| format!("CAST({} AS TEXT) LIKE '%{}%'", column.name, needle.replace('\'', "''")))
+                .collect();
+            if app.count_rows(&format!("{} WHERE {}", table.table, clauses.join(" OR "))) > 0 {
+                found.push(format!("{}.{}", table.table, column.name));
+            }
+        }
+    }
+    found
+}
+
+/// Counts the statistics will rest on: determinations by status, cases by state, persons by sex,
+/// nationality and birth year, hours per axis.
+fn statistics_basis(app: &TestApp) -> Vec<i64> {
+    [
+        "determinations WHERE status = 'obliged'",
+        "cases WHERE state = 'closed' AND obliged",
+        "persons WHERE sex = 'female' AND nationality = 'MAR'",
+        "persons WHERE birth_date >= '1977-01-01' AND birth_date < '1978-01-01'",
+        "persons WHERE birth_date >= '1990-01-01' AND birth_date < '1991-01-01'",
+        "arrivals WHERE commune_nis = '62063'",
+        "case_events",
+    ]
+    .iter()
+    .map(|query| app.count_rows(query))
+    .collect()
+}
+
+async fn an_erasure_leaves_no_identity_anywhere_keeps_what_statistics_count_and_a_legal_hold_blocks_it(app: TestApp) {
+    let dpo = app.token("region:SPW", &["privacy_officer"]);
+    // A: a woman born on 3 November 1977, reported twice (the second report is an idempotent retry).
+    let a_niss = niss("771103", 942);
+    let a_body = with(
+        newcomer(471),
+        json!({"niss": a_niss, "birth_date": "1977-11-03", "surname": "Vandersmissen", "given_names": "Zelda"}),
+    );
+    let key = "erasure-test-key-a";
+    let first = app.post("/v1/arrivals", Some(&app.as_commune("62063")), Some(key), &a_body).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let replay = app.post("/v1/arrivals", Some(&app.as_commune("62063")), Some(key), &a_body).await;
+    assert_eq!(replay.status, 201, "{}", replay.text);
+    let a_case = first.body["case"]["id"].as_str().expect("case").to_owned();
+    let a_person = first.body["person"]["id"].as_str().expect("person").to_owned();
+    // B: another person, whose file a legal hold keeps.
+    let b = app.report("62063", &with(newcomer(472), json!({"surname": "Holdenbrook"}))).await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let b_case = b.body["case"]["id"].as_str().expect("case").to_owned();
+    let b_person = b.body["person"]["id"].as_str().expect("person").to_owned();
+    for case in [&a_case, &b_case] {
+        let read = app.get(&format!("/v1/cases/{case}"), Some(&app.as_cri("CRIPEL"))).await;
+        let v = read.body["version"].as_i64().expect("version");
+        let v = step(&app, "CRIPEL", case, "presentation", v, json!({"date": today()})).await;
+        let v = step(
+            &app,
+            "CRIPEL",
+            case,
+            "social-assessment",
+            v,
+            json!({"date": today(), "needs": ["housing"], "sensitive_notes": "Vandersmissen cherche un logement."}),
+        )
+        .await;
+        step(&app, "CRIPEL", case, "closure", v, json!({"reason": "left_belgium", "date": today()})).await;
+    }
+    let hold = app
+        .post(
+            &format!("/v1/persons/{b_person}/legal-holds"),
+            Some(&dpo),
+            None,
+            &json!({"reason": "Recours pendant (RG 26/1234/A)"}),
+        )
+        .await;
+    assert_eq!(hold.status, 201, "{}", hold.text);
+    assert_eq!(
+        app.post(
+            &format!("/v1/persons/{b_person}/legal-holds"),
+            Some(&app.as_cri("CRIPEL")),
+            None,
+            &json!({"reason": "x"})
+        )
+        .await
+        .status,
+        403
+    );
+    assert!(
+        !columns_containing(&app, &[&a_niss, "Vandersmissen", "Zelda", "1977-11-03"]).is_empty(),
+        "the scan finds data before the erasure"
+    );
+
+    // Nothing is due before the period (10 years after closure, UNCONFIRMED) has run.
+    app.run_jobs();
+    let none = app.get("/v1/erasure-batches", Some(&dpo)).await;
+    assert_eq!(none.status, 200, "{}", none.text);
+    assert_eq!(none.body["items"], json!([]));
+    // Eleven years later the review proposes A, and lists B as blocked.
+    app.state.clock.set("2037-12-16T10:00:00Z".parse().expect("instant"));
+    app.run_jobs();
+    let proposed = app.get("/v1/erasure-batches", Some(&dpo)).await;
+    let batch = &proposed.body["items"][0];
+    assert_eq!(batch["status"], "proposed", "{}", proposed.text);
+    assert_eq!(batch["due"].as_array().map(Vec::len), Some(1));
+    assert_eq!(batch["due"][0]["person_id"], a_person.as_str());
+    assert_eq!(batch["due"][0]["rule"], "retention_years_after_closure");
+    assert_eq!(batch["due"][0]["due_since"], "2036-12-15");
+    assert_eq!(batch["blocked"], json!([{"person_id": b_person, "due_since": "2036-12-15", "block": "legal_hold"}]));
+    assert_eq!(batch["periods"]["retention_years_after_closure"], 10);
+    let batch_id = batch["id"].as_str().expect("id").to_owned();
+    assert_eq!(app.get("/v1/erasure-batches", Some(&app.token("cri:CRIPEL", &["privacy_officer"]))).await.status, 403);
+    // Nothing is erased before the officer approves.
+    app.run_jobs();
+    assert_eq!(app.count_rows(&format!("persons WHERE id = '{a_person}' AND erased_at IS NULL")), 1);
+    let before = statistics_basis(&app);
+    let decision_path = format!("/v1/erasure-batches/{batch_id}/decision");
+    let approve = json!({"approve": true, "reason": "Liste vérifiée : dossier clos depuis plus de dix ans."});
+    let approved = app.post(&decision_path, Some(&dpo), None, &approve).await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(approved.body["status"], "approved");
+    assert_eq!(app.post(&decision_path, Some(&dpo), None, &approve).await.status, 409);
+    app.run_jobs();
+    let executed = app.get("/v1/erasure-batches", Some(&dpo)).await;
+    assert_eq!(executed.body["items"][0]["status"], "executed", "{}", executed.text);
+    assert_eq!(executed.body["items"][0]["outcome"]["erased"], json!([a_person]));
+
+    // No table, JSON column, feed payload or stored response holds A's number, names or birth date.
+    assert_eq!(columns_containing(&app, &[&a_niss, "Vandersmissen", "Zelda", "1977-11-03"]), Vec::<String>::new());
+    assert_eq!(
+        app.count_rows(&format!(
+            "persons WHERE id = '{a_person}' AND erased_at IS NOT NULL AND erased_under = 'erasure batch {batch_id}'"
+        )),
+        1,
+        "a tombstone says under what"
+    );
+    // B, held, is intact; the statistics' basis did not move.
+    assert_eq!(
+        app.count_rows(&format!("persons WHERE id = '{b_person}' AND surname = 'Holdenbrook' AND erased_at IS NULL")),
+        1
+    );
+    assert_eq!(statistics_basis(&app), before);
+    // The erasure is in A's access report, and the audit chain still verifies.
+    let report = app.get(&format!("/v1/persons/{a_person}/access-report"), Some(&dpo)).await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let purposes: Vec<&str> =
+        report.body["entries"].as_array().expect("entries").iter().filter_map(|e| e["purpose_en"].as_str()).collect();
+    for purpose in ["Erasure — the person's identity", "Decision — erasure at the end of retention"] {
+        assert!(purposes.contains(&purpose), "{purpose} in {purposes:?}");
+    }
+    app.run_jobs();
+    let (ok, printed) = audit_cli(&app, "verify");
+    assert!(ok, "{printed}");
+    // Lifting B's hold makes B due at the next review.
+    let hold_id = hold.body["id"].as_str().expect("hold id");
+    let lift = json!({"reason": "Recours jugé (2037-11-30)."});
+    let lifted = app.post(&format!("/v1/legal-holds/{hold_id}/lifting"), Some(&dpo), None, &lift).await;
+    assert_eq!(lifted.status, 200, "{}", lifted.text);
+    assert_eq!(app.post(&format!("/v1/legal-holds/{hold_id}/lifting"), Some(&dpo), None, &lift).await.status, 409);
+    app.state.clock.set("2037-12-18T10:00:00Z".parse().expect("instant"));
+    app.run_jobs();
+    let next = app.get("/v1/erasure-batches", Some(&dpo)).await;
+    assert_eq!(next.body["items"][0]["due"][0]["person_id"], b_person.as_str(), "{}", next.text);
 }

@@ -134,6 +134,12 @@ pub fn purpose_of(record: &AuditRecord) -> (AccessKind, String, String) {
         (AccessKind::Consultation, "Réponse renvoyée (requête répétée)", "Response sent again (repeated request)")
     } else if action.starts_with("read_") {
         (AccessKind::Consultation, "Consultation", "Consultation")
+    } else if action.starts_with("erase_") {
+        (AccessKind::Modification, "Effacement", "Erasure")
+    } else if action.starts_with("approve_") || action.starts_with("reject_") {
+        (AccessKind::Modification, "Décision", "Decision")
+    } else if action.starts_with("lift_") {
+        (AccessKind::Modification, "Levée", "Lifting")
     } else {
         (AccessKind::Modification, "Enregistrement", "Recording")
     };
@@ -153,6 +159,8 @@ pub fn purpose_of(record: &AuditRecord) -> (AccessKind, String, String) {
         }
         "identity_conflict" => ("contrôle d'identité (doublons)", "identity check (duplicates)"),
         "idempotent_response" => ("création d'un enregistrement", "creation of a record"),
+        "erasure_batch" => ("effacement au terme de la conservation", "erasure at the end of retention"),
+        "legal_hold" => ("conservation pour une raison légale", "legal hold"),
         other => (other, other),
     };
     (kind, format!("{verb_fr} — {what_fr}"), format!("{verb_en} — {what_en}"))
