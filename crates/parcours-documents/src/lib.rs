@@ -4,12 +4,16 @@
 //! nothing downloaded. Kept in its own crate so that an edit elsewhere never rebuilds it.
 //!
 //! - [`attestation`]: the *attestation de fréquentation* (one A4 page, French with English lines);
+//! - [`data_protection`]: the French summary of a person's file for their right of access, and the
+//!   letter deciding a request about their data;
 //! - [`information_letter`]: the letter the commune hands over at the title order (rule 4.1);
 //! - [`verification`]: the signed offline payload of its QR code, and the QR code itself;
 //! - [`page`]: the small page layout over `pdf-writer` (embedded, subset DejaVu fonts);
 //! - [`template`]: the plain-text templates in `templates/`.
 
 pub mod attestation;
+pub mod data_protection;
+mod flow;
 pub mod information_letter;
 pub mod page;
 pub mod reminder_letter;

@@ -20,12 +20,14 @@
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`];
 //! - a person's identity through time, conflicts, duplicates and merges: [`identity`];
 //! - reminders before the presentation and completion deadlines: [`reminders`];
-//! - storage limitation: when a file is due for erasure and what blocks it: [`retention`].
+//! - storage limitation: when a file is due for erasure and what blocks it: [`retention`];
+//! - the person's requests about their data (access, rectification, restriction, erasure): [`data_requests`].
 
 pub mod attestation;
 pub mod case;
 pub mod codes;
 pub mod confidential;
+pub mod data_requests;
 pub mod dates;
 pub mod determination;
 pub mod dispensation;

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Actor};
 use crate::cases::{decode_case, encode_case};
 use crate::schema::{
-    arrivals, attestations, cases, determinations, erasure_batches, idempotency_keys, person_identities, persons,
-    sanction_procedures,
+    arrivals, attestations, cases, data_requests, determinations, erasure_batches, idempotency_keys, person_identities,
+    persons, sanction_procedures,
 };
 use crate::{DbConnection, StoreError, new_id};
 
@@ -393,6 +393,17 @@ struct Identifying {
 }
 
 impl Identifying {
+    /// Replaces, in a free text, what identifies the person.
+    fn scrub_text(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for (from, to) in &self.replacements {
+            if text.contains(from.as_str()) {
+                text = text.replace(from.as_str(), to);
+            }
+        }
+        text
+    }
+
     /// Replaces, in every string of the JSON text, what identifies the person; the text unchanged when it
     /// is not JSON.
     fn scrub(&self, text: &str) -> String {
@@ -548,6 +559,19 @@ pub fn erase_person(
         };
         diesel::update(attestations::table.find(&serial))
             .set((attestations::content_json.eq(identifying.scrub(&content)), attestations::signed_payload.eq(payload)))
+            .execute(conn)?;
+    }
+    // The person's own requests about their data keep their dates and decisions, not what identified them.
+    let stored: Vec<(String, String, String)> = data_requests::table
+        .filter(data_requests::person_id.eq_any(&ids))
+        .select((data_requests::id, data_requests::details, data_requests::state_json))
+        .load(conn)?;
+    for (id, details, state) in stored {
+        diesel::update(data_requests::table.find(&id))
+            .set((
+                data_requests::details.eq(identifying.scrub_text(&details)),
+                data_requests::state_json.eq(identifying.scrub(&state)),
+            ))
             .execute(conn)?;
     }
     let shown = [person_id.to_owned()];

@@ -20,6 +20,7 @@
 
 use std::fmt;
 
+pub mod access_package;
 pub mod access_report;
 pub mod arrivals;
 pub mod attendance;
@@ -31,6 +32,7 @@ pub mod connection;
 pub mod course_offers;
 pub mod courses;
 pub mod cri_settings;
+pub mod data_requests;
 pub mod determinations;
 pub mod enrolments;
 pub mod erasure_batches;

@@ -555,9 +555,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The person's requests about their data, handled by the competent CRI.
+    data_requests (id) {
+        id -> Text,
+        person_id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        received_on -> Date,
+        due_on -> Date,
+        details -> Text,
+        status -> Text,
+        state_json -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(legal_holds -> persons (person_id));
+diesel::joinable!(data_requests -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    data_requests,
     legal_holds,
     erasure_batches,
     course_offers,

@@ -8,6 +8,7 @@ pub mod attestations;
 pub mod cases;
 pub mod courses;
 pub mod cri_settings;
+pub mod data_requests;
 pub mod determinations;
 pub mod enrolments;
 pub mod erasure_batches;
@@ -42,6 +43,13 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(persons::list_determinations::list_person_determinations)
                 .service(persons::list_identities::list_person_identities)
                 .service(persons::get_access_report::get_person_access_report)
+                .service(persons::get_access_package::get_person_access_package)
+                .service(data_requests::create::create_data_request)
+                .service(data_requests::list::list_data_requests)
+                .service(data_requests::get::get_data_request)
+                .service(data_requests::create_extension::create_data_request_extension)
+                .service(data_requests::create_decision::create_data_request_decision)
+                .service(data_requests::get_decision_letter::get_data_request_decision_letter)
                 .service(legal_holds::create::create_legal_hold)
                 .service(legal_holds::create_lifting::create_legal_hold_lifting)
                 .service(erasure_batches::list::list_erasure_batches)

@@ -5,7 +5,7 @@ use actix_web::test::TestRequest;
 use serde_json::json;
 
 use super::support::{self, TestApp};
-use super::{attestations, newcomer, niss, obliged_case, step, today, with};
+use super::{attestations, newcomer, niss, obliged_case, step, through_convention, today, with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -15,6 +15,7 @@ on_both_backends!(
     the_access_report_lists_a_commune_a_cri_and_an_anonymous_verifier_and_its_own_reading,
     social_notes_and_medical_evidence_are_sealed_and_read_back_after_a_key_rotation,
     an_erasure_leaves_no_identity_anywhere_keeps_what_statistics_count_and_a_legal_hold_blocks_it,
+    the_access_package_holds_every_category_and_requests_are_decided_with_reasons_within_their_deadline,
 );
 
 fn audit_cli(app: &TestApp, command: &str) -> (bool, String) {
@@ -471,4 +472,177 @@ async fn an_erasure_leaves_no_identity_anywhere_keeps_what_statistics_count_and_
     app.run_jobs();
     let next = app.get("/v1/erasure-batches", Some(&dpo)).await;
     assert_eq!(next.body["items"][0]["due"][0]["person_id"], b_person.as_str(), "{}", next.text);
+}
+
+async fn get_bytes(app: &TestApp, path: &str, token: &str) -> (u16, Vec<u8>) {
+    let (status, bytes) =
+        app.send_raw(TestRequest::get().uri(path).insert_header(("Authorization", format!("Bearer {token}")))).await;
+    (status.as_u16(), bytes)
+}
+
+async fn the_access_package_holds_every_category_and_requests_are_decided_with_reasons_within_their_deadline(
+    app: TestApp,
+) {
+    attestations::settings(&app).await;
+    let cripel = app.as_cri("CRIPEL");
+    let (case, person, v) = obliged_case(&app, 480).await;
+    let v = through_convention(&app, &case, v).await;
+    let evidence = json!({"document_type": "medical_certificate", "issuer": "Dr Peeters", "date": "2026-12-01"});
+    let mut v = step(
+        &app,
+        "CRIPEL",
+        &case,
+        "dispensation-decisions",
+        v,
+        json!({"code": "D2", "granted": false,
+        "date": today(), "reason": "Le certificat ne couvre pas la durée du parcours.", "evidence": evidence}),
+    )
+    .await;
+    let breach = app
+        .post(
+            &format!("/v1/cases/{case}/non-compliances"),
+            Some(&cripel),
+            None,
+            &json!({"found_on": today(), "finding": "Absente sans justification à six séances du cours de français."}),
+        )
+        .await;
+    assert_eq!(breach.status, 201, "{}", breach.text);
+    v = app.get(&format!("/v1/cases/{case}"), Some(&cripel)).await.body["version"].as_i64().unwrap_or(v);
+    for (axis, hours) in attestations::FULL {
+        v = step(&app, "CRIPEL", &case, "hours", v, json!({"axis": axis, "hours": hours, "date": today()})).await;
+    }
+    v = step(&app, "CRIPEL", &case, "completion", v, json!({"date": today()})).await;
+    let issued = attestations::issue(&app, &case, v, "access-package-attestation", json!({})).await;
+    assert_eq!(issued.status, 201, "{}", issued.text);
+    assert_eq!(app.get(&format!("/v1/persons/{person}"), Some(&app.as_commune("62063"))).await.status, 200);
+
+    // The package: the data by category, a French summary, the access report, the recipients.
+    let path = format!("/v1/persons/{person}/access-package");
+    let (status, bytes) = get_bytes(&app, &path, &cripel).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(names, ["destinataires.json", "donnees.json", "rapport-acces.json", "resume.pdf"]);
+    let mut read = |name: &str| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).expect(name), &mut bytes).expect("read");
+        bytes
+    };
+    let data: serde_json::Value = serde_json::from_slice(&read("donnees.json")).expect("JSON");
+    for category in ["identity", "contact", "pathway", "attendance", "health", "social", "sanction"] {
+        let tables = data["categories"][category].as_object().expect(category);
+        assert!(!tables.is_empty(), "{category} is empty: {}", data["categories"]);
+    }
+    assert_eq!(data["categories"]["identity"]["persons"][0]["niss"], newcomer(480)["niss"]);
+    assert_eq!(data["categories"]["contact"]["arrivals"][0]["payload_json"]["contact"]["email"], "samira@example.org");
+    assert_eq!(
+        data["categories"]["social"]["cases"][0]["state_json.social_assessment.sensitive_notes"], "note",
+        "opened for the person"
+    );
+    assert_eq!(
+        data["categories"]["health"]["cases"][0]["state_json.dispensation_decisions[].evidence"],
+        json!([evidence])
+    );
+    assert!(data["categories"]["sanction"]["non_compliances"].is_array());
+    let report: serde_json::Value = serde_json::from_slice(&read("rapport-acces.json")).expect("JSON");
+    let organisations: Vec<&str> =
+        report["entries"].as_array().expect("entries").iter().filter_map(|e| e["organisation"].as_str()).collect();
+    assert!(organisations.contains(&"commune:62063") && organisations.contains(&"cri:CRIPEL"), "{organisations:?}");
+    assert!(report["entries"][0].get("staff").is_none(), "CRI staff see no staff identities");
+    let recipients: serde_json::Value = serde_json::from_slice(&read("destinataires.json")).expect("JSON");
+    assert!(
+        recipients["recipients"].as_array().expect("recipients").iter().any(|r| r["organisation"] == "commune:62063")
+    );
+    let summary = read("resume.pdf");
+    if let Some(text) = support::pdf_text(&summary) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Vos données dans le parcours d'intégration",
+            "EL AMRANI Samira",
+            "Commune de Liège",
+            "Santé",
+            "Manquements et sanctions",
+        ] {
+            assert!(flat.contains(expected), "{expected} in {flat}");
+        }
+    }
+    assert_eq!(get_bytes(&app, &path, &app.as_cri("CRILUX")).await.0, 404);
+    assert_eq!(get_bytes(&app, &path, &app.as_commune("62063")).await.0, 403);
+    let audited =
+        app.count_rows(&format!("audit_log WHERE action = 'read_access_package' AND resource_id = '{person}'"));
+    assert_eq!(audited, 1);
+
+    // Requests: recorded with the day received; a month to answer, three after a reasoned extension.
+    let (other_case, other, _) = obliged_case(&app, 481).await;
+    let created = app
+        .post(
+            &format!("/v1/persons/{other}/data-requests"),
+            Some(&cripel),
+            None,
+            &json!({"kind": "erasure", "received_on": "2026-12-14", "details": "Lettre reçue à l'accueil de Liège."}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["due_on"], "2027-01-14");
+    let request_path = created.header("location").expect("Location").to_owned();
+    let short =
+        app.post(&format!("{request_path}/extension"), Some(&cripel), None, &json!({"reason": "trop court"})).await;
+    assert_eq!(short.status, 422, "{}", short.text);
+    assert_eq!(short.body["errors"][0]["code"], "reasons_required");
+    let extended = app
+        .post(
+            &format!("{request_path}/extension"),
+            Some(&cripel),
+            None,
+            &json!({"reason": "Dossier réparti entre deux CRI : les données sont à rassembler."}),
+        )
+        .await;
+    assert_eq!(extended.body["due_on"], "2027-03-14", "{}", extended.text);
+    // Granting the erasure of a person whose case is open is refused; the refusal is reasoned.
+    let grant = json!({"outcome": "granted", "reasons": "La personne a quitté la Belgique, dossier sans objet."});
+    let blocked = app.post(&format!("{request_path}/decision"), Some(&cripel), None, &grant).await;
+    assert_eq!(blocked.status, 409, "{}", blocked.text);
+    assert_eq!(blocked.body["code"], "erasure_blocked");
+    assert_eq!(app.count_rows(&format!("cases WHERE id = '{other_case}'")), 1);
+    let bare = app.post(&format!("{request_path}/decision"), Some(&cripel), None, &json!({"outcome": "refused"})).await;
+    assert_eq!(bare.body["errors"][0]["code"], "reasons_required", "{}", bare.text);
+    let refusal = json!({"outcome": "refused", "reasons": "Le traitement est nécessaire au respect d'une obligation légale (RGPD art. 17, §3, b)."});
+    let decided = app.post(&format!("{request_path}/decision"), Some(&cripel), None, &refusal).await;
+    assert_eq!(decided.status, 200, "{}", decided.text);
+    assert_eq!(decided.body["decision"]["outcome"], "refused");
+    assert_eq!(decided.body["late"], false);
+    assert_eq!(app.post(&format!("{request_path}/decision"), Some(&cripel), None, &refusal).await.status, 422);
+    let (status, letter) = get_bytes(&app, &format!("{request_path}/decision-letter"), &cripel).await;
+    assert_eq!(status, 200);
+    if let Some(text) = support::pdf_text(&letter) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Votre demande d'effacement : notre décision",
+            "Votre demande est refusée.",
+            "14/03/2027",
+            "obligation légale",
+            "Autorité de protection des données",
+        ] {
+            assert!(flat.contains(expected), "{expected} in {flat}");
+        }
+    }
+    assert_eq!(app.get(&request_path, Some(&app.as_cri("CRILUX"))).await.status, 404);
+    // An access request left unanswered past its month is flagged late in the CRI's list.
+    let access = app
+        .post(
+            &format!("/v1/persons/{person}/data-requests"),
+            Some(&cripel),
+            None,
+            &json!({"kind": "access", "received_on": today(), "details": "Courriel du 15 décembre."}),
+        )
+        .await;
+    assert_eq!(access.status, 201, "{}", access.text);
+    app.state.clock.set("2027-01-20T10:00:00Z".parse().expect("instant"));
+    let open = app.get("/v1/data-requests?status=open", Some(&cripel)).await;
+    assert_eq!(open.body["items"].as_array().map(Vec::len), Some(1), "{}", open.text);
+    assert_eq!(open.body["items"][0]["kind"], "access");
+    assert_eq!(open.body["items"][0]["late"], true);
+    assert_eq!(app.get("/v1/data-requests", Some(&cripel)).await.body["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(app.get("/v1/data-requests?status=closed", Some(&cripel)).await.status, 400);
 }

@@ -4,6 +4,7 @@
 pub mod create_identity;
 pub mod create_merge;
 pub mod get;
+pub mod get_access_package;
 pub mod get_access_report;
 pub mod list_determinations;
 pub mod list_duplicates;
