@@ -242,6 +242,12 @@ impl DataRequest {
         }
     }
 
+    /// Whether the decision grants an erasure (the person is then erased at once: art. 17(1)).
+    pub fn grants_erasure(&self) -> bool {
+        self.kind == RequestKind::Erasure
+            && self.decision.as_ref().is_some_and(|d| d.outcome == RequestOutcome::Granted)
+    }
+
     /// Extends the deadline by two months, with reasons, within the first month.
     pub fn extend(&mut self, reason: &str, today: NaiveDate) -> Result<(), RequestRefusal> {
         if self.decision.is_some() {

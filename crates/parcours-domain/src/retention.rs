@@ -112,6 +112,22 @@ pub fn erasure_status(facts: &RetentionFacts, parameters: &Parameters, today: Na
     ErasureStatus::Due { due_since, rule }
 }
 
+/// Why an erasure the person asked for cannot be granted now, whatever the retention periods say: the file is
+/// in use (an open case), evidence (a sanction procedure not closed) or held (a legal hold). `None` when it
+/// can be granted.
+pub fn erasure_on_request_blocked(facts: &RetentionFacts) -> Option<crate::law::Bilingual> {
+    use crate::law::Bilingual;
+    if facts.open_case {
+        Some(Bilingual { fr: "un dossier est ouvert", en: "a case is open" })
+    } else if facts.open_sanction_procedure {
+        Some(Bilingual { fr: "une procédure de sanction est en cours", en: "a sanction procedure is open" })
+    } else if facts.legal_hold {
+        Some(Bilingual { fr: "une mesure de conservation s'applique", en: "a legal hold applies" })
+    } else {
+        None
+    }
+}
+
 /// The birth date kept after erasure: the first of January of the birth year, so that age bands stay right
 /// and the exact date (which, with the nationality, singles a person out) does not.
 pub fn pseudonymised_birth_date(birth_date: NaiveDate) -> NaiveDate {
@@ -183,5 +199,8 @@ mod tests {
             ErasureStatus::Due { due_since: d(2031, 2, 1), rule: "retention_years_without_case" }
         );
         assert_eq!(pseudonymised_birth_date(d(1990, 5, 10)), d(1990, 1, 1));
+        assert_eq!(erasure_on_request_blocked(&never_followed), None, "on request, no period needs to run");
+        let open = RetentionFacts { open_case: true, legal_hold: true, ..never_followed };
+        assert_eq!(erasure_on_request_blocked(&open).map(|b| b.en), Some("a case is open"));
     }
 }

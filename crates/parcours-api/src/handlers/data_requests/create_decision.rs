@@ -6,7 +6,6 @@
 //! A granted rectification is made through `POST /v1/persons/{id}/identities` (versioned, history kept).
 
 use actix_web::{HttpResponse, post, web};
-use parcours_domain::data_requests::{RequestKind, RequestOutcome};
 use parcours_store::data_requests::RequestChange;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -38,7 +37,7 @@ pub struct DecisionRequest {
 #[derive(Debug)]
 enum DecisionRefusal {
     Domain(parcours_domain::data_requests::RequestRefusal),
-    ErasureBlocked(&'static str),
+    ErasureBlocked(parcours_domain::law::Bilingual),
 }
 
 /// Decides a request.
@@ -97,17 +96,9 @@ pub async fn create_data_request_decision(
                 if let Err(refusal) = request.decide(outcome, &reasons, decided_on, today) {
                     return Ok(Err(DecisionRefusal::Domain(refusal)));
                 }
-                if request.kind == RequestKind::Erasure && outcome == RequestOutcome::Granted {
+                if request.grants_erasure() {
                     let facts = parcours_store::erasure_batches::retention_facts(conn, &record.person_id)?;
-                    let block = if facts.open_case {
-                        Some("un dossier est ouvert / a case is open")
-                    } else if facts.open_sanction_procedure {
-                        Some("une procédure de sanction est en cours / a sanction procedure is open")
-                    } else if facts.legal_hold {
-                        Some("une mesure de conservation s'applique / a legal hold applies")
-                    } else {
-                        None
-                    };
+                    let block = parcours_domain::retention::erasure_on_request_blocked(&facts);
                     if let Some(block) = block {
                         return Ok(Err(DecisionRefusal::ErasureBlocked(block)));
                     }
@@ -126,9 +117,10 @@ pub async fn create_data_request_decision(
             "erasure_blocked",
             Text::new(
                 format!(
-                    "L'effacement ne peut pas être accordé maintenant : {why}. Refusez-le ou limitez-le, avec vos motifs."
+                    "L'effacement ne peut pas être accordé maintenant : {}. Refusez-le ou limitez-le, avec vos motifs.",
+                    why.fr
                 ),
-                format!("The erasure cannot be granted now: {why}. Refuse or restrict it, with your reasons."),
+                format!("The erasure cannot be granted now: {}. Refuse or restrict it, with your reasons.", why.en),
             ),
         )),
         RequestChange::NotFound => Err(ApiError::NotFound),
