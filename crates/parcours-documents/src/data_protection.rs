@@ -274,7 +274,7 @@ mod tests {
         assert!(decision.starts_with(b"%PDF"));
         if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() {
             let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/");
-            std::fs::write(format!("{dir}access-summary-sample.pdf"), &summary).expect("sample written");
+            // The summary's sample comes from the API test, over a real case (privacy tests).
             std::fs::write(format!("{dir}data-request-decision-sample.pdf"), &decision).expect("sample written");
         }
         match (text_of(&summary, "summary"), text_of(&decision, "decision")) {

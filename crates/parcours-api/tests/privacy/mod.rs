@@ -555,6 +555,10 @@ async fn the_access_package_holds_every_category_and_requests_are_decided_with_r
         recipients["recipients"].as_array().expect("recipients").iter().any(|r| r["organisation"] == "commune:62063")
     );
     let summary = read("resume.pdf");
+    if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() && !app.on_postgres() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/access-summary-sample.pdf");
+        std::fs::write(path, &summary).expect("sample written");
+    }
     if let Some(text) = support::pdf_text(&summary) {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for expected in [

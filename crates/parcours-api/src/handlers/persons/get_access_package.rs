@@ -60,6 +60,66 @@ fn table_label(table: &str) -> &str {
     }
 }
 
+/// A field, in the French of the summary (the JSON keeps the column names).
+fn field_label(field: &str) -> String {
+    // A JSON field is named by its last segment (`state_json.social_assessment.sensitive_notes`).
+    let last = field.rsplit('.').next().unwrap_or(field).trim_end_matches("[]");
+    let label = match last {
+        "niss" => "numéro national",
+        "surname" => "nom",
+        "given_names" => "prénoms",
+        "birth_date" => "date de naissance",
+        "sex" => "sexe",
+        "nationality" => "nationalité",
+        "residence_document" => "titre de séjour",
+        "family_link" => "lien familial",
+        "payload_json" | "contact" => "coordonnées",
+        "email" => "adresse électronique",
+        "phone" => "téléphone",
+        "address" => "adresse",
+        "language" => "langue",
+        "details" => "votre demande",
+        "reason" | "reason_fr" | "reason_en" | "review_reason" | "lift_reason" => "motif",
+        "facts_json" => "faits examinés",
+        "result_json" => "décision et ses motifs",
+        "state_json" => "contenu du dossier",
+        "status" | "state" => "statut",
+        "kind" | "event_type" => "type",
+        "summary" => "résumé",
+        "cri_code" => "centre régional d'intégration",
+        "commune_nis" => "commune",
+        "cpas" | "cpas_nis" => "CPAS",
+        "claimed_dispensations" => "dispenses invoquées",
+        "granted_dispensations" => "dispenses accordées",
+        "sensitive_notes" => "notes du bilan social",
+        "needs" => "besoins",
+        "topic" => "aide administrative",
+        "evidence" => "justificatif de dispense",
+        "force_majeure" => "force majeure",
+        "minutes" => "durée",
+        "axes" => "axes du parcours",
+        "content_json" => "contenu de l'attestation",
+        "finding" => "constat",
+        "signed_payload" => "données signées du code QR",
+        "reported_by_org" => "commune qui a signalé",
+        "actor_organisation" | "author_organisation" | "source_org" => "organisme qui a agi",
+        "basis" => "base légale",
+        "rules_version" => "version des règles",
+        "cri_payload" | "commune_payload" | "cpas_payload" => "contenu de l'avis",
+        "copies" => "copies imprimées",
+        "volunteer_request" => "demande de parcours volontaire",
+        "obliged" => "obligation",
+        "presentation_missed_notified" | "completion_missed_notified_for" => "échéance dépassée signalée",
+        "competent_cri" => "CRI compétent",
+        "regime" => "régime",
+        "as_of" => "date",
+        "deadline" | "due_on" | "present_by" | "complete_by" => "échéance",
+        other if other.ends_with("_at") || other.ends_with("_on") || other.ends_with("_date") => "date",
+        other => other,
+    };
+    label.to_owned()
+}
+
 /// The value at a path of the inventory (`a.b`, `a[].b`) in a JSON value, if any.
 fn at_path(value: &Value, path: &str) -> Option<Value> {
     let Some((head, rest)) = path.split_once('.') else {
@@ -136,7 +196,7 @@ fn summary_of(categories: &Map<String, Value>) -> Vec<CategorySummary> {
                         .into_iter()
                         .flatten()
                         .filter_map(Value::as_object)
-                        .flat_map(|row| row.keys().filter(|k| *k != "id").cloned())
+                        .flat_map(|row| row.keys().filter(|k| *k != "id").map(|k| field_label(k)))
                         .collect();
                     fields.sort();
                     fields.dedup();
@@ -239,7 +299,24 @@ pub async fn get_person_access_package(
     let recipients = json!({"person_id": person_id, "recipients": report.recipients});
     let internal = |e: &dyn std::fmt::Display| ApiError::Internal(format!("access package: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stamp = {
+        use chrono::{Datelike, Timelike};
+        let t = generated_at.naive_utc();
+        let part = |v: u32| u8::try_from(v).unwrap_or(0);
+        let year = u16::try_from(t.year()).unwrap_or(1980);
+        zip::DateTime::from_date_and_time(
+            year,
+            part(t.month()),
+            part(t.day()),
+            part(t.hour()),
+            part(t.minute()),
+            part(t.second()),
+        )
+        .unwrap_or_default()
+    };
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(stamp);
     let pretty = |value: &Value| serde_json::to_vec_pretty(value).map_err(|e| internal(&e));
     let report_json = serde_json::to_value(&report).map_err(|e| internal(&e))?;
     for (name, bytes) in [

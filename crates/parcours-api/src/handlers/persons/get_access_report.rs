@@ -147,6 +147,9 @@ pub fn purpose_of(record: &AuditRecord) -> (AccessKind, String, String) {
         "case" => ("suivi du parcours d'intégration (dossier)", "follow-up of the integration pathway (case)"),
         "arrival" => ("signalement par la commune", "report by the commune"),
         "person" if action == "read_access_report" => ("rapport d'accès aux données", "data access report"),
+        "person" if action == "read_access_package" => {
+            ("copie de vos données (droit d'accès)", "copy of the data (right of access)")
+        }
         "person" if action.contains("attestation") => ("attestation de fréquentation", "attendance certificate"),
         "person" => ("identité de la personne", "the person's identity"),
         "determination" => ("décision sur l'obligation", "decision on the obligation"),
@@ -161,6 +164,7 @@ pub fn purpose_of(record: &AuditRecord) -> (AccessKind, String, String) {
         "idempotent_response" => ("création d'un enregistrement", "creation of a record"),
         "erasure_batch" => ("effacement au terme de la conservation", "erasure at the end of retention"),
         "legal_hold" => ("conservation pour une raison légale", "legal hold"),
+        "data_request" => ("demande de la personne sur ses données", "the person's request about their data"),
         other => (other, other),
     };
     (kind, format!("{verb_fr} — {what_fr}"), format!("{verb_en} — {what_en}"))
