@@ -40,12 +40,9 @@ pub async fn create_legal_hold(
     let id = path.into_inner();
     let hold = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        let Some(person) = parcours_store::persons::find_person(&mut conn, &id)? else { return Ok(None) };
-        if let Some(cri) = &officer.cri
-            && !parcours_store::persons::cri_is_competent_for(&mut conn, &person.id, cri.code())?
-        {
+        let Some(person) = crate::handlers::persons::person_in_scope(&mut conn, &id, officer.cri.as_ref())? else {
             return Ok(None);
-        }
+        };
         let now = state.clock.now();
         Ok(Some(parcours_store::legal_holds::place_hold(&mut conn, &person.id, &reason, &actor, now)?))
     })

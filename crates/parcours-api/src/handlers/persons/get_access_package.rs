@@ -235,12 +235,7 @@ pub async fn get_person_access_package(
     let id = path.into_inner();
     let prepared = web::block(move || -> Result<Option<Prepared>, ApiError> {
         let mut conn = state.store.conn()?;
-        let Some(person) = parcours_store::persons::find_person(&mut conn, &id)? else { return Ok(None) };
-        if let Some(cri) = reader.cri()
-            && !parcours_store::persons::cri_is_competent_for(&mut conn, &person.id, cri.code())?
-        {
-            return Ok(None);
-        }
+        let Some(person) = super::person_in_scope(&mut conn, &id, reader.cri())? else { return Ok(None) };
         let now = state.clock.now();
         let mut file = parcours_store::access_package::person_file(&mut conn, &person.id, &actor, now)?;
         // The sealed notes and evidence are the person's data: opened for them.

@@ -246,12 +246,7 @@ pub async fn get_person_access_report(
     let id = path.into_inner();
     let report = web::block(move || -> Result<Option<AccessReport>, ApiError> {
         let mut conn = state.store.conn()?;
-        let Some(person) = parcours_store::persons::find_person(&mut conn, &id)? else { return Ok(None) };
-        if let Some(cri) = reader.cri()
-            && !parcours_store::persons::cri_is_competent_for(&mut conn, &person.id, cri.code())?
-        {
-            return Ok(None);
-        }
+        let Some(person) = super::person_in_scope(&mut conn, &id, reader.cri())? else { return Ok(None) };
         let reference = state.reference_data(&mut conn)?;
         let now = state.clock.now();
         let rows = parcours_store::access_report::access_report(&mut conn, &person.id, &actor, now)?;
