@@ -20,6 +20,7 @@
 //! - every kind of case step with its basis, texts, audiences and feed payloads: [`events`];
 //! - a person's identity through time, conflicts, duplicates and merges: [`identity`];
 //! - reminders before the presentation and completion deadlines: [`reminders`];
+//! - statistical disclosure control (primary and secondary cell suppression): [`disclosure`];
 //! - storage limitation: when a file is due for erasure and what blocks it: [`retention`];
 //! - the person's requests about their data (access, rectification, restriction, erasure): [`data_requests`].
 
@@ -30,6 +31,7 @@ pub mod confidential;
 pub mod data_requests;
 pub mod dates;
 pub mod determination;
+pub mod disclosure;
 pub mod dispensation;
 pub mod events;
 pub mod identity;
