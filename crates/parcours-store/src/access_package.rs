@@ -39,14 +39,18 @@ fn quoted(ids: &[String]) -> Result<String, StoreError> {
     Ok(ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(", "))
 }
 
-/// Every row about the person (and the records merged into them), table by table in the inventory's order;
-/// audited as a read with the person as subject.
+/// Every row about the person (and the records merged into them), table by table in the inventory's order,
+/// for a reader within scope (the Region's officer: `cri` absent; otherwise the CRI competent for the
+/// person); audited as a read with the person as subject. `None` outside the scope.
 pub fn person_file(
     conn: &mut DbConnection,
     person_id: &str,
+    cri: Option<&str>,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<Vec<TableRows>, StoreError> {
+) -> Result<Option<(crate::persons::PersonRecord, Vec<TableRows>)>, StoreError> {
+    let Some(person) = crate::persons::find_person_in_scope(conn, person_id, cri)? else { return Ok(None) };
+    let person_id = person.id.as_str();
     let mut people: Vec<String> =
         persons::table.filter(persons::merged_into.eq(person_id)).select(persons::id).load(conn)?;
     people.push(person_id.to_owned());
@@ -108,5 +112,5 @@ pub fn person_file(
         let tables = file.iter().map(|t| t.table.table).collect::<Vec<_>>().join(",");
         audit::append_showing(conn, actor, "read_access_package", "person", Some(person_id), Some(tables), &shown, now)
     })?;
-    Ok(file)
+    Ok(Some((person, file)))
 }

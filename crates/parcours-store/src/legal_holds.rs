@@ -32,15 +32,19 @@ pub struct LegalHoldRecord {
     pub lift_reason: Option<String>,
 }
 
-/// Places a hold on the person's file; audited.
+/// Places a hold on the person's file, for an officer within scope (the Region's: `cri` absent; a CRI's:
+/// the persons it is competent for); audited. `None` outside the scope.
 pub fn place_hold(
     conn: &mut DbConnection,
     person_id: &str,
+    cri: Option<&str>,
     reason: &str,
     actor: &Actor,
     now: NaiveDateTime,
-) -> Result<LegalHoldRecord, StoreError> {
+) -> Result<Option<LegalHoldRecord>, StoreError> {
     crate::write_transaction(conn, |conn| {
+        let Some(person) = crate::persons::find_person_in_scope(conn, person_id, cri)? else { return Ok(None) };
+        let person_id = person.id.as_str();
         let hold = LegalHoldRecord {
             id: new_id(),
             person_id: person_id.to_owned(),
@@ -55,7 +59,7 @@ pub fn place_hold(
         diesel::insert_into(legal_holds::table).values(&hold).execute(conn)?;
         let shown = [person_id.to_owned()];
         audit::append_showing(conn, actor, "place_legal_hold", "legal_hold", Some(&hold.id), None, &shown, now)?;
-        Ok(hold)
+        Ok(Some(hold))
     })
 }
 

@@ -251,6 +251,20 @@ pub fn find_person(conn: &mut DbConnection, id: &str) -> Result<Option<PersonRec
     }
 }
 
+/// One person by id within a reader's scope: any person for the Region (`cri` absent), otherwise one the CRI
+/// is competent for; `None` outside it, as for an unknown id.
+pub fn find_person_in_scope(
+    conn: &mut DbConnection,
+    id: &str,
+    cri: Option<&str>,
+) -> Result<Option<PersonRecord>, StoreError> {
+    let Some(person) = find_person(conn, id)? else { return Ok(None) };
+    match cri {
+        Some(cri) if !cri_is_competent_for(conn, &person.id, cri)? => Ok(None),
+        _ => Ok(Some(person)),
+    }
+}
+
 /// Whether the CRI is competent for the person: a determination routed to it, or a case it holds or held.
 pub fn cri_is_competent_for(conn: &mut DbConnection, person_id: &str, cri_code: &str) -> Result<bool, StoreError> {
     let routed: i64 = determinations::table

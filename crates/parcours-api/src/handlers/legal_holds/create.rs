@@ -40,11 +40,9 @@ pub async fn create_legal_hold(
     let id = path.into_inner();
     let hold = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        let Some(person) = crate::handlers::persons::person_in_scope(&mut conn, &id, officer.cri.as_ref())? else {
-            return Ok(None);
-        };
+        let cri = officer.cri.as_ref().map(|c| c.code());
         let now = state.clock.now();
-        Ok(Some(parcours_store::legal_holds::place_hold(&mut conn, &person.id, &reason, &actor, now)?))
+        Ok(parcours_store::legal_holds::place_hold(&mut conn, &id, cri, &reason, &actor, now)?)
     })
     .await??
     .ok_or(ApiError::NotFound)?;

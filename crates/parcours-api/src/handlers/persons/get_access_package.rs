@@ -235,9 +235,12 @@ pub async fn get_person_access_package(
     let id = path.into_inner();
     let prepared = web::block(move || -> Result<Option<Prepared>, ApiError> {
         let mut conn = state.store.conn()?;
-        let Some(person) = super::person_in_scope(&mut conn, &id, reader.cri())? else { return Ok(None) };
         let now = state.clock.now();
-        let mut file = parcours_store::access_package::person_file(&mut conn, &person.id, &actor, now)?;
+        let cri = reader.cri().map(|c| c.code());
+        let Some((person, mut file)) = parcours_store::access_package::person_file(&mut conn, &id, cri, &actor, now)?
+        else {
+            return Ok(None);
+        };
         // The sealed notes and evidence are the person's data: opened for them.
         for table in file.iter_mut().filter(|t| t.table.table == "cases") {
             for row in &mut table.rows {

@@ -246,7 +246,8 @@ pub async fn get_person_access_report(
     let id = path.into_inner();
     let report = web::block(move || -> Result<Option<AccessReport>, ApiError> {
         let mut conn = state.store.conn()?;
-        let Some(person) = super::person_in_scope(&mut conn, &id, reader.cri())? else { return Ok(None) };
+        let cri = reader.cri().map(|c| c.code());
+        let Some(person) = parcours_store::persons::find_person_in_scope(&mut conn, &id, cri)? else { return Ok(None) };
         let reference = state.reference_data(&mut conn)?;
         let now = state.clock.now();
         let rows = parcours_store::access_report::access_report(&mut conn, &person.id, &actor, now)?;

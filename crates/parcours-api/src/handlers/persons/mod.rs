@@ -17,22 +17,6 @@ use parcours_store::persons::PersonRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The person, when the caller may see them: any person for the Region (`cri` absent), otherwise one the
-/// CRI is competent for. `None` otherwise (the caller answers 404, as for an unknown person).
-pub fn person_in_scope(
-    conn: &mut parcours_store::DbConnection,
-    id: &str,
-    cri: Option<&parcours_domain::CriCode>,
-) -> Result<Option<PersonRecord>, parcours_store::StoreError> {
-    let Some(person) = parcours_store::persons::find_person(conn, id)? else { return Ok(None) };
-    if let Some(cri) = cri
-        && !parcours_store::persons::cri_is_competent_for(conn, &person.id, cri.code())?
-    {
-        return Ok(None);
-    }
-    Ok(Some(person))
-}
-
 /// One field of an identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
