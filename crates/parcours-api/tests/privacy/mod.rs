@@ -402,6 +402,11 @@ async fn an_erasure_leaves_no_identity_anywhere_keeps_what_statistics_count_and_
         "the scan finds data before the erasure"
     );
 
+    let crilux_officer = app.token("cri:CRILUX", &["privacy_officer"]);
+    let elsewhere = json!({"reason": "Demande d'une autorité hors de notre ressort."});
+    let other_cri =
+        app.post(&format!("/v1/persons/{b_person}/legal-holds"), Some(&crilux_officer), None, &elsewhere).await;
+    assert_eq!(other_cri.status, 404, "a CRI's officer holds only the files of persons it is competent for");
     // Nothing is due before the period (10 years after closure, UNCONFIRMED) has run.
     app.run_jobs();
     let none = app.get("/v1/erasure-batches", Some(&dpo)).await;
@@ -650,7 +655,3 @@ async fn the_access_package_holds_every_category_and_requests_are_decided_with_r
     assert_eq!(app.get("/v1/data-requests", Some(&cripel)).await.body["items"].as_array().map(Vec::len), Some(2));
     assert_eq!(app.get("/v1/data-requests?status=closed", Some(&cripel)).await.status, 400);
 }
-    let crilux_officer = app.token("cri:CRILUX", &["privacy_officer"]);
-    let elsewhere = json!({"reason": "Demande d'une autorité hors de notre ressort."});
-    let other_cri = app.post(&format!("/v1/persons/{b_person}/legal-holds"), Some(&crilux_officer), None, &elsewhere).await;
-    assert_eq!(other_cri.status, 404, "a CRI's officer holds only the files of persons it is competent for");
