@@ -30,13 +30,6 @@ pub enum Confidential<T> {
     Clear(T),
 }
 
-impl<T> Confidential<T> {
-    /// Whether the value is encrypted.
-    pub fn is_sealed(&self) -> bool {
-        matches!(self, Confidential::Sealed(_))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +46,5 @@ mod tests {
         assert_eq!(serde_json::from_str::<Confidential<String>>(&text).expect("decode"), sealed);
         let clear: Confidential<String> = serde_json::from_str("\"a note\"").expect("legacy text");
         assert_eq!(clear, Confidential::Clear("a note".to_owned()));
-        assert!(!clear.is_sealed());
     }
 }

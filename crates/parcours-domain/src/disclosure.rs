@@ -15,8 +15,6 @@
 //!
 //! Not here yet: tables released together that share margins (the linked-tables protection of issue 12).
 
-use serde::{Deserialize, Serialize};
-
 /// A table of counts with every margin. Index `categories[k]` of dimension `k` is its total.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountTable {
@@ -54,11 +52,6 @@ impl CountTable {
         Some(table)
     }
 
-    /// The number of categories per dimension (totals excluded).
-    pub fn categories(&self) -> &[usize] {
-        &self.categories
-    }
-
     fn index(&self, cell: &[usize]) -> usize {
         cell.iter().zip(&self.categories).fold(0, |acc, (i, n)| acc * (n + 1) + i)
     }
@@ -93,15 +86,6 @@ pub struct Suppressed {
     pub published: Vec<Option<u64>>,
     /// Suppressed because small (primary), in the same order.
     pub primary: Vec<bool>,
-}
-
-/// The method, recorded with each release.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Method {
-    /// `primary_threshold_with_hypercube_patterns`.
-    pub name: String,
-    /// Counts from 1 to `threshold - 1` are suppressed.
-    pub threshold: u64,
 }
 
 /// Whether a count must be suppressed for itself.

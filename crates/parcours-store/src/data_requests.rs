@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use parcours_domain::data_requests::{DataRequest, RequestKind};
+use parcours_domain::data_requests::DataRequest;
 
 use crate::audit::{self, Actor};
 use crate::schema::data_requests;
@@ -193,9 +193,4 @@ pub fn change_request<E>(
         let changed = data_requests::table.find(id).select(DataRequestRecord::as_select()).first(conn)?;
         Ok(RequestChange::Changed(Box::new(changed)))
     })
-}
-
-/// The kind of a stored request.
-pub fn kind_of(record: &DataRequestRecord) -> Result<RequestKind, StoreError> {
-    RequestKind::parse(&record.kind).ok_or_else(|| StoreError::Corrupt(format!("unknown request kind {}", record.kind)))
 }

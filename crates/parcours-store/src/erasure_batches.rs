@@ -273,14 +273,24 @@ pub fn propose_batch(
     Ok(Some(batch))
 }
 
-/// Batches, newest first (the privacy officer's list).
-pub fn list_batches(conn: &mut DbConnection, limit: i64) -> Result<Vec<ErasureBatchRecord>, StoreError> {
-    Ok(erasure_batches::table
+/// Batches, newest first (the privacy officer's list); audited.
+pub fn list_batches(
+    conn: &mut DbConnection,
+    limit: i64,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Vec<ErasureBatchRecord>, StoreError> {
+    let batches: Vec<ErasureBatchRecord> = erasure_batches::table
         .order(erasure_batches::proposed_at.desc())
         .then_order_by(erasure_batches::id.desc())
         .limit(limit)
         .select(ErasureBatchRecord::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    let detail = Some(format!("count={}", batches.len()));
+    crate::write_transaction(conn, |conn| {
+        audit::append(conn, actor, "list_erasure_batches", "erasure_batch", None, detail, now)
+    })?;
+    Ok(batches)
 }
 
 /// What a decision on a batch found.

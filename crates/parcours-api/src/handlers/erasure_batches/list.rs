@@ -39,20 +39,7 @@ pub async fn list_erasure_batches(
     let actor = actor(&officer.caller, &request_id);
     let batches = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        let batches = parcours_store::erasure_batches::list_batches(&mut conn, 50)?;
-        let detail = Some(format!("count={}", batches.len()));
-        parcours_store::write_transaction(&mut conn, |conn| {
-            parcours_store::audit::append(
-                conn,
-                &actor,
-                "list_erasure_batches",
-                "erasure_batch",
-                None,
-                detail,
-                state.clock.now(),
-            )
-        })?;
-        Ok(batches)
+        Ok(parcours_store::erasure_batches::list_batches(&mut conn, 50, &actor, state.clock.now())?)
     })
     .await??;
     let items = batches.iter().map(ErasureBatchDto::new).collect::<Result<Vec<_>, _>>()?;
