@@ -16,8 +16,8 @@
 //! reaches 0 and, separately, the threshold, so for every suppressed cell the values consistent with what
 //! is published include 0 and a value at or above the threshold (a cell suppressed without being primary
 //! is 0 or at least the threshold already). Suppressing more only widens those ranges, so each proof holds
-//! whatever else is suppressed. Patterns are chosen to suppress as few new cells, then as few aggregates,
-//! as possible.
+//! whatever else is suppressed. Patterns are chosen to hide as little as possible: the smallest sum of
+//! counts newly suppressed, then the fewest cells and aggregates.
 //!
 //! Tables released together that share margins are one table here, with only some cells released: a cell
 //! that is not released moves freely (nobody sees it) and is never primary. A release that follows an
@@ -88,7 +88,13 @@ impl Dimension {
         for inside in &self.members[node] {
             let up = &self.containing[*inside];
             moves.push(up.iter().map(|n| (*n, 1)).collect());
-            for outside in (0..self.leaves).filter(|l| !self.contains(node, *l)) {
+            // Against a leaf of the same aggregate (a commune of the same arrondissement or CRI), which moves
+            // fewer aggregates; the move alone is always there, so fewer candidates lose no protection.
+            let neighbours = |l: &usize| {
+                self.members.len() == self.leaves + 1
+                    || self.containing[*l].iter().any(|n| *n != self.total() && self.is_aggregate(*n) && up.contains(n))
+            };
+            for outside in (0..self.leaves).filter(|l| !self.contains(node, *l)).filter(neighbours) {
                 let down = &self.containing[outside];
                 let mut members: Vec<(usize, i8)> = up.iter().filter(|n| !down.contains(n)).map(|n| (*n, 1)).collect();
                 members.extend(down.iter().filter(|n| !up.contains(n)).map(|n| (*n, -1)));
@@ -240,8 +246,9 @@ fn capacity(counts: &[u64], members: &[(usize, i8)], down: bool) -> u64 {
     members.iter().filter(|(_, sign)| (*sign > 0) == down).map(|(i, _)| counts[*i]).min().unwrap_or(u64::MAX)
 }
 
-/// What a pattern costs: new cells suppressed, new margins among them, and (reversed) how far it moves.
-type PatternCost = (usize, usize, std::cmp::Reverse<u64>);
+/// What a pattern costs: the counts it newly hides (the information lost, as tau-ARGUS weighs it, which
+/// spares the large totals), the cells, the margins among them, and (reversed) how far it moves.
+type PatternCost = (u64, usize, usize, std::cmp::Reverse<u64>);
 
 /// Moves the cell by `need` in one direction with patterns applied one after the other (each a move that
 /// changes nothing published once its cells are suppressed; their sum is one too), marking their cells
@@ -265,10 +272,14 @@ fn protect(
                 continue;
             }
             let new = members.iter().filter(|(i, _)| !suppressed[*i]);
-            let cost =
-                (new.clone().count(), new.filter(|(i, _)| margins[*i]).count(), std::cmp::Reverse(room.min(left)));
+            let cost = (
+                new.clone().map(|(i, _)| table.counts[*i]).sum::<u64>(),
+                new.clone().count(),
+                new.filter(|(i, _)| margins[*i]).count(),
+                std::cmp::Reverse(room.min(left)),
+            );
             if best.as_ref().is_none_or(|(b, _, _)| cost < *b) {
-                let free = cost.0 == 0 && room >= left;
+                let free = cost.1 == 0 && room >= left;
                 best = Some((cost, n, room));
                 if free {
                     break;

@@ -21,6 +21,7 @@
 //! - a person's identity through time, conflicts, duplicates and merges: [`identity`];
 //! - reminders before the presentation and completion deadlines: [`reminders`];
 //! - statistical disclosure control (primary and secondary cell suppression): [`disclosure`];
+//! - the catalogue of published statistics and how a release is built: [`statistics`];
 //! - storage limitation: when a file is due for erasure and what blocks it: [`retention`];
 //! - the person's requests about their data (access, rectification, restriction, erasure): [`data_requests`].
 
@@ -51,6 +52,7 @@ pub mod residence;
 pub mod retention;
 pub mod rules_doc;
 pub mod sanction;
+pub mod statistics;
 pub mod ue_plus;
 
 pub use determination::{

@@ -192,6 +192,9 @@ pub struct Parameters {
     pub retention_years_without_case: Parameter<u32>,
     /// Years a person's file is kept after an attestation was issued to them (they may need to show it).
     pub retention_years_after_attestation: Parameter<u32>,
+    /// The smallest count a published statistics cell may show: counts from 1 to one less are suppressed
+    /// (issue 12; statistical practice, no legal text).
+    pub disclosure_threshold: Parameter<u32>,
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -415,6 +418,15 @@ impl Default for Parameters {
                 "No text found. The attestation is shown for naturalisation and residence (Code of Belgian                  nationality art. 12bis; law of 15 December 1980) and must stay verifiable while it may be shown;                  proposed: 10 years after its issue.",
                 10,
             ),
+            disclosure_threshold: Parameter::new(
+                "disclosure_threshold",
+                Unconfirmed,
+                "No text sets it. The Eurostat/ESS handbook on statistical disclosure control and the Belgian \
+                 statistical office (Statbel) suppress small counts; proposed: counts from 1 to 4 are never \
+                 published (threshold 5). A change applies to releases of periods that end on or after its date; \
+                 releases already made stay as they were.",
+                5,
+            ),
         }
     }
 }
@@ -491,6 +503,7 @@ impl Parameters {
             describe(&self.retention_years_after_closure, |v| format!("{v} years")),
             describe(&self.retention_years_without_case, |v| format!("{v} years")),
             describe(&self.retention_years_after_attestation, |v| format!("{v} years")),
+            describe(&self.disclosure_threshold, |v| v.to_string()),
         ]
     }
 }
@@ -786,6 +799,11 @@ impl Parameters {
                     "retention_years_without_case" => self.retention_years_without_case.set_from(valid_from, years),
                     _ => self.retention_years_after_attestation.set_from(valid_from, years),
                 }
+            }
+            "disclosure_threshold" => {
+                let threshold =
+                    number_in(text, 2, 100).ok_or(invalid("un seuil de 2 à 100", "a threshold from 2 to 100"))?;
+                self.disclosure_threshold.set_from(valid_from, threshold);
             }
             _ => return Err(ParameterValueError::UnknownParameter),
         }

@@ -1,0 +1,663 @@
+//! The catalogue of published statistics (rules.md §11) and how a release of one table is built: fixed
+//! periods, territories with their aggregates, distinct persons, and disclosure control from
+//! [`crate::disclosure`]. There are no free-form queries: differencing two of them would reveal people.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::disclosure::{self, CellRule, CountTable, Dimension, Unprotectable};
+
+/// The method recorded with every release.
+pub const METHOD: &str = "primary suppression of counts from 1 to threshold-1; secondary suppression by \
+                          patterns that take each suppressed count to 0 and to the threshold (parcours disclosure v1)";
+
+/// A fixed period of publication: a calendar quarter or a calendar year. Arbitrary ranges are not
+/// offered: two overlapping ranges would give their difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    /// A calendar quarter, 1 to 4.
+    Quarter {
+        /// The year.
+        year: i32,
+        /// The quarter, 1 to 4.
+        quarter: u32,
+    },
+    /// A calendar year, released with its four quarters.
+    Year(i32),
+}
+
+impl Period {
+    /// Reads `2026-Q3` or `2026`.
+    pub fn parse(text: &str) -> Option<Period> {
+        let year_of =
+            |text: &str| text.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y) && y.to_string() == text);
+        match text.split_once("-Q") {
+            Some((year, quarter)) => {
+                let quarter = quarter.parse::<u32>().ok().filter(|q| (1..=4).contains(q) && quarter.len() == 1)?;
+                Some(Period::Quarter { year: year_of(year)?, quarter })
+            }
+            None => Some(Period::Year(year_of(text)?)),
+        }
+    }
+
+    /// Its code: `2026-Q3` or `2026`.
+    pub fn code(&self) -> String {
+        match self {
+            Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
+            Period::Year(year) => year.to_string(),
+        }
+    }
+
+    /// Its first day.
+    pub fn first_day(&self) -> NaiveDate {
+        let (year, month) = match self {
+            Period::Quarter { year, quarter } => (*year, (quarter - 1) * 3 + 1),
+            Period::Year(year) => (*year, 1),
+        };
+        NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The day after its last day.
+    pub fn end(&self) -> NaiveDate {
+        match self {
+            Period::Quarter { year, quarter: 4 } | Period::Year(year) => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+            Period::Quarter { year, quarter } => NaiveDate::from_ymd_opt(*year, quarter * 3 + 1, 1),
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Whether the period is over on `today`: only closed periods are released, so a release never
+    /// changes once made.
+    pub fn is_closed(&self, today: NaiveDate) -> bool {
+        self.end() <= today
+    }
+
+    /// The quarters of a year (a quarter is its own only quarter).
+    pub fn quarters(&self) -> Vec<Period> {
+        match self {
+            Period::Year(year) => (1..=4).map(|quarter| Period::Quarter { year: *year, quarter }).collect(),
+            quarter => vec![*quarter],
+        }
+    }
+
+    /// The quarter a day falls in.
+    pub fn quarter_of(day: NaiveDate) -> Period {
+        Period::Quarter { year: day.year(), quarter: (day.month() - 1) / 3 + 1 }
+    }
+}
+
+/// A category of an attribute, with its stable code and labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Category {
+    /// Stable code, as published.
+    pub code: &'static str,
+    /// French label.
+    pub label_fr: &'static str,
+    /// English label.
+    pub label_en: &'static str,
+}
+
+const fn category(code: &'static str, label_fr: &'static str, label_en: &'static str) -> Category {
+    Category { code, label_fr, label_en }
+}
+
+const STATUSES: [Category; 4] = [
+    category("obliged", "obligé", "obliged"),
+    category("dispensed", "dispensé", "dispensed"),
+    category("exempt", "exempté", "exempt"),
+    category("not_concerned", "non concerné", "not concerned"),
+];
+const REGIMES: [Category; 2] =
+    [category("obliged", "obligé", "obliged"), category("voluntary", "volontaire", "voluntary")];
+const SEXES: [Category; 3] = [
+    category("female", "femme", "female"),
+    category("male", "homme", "male"),
+    category("unknown", "inconnu", "unknown"),
+];
+const AGE_BANDS: [Category; 6] = [
+    category("18-25", "18-25 ans", "18-25"),
+    category("26-35", "26-35 ans", "26-35"),
+    category("36-45", "36-45 ans", "36-45"),
+    category("46-55", "46-55 ans", "46-55"),
+    category("56-65", "56-65 ans", "56-65"),
+    category("other", "moins de 18 ou plus de 65 ans", "under 18 or over 65"),
+];
+const ATTESTATION_KINDS: [Category; 2] =
+    [category("welcome_module", "module d'accueil", "welcome module"), category("pathway", "parcours", "pathway")];
+
+/// What a table is counted by, beside period and territory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attribute {
+    /// The status determined (rules.md §2).
+    Status,
+    /// Obliged or voluntary.
+    Regime,
+    /// The sex in the National Register, when known.
+    Sex,
+    /// Age on the counted day, in bands.
+    AgeBand,
+    /// The kind of attestation.
+    AttestationKind,
+}
+
+impl Attribute {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Attribute::Status => "status",
+            Attribute::Regime => "regime",
+            Attribute::Sex => "sex",
+            Attribute::AgeBand => "age_band",
+            Attribute::AttestationKind => "attestation_kind",
+        }
+    }
+
+    /// French label.
+    pub fn label_fr(&self) -> &'static str {
+        match self {
+            Attribute::Status => "statut",
+            Attribute::Regime => "régime",
+            Attribute::Sex => "sexe",
+            Attribute::AgeBand => "tranche d'âge",
+            Attribute::AttestationKind => "type d'attestation",
+        }
+    }
+
+    /// Its categories, in the order published.
+    pub fn categories(&self) -> &'static [Category] {
+        match self {
+            Attribute::Status => &STATUSES,
+            Attribute::Regime => &REGIMES,
+            Attribute::Sex => &SEXES,
+            Attribute::AgeBand => &AGE_BANDS,
+            Attribute::AttestationKind => &ATTESTATION_KINDS,
+        }
+    }
+
+    /// The index of a category by its code.
+    pub fn category_index(&self, code: &str) -> Option<usize> {
+        self.categories().iter().position(|c| c.code == code)
+    }
+}
+
+/// The age band of a person born on `birth` on `day`.
+pub fn age_band(birth: NaiveDate, day: NaiveDate) -> &'static str {
+    let age = day.years_since(birth).unwrap_or(0);
+    match age {
+        18..=25 => "18-25",
+        26..=35 => "26-35",
+        36..=45 => "36-45",
+        46..=55 => "46-55",
+        56..=65 => "56-65",
+        _ => "other",
+    }
+}
+
+/// The tables of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatisticsTable {
+    /// Persons reported by a commune, by the status determined at the report.
+    ArrivalsReported,
+    /// Persons whose case was opened, by regime, sex and age band (three tables released together).
+    CasesOpened,
+    /// Persons issued an attestation, by kind.
+    AttestationsIssued,
+}
+
+impl StatisticsTable {
+    /// Every table, in the order documented.
+    pub const ALL: [StatisticsTable; 3] =
+        [StatisticsTable::ArrivalsReported, StatisticsTable::CasesOpened, StatisticsTable::AttestationsIssued];
+
+    /// Stable code, as in the URL.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StatisticsTable::ArrivalsReported => "arrivals_reported",
+            StatisticsTable::CasesOpened => "cases_opened",
+            StatisticsTable::AttestationsIssued => "attestations_issued",
+        }
+    }
+
+    /// The table for a code.
+    pub fn from_code(code: &str) -> Option<StatisticsTable> {
+        StatisticsTable::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// French title.
+    pub fn title_fr(&self) -> &'static str {
+        match self {
+            StatisticsTable::ArrivalsReported => "Personnes signalées par les communes",
+            StatisticsTable::CasesOpened => "Dossiers ouverts",
+            StatisticsTable::AttestationsIssued => "Attestations délivrées",
+        }
+    }
+
+    /// English title.
+    pub fn title_en(&self) -> &'static str {
+        match self {
+            StatisticsTable::ArrivalsReported => "Persons reported by the communes",
+            StatisticsTable::CasesOpened => "Cases opened",
+            StatisticsTable::AttestationsIssued => "Attestations issued",
+        }
+    }
+
+    /// What is counted, and where and when each person is counted (English; the French is in the docs).
+    pub fn definition(&self) -> &'static str {
+        match self {
+            StatisticsTable::ArrivalsReported => {
+                "Distinct persons reported by a commune (POST /v1/arrivals) during the period. A person reported \
+                 more than once is counted once, at their last report in the period: its commune and the status \
+                 determined then."
+            }
+            StatisticsTable::CasesOpened => {
+                "Distinct persons for whom a CRI case was opened during the period, by regime (obliged or \
+                 voluntary), by sex and by age band on the day the case opened. Counted once, at their last case \
+                 opened in the period, in the case's commune. The three tables share their territory totals and \
+                 are released together."
+            }
+            StatisticsTable::AttestationsIssued => {
+                "Distinct persons issued an attestation (welcome module or pathway) during the period, by kind; \
+                 an attestation that replaced another is not counted again. Counted once per kind, in the \
+                 commune of the case."
+            }
+        }
+    }
+
+    /// The attributes, each published by territory (and quarter, for a year).
+    pub fn attributes(&self) -> &'static [Attribute] {
+        match self {
+            StatisticsTable::ArrivalsReported => &[Attribute::Status],
+            StatisticsTable::CasesOpened => &[Attribute::Regime, Attribute::Sex, Attribute::AgeBand],
+            StatisticsTable::AttestationsIssued => &[Attribute::AttestationKind],
+        }
+    }
+}
+
+/// A commune of the territory dimension, with what it aggregates into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommuneUnit {
+    /// NIS code.
+    pub nis: String,
+    /// French name.
+    pub name: String,
+    /// Arrondissement NIS code and name.
+    pub arrondissement: (String, String),
+    /// Province NIS code and name.
+    pub province: (String, String),
+    /// The competent CRI, when the commune has one (the German-speaking communes have none).
+    pub cri: Option<String>,
+}
+
+/// A level of the territory dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TerritoryLevel {
+    /// A commune.
+    Commune,
+    /// An administrative arrondissement.
+    Arrondissement,
+    /// A province.
+    Province,
+    /// A CRI's territory.
+    Cri,
+    /// Wallonia.
+    Region,
+}
+
+impl TerritoryLevel {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TerritoryLevel::Commune => "commune",
+            TerritoryLevel::Arrondissement => "arrondissement",
+            TerritoryLevel::Province => "province",
+            TerritoryLevel::Cri => "cri",
+            TerritoryLevel::Region => "region",
+        }
+    }
+}
+
+/// A node of the territory dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TerritoryNode {
+    /// Its level.
+    pub level: TerritoryLevel,
+    /// NIS code, CRI code, or `wallonie`.
+    pub code: String,
+    /// French name.
+    pub name: String,
+}
+
+/// The territory dimension: communes, then arrondissements, provinces, CRIs, then Wallonia.
+#[derive(Debug, Clone)]
+pub struct Territory {
+    nodes: Vec<TerritoryNode>,
+    dimension: Dimension,
+    communes: HashMap<String, usize>,
+    /// For each node, the communes (leaf indices) it holds.
+    members: Vec<Vec<usize>>,
+}
+
+impl Territory {
+    /// The territory over these communes (sorted by NIS code here).
+    pub fn new(mut communes: Vec<CommuneUnit>) -> Option<Territory> {
+        communes.sort_by(|a, b| a.nis.cmp(&b.nis));
+        communes.dedup_by(|a, b| a.nis == b.nis);
+        let mut nodes: Vec<TerritoryNode> = communes
+            .iter()
+            .map(|c| TerritoryNode { level: TerritoryLevel::Commune, code: c.nis.clone(), name: c.name.clone() })
+            .collect();
+        let mut groups: BTreeMap<(TerritoryLevel, String), (String, Vec<usize>)> = BTreeMap::new();
+        for (leaf, commune) in communes.iter().enumerate() {
+            let mut add = |level, (code, name): (String, String)| {
+                groups.entry((level, code)).or_insert_with(|| (name, Vec::new())).1.push(leaf);
+            };
+            add(TerritoryLevel::Arrondissement, commune.arrondissement.clone());
+            add(TerritoryLevel::Province, commune.province.clone());
+            if let Some(cri) = &commune.cri {
+                add(TerritoryLevel::Cri, (cri.clone(), cri.clone()));
+            }
+        }
+        let mut members: Vec<Vec<usize>> = (0..communes.len()).map(|l| vec![l]).collect();
+        let mut aggregates = Vec::new();
+        for ((level, code), (name, leaves)) in groups {
+            nodes.push(TerritoryNode { level, code, name });
+            aggregates.push(leaves.clone());
+            members.push(leaves);
+        }
+        nodes.push(TerritoryNode {
+            level: TerritoryLevel::Region,
+            code: "wallonie".to_owned(),
+            name: "Wallonie".to_owned(),
+        });
+        members.push((0..communes.len()).collect());
+        let dimension = Dimension::with_aggregates(communes.len(), &aggregates)?;
+        let communes = communes.iter().enumerate().map(|(i, c)| (c.nis.clone(), i)).collect();
+        Some(Territory { nodes, dimension, communes, members })
+    }
+
+    /// Every node, in dimension order.
+    pub fn nodes(&self) -> &[TerritoryNode] {
+        &self.nodes
+    }
+
+    /// The leaf of a commune.
+    pub fn commune(&self, nis: &str) -> Option<usize> {
+        self.communes.get(nis).copied()
+    }
+
+    /// The node with this level and code.
+    pub fn node(&self, level: TerritoryLevel, code: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.level == level && n.code == code)
+    }
+
+    /// Whether `node` lies within `scope` (a commune within its CRI, a CRI within Wallonia...): every
+    /// commune it holds is in the scope.
+    pub fn within(&self, node: usize, scope: usize) -> bool {
+        self.members[node].iter().all(|leaf| self.members[scope].contains(leaf))
+    }
+}
+
+/// One counted person: where, and in which category of each attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    /// The quarter they are counted in.
+    pub quarter: Period,
+    /// Their commune's NIS code.
+    pub commune: String,
+    /// A category code per attribute of the table, in order.
+    pub categories: Vec<String>,
+}
+
+/// A published cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleasedCell {
+    /// The quarter, or `None` for the release's whole period.
+    pub quarter: Option<Period>,
+    /// The territory node.
+    pub territory: usize,
+    /// For each attribute, the category index, or `None` for all categories.
+    pub categories: Vec<Option<usize>>,
+    /// The count, or `None` when suppressed.
+    pub count: Option<u64>,
+    /// Whether it was suppressed for itself (the count is small) rather than to protect another.
+    pub primary: bool,
+}
+
+impl ReleasedCell {
+    /// A stable key naming the cell across releases: `2026-Q1|62063|obliged|*|*`.
+    pub fn key(&self, period: Period, table: StatisticsTable, territory: &Territory) -> String {
+        let mut parts = vec![self.quarter.unwrap_or(period).code(), territory.nodes[self.territory].code.clone()];
+        for (attribute, category) in table.attributes().iter().zip(&self.categories) {
+            parts.push(category.map_or("*".to_owned(), |c| attribute.categories()[c].code.to_owned()));
+        }
+        parts.join("|")
+    }
+}
+
+/// Why a release cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseError {
+    /// A counted person's commune is not in the territory, or a category is not in the table.
+    UnknownValue(String),
+    /// No suppression pattern protects a small cell: earlier releases published everything around it.
+    Unprotectable(String),
+}
+
+/// Builds the release of `table` for `period`: the cube of territory × attributes (× quarters, for a
+/// year), of which the cells by territory and at most one attribute are released (the tables of
+/// [`StatisticsTable::attributes`] share their territory totals, so they are released together), then
+/// suppressed. `earlier` holds, for the quarters of a year released before, each cell's key and whether
+/// it was published: those decisions stand.
+pub fn release(
+    table: StatisticsTable,
+    period: Period,
+    territory: &Territory,
+    counted: &[Counted],
+    earlier: &HashMap<String, bool>,
+    threshold: u64,
+) -> Result<Vec<ReleasedCell>, ReleaseError> {
+    let quarters = period.quarters();
+    let attributes = table.attributes();
+    let mut dimensions = Vec::new();
+    let by_quarter = matches!(period, Period::Year(_));
+    if by_quarter {
+        dimensions.push(Dimension::flat(quarters.len()).ok_or(ReleaseError::UnknownValue("period".into()))?);
+    }
+    dimensions.push(territory.dimension.clone());
+    for attribute in attributes {
+        dimensions.push(
+            Dimension::flat(attribute.categories().len()).ok_or(ReleaseError::UnknownValue(attribute.code().into()))?,
+        );
+    }
+    let leaves: Vec<usize> = std::iter::once(if by_quarter { quarters.len() } else { 1 })
+        .chain(std::iter::once(territory.communes.len()))
+        .chain(attributes.iter().map(|a| a.categories().len()))
+        .collect();
+    let mut interior = vec![0u64; leaves.iter().product()];
+    for person in counted {
+        let q = quarters
+            .iter()
+            .position(|q| *q == person.quarter)
+            .ok_or(ReleaseError::UnknownValue(person.quarter.code()))?;
+        let commune = territory.commune(&person.commune).ok_or(ReleaseError::UnknownValue(person.commune.clone()))?;
+        let mut position = q * leaves[1] + commune;
+        for (k, (attribute, code)) in attributes.iter().zip(&person.categories).enumerate() {
+            let c = attribute.category_index(code).ok_or(ReleaseError::UnknownValue(code.clone()))?;
+            position = position * leaves[k + 2] + c;
+        }
+        interior[position] += 1;
+    }
+    let cube = CountTable::new(dimensions, &interior).ok_or(ReleaseError::UnknownValue("cube".into()))?;
+    let offset = usize::from(by_quarter);
+    let describe = |cell: &[usize]| ReleasedCell {
+        quarter: if by_quarter { quarters.get(cell[0]).copied() } else { None },
+        territory: cell[offset],
+        categories: attributes
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (cell[offset + 1 + k] < a.categories().len()).then_some(cell[offset + 1 + k]))
+            .collect(),
+        count: None,
+        primary: false,
+    };
+    let cells = cube.cells();
+    let rules: Vec<CellRule> = cells
+        .iter()
+        .map(|cell| {
+            let described = describe(cell);
+            if described.categories.iter().filter(|c| c.is_some()).count() > 1 {
+                return CellRule::NotReleased;
+            }
+            match described.quarter.and_then(|_| earlier.get(&described.key(period, table, territory))) {
+                Some(true) => CellRule::PublishedBefore,
+                Some(false) => CellRule::SuppressedBefore,
+                None => CellRule::Free,
+            }
+        })
+        .collect();
+    let suppressed = disclosure::suppress_release(&cube, &rules, threshold)
+        .map_err(|Unprotectable { cell }| ReleaseError::Unprotectable(describe(&cell).key(period, table, territory)))?;
+    Ok(cells
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| rules[*i] != CellRule::NotReleased)
+        .map(|(i, cell)| ReleasedCell {
+            count: suppressed.published[i],
+            primary: suppressed.primary[i],
+            ..describe(cell)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commune(nis: &str, arrondissement: &str, cri: &str) -> CommuneUnit {
+        CommuneUnit {
+            nis: nis.to_owned(),
+            name: format!("Commune {nis}"),
+            arrondissement: (arrondissement.to_owned(), format!("Arr. {arrondissement}")),
+            province: ("90000".to_owned(), "Province".to_owned()),
+            cri: Some(cri.to_owned()),
+        }
+    }
+
+    fn territory() -> Territory {
+        Territory::new(vec![
+            commune("91059", "91000", "CAI"),
+            commune("91064", "91000", "CAI"),
+            commune("92094", "92000", "CAI"),
+            commune("93014", "93000", "CAI"),
+        ])
+        .expect("territory")
+    }
+
+    fn counted(quarter: Period, commune: &str, status: &str, n: usize) -> Vec<Counted> {
+        vec![Counted { quarter, commune: commune.to_owned(), categories: vec![status.to_owned()] }; n]
+    }
+
+    #[test]
+    fn periods_are_fixed_quarters_and_years_and_only_closed_ones_are_released() {
+        let q3 = Period::parse("2026-Q3").expect("quarter");
+        assert_eq!(q3.first_day(), NaiveDate::from_ymd_opt(2026, 7, 1).expect("day"));
+        assert_eq!(q3.end(), NaiveDate::from_ymd_opt(2026, 10, 1).expect("day"));
+        assert!(q3.is_closed(NaiveDate::from_ymd_opt(2026, 10, 1).expect("day")));
+        assert!(!q3.is_closed(NaiveDate::from_ymd_opt(2026, 9, 30).expect("day")));
+        assert_eq!(Period::parse("2026").map(|p| p.quarters().len()), Some(4));
+        for bad in ["2026-Q5", "2026-Q0", "26", "2026-07", "2026-Q12", "+2026"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            age_band(
+                NaiveDate::from_ymd_opt(2000, 12, 16).expect("d"),
+                NaiveDate::from_ymd_opt(2026, 12, 15).expect("d")
+            ),
+            "18-25"
+        );
+    }
+
+    #[test]
+    fn a_commune_with_three_obliged_persons_is_hidden_the_totals_stay_and_the_cells_name_themselves() {
+        let q = Period::Quarter { year: 2026, quarter: 3 };
+        let mut people = counted(q, "91059", "obliged", 3);
+        people.extend(counted(q, "91059", "exempt", 12));
+        people.extend(counted(q, "91064", "obliged", 20));
+        people.extend(counted(q, "91064", "exempt", 9));
+        people.extend(counted(q, "92094", "obliged", 7));
+        people.extend(counted(q, "93014", "exempt", 8));
+        let territory = territory();
+        let cells =
+            release(StatisticsTable::ArrivalsReported, q, &territory, &people, &HashMap::new(), 5).expect("release");
+        let at = |node: &str, status: Option<&str>| {
+            cells
+                .iter()
+                .find(|c| {
+                    territory.nodes()[c.territory].code == node
+                        && c.categories[0] == status.and_then(|s| Attribute::Status.category_index(s))
+                })
+                .expect("cell")
+        };
+        assert_eq!(at("91059", Some("obliged")).count, None);
+        assert!(at("91059", Some("obliged")).primary);
+        assert_eq!(at("wallonie", None).count, Some(59), "the grand total is published and right");
+        assert_eq!(at("CAI", Some("obliged")).count, Some(30));
+        assert!(cells.iter().all(|c| c.count.is_none_or(|n| n == 0 || n >= 5)));
+        assert!(cells.iter().filter(|c| c.count.is_none()).count() >= 4);
+        assert_eq!(
+            at("91059", Some("obliged")).key(q, StatisticsTable::ArrivalsReported, &territory),
+            "2026-Q3|91059|obliged"
+        );
+    }
+
+    #[test]
+    fn a_year_keeps_what_its_quarters_published_and_suppressed() {
+        let territory = territory();
+        let q1 = Period::Quarter { year: 2026, quarter: 1 };
+        let q2 = Period::Quarter { year: 2026, quarter: 2 };
+        let mut people = counted(q1, "91059", "obliged", 2);
+        people.extend(counted(q1, "91064", "obliged", 9));
+        people.extend(counted(q1, "91064", "exempt", 6));
+        people.extend(counted(q2, "91059", "obliged", 2));
+        people.extend(counted(q2, "91064", "obliged", 8));
+        people.extend(counted(q2, "92094", "exempt", 11));
+        people.extend(counted(q2, "93014", "obliged", 6));
+        let mut earlier = HashMap::new();
+        // A year is released after its four quarters, so every quarter cell has a decision to keep.
+        for q in Period::Year(2026).quarters() {
+            let in_quarter: Vec<Counted> = people.iter().filter(|p| p.quarter == q).cloned().collect();
+            let cells =
+                release(StatisticsTable::ArrivalsReported, q, &territory, &in_quarter, &HashMap::new(), 5).expect("q");
+            for cell in cells {
+                earlier.insert(cell.key(q, StatisticsTable::ArrivalsReported, &territory), cell.count.is_some());
+            }
+        }
+        let year = Period::Year(2026);
+        let cells = release(StatisticsTable::ArrivalsReported, year, &territory, &people, &earlier, 5).expect("year");
+        for cell in cells.iter().filter(|c| c.quarter.is_some()) {
+            let key = cell.key(year, StatisticsTable::ArrivalsReported, &territory);
+            assert_eq!(Some(&cell.count.is_some()), earlier.get(&key), "{key}");
+        }
+        let total = cells.iter().find(|c| {
+            c.quarter.is_none() && territory.nodes()[c.territory].code == "wallonie" && c.categories == [None]
+        });
+        assert_eq!(total.and_then(|c| c.count), Some(44));
+        // 91059 has 4 obliged over the year: hidden.
+        let small = cells.iter().find(|c| {
+            c.quarter.is_none() && territory.nodes()[c.territory].code == "91059" && c.categories == [Some(0)]
+        });
+        assert_eq!(small.map(|c| (c.count, c.primary)), Some((None, true)));
+    }
+
+    #[test]
+    fn a_commune_lies_within_its_cri_and_not_within_another() {
+        let territory = territory();
+        let commune = territory.commune("92094").expect("commune");
+        let cai = territory.node(TerritoryLevel::Cri, "CAI").expect("CAI");
+        let arrondissement = territory.node(TerritoryLevel::Arrondissement, "91000").expect("arr");
+        assert!(territory.within(commune, cai));
+        assert!(!territory.within(commune, arrondissement));
+        assert!(territory.within(arrondissement, cai));
+    }
+}
