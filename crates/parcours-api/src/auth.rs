@@ -397,6 +397,7 @@ authorized_extractors!(
     PersonalDataReader,
     PersonReaderAgent,
     PrivacyOfficer,
+    StatisticsReader,
 );
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
@@ -764,5 +765,44 @@ impl Authorize for ProcedureReader {
                 "Reserved to the sanctioning officials and the case's CRI.",
             )),
         }
+    }
+}
+
+/// Whose territory a statistics reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatisticsScope {
+    /// The Region: Wallonia.
+    Region,
+    /// A CRI: its territory.
+    Cri(CriCode),
+    /// A commune: itself.
+    Commune(NisCode),
+}
+
+/// Who reads the published statistics: the Region's administrator (Wallonia), CRI staff (their
+/// territory), commune agents (their commune). Everyone reads the same suppressed release.
+#[derive(Debug, Clone)]
+pub struct StatisticsReader {
+    /// The caller.
+    pub caller: Caller,
+    /// Their territory.
+    pub scope: StatisticsScope,
+}
+
+impl Authorize for StatisticsReader {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        let scope = match caller.organisation {
+            Organisation::Region(_) => StatisticsScope::Region,
+            Organisation::Cri(cri) => StatisticsScope::Cri(cri),
+            Organisation::Commune(nis) => StatisticsScope::Commune(nis),
+            _ => {
+                return Err(forbidden(
+                    "Réservé à la Région, aux CRI et aux communes.",
+                    "Reserved to the Region, the CRIs and the communes.",
+                ));
+            }
+        };
+        require_own_role(&caller)?;
+        Ok(StatisticsReader { caller, scope })
     }
 }

@@ -7,6 +7,7 @@ mod law;
 mod privacy;
 mod reminders;
 mod sanctions;
+mod statistics;
 mod support;
 
 use actix_web::test::TestRequest;

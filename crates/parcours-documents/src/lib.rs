@@ -7,6 +7,7 @@
 //! - [`data_protection`]: the French summary of a person's file for their right of access, and the
 //!   letter deciding a request about their data;
 //! - [`information_letter`]: the letter the commune hands over at the title order (rule 4.1);
+//! - [`statistics`]: the published statistics as CSV and as an SVG bar chart;
 //! - [`verification`]: the signed offline payload of its QR code, and the QR code itself;
 //! - [`page`]: the small page layout over `pdf-writer` (embedded, subset DejaVu fonts);
 //! - [`template`]: the plain-text templates in `templates/`.
@@ -18,6 +19,7 @@ pub mod information_letter;
 pub mod page;
 pub mod reminder_letter;
 pub mod sanction_documents;
+pub mod statistics;
 pub mod template;
 pub mod verification;
 

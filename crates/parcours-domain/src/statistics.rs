@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 
 use crate::disclosure::{self, CellRule, CountTable, Dimension, Unprotectable};
+use crate::reference::{Commune, REFNIS_CSV, split_csv_line};
 
 /// The method recorded with every release.
 pub const METHOD: &str = "primary suppression of counts from 1 to threshold-1; secondary suppression by \
@@ -396,6 +397,55 @@ impl Territory {
     pub fn within(&self, node: usize, scope: usize) -> bool {
         self.members[node].iter().all(|leaf| self.members[scope].contains(leaf))
     }
+}
+
+impl Territory {
+    /// Wallonia's territory for a period: the communes whose code was in force during it, each with the
+    /// CRI competent on its last day in the period, and the arrondissements and provinces named as
+    /// Statbel names them.
+    /// Codes no longer in force that a record still carries (`also`) are kept too, so nobody counted is lost.
+    pub fn of_wallonia(communes: &[Commune], period: Period, also: &[String]) -> Option<Territory> {
+        let names = refnis_names();
+        let last_day = period.end().pred_opt().unwrap_or(period.end());
+        let units = communes
+            .iter()
+            .filter(|c| {
+                (c.valid_from < period.end() && c.valid_to >= period.first_day()) || also.contains(&c.nis.to_string())
+            })
+            .map(|c| {
+                let on = last_day.min(c.valid_to);
+                let named = |code: &str| (code.to_owned(), names.get(code).cloned().unwrap_or_else(|| code.to_owned()));
+                CommuneUnit {
+                    nis: c.nis.to_string(),
+                    name: c.name_fr.clone(),
+                    arrondissement: named(&c.arrondissement_nis),
+                    province: named(&c.province_nis),
+                    cri: c.cri_on(on).map(|a| a.cri.code().to_owned()),
+                }
+            })
+            .collect();
+        Territory::new(units)
+    }
+}
+
+/// The French names of arrondissements and provinces in the bundled REFNIS table, the latest version of
+/// each.
+fn refnis_names() -> HashMap<String, String> {
+    let mut names: HashMap<String, (String, String)> = HashMap::new();
+    for line in REFNIS_CSV.lines().skip(1) {
+        let fields = split_csv_line(line, ',');
+        let [level, code, _, _, name_fr, _, _, valid_to] = fields.as_slice() else { continue };
+        if level != "2" && level != "3" {
+            continue;
+        }
+        // DD/MM/YYYY: the latest end wins.
+        let end: String = valid_to.split('/').rev().collect::<Vec<_>>().join("");
+        let newer = names.get(code).is_none_or(|(seen, _)| end > *seen);
+        if newer {
+            names.insert(code.clone(), (end, name_fr.clone()));
+        }
+    }
+    names.into_iter().map(|(code, (_, name))| (code, name)).collect()
 }
 
 /// One counted person: where, and in which category of each attribute.

@@ -346,3 +346,46 @@ pub fn latest_report_payload(conn: &mut DbConnection, person_id: &str) -> Result
         .first(conn)
         .optional()?)
 }
+
+/// A report counted by the statistics: the person (after merges), the commune, the status determined,
+/// and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportCounted {
+    /// The person, or the one they were merged into.
+    pub person_id: String,
+    /// The reporting commune.
+    pub commune_nis: String,
+    /// The status determined at the report.
+    pub status: String,
+    /// When reported.
+    pub reported_at: NaiveDateTime,
+}
+
+/// Every report received in `[from, before)`, for the statistics (indexed by `reported_at`).
+pub fn reported_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<ReportCounted>, StoreError> {
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime)> = arrivals::table
+        .inner_join(persons::table)
+        .filter(arrivals::reported_at.ge(from))
+        .filter(arrivals::reported_at.lt(before))
+        .select((
+            arrivals::person_id,
+            persons::merged_into,
+            arrivals::commune_nis,
+            arrivals::status,
+            arrivals::reported_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(person_id, merged_into, commune_nis, status, reported_at)| ReportCounted {
+            person_id: merged_into.unwrap_or(person_id),
+            commune_nis,
+            status,
+            reported_at,
+        })
+        .collect())
+}

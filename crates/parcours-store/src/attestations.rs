@@ -270,3 +270,50 @@ pub fn audit_read(
         audit::append(conn, actor, action, "person", Some(&record.person_id), Some(detail), now)
     })
 }
+
+/// An attestation counted by the statistics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueCounted {
+    /// The person, or the one they were merged into.
+    pub person_id: String,
+    /// The commune of the case.
+    pub commune_nis: String,
+    /// `welcome_module` or `pathway`.
+    pub kind: String,
+    /// When issued.
+    pub issued_at: NaiveDateTime,
+}
+
+/// Every attestation first issued in `[from, before)` and not revoked, for the statistics: a replacement
+/// (`supersedes` set) is the same attestation again and is not counted.
+pub fn issued_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<IssueCounted>, StoreError> {
+    use crate::schema::persons;
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime)> = attestations::table
+        .inner_join(cases::table)
+        .inner_join(persons::table)
+        .filter(attestations::issued_at.ge(from))
+        .filter(attestations::issued_at.lt(before))
+        .filter(attestations::supersedes.is_null())
+        .filter(attestations::revoked_at.is_null())
+        .select((
+            attestations::person_id,
+            persons::merged_into,
+            cases::commune_nis,
+            attestations::kind,
+            attestations::issued_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(person_id, merged_into, commune_nis, kind, issued_at)| IssueCounted {
+            person_id: merged_into.unwrap_or(person_id),
+            commune_nis,
+            kind,
+            issued_at,
+        })
+        .collect())
+}

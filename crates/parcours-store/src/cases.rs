@@ -693,3 +693,53 @@ pub fn rewrite_stored_aggregates<E: From<StoreError>>(
     crate::write_transaction(conn, |conn| audit::append(conn, actor, action, "case", None, Some(detail), now))?;
     Ok(total)
 }
+
+/// A case opening counted by the statistics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningCounted {
+    /// The person, or the one they were merged into.
+    pub person_id: String,
+    /// The case's commune.
+    pub commune_nis: String,
+    /// Obliged (or voluntary).
+    pub obliged: bool,
+    /// The person's sex in the National Register, when known.
+    pub sex: Option<String>,
+    /// Their birth date (its year only once erased).
+    pub birth_date: NaiveDate,
+    /// When the case opened.
+    pub opened_at: NaiveDateTime,
+}
+
+/// Every case opened in `[from, before)`, for the statistics.
+pub fn opened_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<OpeningCounted>, StoreError> {
+    let rows: Vec<(String, Option<String>, String, bool, Option<String>, NaiveDate, NaiveDateTime)> = cases::table
+        .inner_join(persons::table)
+        .filter(cases::opened_at.ge(from))
+        .filter(cases::opened_at.lt(before))
+        .select((
+            cases::person_id,
+            persons::merged_into,
+            cases::commune_nis,
+            cases::obliged,
+            persons::sex,
+            persons::birth_date,
+            cases::opened_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(person_id, merged_into, commune_nis, obliged, sex, birth_date, opened_at)| OpeningCounted {
+            person_id: merged_into.unwrap_or(person_id),
+            commune_nis,
+            obliged,
+            sex,
+            birth_date,
+            opened_at,
+        })
+        .collect())
+}

@@ -291,6 +291,23 @@ pub const INVENTORY: &[TableEntry] = &[
         ],
     },
     TableEntry {
+        table: "statistics_releases",
+        purpose: "Published statistics: counts of at least the disclosure threshold, suppressed cells stored as null",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("table_code", Category::NotPersonal, Erasure::Keep),
+            col("period", Category::NotPersonal, Erasure::Keep),
+            col("threshold", Category::NotPersonal, Erasure::Keep),
+            col("method", Category::NotPersonal, Erasure::Keep),
+            col("rules_version", Category::NotPersonal, Erasure::Keep),
+            col("cells_json", Category::NotPersonal, Erasure::Keep),
+            col("released_at", Category::NotPersonal, Erasure::Keep),
+            col("released_by", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
         table: "legal_holds",
         purpose: "Legal holds that keep a person's file past its retention period",
         basis: Basis::LegalObligation,

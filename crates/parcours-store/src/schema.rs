@@ -573,10 +573,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    statistics_releases (id) {
+        id -> Text,
+        table_code -> Text,
+        period -> Text,
+        threshold -> Integer,
+        method -> Text,
+        rules_version -> Text,
+        cells_json -> Text,
+        released_at -> Timestamp,
+        released_by -> Text,
+    }
+}
+
 diesel::joinable!(legal_holds -> persons (person_id));
 diesel::joinable!(data_requests -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    statistics_releases,
     data_requests,
     legal_holds,
     erasure_batches,

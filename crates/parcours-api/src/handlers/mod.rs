@@ -24,6 +24,7 @@ pub mod persons;
 pub mod reference;
 pub mod reminders;
 pub mod sanctions;
+pub mod statistics;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
 pub fn configure(config: &mut ServiceConfig) {
@@ -52,6 +53,8 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(data_requests::get_decision_letter::get_data_request_decision_letter)
                 .service(legal_holds::create::create_legal_hold)
                 .service(legal_holds::create_lifting::create_legal_hold_lifting)
+                .service(statistics::list_tables::list_statistics_tables)
+                .service(statistics::get_release::get_statistics_release)
                 .service(erasure_batches::list::list_erasure_batches)
                 .service(erasure_batches::create_decision::create_erasure_batch_decision)
                 .service(persons::create_identity::create_person_identity)

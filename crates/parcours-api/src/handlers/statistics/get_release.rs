@@ -1,0 +1,423 @@
+//! `GET /v1/statistics/tables/{code}/releases/{period}`: one table for one closed quarter or year, as JSON,
+//! CSV or an SVG chart, for the caller's territory. The release is made once (on its first request) and
+//! then served unchanged to everyone: the Region sees Wallonia, a CRI its territory, a commune itself, with
+//! the same cells suppressed. Every read is audited.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use parcours_documents::statistics::{BarChart, BarGroup, CsvValue, Separator, bar_chart, csv};
+use parcours_domain::statistics::{Period, StatisticsTable};
+use parcours_domain::{CriCode, NisCode};
+use parcours_store::statistics_releases::{ReleaseOutcome, ReleaseRecord, StoredCell};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{StatisticsReader, StatisticsScope};
+use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::request::{RequestId, actor};
+use crate::state::AppState;
+
+/// What a `c` flag means, French then English. It never says why a cell is hidden: telling a small count
+/// from a protecting one would give the small count away.
+const GAP_LEGEND: &str = "confidentiel — masqué pour qu'aucune personne ne puisse être reconnue \
+                          (confidential — hidden so that no one can be identified)";
+
+/// Output and territory.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReleaseQuery {
+    /// `wallonie` (the Region), a CRI code (`CAI`) or a commune's NIS code (`92094`); by default the
+    /// caller's own territory. A CRI may ask for itself or one of its communes, a commune for itself.
+    pub territory: Option<String>,
+    /// `json` (default), `csv` or `svg`.
+    pub format: Option<String>,
+    /// CSV only: `semicolon` (default, with a decimal comma, for Belgian spreadsheets) or `comma`.
+    pub separator: Option<String>,
+}
+
+/// How the release was made.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReleaseInfo {
+    /// Release id (named in the audit trail).
+    pub id: String,
+    /// When it was made.
+    pub released_at: DateTime<Utc>,
+    /// Counts from 1 to `threshold - 1` are suppressed (dated parameter `disclosure_threshold`).
+    #[schema(example = 5)]
+    pub threshold: i32,
+    /// The suppression method.
+    pub method: String,
+    /// The rules version of the code that made it.
+    #[schema(example = "2026.12.0")]
+    pub rules_version: String,
+}
+
+/// A published cell.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StatisticsCellDto {
+    /// The quarter, in a year's release; absent for the whole period.
+    #[schema(example = "2026-Q3")]
+    pub quarter: Option<String>,
+    /// `commune`, `arrondissement`, `province`, `cri` or `region`.
+    #[schema(example = "commune")]
+    pub territory_level: String,
+    /// NIS code, CRI code or `wallonie`.
+    #[schema(example = "92094")]
+    pub territory_code: String,
+    /// French name.
+    #[schema(example = "Hastière")]
+    pub territory_name: String,
+    /// Each attribute's category, `null` for all categories.
+    #[schema(example = json!({"regime": "obliged", "sex": null, "age_band": null}))]
+    pub categories: BTreeMap<String, Option<String>>,
+    /// The number of distinct persons; `null` when suppressed (never 0 for a hidden cell).
+    #[schema(example = 12)]
+    pub count: Option<u64>,
+    /// `c` when suppressed.
+    #[schema(example = json!(null))]
+    pub flag: Option<String>,
+}
+
+/// A table released for a period, as the caller may see it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StatisticsReleaseDto {
+    /// The table's code.
+    #[schema(example = "cases_opened")]
+    pub table: String,
+    /// French title.
+    pub title_fr: String,
+    /// English title.
+    pub title_en: String,
+    /// The period.
+    #[schema(example = "2026-Q3")]
+    pub period: String,
+    /// The territory shown.
+    #[schema(example = "CAI")]
+    pub territory: String,
+    /// How the release was made.
+    pub release: ReleaseInfo,
+    /// The attributes, in the order of the CSV columns.
+    pub attributes: Vec<String>,
+    /// The cells of the territory, in the release's order.
+    pub cells: Vec<StatisticsCellDto>,
+    /// What the flag `c` means.
+    pub legend: String,
+}
+
+fn bad(field: &str, code: &str, fr: &str, en: &str) -> ApiError {
+    ApiError::BadParameter(vec![FieldError::new(field, code, fr, en)])
+}
+
+fn forbidden_territory() -> ApiError {
+    ApiError::Forbidden(Text::new(
+        "Ce territoire n'est pas le vôtre : la Région voit la Wallonie, un CRI son territoire, une commune elle-même.",
+        "This territory is not yours: the Region sees Wallonia, a CRI its territory, a commune itself.",
+    ))
+}
+
+/// The territory asked for, checked against the caller's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shown {
+    Wallonia,
+    Cri(String),
+    Commune { nis: String, within_cri: Option<String> },
+}
+
+fn shown(scope: StatisticsScope, asked: Option<&str>) -> Result<Shown, ApiError> {
+    let asked = match (asked, scope) {
+        (Some(asked), _) => asked.trim().to_owned(),
+        (None, StatisticsScope::Region) => "wallonie".to_owned(),
+        (None, StatisticsScope::Cri(cri)) => cri.code().to_owned(),
+        (None, StatisticsScope::Commune(nis)) => nis.to_string(),
+    };
+    let parsed = if asked == "wallonie" {
+        Shown::Wallonia
+    } else if let Ok(cri) = CriCode::parse(&asked) {
+        Shown::Cri(cri.code().to_owned())
+    } else if let Ok(nis) = NisCode::parse(&asked) {
+        Shown::Commune { nis: nis.to_string(), within_cri: None }
+    } else {
+        return Err(bad(
+            "territory",
+            "invalid_territory",
+            "Territoire : wallonie, un code de CRI (CAI) ou le code INS d'une commune (92094).",
+            "Territory: wallonie, a CRI code (CAI) or a commune's NIS code (92094).",
+        ));
+    };
+    match (scope, parsed) {
+        (StatisticsScope::Region, shown) => Ok(shown),
+        (StatisticsScope::Cri(own), Shown::Cri(cri)) if cri == own.code() => Ok(Shown::Cri(cri)),
+        (StatisticsScope::Cri(own), Shown::Commune { nis, .. }) => {
+            Ok(Shown::Commune { nis, within_cri: Some(own.code().to_owned()) })
+        }
+        (StatisticsScope::Commune(own), Shown::Commune { nis, .. }) if nis == own.to_string() => {
+            Ok(Shown::Commune { nis, within_cri: None })
+        }
+        _ => Err(forbidden_territory()),
+    }
+}
+
+fn code_of(shown: &Shown) -> String {
+    match shown {
+        Shown::Wallonia => "wallonie".to_owned(),
+        Shown::Cri(code) => code.clone(),
+        Shown::Commune { nis, .. } => nis.clone(),
+    }
+}
+
+/// The cells of the release within the territory shown.
+fn cells_shown(cells: Vec<StoredCell>, shown: &Shown) -> Result<Vec<StoredCell>, ApiError> {
+    let shown_cells: Vec<StoredCell> = match shown {
+        Shown::Wallonia => cells,
+        Shown::Cri(cri) => cells.into_iter().filter(|c| c.cris.contains(cri)).collect(),
+        Shown::Commune { nis, within_cri } => {
+            let mine: Vec<StoredCell> =
+                cells.into_iter().filter(|c| c.territory_level == "commune" && c.territory_code == *nis).collect();
+            if let Some(cri) = within_cri
+                && mine.iter().any(|c| !c.cris.contains(cri))
+            {
+                return Err(forbidden_territory());
+            }
+            mine
+        }
+    };
+    if shown_cells.is_empty() {
+        return Err(bad(
+            "territory",
+            "unknown_territory",
+            "Aucun territoire de ce code dans cette publication.",
+            "No territory with this code in this release.",
+        ));
+    }
+    Ok(shown_cells)
+}
+
+/// Reads a table for a period.
+#[utoipa::path(
+    tag = "statistics",
+    params(
+        ("code" = String, Path, description = "Table code (`GET /v1/statistics/tables`)", example = "cases_opened"),
+        ("period" = String, Path, description = "A closed quarter (`2026-Q3`) or a closed year (`2026`)", example = "2026-Q3"),
+        ReleaseQuery
+    ),
+    responses(
+        (status = 200, description = "The table for the territory: JSON (default), CSV (`format=csv`: UTF-8 with BOM, `;` and decimal comma unless `separator=comma`, formulas defused) or an SVG bar chart (`format=svg`: suppressed counts drawn as gaps)",
+         content(
+             (StatisticsReleaseDto = "application/json"),
+             (String = "text/csv", example = "\u{feff}period;quarter;territory_level;territory_code;territory_name;status;count;flag\r\n2026-Q3;total;commune;92094;Hastière;obliged;;c\r\n"),
+             (String = "image/svg+xml")
+         )),
+        (status = 400, description = "A malformed period, format, separator or territory", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the Region, a CRI nor a commune, or a territory outside the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such table", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The period is not over yet (`period_not_closed`), or no suppression could protect it (`release_unprotectable`)", body = Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []))
+)]
+#[get("/statistics/tables/{code}/releases/{period}")]
+pub async fn get_statistics_release(
+    state: web::Data<AppState>,
+    reader: StatisticsReader,
+    request_id: RequestId,
+    path: web::Path<(String, String)>,
+    query: web::Query<ReleaseQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, period_text) = path.into_inner();
+    let table = StatisticsTable::from_code(&code).ok_or(ApiError::NotFound)?;
+    let period = Period::parse(&period_text).ok_or_else(|| {
+        bad(
+            "period",
+            "invalid_period",
+            "Période : un trimestre (2026-Q3) ou une année (2026).",
+            "Period: a quarter (2026-Q3) or a year (2026).",
+        )
+    })?;
+    let format = query.format.as_deref().unwrap_or("json");
+    if !["json", "csv", "svg"].contains(&format) {
+        return Err(bad(
+            "format",
+            "invalid_choice",
+            "Valeurs admises : json, csv, svg.",
+            "Allowed values: json, csv, svg.",
+        ));
+    }
+    let separator = match query.separator.as_deref() {
+        None | Some("semicolon") => Separator::Semicolon,
+        Some("comma") => Separator::Comma,
+        Some(_) => {
+            return Err(bad(
+                "separator",
+                "invalid_choice",
+                "Valeurs admises : semicolon, comma.",
+                "Allowed values: semicolon, comma.",
+            ));
+        }
+    };
+    let shown = shown(reader.scope, query.territory.as_deref())?;
+    if !period.is_closed(state.clock.today()) {
+        return Err(ApiError::Conflict(
+            "period_not_closed",
+            Text::new(
+                format!("La période {} n'est pas terminée : seules les périodes closes sont publiées.", period.code()),
+                format!("Period {} is not over: only closed periods are released.", period.code()),
+            ),
+        ));
+    }
+    let actor = actor(&reader.caller, &request_id);
+    let outcome = web::block(move || -> Result<ReleaseOutcome, ApiError> {
+        let mut conn = state.store.conn()?;
+        let reference = state.reference_data(&mut conn)?;
+        let last_day = period.end().pred_opt().unwrap_or(period.end());
+        let threshold = u64::from(*reference.parameters.disclosure_threshold.on(last_day));
+        let communes: Vec<_> = reference.communes().cloned().collect();
+        Ok(parcours_store::statistics_releases::read_release(
+            &mut conn,
+            table,
+            period,
+            &communes,
+            threshold,
+            &actor,
+            state.clock.now(),
+        )?)
+    })
+    .await??;
+    let release = match outcome {
+        ReleaseOutcome::Released(release) => release,
+        ReleaseOutcome::Unprotectable(cell) => {
+            log::warn!("statistics release {} {} could not be protected at {cell}", table.code(), period.code());
+            return Err(ApiError::Conflict(
+                "release_unprotectable",
+                Text::new(
+                    "Cette publication ne peut pas protéger toutes ses petites valeurs : rien n'est publié.",
+                    "This release cannot protect all its small counts: nothing is published.",
+                ),
+            ));
+        }
+    };
+    let cells = cells_shown(release.cells()?, &shown)?;
+    let territory = code_of(&shown);
+    match format {
+        "csv" => Ok(csv_response(table, &release, &territory, &cells, separator)),
+        "svg" => Ok(svg_response(table, period, &release, &shown, &cells)),
+        _ => Ok(HttpResponse::Ok().json(dto(table, &release, territory, cells))),
+    }
+}
+
+fn dto(
+    table: StatisticsTable,
+    release: &ReleaseRecord,
+    territory: String,
+    cells: Vec<StoredCell>,
+) -> StatisticsReleaseDto {
+    let attributes: Vec<String> = table.attributes().iter().map(|a| a.code().to_owned()).collect();
+    StatisticsReleaseDto {
+        table: table.code().to_owned(),
+        title_fr: table.title_fr().to_owned(),
+        title_en: table.title_en().to_owned(),
+        period: release.period.clone(),
+        territory,
+        release: ReleaseInfo {
+            id: release.id.clone(),
+            released_at: release.released_at.and_utc(),
+            threshold: release.threshold,
+            method: release.method.clone(),
+            rules_version: release.rules_version.clone(),
+        },
+        cells: cells
+            .into_iter()
+            .map(|c| StatisticsCellDto {
+                quarter: c.quarter,
+                territory_level: c.territory_level,
+                territory_code: c.territory_code,
+                territory_name: c.territory_name,
+                categories: attributes.iter().cloned().zip(c.categories).collect(),
+                flag: c.count.is_none().then(|| "c".to_owned()),
+                count: c.count,
+            })
+            .collect(),
+        attributes,
+        legend: format!("c : {GAP_LEGEND}"),
+    }
+}
+
+fn csv_response(
+    table: StatisticsTable,
+    release: &ReleaseRecord,
+    territory: &str,
+    cells: &[StoredCell],
+    separator: Separator,
+) -> HttpResponse {
+    let mut header = vec!["period", "quarter", "territory_level", "territory_code", "territory_name"];
+    header.extend(table.attributes().iter().map(|a| a.code()));
+    header.extend(["count", "flag"]);
+    let text = |s: &str| CsvValue::Text(s.to_owned());
+    let rows: Vec<Vec<CsvValue>> = cells
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                text(&release.period),
+                text(c.quarter.as_deref().unwrap_or("total")),
+                text(&c.territory_level),
+                text(&c.territory_code),
+                text(&c.territory_name),
+            ];
+            row.extend(c.categories.iter().map(|category| text(category.as_deref().unwrap_or("total"))));
+            row.push(c.count.map_or(CsvValue::Empty, |n| CsvValue::Number(n as f64)));
+            row.push(if c.count.is_none() { text("c") } else { CsvValue::Empty });
+            row
+        })
+        .collect();
+    let filename = format!("{}-{}-{territory}.csv", table.code(), release.period);
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
+        .body(csv(&header, &rows, separator))
+}
+
+fn svg_response(
+    table: StatisticsTable,
+    period: Period,
+    release: &ReleaseRecord,
+    shown: &Shown,
+    cells: &[StoredCell],
+) -> HttpResponse {
+    // One group per territory one level down (Wallonia: its CRIs; a CRI: its communes), one bar per
+    // quarter in a year; each bar counts every category.
+    let level = match shown {
+        Shown::Wallonia => "cri",
+        Shown::Cri(_) | Shown::Commune { .. } => "commune",
+    };
+    let series: Vec<Option<String>> = match period {
+        Period::Year(_) => period.quarters().iter().map(|q| Some(q.code())).collect(),
+        Period::Quarter { .. } => vec![None],
+    };
+    let mut groups: Vec<BarGroup> = Vec::new();
+    for cell in cells.iter().filter(|c| c.territory_level == level && c.categories.iter().all(Option::is_none)) {
+        let Some(position) = series.iter().position(|s| *s == cell.quarter) else { continue };
+        let group = match groups.iter().position(|g| g.label == cell.territory_name) {
+            Some(g) => &mut groups[g],
+            None => {
+                groups.push(BarGroup { label: cell.territory_name.clone(), values: vec![None; series.len()] });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        group.values[position] = cell.count;
+    }
+    let chart = BarChart {
+        title: table.title_fr().to_owned(),
+        subtitle: format!(
+            "{} · {} · seuil {} · publication {}",
+            release.period,
+            code_of(shown),
+            release.threshold,
+            release.id
+        ),
+        series: series.iter().map(|s| s.clone().unwrap_or_else(|| period.code())).collect(),
+        groups,
+        gap_legend: GAP_LEGEND.to_owned(),
+    };
+    HttpResponse::Ok().content_type("image/svg+xml; charset=utf-8").body(bar_chart(&chart))
+}

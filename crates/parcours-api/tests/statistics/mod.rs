@@ -1,0 +1,195 @@
+//! Published statistics through the API, on both backends: a seeded population where a commune has three
+//! obliged persons, read by the Region, a CRI and a commune from the same release, as JSON, CSV and SVG.
+
+use serde_json::{Value, json};
+
+use super::support::{self, TestApp};
+use super::{newcomer, niss, with};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_reader_sees_the_same_release,
+    cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter,
+);
+
+/// Reports `obliged` obliged persons and `exempt` EU citizens living in commune `nis`, from sequence `first`.
+async fn population(app: &TestApp, nis: &str, first: u32, obliged: u32, exempt: u32) {
+    for n in 0..obliged + exempt {
+        // Born 1988-03-12 (aged 38), even serials (women): national numbers no other test uses.
+        let serial = 2 * (first + n);
+        let born = json!({"domicile_nis": nis, "niss": niss("880312", serial), "birth_date": "1988-03-12"});
+        let mut body = with(newcomer(first + n), born);
+        if n >= obliged {
+            body = with(body, json!({"nationality": "FRA", "residence_document": "EU"}));
+        }
+        let reply = app.report(nis, &body).await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+    }
+}
+
+/// 33 persons reported in 2026-Q4: Liège 3 obliged and 9 exempt, Amay 8 and 7 (CRIPEL), Anhée 6 obliged
+/// (CAI); then the clock moves into 2027 so that the quarter is closed.
+async fn seeded(app: &TestApp) {
+    population(app, "62063", 1, 3, 9).await;
+    population(app, "61003", 20, 8, 7).await;
+    population(app, "91005", 40, 6, 0).await;
+    app.state.clock.set("2027-01-04T10:00:00Z".parse().expect("date"));
+}
+
+fn region(app: &TestApp) -> String {
+    app.token("region:SPW", &["region_admin"])
+}
+
+fn cell<'a>(release: &'a Value, territory: &str, status: Option<&str>) -> &'a Value {
+    release["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| {
+            c["territory_code"] == territory && c["categories"]["status"] == json!(status) && c["quarter"].is_null()
+        })
+        .unwrap_or_else(|| panic!("no cell {territory} {status:?}"))
+}
+
+fn counts_are_safe(release: &Value) {
+    for c in release["cells"].as_array().expect("cells") {
+        match c["count"].as_u64() {
+            Some(n) => assert!(n == 0 || n >= 5, "published {n}: {c}"),
+            None => assert_eq!(c["flag"], "c", "a hidden cell is flagged: {c}"),
+        }
+    }
+}
+
+async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_reader_sees_the_same_release(
+    app: TestApp,
+) {
+    seeded(&app).await;
+    let path = "/v1/statistics/tables/arrivals_reported/releases/2026-Q4";
+    let region = region(&app);
+    let wallonia = app.get(path, Some(&region)).await;
+    assert_eq!(wallonia.status, 200, "{}", wallonia.text);
+    let body = &wallonia.body;
+    assert_eq!(body["territory"], "wallonie");
+    assert_eq!(body["release"]["threshold"], 5);
+    assert_eq!(body["release"]["rules_version"], "2026.12.0");
+    assert!(body["release"]["method"].as_str().expect("method").contains("secondary suppression"));
+    let liege = cell(body, "62063", Some("obliged"));
+    assert_eq!((liege["count"].clone(), liege["flag"].clone()), (Value::Null, json!("c")), "3 is hidden, never 0");
+    counts_are_safe(body);
+    let hidden = body["cells"].as_array().expect("cells").iter().filter(|c| c["count"].is_null()).count();
+    assert!(hidden >= 4, "the small cell and enough others: {hidden}");
+    assert_eq!(cell(body, "wallonie", None)["count"], 33, "the grand total stays published and right");
+    assert_eq!(cell(body, "wallonie", Some("obliged"))["count"], 17);
+    assert_eq!(cell(body, "CRIPEL", None)["count"], 27);
+    assert_eq!(cell(body, "91005", Some("obliged"))["count"], 6);
+    let release_id = body["release"]["id"].as_str().expect("id").to_owned();
+
+    // The CRI reads the same release, its territory only; another territory is refused.
+    let cripel = app.as_cri("CRIPEL");
+    let own = app.get(path, Some(&cripel)).await;
+    assert_eq!(own.status, 200, "{}", own.text);
+    assert_eq!(own.body["release"]["id"], release_id.as_str());
+    assert_eq!(own.body["territory"], "CRIPEL");
+    assert!(own.body["cells"].as_array().expect("cells").iter().all(|c| c["territory_code"] != "91005"));
+    assert!(own.body["cells"].as_array().expect("cells").iter().all(|c| c["territory_code"] != "wallonie"));
+    assert_eq!(cell(&own.body, "62063", Some("obliged"))["count"], Value::Null);
+    assert_eq!(cell(&own.body, "61003", None)["count"], cell(body, "61003", None)["count"]);
+    for elsewhere in ["CAI", "wallonie", "91005"] {
+        let refused = app.get(&format!("{path}?territory={elsewhere}"), Some(&cripel)).await;
+        assert_eq!(refused.status, 403, "{elsewhere}: {}", refused.text);
+    }
+    let one_of_its_communes = app.get(&format!("{path}?territory=61003"), Some(&cripel)).await;
+    assert_eq!(one_of_its_communes.status, 200, "{}", one_of_its_communes.text);
+
+    // The commune reads its own cells.
+    let commune = app.as_commune("62063");
+    let mine = app.get(path, Some(&commune)).await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    assert!(mine.body["cells"].as_array().expect("cells").iter().all(|c| c["territory_code"] == "62063"));
+    assert_eq!(cell(&mine.body, "62063", Some("obliged"))["flag"], "c");
+    assert_eq!(app.get(&format!("{path}?territory=61003"), Some(&commune)).await.status, 403);
+
+    // CSV: BOM, semicolons by default, commas on request; the hidden cell empty and flagged.
+    let (status, bytes) = app
+        .send_raw(
+            actix_web::test::TestRequest::get()
+                .uri(&format!("{path}?format=csv&territory=CRIPEL"))
+                .insert_header(("Authorization", format!("Bearer {cripel}"))),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(bytes).expect("utf-8");
+    assert!(text.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(lines.next(), Some("period;quarter;territory_level;territory_code;territory_name;status;count;flag"));
+    assert!(text.contains("2026-Q4;total;commune;62063;Liège;obliged;;c\r\n"), "{text}");
+    let comma = app.get(&format!("{path}?format=csv&separator=comma"), Some(&region)).await;
+    assert!(comma.text.contains("2026-Q4,total,region,wallonie,Wallonie,total,33,\r\n"), "{}", comma.text);
+
+    // SVG: the hidden cell is a gap, not a zero bar.
+    let chart = app.get(&format!("{path}?format=svg"), Some(&cripel)).await;
+    assert_eq!(chart.status, 200);
+    assert_eq!(chart.header("content-type"), Some("image/svg+xml; charset=utf-8"));
+    assert!(chart.text.contains("class=\"gap\""), "{}", chart.text);
+    assert!(chart.text.contains("Liège"));
+
+    // Every read is audited under the release.
+    let reads = app.audit_for(&release_id).iter().filter(|a| a.action == "read_statistics").count();
+    assert!(reads >= 7, "{reads} reads audited");
+
+    // Bad requests.
+    assert_eq!(app.get("/v1/statistics/tables/arrivals_reported/releases/2027-Q1", Some(&region)).await.status, 409);
+    let bad = app.get("/v1/statistics/tables/arrivals_reported/releases/2026-Q5", Some(&region)).await;
+    assert_eq!((bad.status.as_u16(), bad.error_fields()), (400, vec!["period".to_owned()]));
+    assert_eq!(app.get("/v1/statistics/tables/everything/releases/2026-Q4", Some(&region)).await.status, 404);
+    let operator = app.token("operator:0123456789", &["operator_agent"]);
+    assert_eq!(app.get(path, Some(&operator)).await.status, 403);
+    let catalogue = app.get("/v1/statistics/tables", Some(&commune)).await;
+    assert_eq!(catalogue.status, 200);
+    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(3));
+}
+
+async fn cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter(app: TestApp) {
+    seeded(&app).await;
+    let region = region(&app);
+    let quarter = app.get("/v1/statistics/tables/cases_opened/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(quarter.status, 200, "{}", quarter.text);
+    counts_are_safe(&quarter.body);
+    let cells = quarter.body["cells"].as_array().expect("cells");
+    // Released: the cells by territory and at most one attribute, never two at once.
+    assert!(
+        cells.iter().all(|c| {
+            c["categories"].as_object().expect("categories").values().filter(|v| !v.is_null()).count() <= 1
+        })
+    );
+    let total = |territory: &str| {
+        cells
+            .iter()
+            .find(|c| {
+                c["territory_code"] == territory && c["categories"].as_object().expect("c").values().all(Value::is_null)
+            })
+            .map(|c| c["count"].clone())
+    };
+    assert_eq!(total("wallonie"), Some(json!(17)), "17 obliged cases opened");
+    let liege_obliged =
+        cells.iter().find(|c| c["territory_code"] == "62063" && c["categories"]["regime"] == "obliged").expect("cell");
+    assert_eq!(liege_obliged["count"], Value::Null);
+
+    // The year: each 2026-Q4 cell is hidden or shown as the quarter's release left it.
+    let year = app.get("/v1/statistics/tables/cases_opened/releases/2026", Some(&region)).await;
+    assert_eq!(year.status, 200, "{}", year.text);
+    counts_are_safe(&year.body);
+    let key = |c: &Value| (c["territory_code"].clone(), c["categories"].clone());
+    let in_quarter: std::collections::HashMap<_, _> = cells.iter().map(|c| (key(c), c["count"].clone())).collect();
+    let mut compared = 0;
+    for c in year.body["cells"].as_array().expect("cells").iter().filter(|c| c["quarter"] == "2026-Q4") {
+        assert_eq!(c["count"], in_quarter[&key(c)], "{c}");
+        compared += 1;
+    }
+    assert_eq!(compared, cells.len());
+    assert_eq!(
+        app.count_rows("statistics_releases WHERE table_code = 'cases_opened'"),
+        5,
+        "four quarters and the year"
+    );
+}

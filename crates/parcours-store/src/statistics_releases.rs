@@ -1,0 +1,236 @@
+//! The `statistics_releases` table: each table of the catalogue for each closed period, counted from the
+//! source tables, suppressed by [`parcours_domain::statistics::release`] once, then kept. Everyone reads
+//! the same release (their territory's cells of it), so two readers can never combine two different
+//! suppressions of the same figures, and a year keeps the decisions of its quarters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use parcours_domain::reference::Commune;
+use parcours_domain::statistics::{
+    self, Counted, METHOD, Period, ReleaseError, StatisticsTable, Territory, TerritoryLevel, age_band,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Actor};
+use crate::schema::statistics_releases;
+use crate::{DbConnection, StoreError, new_id};
+
+/// A stored release.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = statistics_releases)]
+pub struct ReleaseRecord {
+    /// Id.
+    pub id: String,
+    /// The table's code.
+    pub table_code: String,
+    /// `2026-Q3` or `2026`.
+    pub period: String,
+    /// The disclosure threshold applied (counts from 1 to threshold-1 suppressed).
+    pub threshold: i32,
+    /// The suppression method.
+    pub method: String,
+    /// The rules version of the code that made it.
+    pub rules_version: String,
+    /// The cells, as [`StoredCell`]s.
+    pub cells_json: String,
+    /// When it was made.
+    pub released_at: NaiveDateTime,
+    /// The organisation whose request made it.
+    pub released_by: String,
+}
+
+/// A published cell as stored: a suppressed count is `null`, whatever its true value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredCell {
+    /// Stable key across releases (`2026-Q1|62063|obliged`).
+    pub key: String,
+    /// The quarter, in a year's release; `None` for the whole period.
+    pub quarter: Option<String>,
+    /// `commune`, `arrondissement`, `province`, `cri`, `region`.
+    pub territory_level: String,
+    /// NIS code, CRI code or `wallonie`.
+    pub territory_code: String,
+    /// French name.
+    pub territory_name: String,
+    /// For each attribute of the table, the category code, or `None` for all.
+    pub categories: Vec<Option<String>>,
+    /// The count, `None` when suppressed.
+    pub count: Option<u64>,
+    /// The CRIs whose territory holds the cell (what a CRI may read).
+    pub cris: Vec<String>,
+}
+
+impl ReleaseRecord {
+    /// The stored cells.
+    pub fn cells(&self) -> Result<Vec<StoredCell>, StoreError> {
+        serde_json::from_str(&self.cells_json).map_err(|e| StoreError::Corrupt(format!("release cells: {e}")))
+    }
+}
+
+/// Why a release could not be read or made.
+#[derive(Debug)]
+pub enum ReleaseOutcome {
+    /// The release.
+    Released(ReleaseRecord),
+    /// Suppression could not protect a cell (named by its key): nothing is published.
+    Unprotectable(String),
+}
+
+/// The release of `table` for the closed `period`, made now if it was not made before (a year after its
+/// four quarters), and audited as read by `actor`.
+pub fn read_release(
+    conn: &mut DbConnection,
+    table: StatisticsTable,
+    period: Period,
+    communes: &[Commune],
+    threshold: u64,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<ReleaseOutcome, StoreError> {
+    let outcome = find_or_make(conn, table, period, communes, threshold, &actor.organisation, now)?;
+    if let ReleaseOutcome::Released(release) = &outcome {
+        let detail = format!("table={} period={}", release.table_code, release.period);
+        audit::append(conn, actor, "read_statistics", "statistics_release", Some(&release.id), Some(detail), now)?;
+    }
+    Ok(outcome)
+}
+
+fn find(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Result<Option<ReleaseRecord>, StoreError> {
+    Ok(statistics_releases::table
+        .filter(statistics_releases::table_code.eq(table.code()))
+        .filter(statistics_releases::period.eq(period.code()))
+        .select(ReleaseRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn find_or_make(
+    conn: &mut DbConnection,
+    table: StatisticsTable,
+    period: Period,
+    communes: &[Commune],
+    threshold: u64,
+    released_by: &str,
+    now: NaiveDateTime,
+) -> Result<ReleaseOutcome, StoreError> {
+    if let Some(release) = find(conn, table, period)? {
+        return Ok(ReleaseOutcome::Released(release));
+    }
+    // A year keeps what its quarters decided, so they are released first.
+    let mut earlier = HashMap::new();
+    if matches!(period, Period::Year(_)) {
+        for quarter in period.quarters() {
+            match find_or_make(conn, table, quarter, communes, threshold, released_by, now)? {
+                ReleaseOutcome::Released(release) => {
+                    for cell in release.cells()? {
+                        earlier.insert(cell.key, cell.count.is_some());
+                    }
+                }
+                unprotectable => return Ok(unprotectable),
+            }
+        }
+    }
+    let counted = counted(conn, table, period)?;
+    let seen: Vec<String> = counted.iter().map(|c| c.commune.clone()).collect();
+    let territory = &Territory::of_wallonia(communes, period, &seen)
+        .ok_or_else(|| StoreError::Corrupt("statistics: no commune in the reference data".to_owned()))?;
+    let cells = match statistics::release(table, period, territory, &counted, &earlier, threshold) {
+        Ok(cells) => cells,
+        Err(ReleaseError::Unprotectable(key)) => return Ok(ReleaseOutcome::Unprotectable(key)),
+        Err(ReleaseError::UnknownValue(value)) => {
+            return Err(StoreError::Corrupt(format!("statistics: a counted value is unknown ({value})")));
+        }
+    };
+    let nodes = territory.nodes();
+    let cri_nodes: Vec<(usize, String)> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.level == TerritoryLevel::Cri)
+        .map(|(i, n)| (i, n.code.clone()))
+        .collect();
+    let stored: Vec<StoredCell> = cells
+        .iter()
+        .map(|cell| {
+            let node = &nodes[cell.territory];
+            StoredCell {
+                key: cell.key(period, table, territory),
+                quarter: cell.quarter.map(|q| q.code()),
+                territory_level: node.level.code().to_owned(),
+                territory_code: node.code.clone(),
+                territory_name: node.name.clone(),
+                categories: table
+                    .attributes()
+                    .iter()
+                    .zip(&cell.categories)
+                    .map(|(a, c)| c.map(|c| a.categories()[c].code.to_owned()))
+                    .collect(),
+                count: cell.count,
+                cris: cri_nodes
+                    .iter()
+                    .filter(|(i, _)| territory.within(cell.territory, *i))
+                    .map(|(_, code)| code.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    let record = ReleaseRecord {
+        id: new_id(),
+        table_code: table.code().to_owned(),
+        period: period.code(),
+        threshold: i32::try_from(threshold).unwrap_or(i32::MAX),
+        method: METHOD.to_owned(),
+        rules_version: parcours_domain::determination::RULES_VERSION.to_owned(),
+        cells_json: serde_json::to_string(&stored).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        released_at: now,
+        released_by: released_by.to_owned(),
+    };
+    match diesel::insert_into(statistics_releases::table).values(&record).execute(conn) {
+        Ok(_) => Ok(ReleaseOutcome::Released(record)),
+        // Another request made the same release meanwhile: theirs stands.
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            find(conn, table, period)?.map(ReleaseOutcome::Released).ok_or(StoreError::NotFound)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The persons a table counts in a period: each once, at their last record in it.
+fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Result<Vec<Counted>, StoreError> {
+    let from = period.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let before = period.end().and_hms_opt(0, 0, 0).unwrap_or_default();
+    // person → (when, counted); the later record wins.
+    let mut last: BTreeMap<String, (NaiveDateTime, Counted)> = BTreeMap::new();
+    let mut keep = |person: String, at: NaiveDateTime, commune: String, categories: Vec<String>| {
+        let counted = Counted { quarter: Period::quarter_of(at.date()), commune, categories };
+        if last.get(&person).is_none_or(|(seen, _)| at >= *seen) {
+            last.insert(person, (at, counted));
+        }
+    };
+    match table {
+        StatisticsTable::ArrivalsReported => {
+            for r in crate::arrivals::reported_between(conn, from, before)? {
+                keep(r.person_id, r.reported_at, r.commune_nis, vec![r.status]);
+            }
+        }
+        StatisticsTable::CasesOpened => {
+            for o in crate::cases::opened_between(conn, from, before)? {
+                let regime = if o.obliged { "obliged" } else { "voluntary" };
+                let sex = match o.sex.as_deref() {
+                    Some("female") => "female",
+                    Some("male") => "male",
+                    _ => "unknown",
+                };
+                let band = age_band(o.birth_date, o.opened_at.date());
+                keep(o.person_id, o.opened_at, o.commune_nis, vec![regime.to_owned(), sex.to_owned(), band.to_owned()]);
+            }
+        }
+        StatisticsTable::AttestationsIssued => {
+            for i in crate::attestations::issued_between(conn, from, before)? {
+                keep(i.person_id, i.issued_at, i.commune_nis, vec![i.kind]);
+            }
+        }
+    }
+    Ok(last.into_values().map(|(_, counted)| counted).collect())
+}
