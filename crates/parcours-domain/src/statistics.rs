@@ -701,6 +701,19 @@ mod tests {
     }
 
     #[test]
+    fn every_table_and_category_is_documented() {
+        let docs = include_str!("../../../docs/statistics.md");
+        for table in StatisticsTable::ALL {
+            assert!(docs.contains(&format!("### `{}`", table.code())), "{} is not in docs/statistics.md", table.code());
+            for attribute in table.attributes() {
+                for category in attribute.categories() {
+                    assert!(docs.contains(&format!("`{}`", category.code)), "{} undocumented", category.code);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_commune_lies_within_its_cri_and_not_within_another() {
         let territory = territory();
         let commune = territory.commune("92094").expect("commune");
