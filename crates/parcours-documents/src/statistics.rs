@@ -90,8 +90,8 @@ pub struct BarChart {
     pub series: Vec<String>,
     /// The groups.
     pub groups: Vec<BarGroup>,
-    /// What a gap means (French, then English).
-    pub gap_legend: String,
+    /// What a gap means: one line in French, one in English.
+    pub gap_legend: Vec<String>,
 }
 
 fn escape(text: &str) -> String {
@@ -110,7 +110,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
     let label_width = 230.0;
     let plot_width = 440.0;
     let top = 70.0;
-    let legend_rows = 1 + chart.series.len();
+    let legend_rows = chart.gap_legend.len().max(1) + chart.series.len();
     let height = top + row * chart.groups.len() as f64 + 30.0 + 18.0 * legend_rows as f64 + 20.0;
     let width = label_width + plot_width + 80.0;
     let max = chart.groups.iter().flat_map(|g| g.values.iter().flatten()).copied().max().unwrap_or(0).max(1) as f64;
@@ -172,11 +172,15 @@ pub fn bar_chart(chart: &BarChart) -> String {
         legend_y += 18.0;
     }
     svg.push_str(&format!(
-        "<rect x=\"16\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"none\" stroke=\"#888888\" stroke-dasharray=\"3 2\"/>\
-         <text x=\"34\" y=\"{legend_y:.1}\">c : {}</text>\n</svg>\n",
-        legend_y - 10.0,
-        escape(&chart.gap_legend)
+        "<rect x=\"16\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"none\" stroke=\"#888888\" stroke-dasharray=\"3 2\"/>\n",
+        legend_y - 10.0
     ));
+    for (n, line) in chart.gap_legend.iter().enumerate() {
+        let mark = if n == 0 { "c : " } else { "" };
+        svg.push_str(&format!("<text x=\"34\" y=\"{legend_y:.1}\">{mark}{}</text>\n", escape(line)));
+        legend_y += 18.0;
+    }
+    svg.push_str("</svg>\n");
     svg
 }
 
@@ -216,7 +220,7 @@ mod tests {
                 BarGroup { label: "Namur".into(), values: vec![Some(40)] },
                 BarGroup { label: "Hastière".into(), values: vec![None] },
             ],
-            gap_legend: "confidentiel".into(),
+            gap_legend: vec!["confidentiel".into(), "confidential".into()],
         };
         let svg = bar_chart(&chart);
         assert_eq!(svg.matches("class=\"bar\"").count(), 1);

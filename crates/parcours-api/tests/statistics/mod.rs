@@ -132,6 +132,12 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
     assert_eq!(chart.header("content-type"), Some("image/svg+xml; charset=utf-8"));
     assert!(chart.text.contains("class=\"gap\""), "{}", chart.text);
     assert!(chart.text.contains("Liège"));
+    if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() && !app.on_postgres() {
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/statistics-chart-sample.svg");
+        std::fs::write(sample, &chart.text).expect("write the sample chart");
+        let csv_sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/statistics-sample.csv");
+        std::fs::write(csv_sample, &text).expect("write the sample CSV");
+    }
 
     // Every read is audited under the release.
     let reads = app.audit_for(&release_id).iter().filter(|a| a.action == "read_statistics").count();

@@ -21,8 +21,8 @@ use crate::state::AppState;
 
 /// What a `c` flag means, French then English. It never says why a cell is hidden: telling a small count
 /// from a protecting one would give the small count away.
-const GAP_LEGEND: &str = "confidentiel — masqué pour qu'aucune personne ne puisse être reconnue \
-                          (confidential — hidden so that no one can be identified)";
+const GAP_LEGEND_FR: &str = "confidentiel — masqué pour qu'aucune personne ne puisse être reconnue";
+const GAP_LEGEND_EN: &str = "confidential — hidden so that no one can be identified";
 
 /// Output and territory.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -339,7 +339,7 @@ fn dto(
             })
             .collect(),
         attributes,
-        legend: format!("c : {GAP_LEGEND}"),
+        legend: format!("c : {GAP_LEGEND_FR} ({GAP_LEGEND_EN})"),
     }
 }
 
@@ -417,7 +417,7 @@ fn svg_response(
         ),
         series: series.iter().map(|s| s.clone().unwrap_or_else(|| period.code())).collect(),
         groups,
-        gap_legend: GAP_LEGEND.to_owned(),
+        gap_legend: vec![GAP_LEGEND_FR.to_owned(), GAP_LEGEND_EN.to_owned()],
     };
     HttpResponse::Ok().content_type("image/svg+xml; charset=utf-8").body(bar_chart(&chart))
 }
