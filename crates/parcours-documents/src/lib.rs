@@ -8,6 +8,7 @@
 //!   letter deciding a request about their data;
 //! - [`information_letter`]: the letter the commune hands over at the title order (rule 4.1);
 //! - [`statistics`]: the published statistics as CSV and as an SVG bar chart;
+//! - [`statistics_report`]: the statistics report of a CRI or of the Region for a period (PDF);
 //! - [`verification`]: the signed offline payload of its QR code, and the QR code itself;
 //! - [`page`]: the small page layout over `pdf-writer` (embedded, subset DejaVu fonts);
 //! - [`template`]: the plain-text templates in `templates/`.
@@ -20,6 +21,7 @@ pub mod page;
 pub mod reminder_letter;
 pub mod sanction_documents;
 pub mod statistics;
+pub mod statistics_report;
 pub mod template;
 pub mod verification;
 

@@ -122,7 +122,7 @@ const AGE_BANDS: [Category; 6] = [
     category("36-45", "36-45 ans", "36-45"),
     category("46-55", "46-55 ans", "46-55"),
     category("56-65", "56-65 ans", "56-65"),
-    category("other", "moins de 18 ou plus de 65 ans", "under 18 or over 65"),
+    category("other", "autres âges", "other ages"),
 ];
 const ATTESTATION_KINDS: [Category; 2] =
     [category("welcome_module", "module d'accueil", "welcome module"), category("pathway", "parcours", "pathway")];
@@ -261,6 +261,26 @@ impl StatisticsTable {
                 "Distinct persons issued an attestation (welcome module or pathway) during the period, by kind; \
                  an attestation that replaced another is not counted again. Counted once per kind, in the \
                  commune of the case."
+            }
+        }
+    }
+
+    /// What is counted, in French (the reports' wording).
+    pub fn definition_fr(&self) -> &'static str {
+        match self {
+            StatisticsTable::ArrivalsReported => {
+                "Personnes distinctes signalées par une commune pendant la période. Une personne signalée plusieurs \
+                 fois compte une fois, à son dernier signalement de la période : sa commune et le statut décidé alors."
+            }
+            StatisticsTable::CasesOpened => {
+                "Personnes distinctes dont un dossier a été ouvert dans un CRI pendant la période, par régime \
+                 (obligé ou volontaire), par sexe et par tranche d'âge le jour de l'ouverture, dans la commune du \
+                 dossier. Les trois tableaux partagent leurs totaux par territoire et sont publiés ensemble."
+            }
+            StatisticsTable::AttestationsIssued => {
+                "Personnes distinctes qui ont reçu une attestation (module d'accueil ou parcours) pendant la \
+                 période, dans la commune du dossier ; une attestation corrigée ne compte pas deux fois, une \
+                 attestation révoquée ne compte pas."
             }
         }
     }

@@ -55,6 +55,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(legal_holds::create_lifting::create_legal_hold_lifting)
                 .service(statistics::list_tables::list_statistics_tables)
                 .service(statistics::get_release::get_statistics_release)
+                .service(statistics::get_report::get_statistics_report)
                 .service(erasure_batches::list::list_erasure_batches)
                 .service(erasure_batches::create_decision::create_erasure_batch_decision)
                 .service(persons::create_identity::create_person_identity)

@@ -139,6 +139,32 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
         std::fs::write(csv_sample, &text).expect("write the sample CSV");
     }
 
+    // The quarterly report of the CRI and of the Region (PDF).
+    let report = |token: String, query: &'static str| {
+        actix_web::test::TestRequest::get()
+            .uri(&format!("/v1/statistics/reports/2026-Q4{query}"))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+    };
+    let (status, pdf) = app.send_raw(report(cripel.clone(), "")).await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Without poppler-utils (outside CI) the text is not checked.
+    if let Some(printed) = support::pdf_text(&pdf) {
+        for expected in ["Statistiques du parcours", "CRIPEL", "Liège", "Amay", "Dossiers ouverts", "Attestations", "c"]
+        {
+            assert!(printed.contains(expected), "{expected} missing from the report: {printed}");
+        }
+    }
+    if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() && !app.on_postgres() {
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/statistics-report-sample.pdf");
+        std::fs::write(sample, &pdf).expect("write the sample report");
+    }
+    let (status, pdf) = app.send_raw(report(region.clone(), "")).await;
+    assert_eq!(status, 200);
+    assert!(support::pdf_text(&pdf).is_none_or(|printed| printed.contains("CAI")));
+    assert_eq!(app.send_raw(report(cripel.clone(), "?territory=CAI")).await.0, 403);
+    assert_eq!(app.send_raw(report(commune.clone(), "")).await.0, 403);
+
     // Every read is audited under the release.
     let reads = app.audit_for(&release_id).iter().filter(|a| a.action == "read_statistics").count();
     assert!(reads >= 7, "{reads} reads audited");

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use parcours_documents::statistics::{BarChart, BarGroup, CsvValue, Separator, bar_chart, csv};
 use parcours_domain::statistics::{Period, StatisticsTable};
 use parcours_domain::{CriCode, NisCode};
-use parcours_store::statistics_releases::{ReleaseOutcome, ReleaseRecord, StoredCell};
+use parcours_store::statistics_releases::{ReleaseRecord, StoredCell};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,8 +21,8 @@ use crate::state::AppState;
 
 /// What a `c` flag means, French then English. It never says why a cell is hidden: telling a small count
 /// from a protecting one would give the small count away.
-const GAP_LEGEND_FR: &str = "confidentiel — masqué pour qu'aucune personne ne puisse être reconnue";
-const GAP_LEGEND_EN: &str = "confidential — hidden so that no one can be identified";
+pub(crate) const GAP_LEGEND_FR: &str = "confidentiel — masqué pour qu'aucune personne ne puisse être reconnue";
+pub(crate) const GAP_LEGEND_EN: &str = "confidential — hidden so that no one can be identified";
 
 /// Output and territory.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -227,14 +227,7 @@ pub async fn get_statistics_release(
 ) -> Result<HttpResponse, ApiError> {
     let (code, period_text) = path.into_inner();
     let table = StatisticsTable::from_code(&code).ok_or(ApiError::NotFound)?;
-    let period = Period::parse(&period_text).ok_or_else(|| {
-        bad(
-            "period",
-            "invalid_period",
-            "Période : un trimestre (2026-Q3) ou une année (2026).",
-            "Period: a quarter (2026-Q3) or a year (2026).",
-        )
-    })?;
+    let period = super::period_of(&period_text)?;
     let format = query.format.as_deref().unwrap_or("json");
     if !["json", "csv", "svg"].contains(&format) {
         return Err(bad(
@@ -257,46 +250,8 @@ pub async fn get_statistics_release(
         }
     };
     let shown = shown(reader.scope, query.territory.as_deref())?;
-    if !period.is_closed(state.clock.today()) {
-        return Err(ApiError::Conflict(
-            "period_not_closed",
-            Text::new(
-                format!("La période {} n'est pas terminée : seules les périodes closes sont publiées.", period.code()),
-                format!("Period {} is not over: only closed periods are released.", period.code()),
-            ),
-        ));
-    }
     let actor = actor(&reader.caller, &request_id);
-    let outcome = web::block(move || -> Result<ReleaseOutcome, ApiError> {
-        let mut conn = state.store.conn()?;
-        let reference = state.reference_data(&mut conn)?;
-        let last_day = period.end().pred_opt().unwrap_or(period.end());
-        let threshold = u64::from(*reference.parameters.disclosure_threshold.on(last_day));
-        let communes: Vec<_> = reference.communes().cloned().collect();
-        Ok(parcours_store::statistics_releases::read_release(
-            &mut conn,
-            table,
-            period,
-            &communes,
-            threshold,
-            &actor,
-            state.clock.now(),
-        )?)
-    })
-    .await??;
-    let release = match outcome {
-        ReleaseOutcome::Released(release) => release,
-        ReleaseOutcome::Unprotectable(cell) => {
-            log::warn!("statistics release {} {} could not be protected at {cell}", table.code(), period.code());
-            return Err(ApiError::Conflict(
-                "release_unprotectable",
-                Text::new(
-                    "Cette publication ne peut pas protéger toutes ses petites valeurs : rien n'est publié.",
-                    "This release cannot protect all its small counts: nothing is published.",
-                ),
-            ));
-        }
-    };
+    let release = super::released(state, table, period, actor).await?;
     let cells = cells_shown(release.cells()?, &shown)?;
     let territory = code_of(&shown);
     match format {
