@@ -717,7 +717,8 @@ pub fn opened_between(
     from: NaiveDateTime,
     before: NaiveDateTime,
 ) -> Result<Vec<OpeningCounted>, StoreError> {
-    let rows: Vec<(String, Option<String>, String, bool, Option<String>, NaiveDate, NaiveDateTime)> = cases::table
+    type Row = (String, Option<String>, String, bool, Option<String>, NaiveDate, NaiveDateTime);
+    let rows: Vec<Row> = cases::table
         .inner_join(persons::table)
         .filter(cases::opened_at.ge(from))
         .filter(cases::opened_at.lt(before))
