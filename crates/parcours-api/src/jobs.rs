@@ -34,6 +34,9 @@ pub enum JobKind {
     /// one transaction each), then proposes a batch of the persons now due, as a dry-run report
     /// ([`parcours_store::erasure_batches`]).
     RetentionReview,
+    /// Runs the Region's queued policy simulations ([`parcours_domain::simulation`]): reads determinations,
+    /// writes only the simulation's progress and answer.
+    Simulations,
     /// Seals the audit rows written since the last run into the hash chain ([`parcours_store::audit`]).
     AuditSeal,
     /// Writes the head of the audit chain (position and hash) to the log, daily: an offline copy of the
@@ -44,13 +47,14 @@ pub enum JobKind {
 impl JobKind {
     /// Every kind, in the order a runner visits them.
     /// The seal comes after the jobs that write audit rows, so one pass leaves nothing unsealed.
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 9] = [
         JobKind::DeadlineSweep,
         JobKind::IdempotencyExpiry,
         JobKind::ParameterReview,
         JobKind::Reminders,
         JobKind::NonComplianceDetection,
         JobKind::RetentionReview,
+        JobKind::Simulations,
         JobKind::AuditSeal,
         JobKind::AuditChainHead,
     ];
@@ -64,6 +68,7 @@ impl JobKind {
             JobKind::Reminders => "reminders",
             JobKind::NonComplianceDetection => "non_compliance_detection",
             JobKind::RetentionReview => "retention_review",
+            JobKind::Simulations => "simulations",
             JobKind::AuditSeal => "audit_seal",
             JobKind::AuditChainHead => "audit_chain_head",
         }
@@ -83,6 +88,8 @@ impl JobKind {
             JobKind::NonComplianceDetection => Duration::hours(1),
             // Retention periods are years: a daily review is precise to the day.
             JobKind::RetentionReview => Duration::hours(24),
+            // The Region waits for the answer: within a minute.
+            JobKind::Simulations => Duration::minutes(1),
             // The rows written since the last seal are the only ones without tamper evidence: a minute.
             JobKind::AuditSeal => Duration::minutes(1),
             JobKind::AuditChainHead => Duration::hours(24),
@@ -153,6 +160,7 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             };
             Ok(format!("ok: {} approved batch(es) executed, {erased} person(s) erased; {proposed}", executed.len()))
         }
+        JobKind::Simulations => run_simulations(state, &mut conn),
         JobKind::AuditSeal => {
             let sealed = parcours_store::audit::seal(&mut conn)?;
             Ok(format!("ok: {sealed} audit row(s) sealed"))
@@ -165,6 +173,52 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             })
         }
     }
+}
+
+/// Runs the queued simulations, the oldest first: each re-runs the period's determinations (the last per
+/// person) under the parameters in force and under the alternative, in batches that record the progress.
+/// Facts that today's checks refuse are left out of both sides. Counts only in the outcome.
+fn run_simulations(state: &AppState, conn: &mut parcours_store::DbConnection) -> Result<String, ApiError> {
+    use parcours_domain::simulation;
+    use parcours_store::simulations as store;
+    let mut done = 0;
+    while let Some(record) = store::take_next(conn)? {
+        let outcome = (|| -> Result<String, String> {
+            let period = parcours_domain::statistics::Period::parse(&record.period).ok_or("period unreadable")?;
+            let changes: Vec<crate::handlers::simulations::PolicyChangeDto> =
+                serde_json::from_str(&record.changes_json).map_err(|e| format!("changes unreadable: {e}"))?;
+            let changes: Vec<_> = changes.iter().map(|c| c.change()).collect();
+            let in_force = state.reference_data(conn).map_err(|e| e.code().to_owned())?;
+            let alternative =
+                simulation::alternative(&in_force, &changes).map_err(|e| format!("change {} refused", e.index))?;
+            let from = period.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
+            let before = period.end().and_hms_opt(0, 0, 0).unwrap_or_default();
+            let ids = store::determinations_to_rerun(conn, from, before).map_err(|e| e.to_string())?;
+            let mut outcomes = Vec::with_capacity(ids.len());
+            for (batch, chunk) in ids.chunks(2_000).enumerate() {
+                for (facts_json, as_of) in store::facts_of(conn, chunk).map_err(|e| e.to_string())? {
+                    let Ok(facts) = serde_json::from_str::<parcours_domain::Facts>(&facts_json) else { continue };
+                    if let Ok(outcome) = simulation::compare(&facts, as_of, &in_force, &alternative) {
+                        outcomes.push(outcome);
+                    }
+                }
+                let percent = ((batch + 1) * 2_000).min(ids.len()) * 100 / ids.len().max(1);
+                store::record_progress(conn, &record.id, i32::try_from(percent).unwrap_or(100))
+                    .map_err(|e| e.to_string())?;
+            }
+            let last_day = period.end().pred_opt().unwrap_or(period.end());
+            let threshold = u64::from(*in_force.parameters.disclosure_threshold.on(last_day));
+            let summary = simulation::summarise(&outcomes, threshold);
+            let result = crate::handlers::simulations::SimulationResult::new(&summary, threshold);
+            serde_json::to_string(&result).map_err(|e| e.to_string())
+        })();
+        if let Err(error) = &outcome {
+            log::warn!("simulation {} failed: {error}", record.id);
+        }
+        store::finish(conn, &record.id, outcome, state.clock.now())?;
+        done += 1;
+    }
+    Ok(format!("ok: {done} simulation(s) run"))
 }
 
 /// For each value not yet reviewed: every open case's latest facts decided with the values before and

@@ -552,7 +552,7 @@ fn evaluate(
     } else if age < 18 {
         out.push_dispensation(ReasonCode::DispensedUnder18, DispensationCode::D4);
         dispensed = true;
-    } else if age >= 65 {
+    } else if age >= *parameters.law.upper_age.on(reference_date) {
         out.push_dispensation(ReasonCode::Dispensed65OrOver, DispensationCode::D4);
         dispensed = true;
     }

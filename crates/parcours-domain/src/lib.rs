@@ -22,6 +22,7 @@
 //! - reminders before the presentation and completion deadlines: [`reminders`];
 //! - statistical disclosure control (primary and secondary cell suppression): [`disclosure`];
 //! - the catalogue of published statistics and how a release is built: [`statistics`];
+//! - the Region's policy simulation over stored facts: [`simulation`];
 //! - storage limitation: when a file is due for erasure and what blocks it: [`retention`];
 //! - the person's requests about their data (access, rectification, restriction, erasure): [`data_requests`].
 
@@ -52,6 +53,7 @@ pub mod residence;
 pub mod retention;
 pub mod rules_doc;
 pub mod sanction;
+pub mod simulation;
 pub mod statistics;
 pub mod ue_plus;
 

@@ -195,6 +195,62 @@ pub struct Parameters {
     /// The smallest count a published statistics cell may show: counts from 1 to one less are suppressed
     /// (issue 12; statistical practice, no legal text).
     pub disclosure_threshold: Parameter<u32>,
+    /// Quantities the law itself fixes (CONFIRMED): the Region cannot change them, a policy simulation may
+    /// vary them to measure a reform. Not in [`Parameters::describe`].
+    pub law: LawQuantities,
+}
+
+/// Quantities fixed by the law, read by the rules engine like parameters so that a policy simulation can
+/// vary them ([`crate::simulation`]); never changed by [`Parameters::record`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LawQuantities {
+    /// The age from which a *primo-arrivant* is dispensed (D4): 65 (CWASS art. 152/1).
+    pub upper_age: Parameter<u32>,
+    /// The R2024 completion period from the order of the residence title: 36 months (CWASS art. 152/7 as
+    /// amended by the decree of 14 March 2024).
+    pub r2024_completion_months: Parameter<u32>,
+}
+
+impl Default for LawQuantities {
+    fn default() -> Self {
+        LawQuantities {
+            upper_age: Parameter::new(
+                "upper_age",
+                Confidence::Confirmed,
+                "CWASS art. 152/1: persons aged 65 or over are dispensed (D4).",
+                65,
+            ),
+            r2024_completion_months: Parameter::new(
+                "r2024_completion_months",
+                Confidence::Confirmed,
+                "CWASS art. 152/7 as amended by the decree of 14 March 2024: three years from the order of the \
+                 residence title.",
+                36,
+            ),
+        }
+    }
+}
+
+impl LawQuantities {
+    /// The names a simulation may vary.
+    pub const NAMES: [&'static str; 2] = ["upper_age", "r2024_completion_months"];
+
+    /// Sets a law quantity from `valid_from` on, for a simulation.
+    pub fn apply(&mut self, name: &str, valid_from: NaiveDate, text: &str) -> Result<(), ParameterValueError> {
+        match name {
+            "upper_age" => {
+                let age = number_in(text, 19, 100).ok_or(invalid("un âge de 19 à 100 ans", "an age from 19 to 100"))?;
+                self.upper_age.set_from(valid_from, age);
+            }
+            "r2024_completion_months" => {
+                let months = number_in(text, 3, 120)
+                    .ok_or(invalid("un nombre de mois de 3 à 120", "a number of months from 3 to 120"))?;
+                self.r2024_completion_months.set_from(valid_from, months);
+            }
+            _ => return Err(ParameterValueError::UnknownParameter),
+        }
+        Ok(())
+    }
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -427,6 +483,7 @@ impl Default for Parameters {
                  releases already made stay as they were.",
                 5,
             ),
+            law: LawQuantities::default(),
         }
     }
 }

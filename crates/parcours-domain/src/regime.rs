@@ -309,7 +309,7 @@ pub fn regime(id: RegimeId, parameters: &Parameters, reference_date: NaiveDate) 
             text: "Décret du 14 mars 2024; AGW 6 juin 2024 (MB 6 septembre 2024)",
             presentation: PRESENTATION,
             completion: PeriodRule {
-                months: 36,
+                months: *parameters.law.r2024_completion_months.on(reference_date),
                 start: StartBasis::TitleOrder,
                 basis: "CWASS art. 152/7 as amended by the decree of 14 March 2024: three years for persons who \
                         order their residence title after its entry into force (Wolters Kluwer 2024)",

@@ -54,6 +54,7 @@ pub mod sanction_procedures;
 pub mod sanction_steps;
 pub mod schema;
 pub mod seed;
+pub mod simulations;
 pub mod statistics_releases;
 
 pub use connection::{

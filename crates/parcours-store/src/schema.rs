@@ -587,10 +587,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    simulations (id) {
+        id -> Text,
+        requested_by_org -> Text,
+        requested_at -> Timestamp,
+        period -> Text,
+        changes_json -> Text,
+        status -> Text,
+        progress_percent -> Integer,
+        result_json -> Nullable<Text>,
+        error -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(legal_holds -> persons (person_id));
 diesel::joinable!(data_requests -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    simulations,
     statistics_releases,
     data_requests,
     legal_holds,

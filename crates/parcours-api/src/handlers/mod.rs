@@ -24,6 +24,7 @@ pub mod persons;
 pub mod reference;
 pub mod reminders;
 pub mod sanctions;
+pub mod simulations;
 pub mod statistics;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
@@ -56,6 +57,8 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(statistics::list_tables::list_statistics_tables)
                 .service(statistics::get_release::get_statistics_release)
                 .service(statistics::get_report::get_statistics_report)
+                .service(simulations::create::create_simulation)
+                .service(simulations::get::get_simulation)
                 .service(erasure_batches::list::list_erasure_batches)
                 .service(erasure_batches::create_decision::create_erasure_batch_decision)
                 .service(persons::create_identity::create_person_identity)

@@ -10,6 +10,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_reader_sees_the_same_release,
     cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter,
+    a_simulation_at_24_months_moves_exactly_the_r2024_deadlines_and_changes_no_stored_row,
 );
 
 /// Reports `obliged` obliged persons and `exempt` EU citizens living in commune `nis`, from sequence `first`.
@@ -224,4 +225,110 @@ async fn cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_kee
         5,
         "four quarters and the year"
     );
+}
+
+async fn a_simulation_at_24_months_moves_exactly_the_r2024_deadlines_and_changes_no_stored_row(app: TestApp) {
+    // 17 obliged under R2024 (title ordered 2026-06-15: complete by 2029-06-15), 16 exempt, and 6 obliged
+    // under R2018 in Amay (title ordered 2024-06-15, before R2024 came into force).
+    for n in 0..6 {
+        let serial = 2 * (60 + n);
+        let body = with(
+            newcomer(60 + n),
+            json!({
+                "domicile_nis": "61003", "niss": niss("880312", serial), "birth_date": "1988-03-12",
+                "title_order_date": "2024-06-15", "first_registration_date": "2024-05-01", "legal_stay_start": "2024-04-01"
+            }),
+        );
+        let reply = app.report("61003", &body).await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        assert_eq!(reply.body["determination"]["regime"], "R2018", "{}", reply.text);
+    }
+    seeded(&app).await;
+    let stored = |app: &TestApp| {
+        [
+            app.count_rows("determinations"),
+            app.count_rows("cases"),
+            app.count_rows("persons"),
+            app.count_rows("cases WHERE complete_by = '2029-06-15'"),
+            app.count_rows("determinations WHERE result_json LIKE '%2029-06-15%'"),
+            app.count_rows("outbox_events"),
+            app.count_rows("case_events"),
+            app.count_rows("non_compliances"),
+        ]
+    };
+    // The other jobs do their work first (the R2018 deadlines have passed), so that only the simulation runs
+    // below.
+    app.run_jobs();
+    let before = stored(&app);
+    assert_eq!(before[3], 17);
+
+    let region = region(&app);
+    let request = json!({
+        "period": "2026-Q4",
+        "changes": [{"name": "r2024_completion_months", "valid_from": "2024-01-01", "value": "24"}]
+    });
+    let queued = app.post("/v1/simulations", Some(&region), None, &request).await;
+    assert_eq!(queued.status, 202, "{}", queued.text);
+    assert_eq!(queued.body["status"], "queued");
+    let location = queued.header("location").expect("Location").to_owned();
+    assert_eq!(app.get(&location, Some(&region)).await.body["progress_percent"], 0);
+    app.run_jobs();
+    let done = app.get(&location, Some(&region)).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!((done.body["status"].clone(), done.body["progress_percent"].clone()), (json!("done"), json!(100)));
+    let result = &done.body["result"];
+    let count = |territory: &str, transition: Option<&str>, shift: Option<&str>| {
+        result["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .find(|c| c["territory"] == territory && c["transition"] == json!(transition) && c["shift"] == json!(shift))
+            .unwrap_or_else(|| panic!("no cell {territory} {transition:?} {shift:?}"))["count"]
+            .clone()
+    };
+    assert_eq!(count("wallonie", None, Some("earlier_7_12_months")), 17, "exactly the R2024 obliged persons");
+    assert_eq!(count("CRIPEL", None, Some("earlier_7_12_months")), 11);
+    assert_eq!(count("CAI", None, Some("earlier_7_12_months")), 6);
+    assert_eq!(count("wallonie", None, Some("same")), 6, "R2018 deadlines do not move");
+    assert_eq!(count("wallonie", None, Some("no_deadline")), 16);
+    assert_eq!(count("wallonie", None, Some("later_1_6_months")), 0);
+    assert_eq!(count("wallonie", Some("obliged->obliged"), None), 23, "nobody changes status");
+    assert_eq!(count("wallonie", None, None), 39);
+    assert_eq!(result["reasons"], json!([]));
+    assert_eq!(stored(&app), before, "nothing stored changed");
+    assert_eq!(app.count_rows("simulations"), 1);
+
+    // Another alternative: the upper age at 30 dispenses the 38-year-old obliged persons (reason D4).
+    let younger =
+        json!({"period": "2026-Q4", "changes": [{"name": "upper_age", "valid_from": "2020-01-01", "value": "30"}]});
+    let queued = app.post("/v1/simulations", Some(&region), None, &younger).await;
+    assert_eq!(queued.status, 202, "{}", queued.text);
+    app.run_jobs();
+    let done = app.get(queued.header("location").expect("Location"), Some(&region)).await;
+    let changed = done.body["result"]["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| c["territory"] == "wallonie" && c["transition"] == "obliged->dispensed" && c["shift"].is_null())
+        .map(|c| c["count"].clone());
+    assert_eq!(changed, Some(json!(23)), "{}", done.text);
+    assert_eq!(
+        done.body["result"]["reasons"],
+        json!([{"transition": "obliged->dispensed", "reasons": ["DISPENSED_65_OR_OVER", "VOLUNTARY_PARTICIPATION_OPEN"]}])
+    );
+
+    // Refusals.
+    let unknown =
+        json!({"period": "2026-Q4", "changes": [{"name": "nothing", "valid_from": "2024-01-01", "value": "1"}]});
+    let refused = app.post("/v1/simulations", Some(&region), None, &unknown).await;
+    assert_eq!((refused.status.as_u16(), refused.error_fields()), (422, vec!["changes[0].name".to_owned()]));
+    let bad =
+        json!({"period": "2026-Q4", "changes": [{"name": "upper_age", "valid_from": "2024-01-01", "value": "old"}]});
+    let refused = app.post("/v1/simulations", Some(&region), None, &bad).await;
+    assert_eq!((refused.status.as_u16(), refused.error_fields()), (422, vec!["changes[0].value".to_owned()]));
+    let future =
+        json!({"period": "2030", "changes": [{"name": "upper_age", "valid_from": "2024-01-01", "value": "60"}]});
+    assert_eq!(app.post("/v1/simulations", Some(&region), None, &future).await.status, 422);
+    assert_eq!(app.post("/v1/simulations", Some(&app.as_cri("CRIPEL")), None, &request).await.status, 403);
+    assert_eq!(app.get(&location, Some(&app.as_cri("CRIPEL"))).await.status, 403);
 }
