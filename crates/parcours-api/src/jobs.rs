@@ -34,6 +34,9 @@ pub enum JobKind {
     /// one transaction each), then proposes a batch of the persons now due, as a dry-run report
     /// ([`parcours_store::erasure_batches`]).
     RetentionReview,
+    /// Releases every table of the statistics catalogue for each quarter and year closed since the start of
+    /// last year, once ([`parcours_store::statistics_releases`]), so that readers find them ready.
+    StatisticsReleases,
     /// Runs the Region's queued policy simulations ([`parcours_domain::simulation`]): reads determinations,
     /// writes only the simulation's progress and answer.
     Simulations,
@@ -47,13 +50,14 @@ pub enum JobKind {
 impl JobKind {
     /// Every kind, in the order a runner visits them.
     /// The seal comes after the jobs that write audit rows, so one pass leaves nothing unsealed.
-    pub const ALL: [JobKind; 9] = [
+    pub const ALL: [JobKind; 10] = [
         JobKind::DeadlineSweep,
         JobKind::IdempotencyExpiry,
         JobKind::ParameterReview,
         JobKind::Reminders,
         JobKind::NonComplianceDetection,
         JobKind::RetentionReview,
+        JobKind::StatisticsReleases,
         JobKind::Simulations,
         JobKind::AuditSeal,
         JobKind::AuditChainHead,
@@ -68,6 +72,7 @@ impl JobKind {
             JobKind::Reminders => "reminders",
             JobKind::NonComplianceDetection => "non_compliance_detection",
             JobKind::RetentionReview => "retention_review",
+            JobKind::StatisticsReleases => "statistics_releases",
             JobKind::Simulations => "simulations",
             JobKind::AuditSeal => "audit_seal",
             JobKind::AuditChainHead => "audit_chain_head",
@@ -88,6 +93,8 @@ impl JobKind {
             JobKind::NonComplianceDetection => Duration::hours(1),
             // Retention periods are years: a daily review is precise to the day.
             JobKind::RetentionReview => Duration::hours(24),
+            // A period closes at midnight: hourly releases it early on its first morning.
+            JobKind::StatisticsReleases => Duration::hours(1),
             // The Region waits for the answer: within a minute.
             JobKind::Simulations => Duration::minutes(1),
             // The rows written since the last seal are the only ones without tamper evidence: a minute.
@@ -160,6 +167,7 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             };
             Ok(format!("ok: {} approved batch(es) executed, {erased} person(s) erased; {proposed}", executed.len()))
         }
+        JobKind::StatisticsReleases => release_closed_periods(state, &mut conn, today, now),
         JobKind::Simulations => run_simulations(state, &mut conn),
         JobKind::AuditSeal => {
             let sealed = parcours_store::audit::seal(&mut conn)?;
@@ -173,6 +181,38 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             })
         }
     }
+}
+
+/// Releases each table for every quarter and year closed since the first of January of last year (a year
+/// after its quarters). Periods already released are left as they are.
+fn release_closed_periods(
+    state: &AppState,
+    conn: &mut parcours_store::DbConnection,
+    today: chrono::NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> Result<String, ApiError> {
+    use chrono::Datelike;
+    use parcours_domain::statistics::{Period, StatisticsTable};
+    use parcours_store::statistics_releases::{ReleaseOutcome, ensure_release};
+    let reference = state.reference_data(conn)?;
+    let communes: Vec<_> = reference.communes().cloned().collect();
+    let mut periods = Vec::new();
+    for year in [today.year() - 1, today.year()] {
+        periods.extend(Period::Year(year).quarters());
+        periods.push(Period::Year(year));
+    }
+    let (mut released, mut unprotectable) = (0, 0);
+    for period in periods.into_iter().filter(|p| p.is_closed(today)) {
+        let last_day = period.end().pred_opt().unwrap_or(period.end());
+        let threshold = u64::from(*reference.parameters.disclosure_threshold.on(last_day));
+        for table in StatisticsTable::ALL {
+            match ensure_release(conn, table, period, &communes, threshold, now)? {
+                ReleaseOutcome::Released(_) => released += 1,
+                ReleaseOutcome::Unprotectable(_) => unprotectable += 1,
+            }
+        }
+    }
+    Ok(format!("ok: {released} release(s) in place, {unprotectable} that no suppression could protect"))
 }
 
 /// Runs the queued simulations, the oldest first: each re-runs the period's determinations (the last per

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::disclosure::{self, CellRule, CountTable, Dimension, Unprotectable};
 use crate::reference::{Commune, REFNIS_CSV, split_csv_line};
@@ -247,20 +247,20 @@ impl StatisticsTable {
     pub fn definition(&self) -> &'static str {
         match self {
             StatisticsTable::ArrivalsReported => {
-                "Distinct persons reported by a commune (POST /v1/arrivals) during the period. A person reported \
-                 more than once is counted once, at their last report in the period: its commune and the status \
-                 determined then."
+                "Distinct persons reported by a commune (POST /v1/arrivals), each counted once per calendar year at \
+                 their first report of the year: its commune, the status determined then, and the quarter it falls \
+                 in."
             }
             StatisticsTable::CasesOpened => {
-                "Distinct persons for whom a CRI case was opened during the period, by regime (obliged or \
-                 voluntary), by sex and by age band on the day the case opened. Counted once, at their last case \
-                 opened in the period, in the case's commune. The three tables share their territory totals and \
-                 are released together."
+                "Distinct persons for whom a CRI case was opened, by regime (obliged or voluntary), by sex and by \
+                 age band on the day the case opened, in the case's commune; each counted once per calendar year, at \
+                 their first case opened in the year. The three tables share their territory totals and are \
+                 released together."
             }
             StatisticsTable::AttestationsIssued => {
-                "Distinct persons issued an attestation (welcome module or pathway) during the period, by kind; \
-                 an attestation that replaced another is not counted again. Counted once per kind, in the \
-                 commune of the case."
+                "Distinct persons issued an attestation (welcome module or pathway), by kind, in the commune of \
+                 the case; each counted once per calendar year, at their first attestation of the year. A \
+                 correction (an attestation that supersedes another) is not counted again."
             }
         }
     }
@@ -269,18 +269,19 @@ impl StatisticsTable {
     pub fn definition_fr(&self) -> &'static str {
         match self {
             StatisticsTable::ArrivalsReported => {
-                "Personnes distinctes signalées par une commune pendant la période. Une personne signalée plusieurs \
-                 fois compte une fois, à son dernier signalement de la période : sa commune et le statut décidé alors."
+                "Personnes distinctes signalées par une commune, chacune comptée une fois par année civile, à son \
+                 premier signalement de l'année : sa commune, le statut décidé alors et le trimestre où il tombe."
             }
             StatisticsTable::CasesOpened => {
                 "Personnes distinctes dont un dossier a été ouvert dans un CRI pendant la période, par régime \
                  (obligé ou volontaire), par sexe et par tranche d'âge le jour de l'ouverture, dans la commune du \
-                 dossier. Les trois tableaux partagent leurs totaux par territoire et sont publiés ensemble."
+                 dossier ; chacune comptée une fois par année civile, à son premier dossier ouvert dans l'année. Les trois \
+                 tableaux partagent leurs totaux par territoire et sont publiés ensemble."
             }
             StatisticsTable::AttestationsIssued => {
-                "Personnes distinctes qui ont reçu une attestation (module d'accueil ou parcours) pendant la \
-                 période, dans la commune du dossier ; une attestation corrigée ne compte pas deux fois, une \
-                 attestation révoquée ne compte pas."
+                "Personnes distinctes qui ont reçu une attestation (module d'accueil ou parcours), dans la \
+                 commune du dossier, chacune comptée une fois par année civile, à sa première attestation de \
+                 l'année ; une attestation corrigée ne compte pas deux fois, une attestation révoquée ne compte pas."
             }
         }
     }
@@ -477,6 +478,51 @@ pub struct Counted {
     pub commune: String,
     /// A category code per attribute of the table, in order.
     pub categories: Vec<String>,
+}
+
+/// A record of a source table (a report, a case opened, an attestation issued), for counting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The person (after merges).
+    pub person: String,
+    /// When the server recorded it.
+    pub at: NaiveDateTime,
+    /// The commune it is counted in.
+    pub commune: String,
+    /// A category code per attribute of the table.
+    pub categories: Vec<String>,
+}
+
+/// The days whose records a period's count reads: from the first of January of its year to its end.
+pub fn counting_window(period: Period) -> (NaiveDate, NaiveDate) {
+    let year = match period {
+        Period::Quarter { year, .. } | Period::Year(year) => year,
+    };
+    (NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN), period.end())
+}
+
+/// The persons a period counts: each person once per calendar year, at their first record of the year (its
+/// commune and categories, in the quarter it falls in), and a period counts those whose first record falls
+/// in it. So a year is exactly the sum of its quarters, each still counting distinct persons, and a quarter's
+/// figures never change once it is closed (a later record never moves a first one) — what lets a year keep
+/// its quarters' suppression without a difference between them revealing anyone.
+pub fn counted_in(period: Period, records: Vec<Record>) -> Vec<Counted> {
+    let (first_day, end) = counting_window(period);
+    let mut first: BTreeMap<String, Record> = BTreeMap::new();
+    for record in records.into_iter().filter(|r| r.at.date() >= first_day && r.at.date() < end) {
+        let earlier = |seen: &Record| {
+            (record.at, &record.commune, &record.categories) < (seen.at, &seen.commune, &seen.categories)
+        };
+        if first.get(&record.person).is_none_or(earlier) {
+            first.insert(record.person.clone(), record);
+        }
+    }
+    let quarters = period.quarters();
+    first
+        .into_values()
+        .map(|r| Counted { quarter: Period::quarter_of(r.at.date()), commune: r.commune, categories: r.categories })
+        .filter(|c| quarters.contains(&c.quarter))
+        .collect()
 }
 
 /// A published cell.
@@ -718,6 +764,35 @@ mod tests {
             c.quarter.is_none() && territory.nodes()[c.territory].code == "91059" && c.categories == [Some(0)]
         });
         assert_eq!(small.map(|c| (c.count, c.primary)), Some((None, true)));
+    }
+
+    #[test]
+    fn a_person_counts_once_a_year_in_the_quarter_of_their_first_record_so_a_year_sums_its_quarters() {
+        let at =
+            |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).and_then(|d| d.and_hms_opt(10, 0, 0)).expect("at");
+        let record = |person: &str, at: NaiveDateTime, commune: &str| Record {
+            person: person.to_owned(),
+            at,
+            commune: commune.to_owned(),
+            categories: vec!["obliged".to_owned()],
+        };
+        // Anna reported in February then in May (moved); Ben in May; a 2025 record of Ben is another year.
+        let records = vec![
+            record("anna", at(2, 3), "62063"),
+            record("anna", at(5, 9), "61003"),
+            record("ben", at(5, 10), "61003"),
+            record(
+                "ben",
+                NaiveDate::from_ymd_opt(2025, 12, 30).and_then(|d| d.and_hms_opt(9, 0, 0)).expect("at"),
+                "62063",
+            ),
+        ];
+        let q1 = counted_in(Period::Quarter { year: 2026, quarter: 1 }, records.clone());
+        let q2 = counted_in(Period::Quarter { year: 2026, quarter: 2 }, records.clone());
+        let year = counted_in(Period::Year(2026), records);
+        assert_eq!(q1.iter().map(|c| c.commune.as_str()).collect::<Vec<_>>(), ["62063"], "Anna, at her first report");
+        assert_eq!(q2.iter().map(|c| c.commune.as_str()).collect::<Vec<_>>(), ["61003"], "Ben only");
+        assert_eq!(year.len(), q1.len() + q2.len(), "the year is the sum of its quarters");
     }
 
     #[test]

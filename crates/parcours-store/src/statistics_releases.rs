@@ -3,13 +3,13 @@
 //! the same release (their territory's cells of it), so two readers can never combine two different
 //! suppressions of the same figures, and a year keeps the decisions of its quarters.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use parcours_domain::reference::Commune;
 use parcours_domain::statistics::{
-    self, Counted, METHOD, Period, ReleaseError, StatisticsTable, Territory, TerritoryLevel, age_band,
+    self, Counted, METHOD, Period, Record, ReleaseError, StatisticsTable, Territory, TerritoryLevel, age_band,
 };
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +95,19 @@ pub fn read_release(
         audit::append(conn, actor, "read_statistics", "statistics_release", Some(&release.id), Some(detail), now)?;
     }
     Ok(outcome)
+}
+
+/// Makes the release of `table` for the closed `period` if it was not made before (the job that releases
+/// each period once it closes, so that readers find it ready); not audited as a read.
+pub fn ensure_release(
+    conn: &mut DbConnection,
+    table: StatisticsTable,
+    period: Period,
+    communes: &[Commune],
+    threshold: u64,
+    now: NaiveDateTime,
+) -> Result<ReleaseOutcome, StoreError> {
+    find_or_make(conn, table, period, communes, threshold, "system:statistics_releases", now)
 }
 
 fn find(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Result<Option<ReleaseRecord>, StoreError> {
@@ -196,26 +209,26 @@ fn find_or_make(
     }
 }
 
-/// The persons a table counts in a period: each once, at their last record in it.
+/// The persons a table counts in a period ([`statistics::counted_in`]: once per calendar year, at their
+/// first record of the year).
 fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Result<Vec<Counted>, StoreError> {
-    let from = period.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
-    let before = period.end().and_hms_opt(0, 0, 0).unwrap_or_default();
-    // person → (when, counted); the later record wins.
-    let mut last: BTreeMap<String, (NaiveDateTime, Counted)> = BTreeMap::new();
-    let mut keep = |person: String, at: NaiveDateTime, commune: String, categories: Vec<String>| {
-        let counted = Counted { quarter: Period::quarter_of(at.date()), commune, categories };
-        if last.get(&person).is_none_or(|(seen, _)| at >= *seen) {
-            last.insert(person, (at, counted));
-        }
+    let (first_day, end) = statistics::counting_window(period);
+    let from = first_day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let before = end.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let record = |person: String, at: NaiveDateTime, commune: String, categories: Vec<String>| Record {
+        person,
+        at,
+        commune,
+        categories,
     };
-    match table {
-        StatisticsTable::ArrivalsReported => {
-            for r in crate::arrivals::reported_between(conn, from, before)? {
-                keep(r.person_id, r.reported_at, r.commune_nis, vec![r.status]);
-            }
-        }
-        StatisticsTable::CasesOpened => {
-            for o in crate::cases::opened_between(conn, from, before)? {
+    let records: Vec<Record> = match table {
+        StatisticsTable::ArrivalsReported => crate::arrivals::reported_between(conn, from, before)?
+            .into_iter()
+            .map(|r| record(r.person_id, r.reported_at, r.commune_nis, vec![r.status]))
+            .collect(),
+        StatisticsTable::CasesOpened => crate::cases::opened_between(conn, from, before)?
+            .into_iter()
+            .map(|o| {
                 let regime = if o.obliged { "obliged" } else { "voluntary" };
                 let sex = match o.sex.as_deref() {
                     Some("female") => "female",
@@ -223,14 +236,18 @@ fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> R
                     _ => "unknown",
                 };
                 let band = age_band(o.birth_date, o.opened_at.date());
-                keep(o.person_id, o.opened_at, o.commune_nis, vec![regime.to_owned(), sex.to_owned(), band.to_owned()]);
-            }
-        }
-        StatisticsTable::AttestationsIssued => {
-            for i in crate::attestations::issued_between(conn, from, before)? {
-                keep(i.person_id, i.issued_at, i.commune_nis, vec![i.kind]);
-            }
-        }
-    }
-    Ok(last.into_values().map(|(_, counted)| counted).collect())
+                record(
+                    o.person_id,
+                    o.opened_at,
+                    o.commune_nis,
+                    vec![regime.to_owned(), sex.to_owned(), band.to_owned()],
+                )
+            })
+            .collect(),
+        StatisticsTable::AttestationsIssued => crate::attestations::issued_between(conn, from, before)?
+            .into_iter()
+            .map(|i| record(i.person_id, i.issued_at, i.commune_nis, vec![i.kind]))
+            .collect(),
+    };
+    Ok(statistics::counted_in(period, records))
 }
