@@ -342,6 +342,15 @@ pub fn run_due(state: &AppState, owner: &str) -> Result<Vec<JobRun>, ApiError> {
     Ok(runs)
 }
 
+/// Makes one job due now and runs it (a benchmark, or an operator who wants one sweep without the others).
+pub fn run_one_now(state: &AppState, kind: JobKind, owner: &str) -> Result<Option<JobRun>, ApiError> {
+    let mut conn = state.store.conn()?;
+    parcours_store::jobs::ensure(&mut conn, kind.code(), state.clock.now())?;
+    parcours_store::jobs::make_due(&mut conn, kind.code(), state.clock.now())?;
+    drop(conn);
+    Ok(run_due(state, owner)?.into_iter().find(|run| run.kind == kind))
+}
+
 /// Makes every job due now and runs them once (`parcours run-jobs`: after a data correction, or to try the
 /// sweeps on a local instance without waiting for their interval). A job another runner holds is skipped.
 pub fn run_all_now(state: &AppState, owner: &str) -> Result<Vec<JobRun>, ApiError> {

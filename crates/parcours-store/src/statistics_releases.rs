@@ -89,7 +89,7 @@ pub fn read_release(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<ReleaseOutcome, StoreError> {
-    let outcome = find_or_make(conn, table, period, communes, threshold, &actor.organisation, now)?;
+    let outcome = find_or_make(conn, table, period, communes, threshold, &actor.organisation, now, None)?;
     if let ReleaseOutcome::Released(release) = &outcome {
         let detail = format!("table={} period={}", release.table_code, release.period);
         audit::append(conn, actor, "read_statistics", "statistics_release", Some(&release.id), Some(detail), now)?;
@@ -107,7 +107,7 @@ pub fn ensure_release(
     threshold: u64,
     now: NaiveDateTime,
 ) -> Result<ReleaseOutcome, StoreError> {
-    find_or_make(conn, table, period, communes, threshold, "system:statistics_releases", now)
+    find_or_make(conn, table, period, communes, threshold, "system:statistics_releases", now, None)
 }
 
 fn find(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Result<Option<ReleaseRecord>, StoreError> {
@@ -119,6 +119,7 @@ fn find(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Resu
         .optional()?)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn find_or_make(
     conn: &mut DbConnection,
     table: StatisticsTable,
@@ -127,15 +128,21 @@ fn find_or_make(
     threshold: u64,
     released_by: &str,
     now: NaiveDateTime,
+    counted_in_year: Option<&[Counted]>,
 ) -> Result<ReleaseOutcome, StoreError> {
     if let Some(release) = find(conn, table, period)? {
         return Ok(ReleaseOutcome::Released(release));
     }
+    let counted = match counted_in_year {
+        // A quarter of a year being released counts the year's persons of that quarter: the same rule.
+        Some(year) => year.iter().filter(|c| period.quarters().contains(&c.quarter)).cloned().collect(),
+        None => counted(conn, table, period)?,
+    };
     // A year keeps what its quarters decided, so they are released first.
     let mut earlier = HashMap::new();
     if matches!(period, Period::Year(_)) {
         for quarter in period.quarters() {
-            match find_or_make(conn, table, quarter, communes, threshold, released_by, now)? {
+            match find_or_make(conn, table, quarter, communes, threshold, released_by, now, Some(&counted))? {
                 ReleaseOutcome::Released(release) => {
                     for cell in release.cells()? {
                         earlier.insert(cell.key, cell.count.is_some());
@@ -145,8 +152,8 @@ fn find_or_make(
             }
         }
     }
-    let counted = counted(conn, table, period)?;
-    let seen: Vec<String> = counted.iter().map(|c| c.commune.clone()).collect();
+    let seen: Vec<String> =
+        counted.iter().map(|c| c.commune.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let territory = &Territory::of_wallonia(communes, period, &seen)
         .ok_or_else(|| StoreError::Corrupt("statistics: no commune in the reference data".to_owned()))?;
     let cells = match statistics::release(table, period, territory, &counted, &earlier, threshold) {

@@ -14,3 +14,7 @@ CREATE TABLE statistics_releases (
     released_by TEXT NOT NULL,
     UNIQUE (table_code, period)
 );
+-- What a release counts is read by the day recorded.
+CREATE INDEX arrivals_by_reported_at ON arrivals (reported_at);
+CREATE INDEX cases_by_opened_at ON cases (opened_at);
+CREATE INDEX attestations_by_issued_at ON attestations (issued_at);

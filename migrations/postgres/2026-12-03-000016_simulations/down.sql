@@ -1,1 +1,2 @@
+DROP INDEX determinations_by_decided_at;
 DROP TABLE simulations;

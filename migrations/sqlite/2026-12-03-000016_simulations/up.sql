@@ -14,3 +14,5 @@ CREATE TABLE simulations (
     finished_at TIMESTAMP
 );
 CREATE INDEX simulations_by_status ON simulations (status, requested_at);
+-- A simulation reads the determinations decided in its period.
+CREATE INDEX determinations_by_decided_at ON determinations (decided_at);
