@@ -34,8 +34,8 @@ pub enum JobKind {
     /// one transaction each), then proposes a batch of the persons now due, as a dry-run report
     /// ([`parcours_store::erasure_batches`]).
     RetentionReview,
-    /// Releases every table of the statistics catalogue for each quarter and year closed since the start of
-    /// last year, once ([`parcours_store::statistics_releases`]), so that readers find them ready.
+    /// Releases every table of the statistics catalogue for the last closed quarter (and its year after the
+    /// fourth), once ([`parcours_store::statistics_releases`]), so that readers find them ready.
     StatisticsReleases,
     /// Runs the Region's queued policy simulations ([`parcours_domain::simulation`]): reads determinations,
     /// writes only the simulation's progress and answer.
@@ -183,26 +183,27 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
     }
 }
 
-/// Releases each table for every quarter and year closed since the first of January of last year (a year
-/// after its quarters). Periods already released are left as they are.
+/// Releases each table for the last closed quarter, and for its year when it is the fourth (a year after
+/// its quarters). Periods already released are left as they are; older ones are released at their first
+/// request.
 fn release_closed_periods(
     state: &AppState,
     conn: &mut parcours_store::DbConnection,
     today: chrono::NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> Result<String, ApiError> {
-    use chrono::Datelike;
     use parcours_domain::statistics::{Period, StatisticsTable};
     use parcours_store::statistics_releases::{ReleaseOutcome, ensure_release};
     let reference = state.reference_data(conn)?;
     let communes: Vec<_> = reference.communes().cloned().collect();
-    let mut periods = Vec::new();
-    for year in [today.year() - 1, today.year()] {
-        periods.extend(Period::Year(year).quarters());
+    // The quarter before today's.
+    let last_closed = Period::quarter_of(Period::quarter_of(today).first_day().pred_opt().unwrap_or(today));
+    let mut periods = vec![last_closed];
+    if let Period::Quarter { year, quarter: 4 } = last_closed {
         periods.push(Period::Year(year));
     }
     let (mut released, mut unprotectable) = (0, 0);
-    for period in periods.into_iter().filter(|p| p.is_closed(today)) {
+    for period in periods {
         let last_day = period.end().pred_opt().unwrap_or(period.end());
         let threshold = u64::from(*reference.parameters.disclosure_threshold.on(last_day));
         for table in StatisticsTable::ALL {

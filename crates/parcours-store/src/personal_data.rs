@@ -310,8 +310,8 @@ pub const INVENTORY: &[TableEntry] = &[
     },
     TableEntry {
         table: "statistics_releases",
-        purpose: "Published statistics: counts of at least the disclosure threshold, suppressed cells stored as null",
-        basis: Basis::NotPersonal,
+        purpose: "Published statistics (suppressed cells as null) and the aggregate counts they were made from",
+        basis: Basis::PublicTask,
         retention: Retention::Reference,
         columns: &[
             col("id", Category::NotPersonal, Erasure::Keep),
@@ -321,6 +321,8 @@ pub const INVENTORY: &[TableEntry] = &[
             col("method", Category::NotPersonal, Erasure::Keep),
             col("rules_version", Category::NotPersonal, Erasure::Keep),
             col("cells_json", Category::NotPersonal, Erasure::Keep),
+            // Small counts by commune and category, kept to make the year from its quarters; never served.
+            col("counts_json", Category::Pathway, Erasure::Keep),
             col("released_at", Category::NotPersonal, Erasure::Keep),
             col("released_by", Category::NotPersonal, Erasure::Keep),
         ],

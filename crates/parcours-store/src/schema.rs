@@ -582,6 +582,7 @@ diesel::table! {
         method -> Text,
         rules_version -> Text,
         cells_json -> Text,
+        counts_json -> Text,
         released_at -> Timestamp,
         released_by -> Text,
     }

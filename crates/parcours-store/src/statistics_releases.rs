@@ -3,7 +3,7 @@
 //! the same release (their territory's cells of it), so two readers can never combine two different
 //! suppressions of the same figures, and a year keeps the decisions of its quarters.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -35,6 +35,8 @@ pub struct ReleaseRecord {
     pub rules_version: String,
     /// The cells, as [`StoredCell`]s.
     pub cells_json: String,
+    /// The counts it was made from, `quarter|commune|category…` → persons (nonzero only); never served.
+    pub counts_json: String,
     /// When it was made.
     pub released_at: NaiveDateTime,
     /// The organisation whose request made it.
@@ -67,6 +69,37 @@ impl ReleaseRecord {
     pub fn cells(&self) -> Result<Vec<StoredCell>, StoreError> {
         serde_json::from_str(&self.cells_json).map_err(|e| StoreError::Corrupt(format!("release cells: {e}")))
     }
+
+    /// The persons it counted, as they were counted then.
+    fn counted(&self) -> Result<Vec<Counted>, StoreError> {
+        let counts: BTreeMap<String, u64> =
+            serde_json::from_str(&self.counts_json).map_err(|e| StoreError::Corrupt(format!("release counts: {e}")))?;
+        let mut counted = Vec::new();
+        for (key, n) in counts {
+            let mut parts = key.split('|').map(str::to_owned);
+            let quarter = parts.next().as_deref().and_then(Period::parse);
+            let (Some(quarter), Some(commune)) = (quarter, parts.next()) else {
+                return Err(StoreError::Corrupt(format!("release counts: key {key}")));
+            };
+            let entry = Counted { quarter, commune, categories: parts.collect() };
+            counted.extend(std::iter::repeat_n(entry, usize::try_from(n).unwrap_or(0)));
+        }
+        Ok(counted)
+    }
+}
+
+/// The counts of a release: `quarter|commune|category…` → persons.
+fn counts_of(counted: &[Counted]) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for c in counted {
+        let key = std::iter::once(c.quarter.code())
+            .chain(std::iter::once(c.commune.clone()))
+            .chain(c.categories.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("|");
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Why a release could not be read or made.
@@ -133,10 +166,29 @@ fn find_or_make(
     if let Some(release) = find(conn, table, period)? {
         return Ok(ReleaseOutcome::Released(release));
     }
-    let counted = match counted_in_year {
+    let counted = match (period, counted_in_year) {
         // A quarter of a year being released counts the year's persons of that quarter: the same rule.
-        Some(year) => year.iter().filter(|c| period.quarters().contains(&c.quarter)).cloned().collect(),
-        None => counted(conn, table, period)?,
+        (_, Some(year)) => year.iter().filter(|c| period.quarters().contains(&c.quarter)).cloned().collect(),
+        (Period::Quarter { .. }, None) => counted(conn, table, period)?,
+        // A year is made from its quarters' counts as they were released (the quarters not released yet
+        // from the year's rows, read once), so its quarter cells are exactly theirs.
+        (Period::Year(_), None) => {
+            let mut year = Vec::new();
+            let mut rows: Option<Vec<Counted>> = None;
+            for quarter in period.quarters() {
+                match find(conn, table, quarter)? {
+                    Some(release) => year.extend(release.counted()?),
+                    None => {
+                        if rows.is_none() {
+                            rows = Some(counted(conn, table, period)?);
+                        }
+                        let rows = rows.as_deref().unwrap_or_default();
+                        year.extend(rows.iter().filter(|c| c.quarter == quarter).cloned());
+                    }
+                }
+            }
+            year
+        }
     };
     // A year keeps what its quarters decided, so they are released first.
     let mut earlier = HashMap::new();
@@ -203,6 +255,7 @@ fn find_or_make(
         method: METHOD.to_owned(),
         rules_version: parcours_domain::determination::RULES_VERSION.to_owned(),
         cells_json: serde_json::to_string(&stored).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        counts_json: serde_json::to_string(&counts_of(&counted)).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         released_at: now,
         released_by: released_by.to_owned(),
     };

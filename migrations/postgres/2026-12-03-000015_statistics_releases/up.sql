@@ -10,6 +10,9 @@ CREATE TABLE statistics_releases (
     method TEXT NOT NULL,
     rules_version TEXT NOT NULL,
     cells_json TEXT NOT NULL,
+    -- The counts the release was made from (by quarter, commune and category, nonzero only), never served:
+    -- a year is made from its quarters' counts, so its quarter cells are exactly theirs whatever changed since.
+    counts_json TEXT NOT NULL,
     released_at TIMESTAMP NOT NULL,
     released_by TEXT NOT NULL,
     UNIQUE (table_code, period)
