@@ -55,21 +55,35 @@ pub struct StatisticsReport {
 const ROW_LABEL_WIDTH: f32 = 170.0;
 const LEADING: f32 = 13.0;
 
-fn grid(flow: &mut Flow, grid: &ReportGrid, total_label: &str) {
+fn grid(flow: &mut Flow, grid: &ReportGrid, total_label: &str, zeros_label: &str) {
     let columns = grid.columns.len().max(1) as f32;
-    let column_width = (WIDTH - 2.0 * MARGIN - ROW_LABEL_WIDTH) / columns;
+    // Many columns (closure reasons) take room from the territory names.
+    let label_width = if grid.columns.len() > 5 { 120.0 } else { ROW_LABEL_WIDTH };
+    let column_width = (WIDTH - 2.0 * MARGIN - label_width) / columns;
+    // Headings wrap within their column (closure reasons are long), every line right-aligned.
     let head = |flow: &mut Flow| {
-        flow.page.rect(MARGIN, flow.top - 10.0, WIDTH - 2.0 * MARGIN, LEADING + 1.0, LIGHT);
-        for (c, heading) in grid.columns.iter().enumerate() {
-            let right = MARGIN + ROW_LABEL_WIDTH + column_width * (c as f32 + 1.0) - 3.0;
-            flow.page.text(heading, Weight::Bold, 7.5, NAVY, right, flow.top, Align::Right);
+        let lines: Vec<Vec<String>> =
+            grid.columns.iter().map(|h| flow.lines(h, Weight::Bold, 7.5, column_width - 6.0)).collect();
+        let rows = lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32;
+        let height = 9.0 * rows + 4.0;
+        flow.page.rect(MARGIN, flow.top - 10.0, WIDTH - 2.0 * MARGIN, height, LIGHT);
+        for (c, heading) in lines.iter().enumerate() {
+            let right = MARGIN + label_width + column_width * (c as f32 + 1.0) - 3.0;
+            for (n, line) in heading.iter().enumerate() {
+                flow.page.text(line, Weight::Bold, 7.5, NAVY, right, flow.top + 9.0 * n as f32, Align::Right);
+            }
         }
-        flow.top += LEADING + 2.0;
+        flow.top += height + 1.0;
     };
     flow.ensure(LEADING * 4.0);
     flow.paragraph(&grid.caption, Weight::Bold, 9.0, BLACK, 0.0, 12.0);
+    // Territories where every count is a published zero are named in one line under the grid instead of a
+    // row of zeros each (a hidden count is never a zero, so such a row always stays).
+    let empty =
+        |label: &String, values: &Vec<Option<u64>>| label != total_label && values.iter().all(|v| *v == Some(0));
+    let zeros: Vec<&str> = grid.rows.iter().filter(|(l, v)| empty(l, v)).map(|(l, _)| l.as_str()).collect();
     head(flow);
-    for (label, values) in &grid.rows {
+    for (label, values) in grid.rows.iter().filter(|(l, v)| !empty(l, v)) {
         if flow.top + LEADING > crate::flow::BOTTOM {
             flow.ensure(LEADING * 2.0);
             head(flow);
@@ -77,7 +91,7 @@ fn grid(flow: &mut Flow, grid: &ReportGrid, total_label: &str) {
         let weight = if label == total_label { Weight::Bold } else { Weight::Regular };
         flow.page.text(label, weight, 8.5, BLACK, MARGIN + 2.0, flow.top, Align::Left);
         for (c, value) in values.iter().enumerate() {
-            let right = MARGIN + ROW_LABEL_WIDTH + column_width * (c as f32 + 1.0) - 3.0;
+            let right = MARGIN + label_width + column_width * (c as f32 + 1.0) - 3.0;
             let (text, colour) = match value {
                 Some(n) => (n.to_string(), BLACK),
                 None => ("c".to_owned(), GREY),
@@ -85,6 +99,10 @@ fn grid(flow: &mut Flow, grid: &ReportGrid, total_label: &str) {
             flow.page.text(&text, weight, 8.5, colour, right, flow.top, Align::Right);
         }
         flow.top += LEADING;
+    }
+    if !zeros.is_empty() {
+        flow.top += 2.0;
+        flow.paragraph(&format!("{zeros_label} : {}.", zeros.join(", ")), Weight::Regular, 8.0, GREY, 0.0, 10.5);
     }
     flow.top += 8.0;
 }
@@ -111,13 +129,16 @@ pub fn render_statistics_report(report: &StatisticsReport) -> Result<Vec<u8>, Do
     flow.top += 6.0;
     flow.body(&t("intro")?);
     let total = t("total")?;
+    let zeros_label = t("zeros")?;
     for section in &report.sections {
+        // A table's heading never ends a page alone: its definition and the start of its grid follow it.
+        flow.ensure(110.0);
         flow.heading(&section.title);
         flow.paragraph(&section.definition, Weight::Regular, 9.0, BLACK, 0.0, 12.0);
         flow.paragraph(&format!("Publication {}", section.release_id), Weight::Regular, 7.5, GREY, 0.0, 11.0);
         flow.top += 4.0;
         for g in &section.grids {
-            grid(&mut flow, g, &total);
+            grid(&mut flow, g, &total, &zeros_label);
         }
     }
     flow.paragraph(&t("legend")?, Weight::Regular, 9.0, GREY, 0.0, 12.0);

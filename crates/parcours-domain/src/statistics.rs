@@ -127,6 +127,27 @@ const AGE_BANDS: [Category; 6] = [
 const ATTESTATION_KINDS: [Category; 2] =
     [category("welcome_module", "module d'accueil", "welcome module"), category("pathway", "parcours", "pathway")];
 
+const TIMELINESS: [Category; 2] = [
+    category("within_deadline", "dans le délai", "within the deadline"),
+    category("after_deadline", "après le délai", "after the deadline"),
+];
+const DEADLINE_STEPS: [Category; 2] =
+    [category("extension", "prolongation", "extension"), category("suspension", "suspension", "suspension")];
+const CLOSURE_REASONS: [Category; 7] = [
+    category("dispensed", "dispense", "dispensed"),
+    category("moved_out_of_region", "hors région", "moved out of the region"),
+    category("left_belgium", "départ", "left Belgium"),
+    category("deceased", "décès", "deceased"),
+    category("became_belgian", "belge", "became Belgian"),
+    category("withdrew_voluntary", "retrait", "withdrew (voluntary)"),
+    category("duplicate_record", "doublon", "duplicate record"),
+];
+const BREACH_KINDS: [Category; 3] = [
+    category("presentation_missed", "présentation manquée", "presentation missed"),
+    category("completion_missed", "parcours non terminé", "completion missed"),
+    category("convention_not_respected", "convention non respectée", "convention not respected"),
+];
+
 /// What a table is counted by, beside period and territory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {
@@ -140,6 +161,14 @@ pub enum Attribute {
     AgeBand,
     /// The kind of attestation.
     AttestationKind,
+    /// Within or after the deadline in force.
+    Timeliness,
+    /// Extension or suspension of the deadlines.
+    DeadlineStep,
+    /// Why a case was closed.
+    ClosureReason,
+    /// Which obligation was not met.
+    BreachKind,
 }
 
 impl Attribute {
@@ -151,6 +180,10 @@ impl Attribute {
             Attribute::Sex => "sex",
             Attribute::AgeBand => "age_band",
             Attribute::AttestationKind => "attestation_kind",
+            Attribute::Timeliness => "timeliness",
+            Attribute::DeadlineStep => "step",
+            Attribute::ClosureReason => "closure_reason",
+            Attribute::BreachKind => "breach",
         }
     }
 
@@ -162,6 +195,10 @@ impl Attribute {
             Attribute::Sex => "sexe",
             Attribute::AgeBand => "tranche d'âge",
             Attribute::AttestationKind => "type d'attestation",
+            Attribute::Timeliness => "respect du délai",
+            Attribute::DeadlineStep => "mesure",
+            Attribute::ClosureReason => "motif de clôture",
+            Attribute::BreachKind => "manquement",
         }
     }
 
@@ -173,6 +210,10 @@ impl Attribute {
             Attribute::Sex => &SEXES,
             Attribute::AgeBand => &AGE_BANDS,
             Attribute::AttestationKind => &ATTESTATION_KINDS,
+            Attribute::Timeliness => &TIMELINESS,
+            Attribute::DeadlineStep => &DEADLINE_STEPS,
+            Attribute::ClosureReason => &CLOSURE_REASONS,
+            Attribute::BreachKind => &BREACH_KINDS,
         }
     }
 
@@ -204,12 +245,36 @@ pub enum StatisticsTable {
     CasesOpened,
     /// Persons issued an attestation, by kind.
     AttestationsIssued,
+    /// Persons who came to the welcome office, within or after the presentation deadline.
+    Presentations,
+    /// Persons who signed a welcome convention, by regime.
+    ConventionsSigned,
+    /// Persons whose deadlines were extended or suspended.
+    ExtensionsAndSuspensions,
+    /// Persons who met their convention, within or after the completion deadline.
+    Completions,
+    /// Persons whose case was transferred to another CRI, by regime.
+    Transfers,
+    /// Persons whose case was closed, by reason.
+    Closures,
+    /// Persons recorded as not meeting an obligation, by breach.
+    NonCompliances,
 }
 
 impl StatisticsTable {
     /// Every table, in the order documented.
-    pub const ALL: [StatisticsTable; 3] =
-        [StatisticsTable::ArrivalsReported, StatisticsTable::CasesOpened, StatisticsTable::AttestationsIssued];
+    pub const ALL: [StatisticsTable; 10] = [
+        StatisticsTable::ArrivalsReported,
+        StatisticsTable::CasesOpened,
+        StatisticsTable::Presentations,
+        StatisticsTable::ConventionsSigned,
+        StatisticsTable::ExtensionsAndSuspensions,
+        StatisticsTable::Completions,
+        StatisticsTable::AttestationsIssued,
+        StatisticsTable::Transfers,
+        StatisticsTable::Closures,
+        StatisticsTable::NonCompliances,
+    ];
 
     /// Stable code, as in the URL.
     pub fn code(&self) -> &'static str {
@@ -217,6 +282,13 @@ impl StatisticsTable {
             StatisticsTable::ArrivalsReported => "arrivals_reported",
             StatisticsTable::CasesOpened => "cases_opened",
             StatisticsTable::AttestationsIssued => "attestations_issued",
+            StatisticsTable::Presentations => "presentations",
+            StatisticsTable::ConventionsSigned => "conventions_signed",
+            StatisticsTable::ExtensionsAndSuspensions => "extensions_and_suspensions",
+            StatisticsTable::Completions => "completions",
+            StatisticsTable::Transfers => "transfers",
+            StatisticsTable::Closures => "closures",
+            StatisticsTable::NonCompliances => "non_compliances",
         }
     }
 
@@ -231,6 +303,13 @@ impl StatisticsTable {
             StatisticsTable::ArrivalsReported => "Personnes signalées par les communes",
             StatisticsTable::CasesOpened => "Dossiers ouverts",
             StatisticsTable::AttestationsIssued => "Attestations délivrées",
+            StatisticsTable::Presentations => "Présentations au bureau d'accueil",
+            StatisticsTable::ConventionsSigned => "Conventions signées",
+            StatisticsTable::ExtensionsAndSuspensions => "Prolongations et suspensions",
+            StatisticsTable::Completions => "Conventions respectées",
+            StatisticsTable::Transfers => "Transferts de dossier",
+            StatisticsTable::Closures => "Dossiers clôturés",
+            StatisticsTable::NonCompliances => "Manquements constatés",
         }
     }
 
@@ -240,6 +319,13 @@ impl StatisticsTable {
             StatisticsTable::ArrivalsReported => "Persons reported by the communes",
             StatisticsTable::CasesOpened => "Cases opened",
             StatisticsTable::AttestationsIssued => "Attestations issued",
+            StatisticsTable::Presentations => "Presentations at the welcome office",
+            StatisticsTable::ConventionsSigned => "Conventions signed",
+            StatisticsTable::ExtensionsAndSuspensions => "Extensions and suspensions",
+            StatisticsTable::Completions => "Conventions met",
+            StatisticsTable::Transfers => "Case transfers",
+            StatisticsTable::Closures => "Cases closed",
+            StatisticsTable::NonCompliances => "Non-compliance recorded",
         }
     }
 
@@ -262,6 +348,29 @@ impl StatisticsTable {
                  the case; each counted once per calendar year, at their first attestation of the year. A \
                  correction (an attestation that supersedes another) is not counted again."
             }
+            StatisticsTable::Presentations => {
+                "Distinct persons whose presentation at the welcome office was recorded, within the presentation \
+                 deadline or after it (without force majeure), in the case's commune."
+            }
+            StatisticsTable::ConventionsSigned => {
+                "Distinct persons who signed a welcome convention, by regime (obliged or voluntary), in the case's commune."
+            }
+            StatisticsTable::ExtensionsAndSuspensions => {
+                "Distinct persons whose deadlines were extended (up to the regime's ceiling) or suspended (force \
+                 majeure, no course place), by measure, in the case's commune."
+            }
+            StatisticsTable::Completions => {
+                "Distinct persons who met their convention (requirements met), on or before the completion deadline \
+                 in force or after it, in the case's commune."
+            }
+            StatisticsTable::Transfers => {
+                "Distinct persons whose case was transferred to another CRI (moved), by regime, in the case's commune."
+            }
+            StatisticsTable::Closures => "Distinct persons whose case was closed, by reason, in the case's commune.",
+            StatisticsTable::NonCompliances => {
+                "Distinct persons recorded as not meeting an obligation (presentation missed, pathway not completed, \
+                 convention not respected), by breach, in the case's commune."
+            }
         }
     }
 
@@ -283,6 +392,31 @@ impl StatisticsTable {
                  commune du dossier, chacune comptée une fois par année civile, à sa première attestation de \
                  l'année ; une attestation corrigée ne compte pas deux fois, une attestation révoquée ne compte pas."
             }
+            StatisticsTable::Presentations => {
+                "Personnes distinctes dont la présentation au bureau d'accueil a été enregistrée, dans le délai de \
+                 présentation ou après (sans force majeure), dans la commune du dossier."
+            }
+            StatisticsTable::ConventionsSigned => {
+                "Personnes distinctes qui ont signé une convention d'accueil, par régime, dans la commune du dossier."
+            }
+            StatisticsTable::ExtensionsAndSuspensions => {
+                "Personnes distinctes dont les délais ont été prolongés ou suspendus (force majeure, absence de \
+                 place de cours), par mesure, dans la commune du dossier."
+            }
+            StatisticsTable::Completions => {
+                "Personnes distinctes qui ont respecté leur convention, dans le délai en vigueur ou après, dans la \
+                 commune du dossier."
+            }
+            StatisticsTable::Transfers => {
+                "Personnes distinctes dont le dossier a été transféré à un autre CRI, par régime, dans la commune \
+                 du dossier."
+            }
+            StatisticsTable::Closures => {
+                "Personnes distinctes dont le dossier a été clôturé, par motif, dans la commune du dossier."
+            }
+            StatisticsTable::NonCompliances => {
+                "Personnes distinctes pour qui un manquement a été constaté, par manquement, dans la commune du dossier."
+            }
         }
     }
 
@@ -292,7 +426,62 @@ impl StatisticsTable {
             StatisticsTable::ArrivalsReported => &[Attribute::Status],
             StatisticsTable::CasesOpened => &[Attribute::Regime, Attribute::Sex, Attribute::AgeBand],
             StatisticsTable::AttestationsIssued => &[Attribute::AttestationKind],
+            StatisticsTable::Presentations | StatisticsTable::Completions => &[Attribute::Timeliness],
+            StatisticsTable::ConventionsSigned | StatisticsTable::Transfers => &[Attribute::Regime],
+            StatisticsTable::ExtensionsAndSuspensions => &[Attribute::DeadlineStep],
+            StatisticsTable::Closures => &[Attribute::ClosureReason],
+            StatisticsTable::NonCompliances => &[Attribute::BreachKind],
         }
+    }
+
+    /// The steps of the case timeline a table counts (`case_events.kind`), for the tables counted from it.
+    pub fn counted_steps(&self) -> &'static [&'static str] {
+        match self {
+            StatisticsTable::Presentations => &["presentation_recorded"],
+            StatisticsTable::ConventionsSigned => &["convention_signed"],
+            StatisticsTable::ExtensionsAndSuspensions => &["deadline_extended", "deadlines_suspended"],
+            StatisticsTable::Completions => &["requirements_met"],
+            StatisticsTable::Transfers => &["case_transferred"],
+            StatisticsTable::Closures => &["case_closed"],
+            _ => &[],
+        }
+    }
+
+    /// The category codes of a step counted by this table, read from the case as it stands (what the step
+    /// recorded does not change afterwards: the presentation, the closure reason, the regime). `None` when
+    /// the case does not hold what the step recorded.
+    pub fn step_categories(&self, step: &str, recorded_on: NaiveDate, case: &crate::case::Case) -> Option<Vec<String>> {
+        let regime = || if case.obliged { "obliged" } else { "voluntary" };
+        let code = match (self, step) {
+            (StatisticsTable::Presentations, _) => {
+                if case.presentation.as_ref()?.late {
+                    "after_deadline"
+                } else {
+                    "within_deadline"
+                }
+            }
+            (StatisticsTable::Completions, _) => match case.deadlines.complete_by {
+                Some(deadline) if recorded_on > deadline => "after_deadline",
+                _ => "within_deadline",
+            },
+            (StatisticsTable::ConventionsSigned | StatisticsTable::Transfers, _) => regime(),
+            (StatisticsTable::ExtensionsAndSuspensions, "deadline_extended") => "extension",
+            (StatisticsTable::ExtensionsAndSuspensions, _) => "suspension",
+            (StatisticsTable::Closures, _) => {
+                use crate::case::ClosureReason as R;
+                match case.closure.as_ref()?.reason {
+                    R::Dispensed => "dispensed",
+                    R::MovedOutOfRegion => "moved_out_of_region",
+                    R::LeftBelgium => "left_belgium",
+                    R::Deceased => "deceased",
+                    R::BecameBelgian => "became_belgian",
+                    R::WithdrewVoluntary => "withdrew_voluntary",
+                    R::DuplicateRecord => "duplicate_record",
+                }
+            }
+            _ => return None,
+        };
+        Some(vec![code.to_owned()])
     }
 }
 

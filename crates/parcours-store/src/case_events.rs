@@ -65,3 +65,53 @@ pub fn timeline(
         Ok(Some(rows))
     })
 }
+
+/// A step counted by the statistics: the person (after merges), the case's commune, the step, when it was
+/// recorded, and the case as it stands (what the step recorded).
+#[derive(Debug, Clone)]
+pub struct StepCounted {
+    /// The person, or the one they were merged into.
+    pub person_id: String,
+    /// The case's commune.
+    pub commune_nis: String,
+    /// The step (`case_events.kind`).
+    pub kind: String,
+    /// When it was recorded.
+    pub occurred_at: NaiveDateTime,
+    /// The stored case (`cases.state_json`).
+    pub state_json: String,
+}
+
+/// Every step of these kinds recorded in `[from, before)`, for the statistics.
+pub fn steps_between(
+    conn: &mut DbConnection,
+    kinds: &[&str],
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<StepCounted>, StoreError> {
+    use crate::schema::persons;
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime, String)> = case_events::table
+        .inner_join(cases::table.inner_join(persons::table))
+        .filter(case_events::kind.eq_any(kinds))
+        .filter(case_events::occurred_at.ge(from))
+        .filter(case_events::occurred_at.lt(before))
+        .select((
+            cases::person_id,
+            persons::merged_into,
+            cases::commune_nis,
+            case_events::kind,
+            case_events::occurred_at,
+            cases::state_json,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(person_id, merged_into, commune_nis, kind, occurred_at, state_json)| StepCounted {
+            person_id: merged_into.unwrap_or(person_id),
+            commune_nis,
+            kind,
+            occurred_at,
+            state_json,
+        })
+        .collect())
+}

@@ -301,3 +301,29 @@ pub fn record_review(
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// Every non-compliance recorded in `[from, before)`, for the statistics: the person (after merges), the
+/// case's commune, the breach and when it was recorded.
+pub fn recorded_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<(String, String, String, NaiveDateTime)>, StoreError> {
+    use crate::schema::persons;
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime)> = non_compliances::table
+        .inner_join(cases::table.inner_join(persons::table))
+        .filter(non_compliances::created_at.ge(from))
+        .filter(non_compliances::created_at.lt(before))
+        .select((
+            cases::person_id,
+            persons::merged_into,
+            cases::commune_nis,
+            non_compliances::kind,
+            non_compliances::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(person, merged_into, commune, kind, at)| (merged_into.unwrap_or(person), commune, kind, at))
+        .collect())
+}

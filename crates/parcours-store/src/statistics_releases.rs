@@ -308,6 +308,27 @@ fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> R
             .into_iter()
             .map(|i| record(i.person_id, i.issued_at, i.commune_nis, vec![i.kind]))
             .collect(),
+        StatisticsTable::NonCompliances => crate::non_compliances::recorded_between(conn, from, before)?
+            .into_iter()
+            .map(|(person, commune, kind, at)| record(person, at, commune, vec![kind]))
+            .collect(),
+        StatisticsTable::Presentations
+        | StatisticsTable::ConventionsSigned
+        | StatisticsTable::ExtensionsAndSuspensions
+        | StatisticsTable::Completions
+        | StatisticsTable::Transfers
+        | StatisticsTable::Closures => {
+            let mut records = Vec::new();
+            for step in crate::case_events::steps_between(conn, table.counted_steps(), from, before)? {
+                let case = crate::cases::decode_case(&step.state_json)?;
+                // A step whose case no longer holds what it recorded (it cannot happen for these steps) is
+                // not counted rather than counted in a wrong category.
+                if let Some(categories) = table.step_categories(&step.kind, step.occurred_at.date(), &case) {
+                    records.push(record(step.person_id, step.occurred_at, step.commune_nis, categories));
+                }
+            }
+            records
+        }
     };
     Ok(statistics::counted_in(period, records))
 }

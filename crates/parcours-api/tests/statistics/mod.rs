@@ -4,13 +4,14 @@
 use serde_json::{Value, json};
 
 use super::support::{self, TestApp};
-use super::{newcomer, niss, with};
+use super::{newcomer, niss, obliged_case, through_convention, with};
 use crate::on_both_backends;
 
 on_both_backends!(
     a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_reader_sees_the_same_release,
     cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter,
     a_simulation_at_24_months_moves_exactly_the_r2024_deadlines_and_changes_no_stored_row,
+    presentations_and_conventions_are_counted_from_the_case_timeline,
 );
 
 /// Reports `obliged` obliged persons and `exempt` EU citizens living in commune `nis`, from sequence `first`.
@@ -179,7 +180,7 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
     assert_eq!(app.get(path, Some(&operator)).await.status, 403);
     let catalogue = app.get("/v1/statistics/tables", Some(&commune)).await;
     assert_eq!(catalogue.status, 200);
-    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(10));
 }
 
 async fn cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter(app: TestApp) {
@@ -331,4 +332,40 @@ async fn a_simulation_at_24_months_moves_exactly_the_r2024_deadlines_and_changes
     assert_eq!(app.post("/v1/simulations", Some(&region), None, &future).await.status, 422);
     assert_eq!(app.post("/v1/simulations", Some(&app.as_cri("CRIPEL")), None, &request).await.status, 403);
     assert_eq!(app.get(&location, Some(&app.as_cri("CRIPEL"))).await.status, 403);
+}
+
+async fn presentations_and_conventions_are_counted_from_the_case_timeline(app: TestApp) {
+    // Six persons through the welcome module to a signed convention in 2026-Q4 (CRIPEL, Liège).
+    for sequence in 300..306 {
+        let (case, _, version) = obliged_case(&app, sequence).await;
+        through_convention(&app, &case, version).await;
+    }
+    app.state.clock.set("2027-01-04T10:00:00Z".parse().expect("date"));
+    let region = region(&app);
+    let total = |release: &Value, territory: &str| {
+        release["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .find(|c| {
+                c["territory_code"] == territory && c["categories"].as_object().expect("c").values().all(Value::is_null)
+            })
+            .map(|c| c["count"].clone())
+    };
+    let presentations = app.get("/v1/statistics/tables/presentations/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(presentations.status, 200, "{}", presentations.text);
+    assert_eq!(total(&presentations.body, "62063"), Some(json!(6)));
+    counts_are_safe(&presentations.body);
+    let within = presentations.body["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| c["territory_code"] == "CRIPEL" && c["categories"]["timeliness"] == "after_deadline");
+    // Ordered on 2026-06-15, presented on 2026-12-15: after the three months.
+    assert_eq!(within.map(|c| c["count"].clone()), Some(json!(6)));
+    let conventions = app.get("/v1/statistics/tables/conventions_signed/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(conventions.status, 200, "{}", conventions.text);
+    assert_eq!(total(&conventions.body, "CRIPEL"), Some(json!(6)));
+    let closures = app.get("/v1/statistics/tables/closures/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(total(&closures.body, "wallonie"), Some(json!(0)), "nobody's case was closed");
 }
