@@ -2,9 +2,10 @@
 //! - the `cases_opened` release of a quarter and of the year made from them (counting, suppression,
 //!   storing: what the `statistics_releases` job does once per period),
 //! - the same table read through the API by the Region and by a CRI (what every reader does),
-//! and a policy simulation over 100,000 determinations (a separate database). Run with `make bench`
-//! (PostgreSQL from PARCOURS_TEST_POSTGRES_URL); record the figures in docs/performance.md. Under
-//! `cargo test` it does nothing.
+//! - a policy simulation over 100,000 determinations (a separate database).
+//!
+//! Run with `make bench` (PostgreSQL from PARCOURS_TEST_POSTGRES_URL); record the figures in
+//! docs/performance.md. Under `cargo test` it does nothing.
 
 use std::time::{Duration, Instant};
 
