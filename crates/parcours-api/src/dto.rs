@@ -1,5 +1,6 @@
 //! Shapes shared by several endpoints: the facts a determination reads, and the determination as
-//! communicated (with every reason's article and explanation in French and English).
+//! communicated (with every reason's article and explanation in French and English), and the policy
+//! simulation's changes and answer (stored by the job runner, served by the handlers).
 
 use chrono::NaiveDate;
 use parcours_domain::determination::{DeadlineKind, FamilyLink, Status};
@@ -668,6 +669,108 @@ pub fn validation_errors(errors: &validator::ValidationErrors, out: &mut Vec<Fie
             validator::ValidationErrorsKind::List(_) => {
                 out.push(FieldError::new(field.to_string(), "invalid", "Valeur invalide.", "Invalid value."))
             }
+        }
+    }
+}
+
+// Policy simulations (`handlers::simulations`, run by `jobs`): the request's changes and the answer, as stored
+// and as served.
+
+/// One change of the alternative.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyChangeDto {
+    /// A parameter (`GET /v1/parameters`) or a quantity the law fixes: `upper_age` (65),
+    /// `r2024_completion_months` (36).
+    #[schema(example = "r2024_completion_months")]
+    pub name: String,
+    /// The alternative applies to reference dates from this day on.
+    #[schema(example = "2024-01-01")]
+    pub valid_from: chrono::NaiveDate,
+    /// The value, in the parameter's text form.
+    #[schema(example = "24")]
+    pub value: String,
+}
+
+impl PolicyChangeDto {
+    /// As the domain reads it.
+    pub fn change(&self) -> parcours_domain::simulation::PolicyChange {
+        parcours_domain::simulation::PolicyChange {
+            name: self.name.clone(),
+            valid_from: self.valid_from,
+            value: self.value.clone(),
+        }
+    }
+}
+
+/// A published count of the answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SimulationCellDto {
+    /// A CRI code, `none` (outside the CRIs' territory) or `wallonie`.
+    #[schema(example = "CRIPEL")]
+    pub territory: String,
+    /// `obliged->dispensed` (status in force, then under the alternative), or `null` for all.
+    #[schema(example = "obliged->obliged")]
+    pub transition: Option<String>,
+    /// How the completion deadline moves (`same`, `earlier_7_12_months`, `gained`, `lost`...), or `null`
+    /// for all.
+    #[schema(example = json!(null))]
+    pub shift: Option<String>,
+    /// Persons; `null` when suppressed.
+    #[schema(example = 12)]
+    pub count: Option<u64>,
+    /// `c` when suppressed.
+    #[schema(example = json!(null))]
+    pub flag: Option<String>,
+}
+
+/// Why persons change status.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TransitionReasons {
+    /// The status change (published for Wallonia).
+    #[schema(example = "obliged->dispensed")]
+    pub transition: String,
+    /// The reasons that fire under the alternative and not under the rules in force.
+    #[schema(example = json!(["DISPENSED_65_OR_OVER"]))]
+    pub reasons: Vec<String>,
+}
+
+/// The answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SimulationResult {
+    /// Counts from 1 to `threshold - 1` are suppressed, with enough others.
+    #[schema(example = 5)]
+    pub threshold: u64,
+    /// By CRI and status change, and by CRI and deadline shift (the two share their CRI totals).
+    pub cells: Vec<SimulationCellDto>,
+    /// For each status change published for Wallonia, the reasons that drive it.
+    pub reasons: Vec<TransitionReasons>,
+}
+
+impl SimulationResult {
+    /// From the domain's summary.
+    pub fn new(summary: &parcours_domain::simulation::Summary, threshold: u64) -> SimulationResult {
+        SimulationResult {
+            threshold,
+            cells: summary
+                .cells
+                .iter()
+                .map(|c| SimulationCellDto {
+                    territory: c.territory.clone(),
+                    transition: c.transition.clone(),
+                    shift: c.shift.map(str::to_owned),
+                    count: c.count,
+                    flag: c.count.is_none().then(|| "c".to_owned()),
+                })
+                .collect(),
+            reasons: summary
+                .reasons
+                .iter()
+                .map(|(transition, reasons)| TransitionReasons {
+                    transition: transition.clone(),
+                    reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
+                })
+                .collect(),
         }
     }
 }

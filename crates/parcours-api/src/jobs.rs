@@ -226,7 +226,7 @@ fn run_simulations(state: &AppState, conn: &mut parcours_store::DbConnection) ->
     while let Some(record) = store::take_next(conn)? {
         let outcome = (|| -> Result<String, String> {
             let period = parcours_domain::statistics::Period::parse(&record.period).ok_or("period unreadable")?;
-            let changes: Vec<crate::handlers::simulations::PolicyChangeDto> =
+            let changes: Vec<crate::dto::PolicyChangeDto> =
                 serde_json::from_str(&record.changes_json).map_err(|e| format!("changes unreadable: {e}"))?;
             let changes: Vec<_> = changes.iter().map(|c| c.change()).collect();
             let in_force = state.reference_data(conn).map_err(|e| e.code().to_owned())?;
@@ -250,7 +250,7 @@ fn run_simulations(state: &AppState, conn: &mut parcours_store::DbConnection) ->
             let last_day = period.end().pred_opt().unwrap_or(period.end());
             let threshold = u64::from(*in_force.parameters.disclosure_threshold.on(last_day));
             let summary = simulation::summarise(&outcomes, threshold);
-            let result = crate::handlers::simulations::SimulationResult::new(&summary, threshold);
+            let result = crate::dto::SimulationResult::new(&summary, threshold);
             serde_json::to_string(&result).map_err(|e| e.to_string())
         })();
         if let Err(error) = &outcome {
