@@ -148,6 +148,30 @@ const BREACH_KINDS: [Category; 3] = [
     category("convention_not_respected", "convention non respectée", "convention not respected"),
 ];
 
+const AXES_REQUIRED: [Category; 8] = [
+    category("french+citizenship+orientation", "F, C, O", "French, citizenship, orientation"),
+    category("french+citizenship", "F, C", "French, citizenship"),
+    category("citizenship+orientation", "C, O", "citizenship, orientation"),
+    category("citizenship", "C", "citizenship"),
+    category("french+orientation", "F, O", "French, orientation"),
+    category("french", "F", "French"),
+    category("orientation", "O", "orientation"),
+    category("none", "aucun", "none"),
+];
+const DISPENSATION_CODES: [Category; 11] = [
+    category("D1", "D1", "D1"),
+    category("D2", "D2", "D2"),
+    category("D3", "D3", "D3"),
+    category("D4", "D4", "D4"),
+    category("D5", "D5", "D5"),
+    category("D6", "D6", "D6"),
+    category("D7", "D7", "D7"),
+    category("D8", "D8", "D8"),
+    category("D9", "D9", "D9"),
+    category("D10", "D10", "D10"),
+    category("added", "ajoutées (D11-D30)", "added (D11-D30)"),
+];
+
 /// What a table is counted by, beside period and territory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {
@@ -169,6 +193,10 @@ pub enum Attribute {
     ClosureReason,
     /// Which obligation was not met.
     BreachKind,
+    /// The axes a convention requires.
+    AxesRequired,
+    /// The dispensation that applies.
+    DispensationCode,
 }
 
 impl Attribute {
@@ -184,6 +212,8 @@ impl Attribute {
             Attribute::DeadlineStep => "step",
             Attribute::ClosureReason => "closure_reason",
             Attribute::BreachKind => "breach",
+            Attribute::AxesRequired => "axes_required",
+            Attribute::DispensationCode => "dispensation",
         }
     }
 
@@ -199,6 +229,8 @@ impl Attribute {
             Attribute::DeadlineStep => "mesure",
             Attribute::ClosureReason => "motif de clôture",
             Attribute::BreachKind => "manquement",
+            Attribute::AxesRequired => "axes requis",
+            Attribute::DispensationCode => "dispense",
         }
     }
 
@@ -214,6 +246,8 @@ impl Attribute {
             Attribute::DeadlineStep => &DEADLINE_STEPS,
             Attribute::ClosureReason => &CLOSURE_REASONS,
             Attribute::BreachKind => &BREACH_KINDS,
+            Attribute::AxesRequired => &AXES_REQUIRED,
+            Attribute::DispensationCode => &DISPENSATION_CODES,
         }
     }
 
@@ -259,12 +293,15 @@ pub enum StatisticsTable {
     Closures,
     /// Persons recorded as not meeting an obligation, by breach.
     NonCompliances,
+    /// Persons dispensed, by the dispensation that applies.
+    Dispensations,
 }
 
 impl StatisticsTable {
     /// Every table, in the order documented.
-    pub const ALL: [StatisticsTable; 10] = [
+    pub const ALL: [StatisticsTable; 11] = [
         StatisticsTable::ArrivalsReported,
+        StatisticsTable::Dispensations,
         StatisticsTable::CasesOpened,
         StatisticsTable::Presentations,
         StatisticsTable::ConventionsSigned,
@@ -289,6 +326,7 @@ impl StatisticsTable {
             StatisticsTable::Transfers => "transfers",
             StatisticsTable::Closures => "closures",
             StatisticsTable::NonCompliances => "non_compliances",
+            StatisticsTable::Dispensations => "dispensations",
         }
     }
 
@@ -310,6 +348,7 @@ impl StatisticsTable {
             StatisticsTable::Transfers => "Transferts de dossier",
             StatisticsTable::Closures => "Dossiers clôturés",
             StatisticsTable::NonCompliances => "Manquements constatés",
+            StatisticsTable::Dispensations => "Dispenses",
         }
     }
 
@@ -326,6 +365,7 @@ impl StatisticsTable {
             StatisticsTable::Transfers => "Case transfers",
             StatisticsTable::Closures => "Cases closed",
             StatisticsTable::NonCompliances => "Non-compliance recorded",
+            StatisticsTable::Dispensations => "Dispensations",
         }
     }
 
@@ -353,7 +393,8 @@ impl StatisticsTable {
                  deadline or after it (without force majeure), in the case's commune."
             }
             StatisticsTable::ConventionsSigned => {
-                "Distinct persons who signed a welcome convention, by regime (obliged or voluntary), in the case's commune."
+                "Distinct persons who signed a welcome convention, by regime (obliged or voluntary) and by the axes \
+                 it requires (released together), in the case's commune."
             }
             StatisticsTable::ExtensionsAndSuspensions => {
                 "Distinct persons whose deadlines were extended (up to the regime's ceiling) or suspended (force \
@@ -370,6 +411,11 @@ impl StatisticsTable {
             StatisticsTable::NonCompliances => {
                 "Distinct persons recorded as not meeting an obligation (presentation missed, pathway not completed, \
                  convention not respected), by breach, in the case's commune."
+            }
+            StatisticsTable::Dispensations => {
+                "Distinct persons determined dispensed, by the dispensation that applies (the first one the \
+                 decision names), in the commune of domicile on the reference date; each counted once per \
+                 calendar year, at their first such decision of the year."
             }
         }
     }
@@ -397,7 +443,8 @@ impl StatisticsTable {
                  présentation ou après (sans force majeure), dans la commune du dossier."
             }
             StatisticsTable::ConventionsSigned => {
-                "Personnes distinctes qui ont signé une convention d'accueil, par régime, dans la commune du dossier."
+                "Personnes distinctes qui ont signé une convention d'accueil, par régime et par axes requis (F : \
+                 français, C : citoyenneté, O : orientation ; publiés ensemble), dans la commune du dossier."
             }
             StatisticsTable::ExtensionsAndSuspensions => {
                 "Personnes distinctes dont les délais ont été prolongés ou suspendus (force majeure, absence de \
@@ -417,6 +464,10 @@ impl StatisticsTable {
             StatisticsTable::NonCompliances => {
                 "Personnes distinctes pour qui un manquement a été constaté, par manquement, dans la commune du dossier."
             }
+            StatisticsTable::Dispensations => {
+                "Personnes distinctes décidées dispensées, par dispense (la première que la décision cite), dans la \
+                 commune du domicile à la date de référence, chacune comptée une fois par année civile."
+            }
         }
     }
 
@@ -427,11 +478,19 @@ impl StatisticsTable {
             StatisticsTable::CasesOpened => &[Attribute::Regime, Attribute::Sex, Attribute::AgeBand],
             StatisticsTable::AttestationsIssued => &[Attribute::AttestationKind],
             StatisticsTable::Presentations | StatisticsTable::Completions => &[Attribute::Timeliness],
-            StatisticsTable::ConventionsSigned | StatisticsTable::Transfers => &[Attribute::Regime],
+            StatisticsTable::ConventionsSigned => &[Attribute::Regime, Attribute::AxesRequired],
+            StatisticsTable::Transfers => &[Attribute::Regime],
+            StatisticsTable::Dispensations => &[Attribute::DispensationCode],
             StatisticsTable::ExtensionsAndSuspensions => &[Attribute::DeadlineStep],
             StatisticsTable::Closures => &[Attribute::ClosureReason],
             StatisticsTable::NonCompliances => &[Attribute::BreachKind],
         }
+    }
+
+    /// The category of a dispensation code: D1 to D10 as they are, the Region's added ones (D11 to D30)
+    /// together.
+    pub fn dispensation_category(code: &str) -> &'static str {
+        DISPENSATION_CODES.iter().take(10).find(|c| c.code == code).map_or("added", |c| c.code)
     }
 
     /// The steps of the case timeline a table counts (`case_events.kind`), for the tables counted from it.
@@ -464,7 +523,20 @@ impl StatisticsTable {
                 Some(deadline) if recorded_on > deadline => "after_deadline",
                 _ => "within_deadline",
             },
-            (StatisticsTable::ConventionsSigned | StatisticsTable::Transfers, _) => regime(),
+            (StatisticsTable::ConventionsSigned, _) => {
+                use crate::regime::Axis;
+                let convention = case.convention.as_ref()?;
+                let required = |axis: Axis| convention.axes.iter().any(|a| a.axis == axis && a.required);
+                let names: Vec<&str> =
+                    [(Axis::French, "french"), (Axis::Citizenship, "citizenship"), (Axis::Orientation, "orientation")]
+                        .into_iter()
+                        .filter(|(axis, _)| required(*axis))
+                        .map(|(_, name)| name)
+                        .collect();
+                let axes = if names.is_empty() { "none".to_owned() } else { names.join("+") };
+                return Some(vec![regime().to_owned(), axes]);
+            }
+            (StatisticsTable::Transfers, _) => regime(),
             (StatisticsTable::ExtensionsAndSuspensions, "deadline_extended") => "extension",
             (StatisticsTable::ExtensionsAndSuspensions, _) => "suspension",
             (StatisticsTable::Closures, _) => {

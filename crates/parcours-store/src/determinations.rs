@@ -152,3 +152,58 @@ pub fn latest_determination(
 pub fn result_json_of(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
     Ok(determinations::table.find(id).select(determinations::result_json).first(conn).optional()?)
 }
+
+/// A dispensed determination counted by the statistics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispensationCounted {
+    /// The person, or the one they were merged into.
+    pub person_id: String,
+    /// The domicile's code in force on the reference date.
+    pub commune_nis: String,
+    /// The first dispensation the decision names (`D4`).
+    pub dispensation: String,
+    /// When decided.
+    pub decided_at: NaiveDateTime,
+}
+
+/// Every determination decided in `[from, before)` whose status is dispensed, for the statistics; read from
+/// the communicated form (`result_json`: its domicile and its reasons).
+pub fn dispensed_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<DispensationCounted>, StoreError> {
+    use crate::schema::persons;
+    let rows: Vec<(String, Option<String>, String, NaiveDateTime)> = determinations::table
+        .inner_join(persons::table)
+        .filter(determinations::status.eq("dispensed"))
+        .filter(determinations::decided_at.ge(from))
+        .filter(determinations::decided_at.lt(before))
+        .select((
+            determinations::person_id,
+            persons::merged_into,
+            determinations::result_json,
+            determinations::decided_at,
+        ))
+        .load(conn)?;
+    let mut counted = Vec::with_capacity(rows.len());
+    for (person_id, merged_into, result_json, decided_at) in rows {
+        let result: serde_json::Value = serde_json::from_str(&result_json)
+            .map_err(|e| StoreError::Corrupt(format!("determination unreadable: {e}")))?;
+        let commune = result["domicile"]["on_reference_date"].as_str();
+        let dispensation = result["reasons"].as_array().and_then(|reasons| {
+            reasons.iter().find_map(|r| r["dispensation"].as_str().filter(|_| r["effect"] == "dispensed"))
+        });
+        // A dispensed decision always names its commune and its dispensation; one that does not (stored by
+        // an older version) is left out rather than counted in a wrong cell.
+        if let (Some(commune), Some(dispensation)) = (commune, dispensation) {
+            counted.push(DispensationCounted {
+                person_id: merged_into.unwrap_or(person_id),
+                commune_nis: commune.to_owned(),
+                dispensation: dispensation.to_owned(),
+                decided_at,
+            });
+        }
+    }
+    Ok(counted)
+}

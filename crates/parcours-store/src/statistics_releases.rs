@@ -308,6 +308,13 @@ fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> R
             .into_iter()
             .map(|i| record(i.person_id, i.issued_at, i.commune_nis, vec![i.kind]))
             .collect(),
+        StatisticsTable::Dispensations => crate::determinations::dispensed_between(conn, from, before)?
+            .into_iter()
+            .map(|d| {
+                let category = StatisticsTable::dispensation_category(&d.dispensation).to_owned();
+                record(d.person_id, d.decided_at, d.commune_nis, vec![category])
+            })
+            .collect(),
         StatisticsTable::NonCompliances => crate::non_compliances::recorded_between(conn, from, before)?
             .into_iter()
             .map(|(person, commune, kind, at)| record(person, at, commune, vec![kind]))

@@ -180,7 +180,7 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
     assert_eq!(app.get(path, Some(&operator)).await.status, 403);
     let catalogue = app.get("/v1/statistics/tables", Some(&commune)).await;
     assert_eq!(catalogue.status, 200);
-    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(10));
+    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(11));
 }
 
 async fn cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter(app: TestApp) {
@@ -340,6 +340,11 @@ async fn presentations_and_conventions_are_counted_from_the_case_timeline(app: T
         let (case, _, version) = obliged_case(&app, sequence).await;
         through_convention(&app, &case, version).await;
     }
+    // Five Turkish nationals in Liège: dispensed (D10, standstill).
+    for sequence in 310..315 {
+        let reply = app.report("62063", &with(newcomer(sequence), json!({"nationality": "TUR"}))).await;
+        assert_eq!(reply.body["determination"]["status"], "dispensed", "{}", reply.text);
+    }
     app.state.clock.set("2027-01-04T10:00:00Z".parse().expect("date"));
     let region = region(&app);
     let total = |release: &Value, territory: &str| {
@@ -366,6 +371,18 @@ async fn presentations_and_conventions_are_counted_from_the_case_timeline(app: T
     let conventions = app.get("/v1/statistics/tables/conventions_signed/releases/2026-Q4", Some(&region)).await;
     assert_eq!(conventions.status, 200, "{}", conventions.text);
     assert_eq!(total(&conventions.body, "CRIPEL"), Some(json!(6)));
+    let axes = conventions.body["cells"].as_array().expect("cells").iter().find(|c| {
+        c["territory_code"] == "CRIPEL" && c["categories"]["axes_required"] == "french+citizenship+orientation"
+    });
+    assert!(axes.is_some(), "by axes required: {}", conventions.text);
+    let dispensations = app.get("/v1/statistics/tables/dispensations/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(dispensations.status, 200, "{}", dispensations.text);
+    let standstill = dispensations.body["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| c["territory_code"] == "62063" && c["categories"]["dispensation"] == "D10");
+    assert_eq!(standstill.map(|c| c["count"].clone()), Some(json!(5)), "{}", dispensations.text);
     let closures = app.get("/v1/statistics/tables/closures/releases/2026-Q4", Some(&region)).await;
     assert_eq!(total(&closures.body, "wallonie"), Some(json!(0)), "nobody's case was closed");
 }
