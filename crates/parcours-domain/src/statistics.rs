@@ -172,6 +172,14 @@ const DISPENSATION_CODES: [Category; 11] = [
     category("added", "ajoutées (D11-D30)", "added (D11-D30)"),
 ];
 
+const SANCTION_OUTCOMES: [Category; 5] = [
+    category("paid", "amende payée", "fine paid"),
+    category("no_fine_decided", "sans amende", "no fine decided"),
+    category("annulled_on_appeal", "annulée sur recours", "annulled on appeal"),
+    category("regularised", "régularisé", "regularised"),
+    category("sent_for_recovery", "recouvrement", "sent for recovery"),
+];
+
 /// What a table is counted by, beside period and territory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {
@@ -197,6 +205,8 @@ pub enum Attribute {
     AxesRequired,
     /// The dispensation that applies.
     DispensationCode,
+    /// How a sanction procedure ended.
+    SanctionOutcome,
 }
 
 impl Attribute {
@@ -214,6 +224,7 @@ impl Attribute {
             Attribute::BreachKind => "breach",
             Attribute::AxesRequired => "axes_required",
             Attribute::DispensationCode => "dispensation",
+            Attribute::SanctionOutcome => "outcome",
         }
     }
 
@@ -231,6 +242,7 @@ impl Attribute {
             Attribute::BreachKind => "manquement",
             Attribute::AxesRequired => "axes requis",
             Attribute::DispensationCode => "dispense",
+            Attribute::SanctionOutcome => "issue de la procédure",
         }
     }
 
@@ -248,6 +260,7 @@ impl Attribute {
             Attribute::BreachKind => &BREACH_KINDS,
             Attribute::AxesRequired => &AXES_REQUIRED,
             Attribute::DispensationCode => &DISPENSATION_CODES,
+            Attribute::SanctionOutcome => &SANCTION_OUTCOMES,
         }
     }
 
@@ -295,11 +308,13 @@ pub enum StatisticsTable {
     NonCompliances,
     /// Persons dispensed, by the dispensation that applies.
     Dispensations,
+    /// Persons whose sanction procedure was closed, by outcome.
+    SanctionOutcomes,
 }
 
 impl StatisticsTable {
     /// Every table, in the order documented.
-    pub const ALL: [StatisticsTable; 11] = [
+    pub const ALL: [StatisticsTable; 12] = [
         StatisticsTable::ArrivalsReported,
         StatisticsTable::Dispensations,
         StatisticsTable::CasesOpened,
@@ -311,6 +326,7 @@ impl StatisticsTable {
         StatisticsTable::Transfers,
         StatisticsTable::Closures,
         StatisticsTable::NonCompliances,
+        StatisticsTable::SanctionOutcomes,
     ];
 
     /// Stable code, as in the URL.
@@ -327,6 +343,7 @@ impl StatisticsTable {
             StatisticsTable::Closures => "closures",
             StatisticsTable::NonCompliances => "non_compliances",
             StatisticsTable::Dispensations => "dispensations",
+            StatisticsTable::SanctionOutcomes => "sanction_outcomes",
         }
     }
 
@@ -349,6 +366,7 @@ impl StatisticsTable {
             StatisticsTable::Closures => "Dossiers clôturés",
             StatisticsTable::NonCompliances => "Manquements constatés",
             StatisticsTable::Dispensations => "Dispenses",
+            StatisticsTable::SanctionOutcomes => "Issues des procédures de sanction",
         }
     }
 
@@ -366,6 +384,7 @@ impl StatisticsTable {
             StatisticsTable::Closures => "Cases closed",
             StatisticsTable::NonCompliances => "Non-compliance recorded",
             StatisticsTable::Dispensations => "Dispensations",
+            StatisticsTable::SanctionOutcomes => "Sanction procedure outcomes",
         }
     }
 
@@ -416,6 +435,10 @@ impl StatisticsTable {
                 "Distinct persons determined dispensed, by the dispensation that applies (the first one the \
                  decision names), in the commune of domicile on the reference date; each counted once per \
                  calendar year, at their first such decision of the year."
+            }
+            StatisticsTable::SanctionOutcomes => {
+                "Distinct persons whose sanction procedure was closed, by outcome (fine paid, no fine decided, \
+                 annulled on appeal, regularised, sent for recovery), in the case's commune."
             }
         }
     }
@@ -468,6 +491,10 @@ impl StatisticsTable {
                 "Personnes distinctes décidées dispensées, par dispense (la première que la décision cite), dans la \
                  commune du domicile à la date de référence, chacune comptée une fois par année civile."
             }
+            StatisticsTable::SanctionOutcomes => {
+                "Personnes distinctes dont la procédure de sanction a été clôturée, par issue (amende payée, sans \
+                 amende, annulée sur recours, régularisation, recouvrement), dans la commune du dossier."
+            }
         }
     }
 
@@ -481,6 +508,7 @@ impl StatisticsTable {
             StatisticsTable::ConventionsSigned => &[Attribute::Regime, Attribute::AxesRequired],
             StatisticsTable::Transfers => &[Attribute::Regime],
             StatisticsTable::Dispensations => &[Attribute::DispensationCode],
+            StatisticsTable::SanctionOutcomes => &[Attribute::SanctionOutcome],
             StatisticsTable::ExtensionsAndSuspensions => &[Attribute::DeadlineStep],
             StatisticsTable::Closures => &[Attribute::ClosureReason],
             StatisticsTable::NonCompliances => &[Attribute::BreachKind],

@@ -90,3 +90,35 @@ pub fn steps_of_many(
     }
     Ok(grouped)
 }
+
+/// Every sanction procedure closed in `[from, before)` (its `sanction_procedure_closed` step), for the
+/// statistics: the person (after merges), the case's commune, the outcome code and when it was recorded.
+pub fn closures_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<(String, String, String, NaiveDateTime)>, StoreError> {
+    use crate::schema::{cases, persons, sanction_procedures};
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime)> = sanction_steps::table
+        .inner_join(sanction_procedures::table.inner_join(cases::table.inner_join(persons::table)))
+        .filter(sanction_steps::kind.eq(EventKind::SanctionProcedureClosed.code()))
+        .filter(sanction_steps::recorded_at.ge(from))
+        .filter(sanction_steps::recorded_at.lt(before))
+        .select((
+            cases::person_id,
+            persons::merged_into,
+            cases::commune_nis,
+            sanction_procedures::state_json,
+            sanction_steps::recorded_at,
+        ))
+        .load(conn)?;
+    let mut closures = Vec::with_capacity(rows.len());
+    for (person, merged_into, commune, state_json, at) in rows {
+        let procedure: parcours_domain::sanction::SanctionProcedure = serde_json::from_str(&state_json)
+            .map_err(|e| StoreError::Corrupt(format!("sanction procedure unreadable: {e}")))?;
+        if let Some((_, closure)) = procedure.closure {
+            closures.push((merged_into.unwrap_or(person), commune, closure.code().to_owned(), at));
+        }
+    }
+    Ok(closures)
+}

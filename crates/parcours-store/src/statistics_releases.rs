@@ -315,6 +315,10 @@ fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> R
                 record(d.person_id, d.decided_at, d.commune_nis, vec![category])
             })
             .collect(),
+        StatisticsTable::SanctionOutcomes => crate::sanction_steps::closures_between(conn, from, before)?
+            .into_iter()
+            .map(|(person, commune, outcome, at)| record(person, at, commune, vec![outcome]))
+            .collect(),
         StatisticsTable::NonCompliances => crate::non_compliances::recorded_between(conn, from, before)?
             .into_iter()
             .map(|(person, commune, kind, at)| record(person, at, commune, vec![kind]))

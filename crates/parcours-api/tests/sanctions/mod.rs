@@ -261,6 +261,25 @@ async fn a_missed_presentation_goes_from_reminder_to_a_paid_fine_with_due_proces
     assert_eq!(kinds.last(), Some(&"sanction_procedure_closed"));
     assert!(app.get(&format!("/v1/cases/{case}/timeline"), Some(&cripel)).await.text.contains("sanction_fine_paid"));
 
+    // The year's statistics count the closure under its outcome: one person, so hidden, never 0; the other
+    // outcomes are published zeros.
+    at(&app, "2028-01-05");
+    let region = app.token("region:SPW", &["region_admin"]);
+    let outcomes = app.get("/v1/statistics/tables/sanction_outcomes/releases/2027", Some(&region)).await;
+    assert_eq!(outcomes.status, 200, "{}", outcomes.text);
+    let wallonia = |outcome: &str| {
+        outcomes.body["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .find(|c| {
+                c["territory_code"] == "wallonie" && c["quarter"].is_null() && c["categories"]["outcome"] == outcome
+            })
+            .map(|c| (c["count"].clone(), c["flag"].clone()))
+    };
+    assert_eq!(wallonia("paid"), Some((Value::Null, json!("c"))), "{}", outcomes.text);
+    assert_eq!(wallonia("no_fine_decided"), Some((json!(0), Value::Null)));
+
     // The file holds the whole story (and is the sample in docs/samples, from these fictitious records).
     if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() {
         let auth = ("Authorization", format!("Bearer {alice}"));

@@ -180,7 +180,7 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
     assert_eq!(app.get(path, Some(&operator)).await.status, 403);
     let catalogue = app.get("/v1/statistics/tables", Some(&commune)).await;
     assert_eq!(catalogue.status, 200);
-    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(11));
+    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(12));
 }
 
 async fn cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter(app: TestApp) {
