@@ -462,6 +462,112 @@ mod tests {
         assert_safe(&table, &result, &ranges).expect("safe");
     }
 
+    /// Territory × sex and territory × age band, released together: the cube territory × sex × age with only
+    /// its two-way margins released, against an exact attacker who sees both tables.
+    fn linked_tables_are_safe(
+        rows: usize,
+        interior_a: Vec<u64>,
+        interior_b: Vec<u64>,
+        max_unknown: usize,
+    ) -> Result<(), TestCaseError> {
+        // Territory × sex and territory × age band, released together: the cube territory × sex × age
+        // with only its two-way margins released. The interior is some split consistent with both.
+        let (territory, sex, age) =
+            (Dimension::flat(rows).expect("t"), Dimension::flat(2).expect("s"), Dimension::flat(2).expect("a"));
+        let mut cube_interior = vec![0u64; rows * 4];
+        for r in 0..rows {
+            // Same row total in both tables: the age table takes the sex table's total, split as it can.
+            let total: u64 = interior_a[r * 2] + interior_a[r * 2 + 1];
+            let first_age = interior_b[r * 2].min(total);
+            let mut age_left = [first_age, total - first_age];
+            for s in 0..2 {
+                let mut need = interior_a[r * 2 + s];
+                for a in 0..2 {
+                    let take = need.min(age_left[a]);
+                    cube_interior[r * 4 + s * 2 + a] += take;
+                    age_left[a] -= take;
+                    need -= take;
+                }
+            }
+        }
+        let cube = CountTable::new(vec![territory.clone(), sex.clone(), age.clone()], &cube_interior).expect("cube");
+        let rules: Vec<CellRule> = cube
+            .cells()
+            .iter()
+            .map(|c| if c[1] == 2 || c[2] == 2 { CellRule::Free } else { CellRule::NotReleased })
+            .collect();
+        let result = suppress_release(&cube, &rules, 5).expect("protected");
+        // The attacker sees both tables: any two with the same territory margin come from some cube.
+        let a_table = |interior: &[u64]| CountTable::new(vec![territory.clone(), sex.clone()], interior).expect("a");
+        let b_table = |interior: &[u64]| CountTable::new(vec![territory.clone(), age.clone()], interior).expect("b");
+        let truth_a = a_table(
+            &cube
+                .cells()
+                .iter()
+                .filter(|c| c[0] < rows && c[1] < 2 && c[2] == 2)
+                .map(|c| cube.count(c))
+                .collect::<Vec<_>>(),
+        );
+        let truth_b = b_table(
+            &cube
+                .cells()
+                .iter()
+                .filter(|c| c[0] < rows && c[1] == 2 && c[2] < 2)
+                .map(|c| cube.count(c))
+                .collect::<Vec<_>>(),
+        );
+        let at = |c: &[usize]| result.published[cube.index(c)];
+        let published_a: Vec<Option<u64>> = truth_a.cells().iter().map(|c| at(&[c[0], c[1], 2])).collect();
+        let published_b: Vec<Option<u64>> = truth_b.cells().iter().map(|c| at(&[c[0], 2, c[1]])).collect();
+        for (cell, p) in cube.cells().iter().zip(&result.published) {
+            if let Some(count) = p {
+                prop_assert!(!is_primary(*count, 5), "{cell:?} published with {count}");
+            }
+        }
+        let interior_of =
+            |t: &CountTable| t.cells().iter().filter(|c| !t.is_margin(c)).map(|c| t.count(c)).collect::<Vec<_>>();
+        let (known_a, known_b) = (interior_of(&truth_a), interior_of(&truth_b));
+        let unknown_a: Vec<usize> =
+            (0..rows * 2).filter(|p| published_a[truth_a.index(&[p / 2, p % 2])].is_none()).collect();
+        let unknown_b: Vec<usize> =
+            (0..rows * 2).filter(|p| published_b[truth_b.index(&[p / 2, p % 2])].is_none()).collect();
+        // The exact search over `max_unknown` unknown cells at most (13 values each); larger cases rest on the
+        // published-cell check.
+        if unknown_a.len() + unknown_b.len() > max_unknown {
+            return Ok(());
+        }
+        let mut ranges_a = vec![None; published_a.len()];
+        let mut ranges_b = vec![None; published_b.len()];
+        // A shared total is a sum of a row (at most 8 here) and moves by at most 4: every value stays within 12.
+        each_assignment(unknown_a.len() + unknown_b.len(), 12, |values| {
+            let (mut ia, mut ib) = (known_a.clone(), known_b.clone());
+            for (p, v) in unknown_a.iter().zip(values) {
+                ia[*p] = *v;
+            }
+            for (p, v) in unknown_b.iter().zip(&values[unknown_a.len()..]) {
+                ib[*p] = *v;
+            }
+            let (a, b) = (a_table(&ia), b_table(&ib));
+            let shared = (0..=rows).all(|r| a.count(&[r, 2]) == b.count(&[r, 2]));
+            if shared && consistent(&a, &published_a) && consistent(&b, &published_b) {
+                widen(&mut ranges_a, &published_a, &a);
+                widen(&mut ranges_b, &published_b, &b);
+            }
+        });
+        let primary_a: Vec<bool> = truth_a.cells().iter().map(|c| is_primary(truth_a.count(c), 5)).collect();
+        let primary_b: Vec<bool> = truth_b.cells().iter().map(|c| is_primary(truth_b.count(c), 5)).collect();
+        assert_safe(&truth_a, &Suppressed { published: published_a, primary: primary_a }, &ranges_a)?;
+        assert_safe(&truth_b, &Suppressed { published: published_b, primary: primary_b }, &ranges_b)?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_row_total_shared_by_two_tables_can_be_moved_to_zero_through_the_other() {
+        // Found by the property test: the second table puts the whole row in one age band, so the protecting
+        // table has a shared total of 9 in the other row (beyond a search capped at 8).
+        linked_tables_are_safe(2, vec![3, 4, 2, 0], vec![0, 0, 0, 0], 6).expect("safe");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
 
@@ -498,65 +604,7 @@ mod tests {
             (rows, interior_a, interior_b) in (1usize..=2)
                 .prop_flat_map(|r| (Just(r), proptest::collection::vec(0u64..=4, r * 2), proptest::collection::vec(0u64..=4, r * 2)))
         ) {
-            // Territory × sex and territory × age band, released together: the cube territory × sex × age
-            // with only its two-way margins released. The interior is some split consistent with both.
-            let (territory, sex, age) = (Dimension::flat(rows).expect("t"), Dimension::flat(2).expect("s"), Dimension::flat(2).expect("a"));
-            let mut cube_interior = vec![0u64; rows * 4];
-            for r in 0..rows {
-                // Same row total in both tables: the age table takes the sex table's total, split as it can.
-                let total: u64 = interior_a[r * 2] + interior_a[r * 2 + 1];
-                let first_age = interior_b[r * 2].min(total);
-                let mut age_left = [first_age, total - first_age];
-                for s in 0..2 {
-                    let mut need = interior_a[r * 2 + s];
-                    for a in 0..2 {
-                        let take = need.min(age_left[a]);
-                        cube_interior[r * 4 + s * 2 + a] += take;
-                        age_left[a] -= take;
-                        need -= take;
-                    }
-                }
-            }
-            let cube = CountTable::new(vec![territory.clone(), sex.clone(), age.clone()], &cube_interior).expect("cube");
-            let rules: Vec<CellRule> = cube.cells().iter()
-                .map(|c| if c[1] == 2 || c[2] == 2 { CellRule::Free } else { CellRule::NotReleased })
-                .collect();
-            let result = suppress_release(&cube, &rules, 5).expect("protected");
-            // The attacker sees both tables: any two with the same territory margin come from some cube.
-            let a_table = |interior: &[u64]| CountTable::new(vec![territory.clone(), sex.clone()], interior).expect("a");
-            let b_table = |interior: &[u64]| CountTable::new(vec![territory.clone(), age.clone()], interior).expect("b");
-            let truth_a = a_table(&cube.cells().iter().filter(|c| c[0] < rows && c[1] < 2 && c[2] == 2).map(|c| cube.count(c)).collect::<Vec<_>>());
-            let truth_b = b_table(&cube.cells().iter().filter(|c| c[0] < rows && c[1] == 2 && c[2] < 2).map(|c| cube.count(c)).collect::<Vec<_>>());
-            let at = |c: &[usize]| result.published[cube.index(c)];
-            let published_a: Vec<Option<u64>> = truth_a.cells().iter().map(|c| at(&[c[0], c[1], 2])).collect();
-            let published_b: Vec<Option<u64>> = truth_b.cells().iter().map(|c| at(&[c[0], 2, c[1]])).collect();
-            for (cell, p) in cube.cells().iter().zip(&result.published) {
-                if let Some(count) = p {
-                    prop_assert!(!is_primary(*count, 5), "{cell:?} published with {count}");
-                }
-            }
-            let interior_of = |t: &CountTable| t.cells().iter().filter(|c| !t.is_margin(c)).map(|c| t.count(c)).collect::<Vec<_>>();
-            let (known_a, known_b) = (interior_of(&truth_a), interior_of(&truth_b));
-            let unknown_a: Vec<usize> = (0..rows * 2).filter(|p| published_a[truth_a.index(&[p / 2, p % 2])].is_none()).collect();
-            let unknown_b: Vec<usize> = (0..rows * 2).filter(|p| published_b[truth_b.index(&[p / 2, p % 2])].is_none()).collect();
-            prop_assume!(unknown_a.len() + unknown_b.len() <= 6);
-            let mut ranges_a = vec![None; published_a.len()];
-            let mut ranges_b = vec![None; published_b.len()];
-            each_assignment(unknown_a.len() + unknown_b.len(), 8, |values| {
-                let (mut ia, mut ib) = (known_a.clone(), known_b.clone());
-                for (p, v) in unknown_a.iter().zip(values) { ia[*p] = *v; }
-                for (p, v) in unknown_b.iter().zip(&values[unknown_a.len()..]) { ib[*p] = *v; }
-                let (a, b) = (a_table(&ia), b_table(&ib));
-                let shared = (0..=rows).all(|r| a.count(&[r, 2]) == b.count(&[r, 2]));
-                if shared && consistent(&a, &published_a) && consistent(&b, &published_b) {
-                    widen(&mut ranges_a, &published_a, &a);
-                    widen(&mut ranges_b, &published_b, &b);
-                }
-            });
-            let primary_a: Vec<bool> = truth_a.cells().iter().map(|c| is_primary(truth_a.count(c), 5)).collect();
-            let primary_b: Vec<bool> = truth_b.cells().iter().map(|c| is_primary(truth_b.count(c), 5)).collect();
-            assert_safe(&truth_a, &Suppressed { published: published_a, primary: primary_a }, &ranges_a)?;
-            assert_safe(&truth_b, &Suppressed { published: published_b, primary: primary_b }, &ranges_b)?;
+            linked_tables_are_safe(rows, interior_a, interior_b, 5)?;
         }
 
         #[test]

@@ -177,7 +177,7 @@ const SANCTION_OUTCOMES: [Category; 5] = [
     category("no_fine_decided", "sans amende", "no fine decided"),
     category("annulled_on_appeal", "annulée sur recours", "annulled on appeal"),
     category("regularised", "régularisé", "regularised"),
-    category("sent_for_recovery", "recouvrement", "sent for recovery"),
+    category("sent_for_recovery", "à recouvrer", "sent for recovery"),
 ];
 
 /// What a table is counted by, beside period and territory.
