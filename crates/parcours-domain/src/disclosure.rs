@@ -153,11 +153,6 @@ impl CountTable {
         CountTable::new(dimensions, interior)
     }
 
-    /// The dimensions.
-    pub fn dimensions(&self) -> &[Dimension] {
-        &self.dimensions
-    }
-
     fn index(&self, cell: &[usize]) -> usize {
         cell.iter().zip(&self.dimensions).fold(0, |acc, (i, d)| acc * d.nodes() + i)
     }

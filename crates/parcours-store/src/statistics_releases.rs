@@ -88,6 +88,54 @@ impl ReleaseRecord {
     }
 }
 
+/// The part of a release a reader sees: Wallonia (the Region), a CRI's territory, or one commune (asked by the
+/// commune itself, or by a CRI, which may read its own communes only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReaderTerritory {
+    /// Every cell.
+    Wallonia,
+    /// The cells a CRI's territory holds.
+    Cri(String),
+    /// One commune's cells, `within_cri` when a CRI asks.
+    Commune {
+        /// NIS code.
+        nis: String,
+        /// The CRI asking, whose territory must hold the commune.
+        within_cri: Option<String>,
+    },
+}
+
+/// What a reader may see of a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visible {
+    /// The cells of the territory.
+    Cells(Vec<StoredCell>),
+    /// The commune lies outside the CRI that asks.
+    OutsideReader,
+    /// No territory with this code in the release.
+    Unknown,
+}
+
+impl ReleaseRecord {
+    /// The cells within a reader's territory.
+    pub fn cells_within(&self, territory: &ReaderTerritory) -> Result<Visible, StoreError> {
+        let cells = self.cells()?;
+        let shown: Vec<StoredCell> = match territory {
+            ReaderTerritory::Wallonia => cells,
+            ReaderTerritory::Cri(cri) => cells.into_iter().filter(|c| c.cris.contains(cri)).collect(),
+            ReaderTerritory::Commune { nis, within_cri } => {
+                let mine: Vec<StoredCell> =
+                    cells.into_iter().filter(|c| c.territory_level == "commune" && c.territory_code == *nis).collect();
+                if within_cri.as_ref().is_some_and(|cri| mine.iter().any(|c| !c.cris.contains(cri))) {
+                    return Ok(Visible::OutsideReader);
+                }
+                mine
+            }
+        };
+        Ok(if shown.is_empty() { Visible::Unknown } else { Visible::Cells(shown) })
+    }
+}
+
 /// The counts of a release: `quarter|commune|category…` → persons.
 fn counts_of(counted: &[Counted]) -> BTreeMap<String, u64> {
     let mut counts = BTreeMap::new();

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use parcours_documents::statistics::{BarChart, BarGroup, CsvValue, Separator, bar_chart, csv};
 use parcours_domain::statistics::{Period, StatisticsTable};
 use parcours_domain::{CriCode, NisCode};
-use parcours_store::statistics_releases::{ReleaseRecord, StoredCell};
+use parcours_store::statistics_releases::{ReaderTerritory, ReleaseRecord, StoredCell, Visible};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -118,12 +118,7 @@ fn forbidden_territory() -> ApiError {
 }
 
 /// The territory asked for, checked against the caller's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Shown {
-    Wallonia,
-    Cri(String),
-    Commune { nis: String, within_cri: Option<String> },
-}
+type Shown = ReaderTerritory;
 
 fn shown(scope: StatisticsScope, asked: Option<&str>) -> Result<Shown, ApiError> {
     let asked = match (asked, scope) {
@@ -167,31 +162,18 @@ fn code_of(shown: &Shown) -> String {
     }
 }
 
-/// The cells of the release within the territory shown.
-fn cells_shown(cells: Vec<StoredCell>, shown: &Shown) -> Result<Vec<StoredCell>, ApiError> {
-    let shown_cells: Vec<StoredCell> = match shown {
-        Shown::Wallonia => cells,
-        Shown::Cri(cri) => cells.into_iter().filter(|c| c.cris.contains(cri)).collect(),
-        Shown::Commune { nis, within_cri } => {
-            let mine: Vec<StoredCell> =
-                cells.into_iter().filter(|c| c.territory_level == "commune" && c.territory_code == *nis).collect();
-            if let Some(cri) = within_cri
-                && mine.iter().any(|c| !c.cris.contains(cri))
-            {
-                return Err(forbidden_territory());
-            }
-            mine
-        }
-    };
-    if shown_cells.is_empty() {
-        return Err(bad(
+/// The cells of the release within the territory shown (filtered by the store).
+fn cells_shown(release: &ReleaseRecord, shown: &Shown) -> Result<Vec<StoredCell>, ApiError> {
+    match release.cells_within(shown)? {
+        Visible::Cells(cells) => Ok(cells),
+        Visible::OutsideReader => Err(forbidden_territory()),
+        Visible::Unknown => Err(bad(
             "territory",
             "unknown_territory",
             "Aucun territoire de ce code dans cette publication.",
             "No territory with this code in this release.",
-        ));
+        )),
     }
-    Ok(shown_cells)
 }
 
 /// Reads a table for a period.
@@ -252,7 +234,7 @@ pub async fn get_statistics_release(
     let shown = shown(reader.scope, query.territory.as_deref())?;
     let actor = actor(&reader.caller, &request_id);
     let release = super::released(state, table, period, actor).await?;
-    let cells = cells_shown(release.cells()?, &shown)?;
+    let cells = cells_shown(&release, &shown)?;
     let territory = code_of(&shown);
     match format {
         "csv" => Ok(csv_response(table, &release, &territory, &cells, separator)),

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use parcours_documents::statistics_report::{ReportGrid, ReportSection, StatisticsReport, render_statistics_report};
 use parcours_domain::CriCode;
 use parcours_domain::statistics::StatisticsTable;
-use parcours_store::statistics_releases::StoredCell;
+use parcours_store::statistics_releases::{ReaderTerritory, StoredCell, Visible};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -110,7 +110,14 @@ pub async fn get_statistics_report(
     let mut rules_version = String::new();
     for table in StatisticsTable::ALL {
         let release = super::released(state.clone(), table, period, actor.clone()).await?;
-        let cells = release.cells()?;
+        let territory = match cri {
+            None => ReaderTerritory::Wallonia,
+            Some(cri) => ReaderTerritory::Cri(cri.code().to_owned()),
+        };
+        let cells = match release.cells_within(&territory)? {
+            Visible::Cells(cells) => cells,
+            Visible::OutsideReader | Visible::Unknown => Vec::new(),
+        };
         // Rows: the CRIs then Wallonia, or a CRI's communes then the CRI.
         let (level, total_code) = match cri {
             None => ("cri", "wallonie".to_owned()),
@@ -118,8 +125,7 @@ pub async fn get_statistics_report(
         };
         let mut rows: Vec<(String, String)> = Vec::new();
         for cell in &cells {
-            let inside = cri.is_none_or(|cri| cell.cris.iter().any(|c| c == cri.code()));
-            if cell.territory_level == level && inside && !rows.iter().any(|(code, _)| *code == cell.territory_code) {
+            if cell.territory_level == level && !rows.iter().any(|(code, _)| *code == cell.territory_code) {
                 rows.push((cell.territory_code.clone(), cell.territory_name.clone()));
             }
         }
