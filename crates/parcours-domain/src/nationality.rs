@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// ISO 3166-1 alpha-3 codes (249 assigned codes) plus `XKX`, the user-assigned code for Kosovo that the
 /// Belgian registers and the EU use. Sorted, for binary search.
-const ALPHA3: &[&str] = &[
+pub(crate) const ALPHA3: &[&str] = &[
     "ABW", "AFG", "AGO", "AIA", "ALA", "ALB", "AND", "ARE", "ARG", "ARM", "ASM", "ATA", "ATF", "ATG", "AUS", "AUT",
     "AZE", "BDI", "BEL", "BEN", "BES", "BFA", "BGD", "BGR", "BHR", "BHS", "BIH", "BLM", "BLR", "BLZ", "BMU", "BOL",
     "BRA", "BRB", "BRN", "BTN", "BVT", "BWA", "CAF", "CAN", "CCK", "CHE", "CHL", "CHN", "CIV", "CMR", "COD", "COG",

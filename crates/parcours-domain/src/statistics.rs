@@ -180,6 +180,97 @@ const SANCTION_OUTCOMES: [Category; 5] = [
     category("sent_for_recovery", "à recouvrer", "sent for recovery"),
 ];
 
+/// The clauses that decide a status (rules.md §1-2, [`crate::reasons`]), by the status they decide: the
+/// leaves, then one group per status (a determination is counted under the first deciding clause it
+/// names). `OUTSIDE_WALLONIA` is not among them: such a domicile is outside the published territory.
+const DECIDING_REASONS: [Category; 23] = [
+    category("BELGIAN_NATIONAL", "nationalité belge", "Belgian national"),
+    category("GERMAN_LANGUAGE_REGION", "région de langue allemande", "German-language region"),
+    category("NO_RESIDENCE_TITLE", "sans titre de séjour", "no residence title"),
+    category("TITLE_THREE_MONTHS_OR_LESS", "titre de 3 mois ou moins", "title of three months or less"),
+    category("ASYLUM_APPLICANT", "demande d'asile", "asylum applicant"),
+    category("TITLE_PENDING", "titre en attente", "title pending"),
+    category("DIPLOMATIC_STATUS", "statut diplomatique", "diplomatic status"),
+    category("LEGAL_STAY_THREE_YEARS_OR_MORE", "séjour légal de 3 ans ou plus", "legal stay of 3 years or more"),
+    category("BEFORE_ANY_OBLIGATION", "avant toute obligation", "before any obligation"),
+    category("UE_PLUS_NATIONAL", "ressortissant UE+", "UE+ national"),
+    category("UE_PLUS_CITIZEN_CARD", "carte EU ou EU+", "EU or EU+ card"),
+    category("FAMILY_OF_UE_PLUS_CITIZEN", "famille d'un citoyen UE+", "family of a UE+ citizen"),
+    category("FAMILY_OF_NON_MOBILE_BELGIAN_EXEMPT", "famille d'un Belge (paramètre)", "family of a Belgian (parameter)"),
+    category("WITHDRAWAL_AGREEMENT_BENEFICIARY", "accord de retrait (carte M)", "withdrawal agreement (M card)"),
+    category("DISPENSED_UNDER_18", "moins de 18 ans", "under 18"),
+    category("DISPENSED_65_OR_OVER", "65 ans ou plus", "65 or over"),
+    category("DISPENSED_STANDSTILL_NATIONALITY", "clause de standstill", "standstill nationality"),
+    category("DISPENSATION_GRANTED", "dispense accordée", "dispensation granted"),
+    category("OBLIGED", "primo-arrivant obligé", "obliged newcomer"),
+    category("not_concerned", "non concerné", "not concerned"),
+    category("exempt", "exempté", "exempt"),
+    category("dispensed", "dispensé", "dispensed"),
+    category("obliged", "obligé", "obliged"),
+];
+/// The leaves of each status group of [`DECIDING_REASONS`].
+const DECIDING_REASON_GROUPS: [&[usize]; 4] =
+    [&[0, 1, 2, 3, 4, 5, 6, 7, 8], &[9, 10, 11, 12, 13], &[14, 15, 16, 17], &[18]];
+
+/// Nationality groups: Belgian, UE+ on the reference date, then the UN M49 regions (Europe outside the
+/// UE+, northern and sub-Saharan Africa, western Asia, the rest of Asia, the Americas, Oceania).
+const NATIONALITY_GROUPS: [Category; 10] = [
+    category("belgian", "belge", "Belgian"),
+    category("ue_plus", "UE+", "UE+"),
+    category("other_europe", "autre Europe", "other Europe"),
+    category("north_africa", "Afrique du Nord", "northern Africa"),
+    category("sub_saharan_africa", "Afrique subsaharienne", "sub-Saharan Africa"),
+    category("western_asia", "Asie occidentale", "western Asia"),
+    category("other_asia", "autre Asie", "other Asia"),
+    category("americas", "Amériques", "the Americas"),
+    category("oceania", "Océanie", "Oceania"),
+    category("stateless_or_unknown", "apatride ou inconnue", "stateless or unknown"),
+];
+
+const RESIDENCE_CARDS: [Category; 17] = [
+    category("A", "A", "A"),
+    category("B", "B", "B"),
+    category("K", "K", "K"),
+    category("L", "L", "L"),
+    category("EU", "EU", "EU"),
+    category("EU+", "EU+", "EU+"),
+    category("F", "F", "F"),
+    category("F+", "F+", "F+"),
+    category("H", "H", "H"),
+    category("I", "I", "I"),
+    category("J", "J", "J"),
+    category("M", "M", "M"),
+    category("N", "N", "N"),
+    category("attestation_immatriculation", "attestation d'immatriculation", "attestation of registration"),
+    category("annexe_15", "annexe 15", "annex 15"),
+    category("special_identity_card", "carte d'identité spéciale", "special identity card"),
+    category("none", "aucun document", "no document"),
+];
+
+/// Hours attended, in bands around the regimes' minimums (rules.md §3: 120 h then 400 h of French, 20 h
+/// then 60 h of citizenship, 4 h of orientation).
+const FRENCH_HOURS: [Category; 5] = [
+    category("none", "aucune", "none"),
+    category("1-119h", "1-119 h", "1-119 h"),
+    category("120-199h", "120-199 h", "120-199 h"),
+    category("200-399h", "200-399 h", "200-399 h"),
+    category("400h+", "400 h et plus", "400 h or more"),
+];
+const CITIZENSHIP_HOURS: [Category; 4] = [
+    category("none", "aucune", "none"),
+    category("1-19h", "1-19 h", "1-19 h"),
+    category("20-59h", "20-59 h", "20-59 h"),
+    category("60h+", "60 h et plus", "60 h or more"),
+];
+const ORIENTATION_HOURS: [Category; 3] =
+    [category("none", "aucune", "none"), category("1-3h", "1-3 h", "1-3 h"), category("4h+", "4 h et plus", "4 h or more")];
+
+/// The band of `minutes` attended on an axis: the first band whose lower bound (in hours) is reached.
+fn hours_band(categories: &'static [Category], lower_bounds: &[i64], minutes: i64) -> &'static str {
+    let reached = lower_bounds.iter().filter(|hours| minutes >= **hours * 60).count();
+    if minutes <= 0 { categories[0].code } else { categories[reached.max(1)].code }
+}
+
 /// What a table is counted by, beside period and territory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {
@@ -207,6 +298,18 @@ pub enum Attribute {
     DispensationCode,
     /// How a sanction procedure ended.
     SanctionOutcome,
+    /// The clause that decided the status, grouped by status.
+    Reason,
+    /// The nationality, in groups.
+    NationalityGroup,
+    /// The residence document stated when reported.
+    ResidenceCard,
+    /// Hours of French attended, in bands.
+    FrenchHours,
+    /// Hours of citizenship attended, in bands.
+    CitizenshipHours,
+    /// Hours of socio-professional orientation attended, in bands.
+    OrientationHours,
 }
 
 impl Attribute {
@@ -225,6 +328,12 @@ impl Attribute {
             Attribute::AxesRequired => "axes_required",
             Attribute::DispensationCode => "dispensation",
             Attribute::SanctionOutcome => "outcome",
+            Attribute::Reason => "reason",
+            Attribute::NationalityGroup => "nationality_group",
+            Attribute::ResidenceCard => "residence_card",
+            Attribute::FrenchHours => "french_hours",
+            Attribute::CitizenshipHours => "citizenship_hours",
+            Attribute::OrientationHours => "orientation_hours",
         }
     }
 
@@ -243,6 +352,12 @@ impl Attribute {
             Attribute::AxesRequired => "axes requis",
             Attribute::DispensationCode => "dispense",
             Attribute::SanctionOutcome => "issue de la procédure",
+            Attribute::Reason => "motif déterminant",
+            Attribute::NationalityGroup => "groupe de nationalités",
+            Attribute::ResidenceCard => "document de séjour",
+            Attribute::FrenchHours => "heures de français",
+            Attribute::CitizenshipHours => "heures de citoyenneté",
+            Attribute::OrientationHours => "heures d'orientation",
         }
     }
 
@@ -261,13 +376,152 @@ impl Attribute {
             Attribute::AxesRequired => &AXES_REQUIRED,
             Attribute::DispensationCode => &DISPENSATION_CODES,
             Attribute::SanctionOutcome => &SANCTION_OUTCOMES,
+            Attribute::Reason => &DECIDING_REASONS,
+            Attribute::NationalityGroup => &NATIONALITY_GROUPS,
+            Attribute::ResidenceCard => &RESIDENCE_CARDS,
+            Attribute::FrenchHours => &FRENCH_HOURS,
+            Attribute::CitizenshipHours => &CITIZENSHIP_HOURS,
+            Attribute::OrientationHours => &ORIENTATION_HOURS,
         }
+    }
+
+    /// The groups among [`Attribute::categories`], which come after the leaves, each with the leaves it
+    /// sums (only the reasons are grouped, by status).
+    pub fn groups(&self) -> &'static [&'static [usize]] {
+        match self {
+            Attribute::Reason => &DECIDING_REASON_GROUPS,
+            _ => &[],
+        }
+    }
+
+    /// How many categories are leaves (a counted person is in exactly one of them).
+    pub fn leaves(&self) -> usize {
+        self.categories().len() - self.groups().len()
+    }
+
+    /// The group a leaf belongs to, as an index into [`Attribute::categories`].
+    pub fn group_of(&self, leaf: usize) -> Option<usize> {
+        self.groups().iter().position(|members| members.contains(&leaf)).map(|g| self.leaves() + g)
+    }
+
+    /// The dimension of the disclosure cube: the leaves, the groups, the total.
+    fn dimension(&self) -> Option<Dimension> {
+        let groups: Vec<Vec<usize>> = self.groups().iter().map(|members| members.to_vec()).collect();
+        Dimension::with_aggregates(self.leaves(), &groups)
     }
 
     /// The index of a category by its code.
     pub fn category_index(&self, code: &str) -> Option<usize> {
         self.categories().iter().position(|c| c.code == code)
     }
+
+    /// The index of the leaf a counted person is in, by its code (a group is not one).
+    pub fn leaf_index(&self, code: &str) -> Option<usize> {
+        self.category_index(code).filter(|i| *i < self.leaves())
+    }
+}
+
+/// The band of the hours of French attended.
+pub fn french_hours_band(minutes: i64) -> &'static str {
+    hours_band(&FRENCH_HOURS, &[1, 120, 200, 400], minutes)
+}
+
+/// The band of the hours of citizenship attended.
+pub fn citizenship_hours_band(minutes: i64) -> &'static str {
+    hours_band(&CITIZENSHIP_HOURS, &[1, 20, 60], minutes)
+}
+
+/// The band of the hours of orientation attended.
+pub fn orientation_hours_band(minutes: i64) -> &'static str {
+    hours_band(&ORIENTATION_HOURS, &[1, 4], minutes)
+}
+
+/// The code of a residence document as published (`none` without one).
+pub fn residence_card(document: Option<crate::residence::ResidenceDocument>) -> &'static str {
+    document.map_or("none", |d| d.code())
+}
+
+/// The nationality group of a nationality on a day (UE+ membership changes over time: the United Kingdom
+/// left, Croatia joined).
+pub fn nationality_group(nationality: crate::nationality::Nationality, on: NaiveDate) -> &'static str {
+    use crate::nationality::Nationality;
+    if matches!(nationality, Nationality::Stateless | Nationality::Unknown) {
+        return "stateless_or_unknown";
+    }
+    if nationality == Nationality::BELGIUM {
+        return "belgian";
+    }
+    if crate::ue_plus::is_ue_plus(nationality, on) {
+        return "ue_plus";
+    }
+    M49_REGIONS
+        .iter()
+        .find(|(_, codes)| codes.contains(&nationality.code()))
+        .map_or("stateless_or_unknown", |(group, _)| group)
+}
+
+/// The countries of each nationality group outside Belgium and the UE+ (UN M49 regions; territories with
+/// no nationality of their own are placed where M49 places them; Antarctica is in none).
+const M49_REGIONS: [(&str, &[&str]); 7] = [
+    (
+        "other_europe",
+        &[
+            "ALA", "ALB", "AND", "AUT", "BGR", "BIH", "BLR", "CHE", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA",
+            "FRO", "GBR", "GGY", "GIB", "GRC", "HRV", "HUN", "IMN", "IRL", "ISL", "ITA", "JEY", "LIE", "LTU", "LUX",
+            "LVA", "MCO", "MDA", "MKD", "MLT", "MNE", "NLD", "NOR", "POL", "PRT", "ROU", "RUS", "SJM", "SMR", "SRB",
+            "SVK", "SVN", "SWE", "UKR", "VAT", "XKX",
+        ],
+    ),
+    ("north_africa", &["DZA", "EGY", "ESH", "LBY", "MAR", "SDN", "TUN"]),
+    (
+        "sub_saharan_africa",
+        &[
+            "AGO", "ATF", "BDI", "BEN", "BFA", "BWA", "CAF", "CIV", "CMR", "COD", "COG", "COM", "CPV", "DJI", "ERI",
+            "ETH", "GAB", "GHA", "GIN", "GMB", "GNB", "GNQ", "IOT", "KEN", "LBR", "LSO", "MDG", "MLI", "MOZ", "MRT",
+            "MUS", "MWI", "MYT", "NAM", "NER", "NGA", "REU", "RWA", "SEN", "SHN", "SLE", "SOM", "SSD", "STP", "SWZ",
+            "SYC", "TCD", "TGO", "TZA", "UGA", "ZAF", "ZMB", "ZWE",
+        ],
+    ),
+    (
+        "western_asia",
+        &[
+            "ARE", "ARM", "AZE", "BHR", "CYP", "GEO", "IRQ", "ISR", "JOR", "KWT", "LBN", "OMN", "PSE", "QAT", "SAU",
+            "SYR", "TUR", "YEM",
+        ],
+    ),
+    (
+        "other_asia",
+        &[
+            "AFG", "BGD", "BRN", "BTN", "CHN", "HKG", "IDN", "IND", "IRN", "JPN", "KAZ", "KGZ", "KHM", "KOR", "LAO",
+            "LKA", "MAC", "MDV", "MMR", "MNG", "MYS", "NPL", "PAK", "PHL", "PRK", "SGP", "THA", "TJK", "TKM", "TLS",
+            "TWN", "UZB", "VNM",
+        ],
+    ),
+    (
+        "americas",
+        &[
+            "ABW", "AIA", "ARG", "ATG", "BES", "BHS", "BLM", "BLZ", "BMU", "BOL", "BRA", "BRB", "BVT", "CAN", "CHL",
+            "COL", "CRI", "CUB", "CUW", "CYM", "DMA", "DOM", "ECU", "FLK", "GLP", "GRD", "GRL", "GTM", "GUF", "GUY",
+            "HND", "HTI", "JAM", "KNA", "LCA", "MAF", "MEX", "MSR", "MTQ", "NIC", "PAN", "PER", "PRI", "PRY", "SGS",
+            "SLV", "SPM", "SUR", "SXM", "TCA", "TTO", "URY", "USA", "VCT", "VEN", "VGB", "VIR",
+        ],
+    ),
+    (
+        "oceania",
+        &[
+            "ASM", "AUS", "CCK", "COK", "CXR", "FJI", "FSM", "GUM", "HMD", "KIR", "MHL", "MNP", "NCL", "NFK", "NIU",
+            "NRU", "NZL", "PCN", "PLW", "PNG", "PYF", "SLB", "TKL", "TON", "TUV", "UMI", "VUT", "WLF", "WSM",
+        ],
+    ),
+];
+
+/// The category of a determination's deciding clause, by its code (`None` for a clause that decides no
+/// status, or one outside the published territory).
+pub fn deciding_reason(code: &str) -> Option<&'static str> {
+    DECIDING_REASONS[..DECIDING_REASONS.len() - DECIDING_REASON_GROUPS.len()]
+        .iter()
+        .find(|c| c.code == code)
+        .map(|c| c.code)
 }
 
 /// The age band of a person born on `birth` on `day`.
@@ -286,8 +540,11 @@ pub fn age_band(birth: NaiveDate, day: NaiveDate) -> &'static str {
 /// The tables of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatisticsTable {
-    /// Persons reported by a commune, by the status determined at the report.
+    /// Persons reported by a commune, by the status determined at the report and by residence document.
     ArrivalsReported,
+    /// Persons whose status was determined, by the clause that decided it (grouped by status) and by
+    /// nationality group.
+    Determinations,
     /// Persons whose case was opened, by regime, sex and age band (three tables released together).
     CasesOpened,
     /// Persons issued an attestation, by kind.
@@ -314,8 +571,9 @@ pub enum StatisticsTable {
 
 impl StatisticsTable {
     /// Every table, in the order documented.
-    pub const ALL: [StatisticsTable; 12] = [
+    pub const ALL: [StatisticsTable; 13] = [
         StatisticsTable::ArrivalsReported,
+        StatisticsTable::Determinations,
         StatisticsTable::Dispensations,
         StatisticsTable::CasesOpened,
         StatisticsTable::Presentations,
@@ -333,6 +591,7 @@ impl StatisticsTable {
     pub fn code(&self) -> &'static str {
         match self {
             StatisticsTable::ArrivalsReported => "arrivals_reported",
+            StatisticsTable::Determinations => "determinations",
             StatisticsTable::CasesOpened => "cases_opened",
             StatisticsTable::AttestationsIssued => "attestations_issued",
             StatisticsTable::Presentations => "presentations",
@@ -356,6 +615,7 @@ impl StatisticsTable {
     pub fn title_fr(&self) -> &'static str {
         match self {
             StatisticsTable::ArrivalsReported => "Personnes signalées par les communes",
+            StatisticsTable::Determinations => "Statuts décidés",
             StatisticsTable::CasesOpened => "Dossiers ouverts",
             StatisticsTable::AttestationsIssued => "Attestations délivrées",
             StatisticsTable::Presentations => "Présentations au bureau d'accueil",
@@ -374,6 +634,7 @@ impl StatisticsTable {
     pub fn title_en(&self) -> &'static str {
         match self {
             StatisticsTable::ArrivalsReported => "Persons reported by the communes",
+            StatisticsTable::Determinations => "Statuses determined",
             StatisticsTable::CasesOpened => "Cases opened",
             StatisticsTable::AttestationsIssued => "Attestations issued",
             StatisticsTable::Presentations => "Presentations at the welcome office",
@@ -393,8 +654,16 @@ impl StatisticsTable {
         match self {
             StatisticsTable::ArrivalsReported => {
                 "Distinct persons reported by a commune (POST /v1/arrivals), each counted once per calendar year at \
-                 their first report of the year: its commune, the status determined then, and the quarter it falls \
-                 in."
+                 their first report of the year: its commune, the status determined then, the residence document \
+                 the report states (released together), and the quarter it falls in."
+            }
+            StatisticsTable::Determinations => {
+                "Distinct persons whose status was determined (at a commune's report or again by a CRI), by the \
+                 first clause of the decision that decides its status (grouped by status: not concerned, exempt, \
+                 dispensed, obliged) and by nationality group on the reference date (released together), in the \
+                 commune of domicile on the reference date; each counted once per calendar year, at their first \
+                 decision of the year. A domicile outside the French-language region is outside the territory and \
+                 not counted."
             }
             StatisticsTable::CasesOpened => {
                 "Distinct persons for whom a CRI case was opened, by regime (obliged or voluntary), by sex and by \
@@ -404,7 +673,8 @@ impl StatisticsTable {
             }
             StatisticsTable::AttestationsIssued => {
                 "Distinct persons issued an attestation (welcome module or pathway), by kind, in the commune of \
-                 the case; each counted once per calendar year, at their first attestation of the year. A \
+                 the case; each counted once per calendar year, at their first attestation of the year, with the \
+                 hours it states per axis (French, citizenship, orientation), in bands (released together). A \
                  correction (an attestation that supersedes another) is not counted again."
             }
             StatisticsTable::Presentations => {
@@ -448,7 +718,15 @@ impl StatisticsTable {
         match self {
             StatisticsTable::ArrivalsReported => {
                 "Personnes distinctes signalées par une commune, chacune comptée une fois par année civile, à son \
-                 premier signalement de l'année : sa commune, le statut décidé alors et le trimestre où il tombe."
+                 premier signalement de l'année : sa commune, le statut décidé alors, le document de séjour \
+                 signalé (publiés ensemble) et le trimestre où il tombe."
+            }
+            StatisticsTable::Determinations => {
+                "Personnes distinctes dont le statut a été décidé (au signalement ou à nouveau par un CRI), par \
+                 motif déterminant (la première clause de la décision qui fixe le statut, groupée par statut) et \
+                 par groupe de nationalités à la date de référence (publiés ensemble), dans la commune du domicile \
+                 à la date de référence ; chacune comptée une fois par année civile, à sa première décision de \
+                 l'année. Un domicile hors de la région de langue française n'est pas compté."
             }
             StatisticsTable::CasesOpened => {
                 "Personnes distinctes dont un dossier a été ouvert dans un CRI pendant la période, par régime \
@@ -459,7 +737,9 @@ impl StatisticsTable {
             StatisticsTable::AttestationsIssued => {
                 "Personnes distinctes qui ont reçu une attestation (module d'accueil ou parcours), dans la \
                  commune du dossier, chacune comptée une fois par année civile, à sa première attestation de \
-                 l'année ; une attestation corrigée ne compte pas deux fois, une attestation révoquée ne compte pas."
+                 l'année, avec les heures suivies qu'elle indique par axe (français, citoyenneté, orientation), par \
+                 tranche (publiés ensemble) ; une attestation corrigée ne compte pas deux fois, une attestation \
+                 révoquée ne compte pas."
             }
             StatisticsTable::Presentations => {
                 "Personnes distinctes dont la présentation au bureau d'accueil a été enregistrée, dans le délai de \
@@ -501,9 +781,15 @@ impl StatisticsTable {
     /// The attributes, each published by territory (and quarter, for a year).
     pub fn attributes(&self) -> &'static [Attribute] {
         match self {
-            StatisticsTable::ArrivalsReported => &[Attribute::Status],
+            StatisticsTable::ArrivalsReported => &[Attribute::Status, Attribute::ResidenceCard],
+            StatisticsTable::Determinations => &[Attribute::Reason, Attribute::NationalityGroup],
             StatisticsTable::CasesOpened => &[Attribute::Regime, Attribute::Sex, Attribute::AgeBand],
-            StatisticsTable::AttestationsIssued => &[Attribute::AttestationKind],
+            StatisticsTable::AttestationsIssued => &[
+                Attribute::AttestationKind,
+                Attribute::FrenchHours,
+                Attribute::CitizenshipHours,
+                Attribute::OrientationHours,
+            ],
             StatisticsTable::Presentations | StatisticsTable::Completions => &[Attribute::Timeliness],
             StatisticsTable::ConventionsSigned => &[Attribute::Regime, Attribute::AxesRequired],
             StatisticsTable::Transfers => &[Attribute::Regime],
@@ -871,16 +1157,17 @@ pub fn release(
     }
     dimensions.push(territory.dimension.clone());
     for attribute in attributes {
-        dimensions.push(
-            Dimension::flat(attribute.categories().len()).ok_or(ReleaseError::UnknownValue(attribute.code().into()))?,
-        );
+        dimensions.push(attribute.dimension().ok_or(ReleaseError::UnknownValue(attribute.code().into()))?);
     }
     let leaves: Vec<usize> = std::iter::once(if by_quarter { quarters.len() } else { 1 })
         .chain(std::iter::once(territory.communes.len()))
-        .chain(attributes.iter().map(|a| a.categories().len()))
+        .chain(attributes.iter().map(Attribute::leaves))
         .collect();
     let mut interior = vec![0u64; leaves.iter().product()];
     for person in counted {
+        if person.categories.len() != attributes.len() {
+            return Err(ReleaseError::UnknownValue(format!("{} categories", person.categories.len())));
+        }
         let q = quarters
             .iter()
             .position(|q| *q == person.quarter)
@@ -888,7 +1175,7 @@ pub fn release(
         let commune = territory.commune(&person.commune).ok_or(ReleaseError::UnknownValue(person.commune.clone()))?;
         let mut position = q * leaves[1] + commune;
         for (k, (attribute, code)) in attributes.iter().zip(&person.categories).enumerate() {
-            let c = attribute.category_index(code).ok_or(ReleaseError::UnknownValue(code.clone()))?;
+            let c = attribute.leaf_index(code).ok_or(ReleaseError::UnknownValue(code.clone()))?;
             position = position * leaves[k + 2] + c;
         }
         interior[position] += 1;
@@ -960,7 +1247,8 @@ mod tests {
     }
 
     fn counted(quarter: Period, commune: &str, status: &str, n: usize) -> Vec<Counted> {
-        vec![Counted { quarter, commune: commune.to_owned(), categories: vec![status.to_owned()] }; n]
+        // Every person reported with a B card: the table's second attribute.
+        vec![Counted { quarter, commune: commune.to_owned(), categories: vec![status.to_owned(), "B".to_owned()] }; n]
     }
 
     #[test]
@@ -1000,7 +1288,7 @@ mod tests {
                 .iter()
                 .find(|c| {
                     territory.nodes()[c.territory].code == node
-                        && c.categories[0] == status.and_then(|s| Attribute::Status.category_index(s))
+                        && c.categories == [status.and_then(|s| Attribute::Status.category_index(s)), None]
                 })
                 .expect("cell")
         };
@@ -1012,8 +1300,12 @@ mod tests {
         assert!(cells.iter().filter(|c| c.count.is_none()).count() >= 4);
         assert_eq!(
             at("91059", Some("obliged")).key(q, StatisticsTable::ArrivalsReported, &territory),
-            "2026-Q3|91059|obliged"
+            "2026-Q3|91059|obliged|*"
         );
+        let b_cards = cells.iter().find(|c| {
+            territory.nodes()[c.territory].code == "wallonie" && c.categories == [None, Attribute::ResidenceCard.leaf_index("B")]
+        });
+        assert_eq!(b_cards.and_then(|c| c.count), Some(59), "released with the residence documents");
     }
 
     #[test]
@@ -1045,12 +1337,12 @@ mod tests {
             assert_eq!(Some(&cell.count.is_some()), earlier.get(&key), "{key}");
         }
         let total = cells.iter().find(|c| {
-            c.quarter.is_none() && territory.nodes()[c.territory].code == "wallonie" && c.categories == [None]
+            c.quarter.is_none() && territory.nodes()[c.territory].code == "wallonie" && c.categories == [None, None]
         });
         assert_eq!(total.and_then(|c| c.count), Some(44));
         // 91059 has 4 obliged over the year: hidden.
         let small = cells.iter().find(|c| {
-            c.quarter.is_none() && territory.nodes()[c.territory].code == "91059" && c.categories == [Some(0)]
+            c.quarter.is_none() && territory.nodes()[c.territory].code == "91059" && c.categories == [Some(0), None]
         });
         assert_eq!(small.map(|c| (c.count, c.primary)), Some((None, true)));
     }
@@ -1094,6 +1386,130 @@ mod tests {
                     assert!(docs.contains(&format!("`{}`", category.code)), "{} undocumented", category.code);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_clause_that_decides_a_status_is_a_reason_of_its_status_group() {
+        use crate::reasons::{Effect, ReasonCode};
+        let attribute = Attribute::Reason;
+        let mut deciding = 0;
+        for code in ReasonCode::ALL {
+            let info = code.info();
+            let group = match info.effect {
+                Effect::Information => continue,
+                _ if *code == ReasonCode::OutsideWallonia => {
+                    assert_eq!(deciding_reason(info.code), None, "outside the published territory");
+                    continue;
+                }
+                Effect::NotConcerned => "not_concerned",
+                Effect::Exempt => "exempt",
+                Effect::Dispensed => "dispensed",
+                Effect::Obliged => "obliged",
+            };
+            deciding += 1;
+            let leaf = attribute.leaf_index(info.code).unwrap_or_else(|| panic!("{} is not a category", info.code));
+            assert_eq!(deciding_reason(info.code), Some(info.code));
+            let in_group = attribute.group_of(leaf).map(|g| attribute.categories()[g].code);
+            assert_eq!(in_group, Some(group), "{}", info.code);
+        }
+        assert_eq!(deciding, attribute.leaves(), "every leaf is a deciding clause");
+        assert_eq!(attribute.leaf_index("obliged"), None, "a group is not a leaf");
+        assert_eq!(deciding_reason("REGIME_APPLIED"), None);
+    }
+
+    #[test]
+    fn every_nationality_falls_in_one_group_and_ue_plus_follows_the_date() {
+        use crate::nationality::{ALPHA3, Nationality};
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).expect("day");
+        for code in ALPHA3 {
+            let listed = M49_REGIONS.iter().filter(|(_, codes)| codes.contains(code)).count();
+            // Belgium is counted apart and Antarctica has no nationals: every other code is in one region.
+            assert_eq!(listed, usize::from(!["BEL", "ATA"].contains(code)), "{code}");
+            let nationality = Nationality::parse(code).expect("code");
+            assert!(NATIONALITY_GROUPS.iter().any(|g| g.code == nationality_group(nationality, day)), "{code}");
+        }
+        let group = |code: &str, year: i32| {
+            let on = NaiveDate::from_ymd_opt(year, 6, 1).expect("day");
+            nationality_group(Nationality::parse(code).expect("code"), on)
+        };
+        assert_eq!(group("BEL", 2026), "belgian");
+        assert_eq!(group("FRA", 2026), "ue_plus");
+        assert_eq!(group("GBR", 2019), "ue_plus");
+        assert_eq!(group("GBR", 2026), "other_europe");
+        assert_eq!(group("HRV", 2012), "other_europe");
+        assert_eq!(group("HRV", 2014), "ue_plus");
+        assert_eq!(group("MAR", 2026), "north_africa");
+        assert_eq!(group("SYR", 2026), "western_asia");
+        assert_eq!(group("TUR", 2026), "western_asia");
+        assert_eq!(group("AFG", 2026), "other_asia");
+        assert_eq!(group("COD", 2026), "sub_saharan_africa");
+        assert_eq!(group("BRA", 2026), "americas");
+        assert_eq!(group("XXA", 2026), "stateless_or_unknown");
+        assert_eq!(group("XXX", 2026), "stateless_or_unknown");
+    }
+
+    #[test]
+    fn hours_fall_in_the_band_of_the_minimums_they_reach() {
+        assert_eq!(french_hours_band(0), "none");
+        assert_eq!(french_hours_band(1), "1-119h");
+        assert_eq!(french_hours_band(119 * 60 + 59), "1-119h");
+        assert_eq!(french_hours_band(120 * 60), "120-199h");
+        assert_eq!(french_hours_band(399 * 60), "200-399h");
+        assert_eq!(french_hours_band(400 * 60), "400h+");
+        assert_eq!(citizenship_hours_band(20 * 60 - 1), "1-19h");
+        assert_eq!(citizenship_hours_band(60 * 60), "60h+");
+        assert_eq!(orientation_hours_band(3 * 60), "1-3h");
+        assert_eq!(orientation_hours_band(4 * 60), "4h+");
+        assert_eq!(orientation_hours_band(-5), "none");
+        assert_eq!(residence_card(None), "none");
+        assert_eq!(residence_card(Some(crate::residence::ResidenceDocument::FPlus)), "F+");
+    }
+
+    #[test]
+    fn a_status_group_is_the_sum_of_its_reasons_and_hides_what_its_reasons_would_reveal() {
+        let q = Period::Quarter { year: 2026, quarter: 2 };
+        let person = |commune: &str, reason: &str, group: &str| Counted {
+            quarter: q,
+            commune: commune.to_owned(),
+            categories: vec![reason.to_owned(), group.to_owned()],
+        };
+        let mut people = Vec::new();
+        for (commune, reason, n) in [
+            ("91059", "OBLIGED", 30),
+            ("91059", "UE_PLUS_NATIONAL", 12),
+            ("91059", "FAMILY_OF_UE_PLUS_CITIZEN", 2),
+            ("91064", "OBLIGED", 25),
+            ("91064", "UE_PLUS_NATIONAL", 9),
+            ("91064", "FAMILY_OF_UE_PLUS_CITIZEN", 8),
+            ("92094", "DISPENSATION_GRANTED", 6),
+            ("93014", "OBLIGED", 7),
+        ] {
+            people.extend(std::iter::repeat_n(person(commune, reason, "sub_saharan_africa"), n));
+        }
+        let territory = territory();
+        let cells = release(StatisticsTable::Determinations, q, &territory, &people, &HashMap::new(), 5).expect("release");
+        let at = |node: &str, reason: Option<&str>| {
+            let node = territory.nodes().iter().position(|n| n.code == node).expect("node");
+            cells
+                .iter()
+                .find(|c| {
+                    c.territory == node
+                        && c.categories[1].is_none()
+                        && c.categories[0] == reason.map(|r| Attribute::Reason.category_index(r).expect("category"))
+                })
+                .and_then(|c| c.count)
+        };
+        assert_eq!(at("91059", Some("FAMILY_OF_UE_PLUS_CITIZEN")), None, "2 persons: hidden");
+        assert_eq!(at("91059", Some("obliged")), Some(30));
+        assert_eq!(at("91064", Some("exempt")), Some(17), "the group sums its reasons");
+        assert_eq!(at("CAI", Some("exempt")), Some(31));
+        assert_eq!(at("CAI", None), Some(99));
+        // The exempt group of 91059 (14) and its UE+ nationals (12) would give the hidden 2: one of them is
+        // hidden too.
+        assert!(at("91059", Some("exempt")).is_none() || at("91059", Some("UE_PLUS_NATIONAL")).is_none());
+        for cell in &cells {
+            assert!(cell.count.is_none_or(|c| c == 0 || c >= 5), "{cell:?}");
         }
     }
 
