@@ -196,7 +196,11 @@ const DECIDING_REASONS: [Category; 23] = [
     category("UE_PLUS_NATIONAL", "ressortissant UE+", "UE+ national"),
     category("UE_PLUS_CITIZEN_CARD", "carte EU ou EU+", "EU or EU+ card"),
     category("FAMILY_OF_UE_PLUS_CITIZEN", "famille d'un citoyen UE+", "family of a UE+ citizen"),
-    category("FAMILY_OF_NON_MOBILE_BELGIAN_EXEMPT", "famille d'un Belge (paramètre)", "family of a Belgian (parameter)"),
+    category(
+        "FAMILY_OF_NON_MOBILE_BELGIAN_EXEMPT",
+        "famille d'un Belge (paramètre)",
+        "family of a Belgian (parameter)",
+    ),
     category("WITHDRAWAL_AGREEMENT_BENEFICIARY", "accord de retrait (carte M)", "withdrawal agreement (M card)"),
     category("DISPENSED_UNDER_18", "moins de 18 ans", "under 18"),
     category("DISPENSED_65_OR_OVER", "65 ans ou plus", "65 or over"),
@@ -262,8 +266,11 @@ const CITIZENSHIP_HOURS: [Category; 4] = [
     category("20-59h", "20-59 h", "20-59 h"),
     category("60h+", "60 h et plus", "60 h or more"),
 ];
-const ORIENTATION_HOURS: [Category; 3] =
-    [category("none", "aucune", "none"), category("1-3h", "1-3 h", "1-3 h"), category("4h+", "4 h et plus", "4 h or more")];
+const ORIENTATION_HOURS: [Category; 3] = [
+    category("none", "aucune", "none"),
+    category("1-3h", "1-3 h", "1-3 h"),
+    category("4h+", "4 h et plus", "4 h or more"),
+];
 
 /// The band of `minutes` attended on an axis: the first band whose lower bound (in hours) is reached.
 fn hours_band(categories: &'static [Category], lower_bounds: &[i64], minutes: i64) -> &'static str {
@@ -1303,7 +1310,8 @@ mod tests {
             "2026-Q3|91059|obliged|*"
         );
         let b_cards = cells.iter().find(|c| {
-            territory.nodes()[c.territory].code == "wallonie" && c.categories == [None, Attribute::ResidenceCard.leaf_index("B")]
+            territory.nodes()[c.territory].code == "wallonie"
+                && c.categories == [None, Attribute::ResidenceCard.leaf_index("B")]
         });
         assert_eq!(b_cards.and_then(|c| c.count), Some(59), "released with the residence documents");
     }
@@ -1488,7 +1496,8 @@ mod tests {
             people.extend(std::iter::repeat_n(person(commune, reason, "sub_saharan_africa"), n));
         }
         let territory = territory();
-        let cells = release(StatisticsTable::Determinations, q, &territory, &people, &HashMap::new(), 5).expect("release");
+        let cells =
+            release(StatisticsTable::Determinations, q, &territory, &people, &HashMap::new(), 5).expect("release");
         let at = |node: &str, reason: Option<&str>| {
             let node = territory.nodes().iter().position(|n| n.code == node).expect("node");
             cells

@@ -357,18 +357,22 @@ pub struct ReportCounted {
     pub commune_nis: String,
     /// The status determined at the report.
     pub status: String,
+    /// The residence document the report states, as published (`none` without one).
+    pub residence_card: &'static str,
     /// When reported.
     pub reported_at: NaiveDateTime,
 }
 
-/// Every report received in `[from, before)`, for the statistics (indexed by `reported_at`).
+/// Every report received in `[from, before)`, for the statistics (indexed by `reported_at`), with the
+/// residence document of the facts it was determined on.
 pub fn reported_between(
     conn: &mut DbConnection,
     from: NaiveDateTime,
     before: NaiveDateTime,
 ) -> Result<Vec<ReportCounted>, StoreError> {
-    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime)> = arrivals::table
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime, String)> = arrivals::table
         .inner_join(persons::table)
+        .inner_join(determinations::table)
         .filter(arrivals::reported_at.ge(from))
         .filter(arrivals::reported_at.lt(before))
         .select((
@@ -377,15 +381,26 @@ pub fn reported_between(
             arrivals::commune_nis,
             arrivals::status,
             arrivals::reported_at,
+            determinations::facts_json,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(person_id, merged_into, commune_nis, status, reported_at)| ReportCounted {
+    /// The one field read from the facts (an erased person's facts keep none: `none`).
+    #[derive(serde::Deserialize)]
+    struct StatedDocument {
+        #[serde(default)]
+        residence_document: Option<parcours_domain::residence::ResidenceDocument>,
+    }
+    let mut counted = Vec::with_capacity(rows.len());
+    for (person_id, merged_into, commune_nis, status, reported_at, facts_json) in rows {
+        let stated: StatedDocument = serde_json::from_str(&facts_json)
+            .map_err(|e| StoreError::Corrupt(format!("determination facts unreadable: {e}")))?;
+        counted.push(ReportCounted {
             person_id: merged_into.unwrap_or(person_id),
             commune_nis,
             status,
+            residence_card: parcours_domain::statistics::residence_card(stated.residence_document),
             reported_at,
-        })
-        .collect())
+        });
+    }
+    Ok(counted)
 }

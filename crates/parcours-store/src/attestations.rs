@@ -280,19 +280,23 @@ pub struct IssueCounted {
     pub commune_nis: String,
     /// `welcome_module` or `pathway`.
     pub kind: String,
+    /// The hours attended it states, in bands: French, citizenship, orientation.
+    pub hours_bands: [&'static str; 3],
     /// When issued.
     pub issued_at: NaiveDateTime,
 }
 
 /// Every attestation first issued in `[from, before)` and not revoked, for the statistics: a replacement
-/// (`supersedes` set) is the same attestation again and is not counted.
+/// (`supersedes` set) is the same attestation again and is not counted. The hours are those the
+/// attestation states (its content), not those attended since.
 pub fn issued_between(
     conn: &mut DbConnection,
     from: NaiveDateTime,
     before: NaiveDateTime,
 ) -> Result<Vec<IssueCounted>, StoreError> {
     use crate::schema::persons;
-    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime)> = attestations::table
+    use parcours_domain::statistics::{citizenship_hours_band, french_hours_band, orientation_hours_band};
+    let rows: Vec<(String, Option<String>, String, String, NaiveDateTime, String)> = attestations::table
         .inner_join(cases::table)
         .inner_join(persons::table)
         .filter(attestations::issued_at.ge(from))
@@ -305,15 +309,31 @@ pub fn issued_between(
             cases::commune_nis,
             attestations::kind,
             attestations::issued_at,
+            attestations::content_json,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(person_id, merged_into, commune_nis, kind, issued_at)| IssueCounted {
+    let mut counted = Vec::with_capacity(rows.len());
+    for (person_id, merged_into, commune_nis, kind, issued_at, content_json) in rows {
+        let content: serde_json::Value = serde_json::from_str(&content_json)
+            .map_err(|e| StoreError::Corrupt(format!("attestation content unreadable: {e}")))?;
+        let minutes = |axis: &str| {
+            content["axes"]
+                .as_array()
+                .and_then(|axes| axes.iter().find(|a| a["axis"] == axis))
+                .and_then(|a| a["attended_minutes"].as_i64())
+                .unwrap_or(0)
+        };
+        counted.push(IssueCounted {
             person_id: merged_into.unwrap_or(person_id),
             commune_nis,
             kind,
+            hours_bands: [
+                french_hours_band(minutes("french")),
+                citizenship_hours_band(minutes("citizenship")),
+                orientation_hours_band(minutes("orientation")),
+            ],
             issued_at,
-        })
-        .collect())
+        });
+    }
+    Ok(counted)
 }

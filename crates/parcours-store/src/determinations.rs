@@ -166,6 +166,71 @@ pub struct DispensationCounted {
     pub decided_at: NaiveDateTime,
 }
 
+/// A determination as the `determinations` statistics count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionCounted {
+    /// The person, or the one they were merged into.
+    pub person_id: String,
+    /// The commune of domicile on the reference date.
+    pub commune_nis: String,
+    /// The first clause that decides the status ([`parcours_domain::statistics::deciding_reason`]).
+    pub reason: &'static str,
+    /// The nationality group on the reference date.
+    pub nationality_group: &'static str,
+    /// When decided.
+    pub decided_at: NaiveDateTime,
+}
+
+/// Every determination decided in `[from, before)`, for the statistics: read from the communicated form
+/// (`result_json`: its domicile and its reasons) and the person's nationality, which erasure keeps.
+pub fn decided_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+) -> Result<Vec<DecisionCounted>, StoreError> {
+    use crate::schema::persons;
+    let rows: Vec<(String, Option<String>, String, String, NaiveDate, NaiveDateTime)> = determinations::table
+        .inner_join(persons::table)
+        .filter(determinations::decided_at.ge(from))
+        .filter(determinations::decided_at.lt(before))
+        .select((
+            determinations::person_id,
+            persons::merged_into,
+            persons::nationality,
+            determinations::result_json,
+            determinations::reference_date,
+            determinations::decided_at,
+        ))
+        .load(conn)?;
+    let mut counted = Vec::with_capacity(rows.len());
+    for (person_id, merged_into, nationality, result_json, reference_date, decided_at) in rows {
+        let result: serde_json::Value = serde_json::from_str(&result_json)
+            .map_err(|e| StoreError::Corrupt(format!("determination unreadable: {e}")))?;
+        let commune = result["domicile"]["on_reference_date"].as_str();
+        let status = &result["status"];
+        let reason = result["reasons"].as_array().and_then(|reasons| {
+            reasons
+                .iter()
+                .filter(|r| r["effect"] == *status)
+                .find_map(|r| r["code"].as_str().and_then(parcours_domain::statistics::deciding_reason))
+        });
+        let nationality = parcours_domain::nationality::Nationality::parse(&nationality)
+            .unwrap_or(parcours_domain::nationality::Nationality::Unknown);
+        // A decision outside the published territory (no domicile in the French-language region, or
+        // `OUTSIDE_WALLONIA`) has no deciding clause among the published ones and is not counted.
+        if let (Some(commune), Some(reason)) = (commune, reason) {
+            counted.push(DecisionCounted {
+                person_id: merged_into.unwrap_or(person_id),
+                commune_nis: commune.to_owned(),
+                reason,
+                nationality_group: parcours_domain::statistics::nationality_group(nationality, reference_date),
+                decided_at,
+            });
+        }
+    }
+    Ok(counted)
+}
+
 /// Every determination decided in `[from, before)` whose status is dispensed, for the statistics; read from
 /// the communicated form (`result_json`: its domicile and its reasons).
 pub fn dispensed_between(

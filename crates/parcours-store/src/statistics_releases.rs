@@ -217,7 +217,7 @@ fn find_or_make(
     let counted = match (period, counted_in_year) {
         // A quarter of a year being released counts the year's persons of that quarter: the same rule.
         (_, Some(year)) => year.iter().filter(|c| period.quarters().contains(&c.quarter)).cloned().collect(),
-        (Period::Quarter { .. }, None) => counted(conn, table, period)?,
+        (Period::Quarter { .. }, None) => counted(conn, table, period, communes)?,
         // A year is made from its quarters' counts as they were released (the quarters not released yet
         // from the year's rows, read once), so its quarter cells are exactly theirs.
         (Period::Year(_), None) => {
@@ -228,7 +228,7 @@ fn find_or_make(
                     Some(release) => year.extend(release.counted()?),
                     None => {
                         if rows.is_none() {
-                            rows = Some(counted(conn, table, period)?);
+                            rows = Some(counted(conn, table, period, communes)?);
                         }
                         let rows = rows.as_deref().unwrap_or_default();
                         year.extend(rows.iter().filter(|c| c.quarter == quarter).cloned());
@@ -319,7 +319,12 @@ fn find_or_make(
 
 /// The persons a table counts in a period ([`statistics::counted_in`]: once per calendar year, at their
 /// first record of the year).
-fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> Result<Vec<Counted>, StoreError> {
+fn counted(
+    conn: &mut DbConnection,
+    table: StatisticsTable,
+    period: Period,
+    communes: &[Commune],
+) -> Result<Vec<Counted>, StoreError> {
     let (first_day, end) = statistics::counting_window(period);
     let from = first_day.and_hms_opt(0, 0, 0).unwrap_or_default();
     let before = end.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -332,8 +337,21 @@ fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> R
     let records: Vec<Record> = match table {
         StatisticsTable::ArrivalsReported => crate::arrivals::reported_between(conn, from, before)?
             .into_iter()
-            .map(|r| record(r.person_id, r.reported_at, r.commune_nis, vec![r.status]))
+            .map(|r| record(r.person_id, r.reported_at, r.commune_nis, vec![r.status, r.residence_card.to_owned()]))
             .collect(),
+        // A determination may be asked for any domicile (a Belgian in Brussels): only those in the
+        // territory's communes are counted.
+        StatisticsTable::Determinations => {
+            let known: std::collections::HashSet<String> = communes.iter().map(|c| c.nis.to_string()).collect();
+            crate::determinations::decided_between(conn, from, before)?
+                .into_iter()
+                .filter(|d| known.contains(&d.commune_nis))
+                .map(|d| {
+                    let categories = vec![d.reason.to_owned(), d.nationality_group.to_owned()];
+                    record(d.person_id, d.decided_at, d.commune_nis, categories)
+                })
+                .collect()
+        }
         StatisticsTable::CasesOpened => crate::cases::opened_between(conn, from, before)?
             .into_iter()
             .map(|o| {
@@ -354,7 +372,11 @@ fn counted(conn: &mut DbConnection, table: StatisticsTable, period: Period) -> R
             .collect(),
         StatisticsTable::AttestationsIssued => crate::attestations::issued_between(conn, from, before)?
             .into_iter()
-            .map(|i| record(i.person_id, i.issued_at, i.commune_nis, vec![i.kind]))
+            .map(|i| {
+                let mut categories = vec![i.kind];
+                categories.extend(i.hours_bands.iter().map(|band| (*band).to_owned()));
+                record(i.person_id, i.issued_at, i.commune_nis, categories)
+            })
             .collect(),
         StatisticsTable::Dispensations => crate::determinations::dispensed_between(conn, from, before)?
             .into_iter()

@@ -12,6 +12,8 @@ on_both_backends!(
     cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter,
     a_simulation_at_24_months_moves_exactly_the_r2024_deadlines_and_changes_no_stored_row,
     presentations_and_conventions_are_counted_from_the_case_timeline,
+    determinations_by_deciding_clause_and_nationality_and_arrivals_by_residence_document,
+    attestations_are_counted_by_the_hours_they_state_per_axis,
 );
 
 /// Reports `obliged` obliged persons and `exempt` EU citizens living in commune `nis`, from sequence `first`.
@@ -48,7 +50,10 @@ fn cell<'a>(release: &'a Value, territory: &str, status: Option<&str>) -> &'a Va
         .expect("cells")
         .iter()
         .find(|c| {
-            c["territory_code"] == territory && c["categories"]["status"] == json!(status) && c["quarter"].is_null()
+            c["territory_code"] == territory
+                && c["categories"]["status"] == json!(status)
+                && c["categories"]["residence_card"].is_null()
+                && c["quarter"].is_null()
         })
         .unwrap_or_else(|| panic!("no cell {territory} {status:?}"))
 }
@@ -123,10 +128,13 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
     let text = String::from_utf8(bytes).expect("utf-8");
     assert!(text.starts_with('\u{feff}'), "a byte-order mark for Excel");
     let mut lines = text.trim_start_matches('\u{feff}').lines();
-    assert_eq!(lines.next(), Some("period;quarter;territory_level;territory_code;territory_name;status;count;flag"));
-    assert!(text.contains("2026-Q4;total;commune;62063;Liège;obliged;;c\r\n"), "{text}");
+    assert_eq!(
+        lines.next(),
+        Some("period;quarter;territory_level;territory_code;territory_name;status;residence_card;count;flag")
+    );
+    assert!(text.contains("2026-Q4;total;commune;62063;Liège;obliged;total;;c\r\n"), "{text}");
     let comma = app.get(&format!("{path}?format=csv&separator=comma"), Some(&region)).await;
-    assert!(comma.text.contains("2026-Q4,total,region,wallonie,Wallonie,total,33,\r\n"), "{}", comma.text);
+    assert!(comma.text.contains("2026-Q4,total,region,wallonie,Wallonie,total,total,33,\r\n"), "{}", comma.text);
 
     // SVG: the hidden cell is a gap, not a zero bar.
     let chart = app.get(&format!("{path}?format=svg"), Some(&cripel)).await;
@@ -180,7 +188,7 @@ async fn a_commune_with_three_obliged_persons_is_hidden_with_others_and_every_re
     assert_eq!(app.get(path, Some(&operator)).await.status, 403);
     let catalogue = app.get("/v1/statistics/tables", Some(&commune)).await;
     assert_eq!(catalogue.status, 200);
-    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(12));
+    assert_eq!(catalogue.body["items"].as_array().map(Vec::len), Some(13));
 }
 
 async fn cases_opened_by_regime_sex_and_age_are_released_together_and_a_year_keeps_its_quarter(app: TestApp) {
@@ -385,4 +393,112 @@ async fn presentations_and_conventions_are_counted_from_the_case_timeline(app: T
     assert_eq!(standstill.map(|c| c["count"].clone()), Some(json!(5)), "{}", dispensations.text);
     let closures = app.get("/v1/statistics/tables/closures/releases/2026-Q4", Some(&region)).await;
     assert_eq!(total(&closures.body, "wallonie"), Some(json!(0)), "nobody's case was closed");
+}
+
+/// The cell of `attribute` = `category` (every other attribute at its total) for a territory.
+fn by<'a>(release: &'a Value, territory: &str, attribute: &str, category: &str) -> &'a Value {
+    release["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .find(|c| {
+            c["territory_code"] == territory
+                && c["quarter"].is_null()
+                && c["categories"]
+                    .as_object()
+                    .expect("categories")
+                    .iter()
+                    .all(|(name, value)| if name == attribute { value == category } else { value.is_null() })
+        })
+        .unwrap_or_else(|| panic!("no cell {territory} {attribute}={category}"))
+}
+
+async fn determinations_by_deciding_clause_and_nationality_and_arrivals_by_residence_document(app: TestApp) {
+    seeded(&app).await;
+    let region = region(&app);
+    let release = app.get("/v1/statistics/tables/determinations/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(release.status, 200, "{}", release.text);
+    let body = &release.body;
+    counts_are_safe(body);
+    // 17 obliged Moroccans with a B card, 16 French citizens with an EU card.
+    assert_eq!(by(body, "wallonie", "reason", "OBLIGED")["count"], 17);
+    assert_eq!(by(body, "wallonie", "reason", "obliged")["count"], 17, "the status group sums its clauses");
+    assert_eq!(by(body, "wallonie", "reason", "UE_PLUS_NATIONAL")["count"], 16);
+    assert_eq!(by(body, "wallonie", "reason", "exempt")["count"], 16);
+    assert_eq!(by(body, "wallonie", "reason", "DISPENSATION_GRANTED")["count"], 0);
+    assert_eq!(by(body, "wallonie", "nationality_group", "north_africa")["count"], 17);
+    assert_eq!(by(body, "wallonie", "nationality_group", "ue_plus")["count"], 16);
+    assert_eq!(by(body, "CRIPEL", "nationality_group", "ue_plus")["count"], 16);
+    let liege = by(body, "62063", "reason", "OBLIGED");
+    assert_eq!((liege["count"].clone(), liege["flag"].clone()), (Value::Null, json!("c")), "3 obliged in Liège");
+    assert!(by(body, "62063", "reason", "obliged")["count"].is_null(), "its group would give it away");
+    // Cells crossing the clause and the nationality are never released.
+    assert!(
+        body["cells"].as_array().expect("cells").iter().all(|c| {
+            c["categories"].as_object().expect("categories").values().filter(|v| !v.is_null()).count() <= 1
+        })
+    );
+
+    // The catalogue names each group's members.
+    let catalogue = app.get("/v1/statistics/tables", Some(&region)).await;
+    let table = catalogue.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["code"] == "determinations")
+        .expect("determinations");
+    let reason = &table["attributes"][0];
+    assert_eq!(reason["code"], "reason");
+    let group = reason["categories"].as_array().expect("categories").iter().find(|c| c["code"] == "exempt");
+    assert_eq!(group.map(|g| g["members"].as_array().map(Vec::len)), Some(Some(5)));
+    assert!(reason["categories"][0]["members"].is_null(), "a clause is not a group");
+
+    let arrivals = app.get("/v1/statistics/tables/arrivals_reported/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(arrivals.status, 200, "{}", arrivals.text);
+    counts_are_safe(&arrivals.body);
+    assert_eq!(by(&arrivals.body, "wallonie", "residence_card", "B")["count"], 17);
+    assert_eq!(by(&arrivals.body, "wallonie", "residence_card", "EU")["count"], 16);
+    assert_eq!(by(&arrivals.body, "wallonie", "residence_card", "none")["count"], 0);
+    assert_eq!(by(&arrivals.body, "91005", "residence_card", "B")["count"], 6);
+
+    // The report prints the statuses by territory, then the clauses down.
+    let (status, pdf) = app
+        .send_raw(
+            actix_web::test::TestRequest::get()
+                .uri("/v1/statistics/reports/2026-Q4")
+                .insert_header(("Authorization", format!("Bearer {region}"))),
+        )
+        .await;
+    assert_eq!(status, 200);
+    if let Some(printed) = support::pdf_text(&pdf) {
+        for expected in
+            ["Statuts décidés", "Par statut", "Par motif déterminant", "primo-arrivant obligé", "Afrique du Nord"]
+        {
+            assert!(printed.contains(expected), "{expected} missing from the report");
+        }
+    }
+}
+
+async fn attestations_are_counted_by_the_hours_they_state_per_axis(app: TestApp) {
+    use super::attestations::{FULL, issue, pathway, settings};
+    settings(&app).await;
+    for sequence in 401..407 {
+        let hours: &[(&str, f64)] =
+            if sequence < 404 { &FULL } else { &[("french", 420.0), ("citizenship", 62.5), ("orientation", 4.0)] };
+        let (case, _, v) = pathway(&app, sequence, hours, true).await;
+        let issued = issue(&app, &case, v, &format!("att-{sequence}"), json!({})).await;
+        assert_eq!(issued.status, 201, "{}", issued.text);
+    }
+    app.state.clock.set("2027-01-04T10:00:00Z".parse().expect("date"));
+    let region = region(&app);
+    let release = app.get("/v1/statistics/tables/attestations_issued/releases/2026-Q4", Some(&region)).await;
+    assert_eq!(release.status, 200, "{}", release.text);
+    let body = &release.body;
+    counts_are_safe(body);
+    assert_eq!(by(body, "wallonie", "attestation_kind", "pathway")["count"], 6);
+    assert_eq!(by(body, "wallonie", "french_hours", "400h+")["count"], 6);
+    assert_eq!(by(body, "wallonie", "french_hours", "200-399h")["count"], 0);
+    assert_eq!(by(body, "wallonie", "citizenship_hours", "60h+")["count"], 6);
+    assert_eq!(by(body, "wallonie", "orientation_hours", "4h+")["count"], 6);
+    assert_eq!(by(body, "62063", "french_hours", "400h+")["count"], 6);
 }

@@ -23,41 +23,69 @@ pub struct ReportQuery {
     pub territory: Option<String>,
 }
 
-/// The grids of one table for the rows shown: one grid per attribute, its categories then the total.
+/// More categories than this do not fit across a page: they are printed down, for the report's territory.
+const CATEGORIES_ACROSS: usize = 12;
+
+/// The grids of one table for the rows shown: one grid per attribute, its categories then the total, by
+/// territory. A grouped attribute (the clauses that decide a status) is shown by group across the
+/// territories, then clause by clause down for the report's territory; so is an attribute with too many
+/// categories to fit across (the residence documents).
 fn grids(table: StatisticsTable, cells: &[StoredCell], rows: &[(String, String)], total_code: &str) -> Vec<ReportGrid> {
-    let attributes = table.attributes();
-    attributes
-        .iter()
-        .enumerate()
-        .map(|(k, attribute)| {
-            let count = |territory: &str, category: Option<&str>| {
-                cells
-                    .iter()
-                    .find(|c| {
-                        c.quarter.is_none()
-                            && c.territory_code == territory
-                            && c.categories
-                                .iter()
-                                .enumerate()
-                                .all(|(j, value)| if j == k { value.as_deref() == category } else { value.is_none() })
-                    })
-                    .and_then(|c| c.count)
-            };
-            let mut columns: Vec<String> = attribute.categories().iter().map(|c| c.label_fr.to_owned()).collect();
+    let mut grids = Vec::new();
+    for (k, attribute) in table.attributes().iter().enumerate() {
+        let count = |territory: &str, category: Option<&str>| {
+            cells
+                .iter()
+                .find(|c| {
+                    c.quarter.is_none()
+                        && c.territory_code == territory
+                        && c.categories
+                            .iter()
+                            .enumerate()
+                            .all(|(j, value)| if j == k { value.as_deref() == category } else { value.is_none() })
+                })
+                .and_then(|c| c.count)
+        };
+        let categories = attribute.categories();
+        let (leaves, groups) = categories.split_at(attribute.leaves());
+        let across = if groups.is_empty() { leaves } else { groups };
+        if across.len() <= CATEGORIES_ACROSS {
+            let mut columns: Vec<String> = across.iter().map(|c| c.label_fr.to_owned()).collect();
             columns.push("Total".to_owned());
             let grid_rows = rows
                 .iter()
                 .map(|(code, label)| {
-                    let mut values: Vec<Option<u64>> =
-                        attribute.categories().iter().map(|c| count(code, Some(c.code))).collect();
+                    let mut values: Vec<Option<u64>> = across.iter().map(|c| count(code, Some(c.code))).collect();
                     values.push(count(code, None));
                     let label = if code == total_code { "Total".to_owned() } else { label.clone() };
                     (label, values)
                 })
                 .collect();
-            ReportGrid { caption: format!("Par {}", attribute.label_fr()), columns, rows: grid_rows }
-        })
-        .collect()
+            let caption = if groups.is_empty() { attribute.label_fr() } else { "statut" };
+            grids.push(ReportGrid { caption: format!("Par {caption}"), columns, rows: grid_rows });
+        }
+        if !groups.is_empty() || leaves.len() > CATEGORIES_ACROSS {
+            let mut grid_rows: Vec<(String, Vec<Option<u64>>)> = leaves
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let label = match attribute.group_of(i) {
+                        Some(g) => format!("{} ({})", c.label_fr, categories[g].label_fr),
+                        None => c.label_fr.to_owned(),
+                    };
+                    (label, vec![count(total_code, Some(c.code))])
+                })
+                .collect();
+            grid_rows.push(("Total".to_owned(), vec![count(total_code, None)]));
+            let territory = if total_code == "wallonie" { "Wallonie" } else { total_code };
+            grids.push(ReportGrid {
+                caption: format!("Par {} — {territory}", attribute.label_fr()),
+                columns: vec![territory.to_owned()],
+                rows: grid_rows,
+            });
+        }
+    }
+    grids
 }
 
 /// Renders the statistics report of a territory for a period.

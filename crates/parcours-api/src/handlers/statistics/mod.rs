@@ -84,18 +84,24 @@ pub struct CategoryDto {
     /// English label.
     #[schema(example = "obliged")]
     pub label_en: String,
+    /// For a group (the status groups of `reason`), the codes of the categories it sums; absent for the
+    /// others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["OBLIGED"]))]
+    pub members: Option<Vec<String>>,
 }
 
 /// An attribute a table is counted by, beside period and territory.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AttributeDto {
-    /// Stable code (`status`, `regime`, `sex`, `age_band`, `attestation_kind`).
+    /// Stable code (`status`, `residence_card`, `reason`, `nationality_group`, `regime`, `sex`, `age_band`,
+    /// `attestation_kind`, `french_hours`…).
     #[schema(example = "regime")]
     pub code: String,
     /// French label.
     #[schema(example = "régime")]
     pub label_fr: String,
-    /// Its categories, in the order published.
+    /// Its categories, in the order published (a grouped attribute's groups come after its categories).
     pub categories: Vec<CategoryDto>,
 }
 
@@ -107,10 +113,14 @@ impl AttributeDto {
             categories: attribute
                 .categories()
                 .iter()
-                .map(|c| CategoryDto {
+                .enumerate()
+                .map(|(i, c)| CategoryDto {
                     code: c.code.to_owned(),
                     label_fr: c.label_fr.to_owned(),
                     label_en: c.label_en.to_owned(),
+                    members: i.checked_sub(attribute.leaves()).map(|g| {
+                        attribute.groups()[g].iter().map(|m| attribute.categories()[*m].code.to_owned()).collect()
+                    }),
                 })
                 .collect(),
         }
