@@ -110,6 +110,8 @@ impl Dimension {
 pub struct CountTable {
     dimensions: Vec<Dimension>,
     counts: Vec<u64>,
+    /// The dimensions of tables released together as margins ([`CountTable::with_linked`]).
+    linked: Vec<bool>,
 }
 
 /// A cell's coordinates: one node per dimension.
@@ -123,7 +125,8 @@ impl CountTable {
             return None;
         }
         let size = dimensions.iter().map(Dimension::nodes).product();
-        let mut table = CountTable { dimensions, counts: vec![0; size] };
+        let linked = vec![false; dimensions.len()];
+        let mut table = CountTable { dimensions, counts: vec![0; size], linked };
         for (position, count) in interior.iter().enumerate().filter(|(_, c)| **c > 0) {
             let mut rest = position;
             let mut leaf = vec![0; table.dimensions.len()];
@@ -151,6 +154,18 @@ impl CountTable {
     pub fn flat(categories: &[usize], interior: &[u64]) -> Option<CountTable> {
         let dimensions = categories.iter().map(|n| Dimension::flat(*n)).collect::<Option<Vec<_>>>()?;
         CountTable::new(dimensions, interior)
+    }
+
+    /// Marks `dimensions` as those of tables released together as margins: a cell is released only when
+    /// at most one of them is not at its total (the others, their crossings, are [`CellRule::NotReleased`]).
+    /// Patterns are then searched over the released margins alone, which is much faster.
+    pub fn with_linked(mut self, dimensions: &[usize]) -> CountTable {
+        for k in dimensions {
+            if let Some(flag) = self.linked.get_mut(*k) {
+                *flag = true;
+            }
+        }
+        self
     }
 
     fn index(&self, cell: &[usize]) -> usize {
@@ -214,13 +229,37 @@ pub fn is_primary(count: u64, threshold: u64) -> bool {
     count > 0 && count < threshold
 }
 
+/// A move of a cell: the cells of its core, each with its sign, and, for each linked dimension where the cell
+/// is at the total, the leaves to choose from (one per dimension), each with the released cells it moves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pattern {
+    core: Vec<(usize, i8)>,
+    choices: Vec<Vec<Vec<(usize, i8)>>>,
+}
+
 /// Every pattern that moves `cell`: the product of one move per dimension, each member with its sign.
-fn patterns(table: &CountTable, cell: &[usize]) -> Vec<Vec<(usize, i8)>> {
-    let mut patterns: Vec<Vec<(usize, i8)>> = vec![vec![(0, 1)]];
-    for (k, dimension) in table.dimensions.iter().enumerate() {
+/// In the linked dimensions where the cell is at the total, the move of one leaf changes only the
+/// released cells of that leaf over the core's cells at the total of every linked dimension (its other
+/// cells are crossings, not released): the leaf is then a choice made when the pattern is used, not a
+/// factor of the product.
+fn patterns(table: &CountTable, cell: &[usize]) -> Vec<Pattern> {
+    let dimensions = &table.dimensions;
+    let free: Vec<usize> =
+        (0..dimensions.len()).filter(|k| table.linked[*k] && cell[*k] == dimensions[*k].total()).collect();
+    let mut strides = vec![1usize; dimensions.len()];
+    for k in (0..dimensions.len().saturating_sub(1)).rev() {
+        strides[k] = strides[k + 1] * dimensions[k + 1].nodes();
+    }
+    let at_linked_totals = |index: usize| {
+        (0..dimensions.len())
+            .filter(|k| table.linked[*k])
+            .all(|k| (index / strides[k]) % dimensions[k].nodes() == dimensions[k].total())
+    };
+    let mut cores: Vec<Vec<(usize, i8)>> = vec![vec![(0, 1)]];
+    for (k, dimension) in dimensions.iter().enumerate() {
         let nodes = dimension.nodes();
-        let moves = dimension.moves(cell[k]);
-        patterns = patterns
+        let moves = if free.contains(&k) { vec![vec![(dimension.total(), 1)]] } else { dimension.moves(cell[k]) };
+        cores = cores
             .iter()
             .flat_map(|partial| {
                 moves.iter().map(move |m| {
@@ -232,66 +271,171 @@ fn patterns(table: &CountTable, cell: &[usize]) -> Vec<Vec<(usize, i8)>> {
             })
             .collect();
     }
-    patterns
+    cores
+        .into_iter()
+        .map(|core| {
+            let at_totals: Vec<(usize, i8)> = core.iter().filter(|(i, _)| at_linked_totals(*i)).copied().collect();
+            let choices = if at_totals.is_empty() {
+                Vec::new()
+            } else {
+                free.iter()
+                    .map(|k| {
+                        let total = dimensions[*k].total();
+                        (0..dimensions[*k].leaves)
+                            .map(|leaf| {
+                                at_totals
+                                    .iter()
+                                    .map(|(i, s)| (i - total * strides[*k] + leaf * strides[*k], *s))
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+            Pattern { core, choices }
+        })
+        .collect()
 }
 
-/// How far a pattern can move the cell in one direction on `counts` without a count going negative:
-/// downwards the cells that move with it limit it, upwards those that move against it (`u64::MAX` when none).
-fn capacity(counts: &[u64], members: &[(usize, i8)], down: bool) -> u64 {
-    members.iter().filter(|(_, sign)| (*sign > 0) == down).map(|(i, _)| counts[*i]).min().unwrap_or(u64::MAX)
-}
+/// What a pattern costs: how total the most total cell it newly hides is (the number of dimensions at their
+/// total: a table's grand total is hidden only when nothing else protects), the counts it newly hides (the
+/// information lost, as tau-ARGUS weighs it), the cells, the margins among them, and (reversed) how far it
+/// moves.
+type PatternCost = (u8, u64, usize, usize, std::cmp::Reverse<u64>);
 
-/// What a pattern costs: the counts it newly hides (the information lost, as tau-ARGUS weighs it, which
-/// spares the large totals), the cells, the margins among them, and (reversed) how far it moves.
-type PatternCost = (u64, usize, usize, std::cmp::Reverse<u64>);
+/// What one part of a pattern (its core, or one leaf of a choice) costs — the most total cell newly hidden,
+/// the counts, cells and margins newly hidden — and how far it can move on `counts`, or `None` when it
+/// cannot move at all. `levels` holds each cell's number of dimensions at their total.
+fn part_cost(
+    table: &CountTable,
+    levels: &[u8],
+    members: &[(usize, i8)],
+    down: bool,
+    suppressed: &[bool],
+    counts: &[u64],
+) -> Option<(u8, u64, usize, usize, u64)> {
+    let mut room = u64::MAX;
+    let (mut level, mut hidden, mut cells, mut margin_cells) = (0u8, 0u64, 0usize, 0usize);
+    for (i, sign) in members {
+        if (*sign > 0) == down {
+            room = room.min(counts[*i]);
+            if room == 0 {
+                return None;
+            }
+        }
+        if !suppressed[*i] {
+            level = level.max(levels[*i]);
+            hidden += table.counts[*i];
+            cells += 1;
+            margin_cells += usize::from(levels[*i] > 0);
+        }
+    }
+    Some((level, hidden, cells, margin_cells, room))
+}
 
 /// Moves the cell by `need` in one direction with patterns applied one after the other (each a move that
 /// changes nothing published once its cells are suppressed; their sum is one too), marking their cells
 /// suppressed. Patterns through a cell published before are never used. Returns whether the whole move
-/// was found.
+/// was found. `counts` is the table's own, moved here and put back before returning.
 fn protect(
     table: &CountTable,
-    margins: &[bool],
-    candidates: &[Vec<(usize, i8)>],
+    levels: &[u8],
+    candidates: &[Pattern],
     need: u64,
     down: bool,
     suppressed: &mut [bool],
+    counts: &mut [u64],
 ) -> bool {
-    let mut counts = table.counts.clone();
+    // The cheapest patterns first; when that greedy order runs out of room (a cheap pattern used first
+    // can leave the others no room, mostly when earlier releases fixed most cells), the widest first.
+    for widest_first in [false, true] {
+        let before: Vec<bool> = suppressed.to_vec();
+        if protect_in_order(table, levels, candidates, need, down, suppressed, counts, widest_first) {
+            return true;
+        }
+        suppressed.copy_from_slice(&before);
+    }
+    false
+}
+
+#[allow(clippy::too_many_arguments)]
+fn protect_in_order(
+    table: &CountTable,
+    levels: &[u8],
+    candidates: &[Pattern],
+    need: u64,
+    down: bool,
+    suppressed: &mut [bool],
+    counts: &mut [u64],
+    widest_first: bool,
+) -> bool {
+    let mut moved: Vec<(usize, u64)> = Vec::new();
     let mut left = need;
+    let mut found = true;
     while left > 0 {
-        let mut best: Option<(PatternCost, usize, u64)> = None;
-        for (n, members) in candidates.iter().enumerate() {
-            let room = capacity(&counts, members, down);
-            if room == 0 {
+        let mut best: Option<(PatternCost, usize, Vec<usize>, u64)> = None;
+        'candidates: for (n, pattern) in candidates.iter().enumerate() {
+            let Some((mut level, mut hidden, mut cells, mut margin_cells, mut room)) =
+                part_cost(table, levels, &pattern.core, down, suppressed, counts)
+            else {
                 continue;
+            };
+            let mut chosen = Vec::with_capacity(pattern.choices.len());
+            for choice in &pattern.choices {
+                if !widest_first && best.as_ref().is_some_and(|(b, ..)| (level, hidden) > (b.0, b.1)) {
+                    continue 'candidates;
+                }
+                // The cheapest leaf of each choice (their costs add up; the move is the smallest room).
+                let Some((leaf, (l, h, c, m, r))) = choice
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(leaf, members)| {
+                        part_cost(table, levels, members, down, suppressed, counts).map(|cost| (leaf, cost))
+                    })
+                    .min_by_key(|(_, (l, h, c, m, r))| (*l, *h, *c, *m, std::cmp::Reverse(*r)))
+                else {
+                    continue 'candidates;
+                };
+                chosen.push(leaf);
+                level = level.max(l);
+                hidden += h;
+                cells += c;
+                margin_cells += m;
+                room = room.min(r);
             }
-            let new = members.iter().filter(|(i, _)| !suppressed[*i]);
-            let cost = (
-                new.clone().map(|(i, _)| table.counts[*i]).sum::<u64>(),
-                new.clone().count(),
-                new.filter(|(i, _)| margins[*i]).count(),
-                std::cmp::Reverse(room.min(left)),
-            );
-            if best.as_ref().is_none_or(|(b, _, _)| cost < *b) {
-                let free = cost.1 == 0 && room >= left;
-                best = Some((cost, n, room));
+            let cost = (level, hidden, cells, margin_cells, std::cmp::Reverse(room.min(left)));
+            let better = |b: &PatternCost| if widest_first { (cost.4, cost) < (b.4, *b) } else { cost < *b };
+            if best.as_ref().is_none_or(|(b, ..)| better(b)) {
+                let free = cost.2 == 0 && room >= left;
+                best = Some((cost, n, chosen, room));
                 if free {
                     break;
                 }
             }
         }
-        let Some((_, n, room)) = best else { return false };
+        let Some((_, n, chosen, room)) = best else {
+            found = false;
+            break;
+        };
         let step = room.min(left);
-        for (index, sign) in &candidates[n] {
-            suppressed[*index] = true;
-            // The cells that move with the primary one go the same way.
-            let with = (*sign > 0) == down;
-            counts[*index] = if with { counts[*index] - step } else { counts[*index].saturating_add(step) };
+        let pattern = &candidates[n];
+        let parts =
+            std::iter::once(&pattern.core).chain(pattern.choices.iter().zip(&chosen).map(|(c, leaf)| &c[*leaf]));
+        for members in parts {
+            for (index, sign) in members {
+                suppressed[*index] = true;
+                // The cells that move with the primary one go the same way.
+                let with = (*sign > 0) == down;
+                moved.push((*index, counts[*index]));
+                counts[*index] = if with { counts[*index] - step } else { counts[*index].saturating_add(step) };
+            }
         }
         left -= step;
     }
-    true
+    for (index, before) in moved.into_iter().rev() {
+        counts[index] = before;
+    }
+    found
 }
 
 /// Suppresses every small cell of a table released whole and, for each, the patterns that take it to 0
@@ -310,7 +454,13 @@ pub fn suppress(table: &CountTable, threshold: u64) -> Suppressed {
 /// released and what earlier releases decided for it.
 pub fn suppress_release(table: &CountTable, rules: &[CellRule], threshold: u64) -> Result<Suppressed, Unprotectable> {
     let cells = table.cells();
-    let margins: Vec<bool> = cells.iter().map(|c| table.is_margin(c)).collect();
+    let levels: Vec<u8> = cells
+        .iter()
+        .map(|c| {
+            let at_total = c.iter().zip(&table.dimensions).filter(|(n, d)| **n == d.total()).count();
+            u8::try_from(at_total).unwrap_or(u8::MAX).max(u8::from(table.is_margin(c)))
+        })
+        .collect();
     let released = |i: usize| rules[i] != CellRule::NotReleased;
     let primary: Vec<bool> = (0..cells.len()).map(|i| released(i) && is_primary(table.counts[i], threshold)).collect();
     let mut suppressed: Vec<bool> = (0..cells.len())
@@ -319,17 +469,33 @@ pub fn suppress_release(table: &CountTable, rules: &[CellRule], threshold: u64) 
     if let Some(i) = (0..cells.len()).find(|i| primary[*i] && rules[*i] == CellRule::PublishedBefore) {
         return Err(Unprotectable { cell: cells[i].clone() });
     }
+    let mut counts = table.counts.clone();
     // Smallest counts first: they are the hardest to protect and their patterns often protect others.
     let mut order: Vec<usize> = (0..cells.len()).filter(|i| primary[*i]).collect();
     order.sort_by_key(|i| (table.counts[*i], *i));
     for i in order {
         let count = table.counts[i];
-        let candidates: Vec<Vec<(usize, i8)>> = patterns(table, &cells[i])
+        // A pattern through a cell published before cannot be used; a choice keeps the leaves that avoid
+        // them. The crossings of linked margins are never members (see [`patterns`]): whatever the released
+        // margins, some non-negative crossing adds up to them (each leaf's margins have the same total, and
+        // margins with equal totals always have a joint table), so they constrain nothing an attacker can
+        // infer.
+        let usable = |members: &Vec<(usize, i8)>| members.iter().all(|(m, _)| rules[*m] != CellRule::PublishedBefore);
+        let candidates: Vec<Pattern> = patterns(table, &cells[i])
             .into_iter()
-            .filter(|members| members.iter().all(|(m, _)| rules[*m] != CellRule::PublishedBefore))
+            .filter(|pattern| usable(&pattern.core))
+            .filter_map(|mut pattern| {
+                for choice in &mut pattern.choices {
+                    choice.retain(usable);
+                    if choice.is_empty() {
+                        return None;
+                    }
+                }
+                Some(pattern)
+            })
             .collect();
-        let down = protect(table, &margins, &candidates, count, true, &mut suppressed);
-        let up = protect(table, &margins, &candidates, threshold - count, false, &mut suppressed);
+        let down = protect(table, &levels, &candidates, count, true, &mut suppressed, &mut counts);
+        let up = protect(table, &levels, &candidates, threshold - count, false, &mut suppressed, &mut counts);
         if !(down && up) {
             return Err(Unprotectable { cell: cells[i].clone() });
         }
@@ -485,7 +651,9 @@ mod tests {
                 }
             }
         }
-        let cube = CountTable::new(vec![territory.clone(), sex.clone(), age.clone()], &cube_interior).expect("cube");
+        let cube = CountTable::new(vec![territory.clone(), sex.clone(), age.clone()], &cube_interior)
+            .expect("cube")
+            .with_linked(&[1, 2]);
         let rules: Vec<CellRule> = cube
             .cells()
             .iter()

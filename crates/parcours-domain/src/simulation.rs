@@ -214,7 +214,7 @@ pub fn summarise(outcomes: &[Outcome], threshold: u64) -> Summary {
     }
     let dimensions: Vec<Dimension> =
         [territories, transitions.len(), shifts.len()].iter().filter_map(|n| Dimension::flat(*n)).collect();
-    let Some(cube) = CountTable::new(dimensions, &interior) else {
+    let Some(cube) = CountTable::new(dimensions, &interior).map(|cube| cube.with_linked(&[1, 2])) else {
         return Summary { persons: outcomes.len(), cells: Vec::new(), reasons: Vec::new() };
     };
     let cells = cube.cells();

@@ -11,7 +11,9 @@ use crate::reference::{Commune, REFNIS_CSV, split_csv_line};
 
 /// The method recorded with every release.
 pub const METHOD: &str = "primary suppression of counts from 1 to threshold-1; secondary suppression by \
-                          patterns that take each suppressed count to 0 and to the threshold (parcours disclosure v1)";
+                          patterns that take each suppressed count to 0 and to the threshold; a year keeps its \
+                          quarters' decisions and, when its cells cannot be protected together with them, \
+                          publishes a cell only if all its quarter cells are published (parcours disclosure v2)";
 
 /// A fixed period of publication: a calendar quarter or a calendar year. Arbitrary ranges are not
 /// offered: two overlapping ranges would give their difference.
@@ -1187,7 +1189,13 @@ pub fn release(
         }
         interior[position] += 1;
     }
-    let cube = CountTable::new(dimensions, &interior).ok_or(ReleaseError::UnknownValue("cube".into()))?;
+    let linked: Vec<usize> = if attributes.len() > 1 {
+        (0..attributes.len()).map(|k| usize::from(by_quarter) + 1 + k).collect()
+    } else {
+        Vec::new()
+    };
+    let cube =
+        CountTable::new(dimensions, &interior).ok_or(ReleaseError::UnknownValue("cube".into()))?.with_linked(&linked);
     let offset = usize::from(by_quarter);
     let describe = |cell: &[usize]| ReleasedCell {
         quarter: if by_quarter { quarters.get(cell[0]).copied() } else { None },
@@ -1215,8 +1223,37 @@ pub fn release(
             }
         })
         .collect();
-    let suppressed = disclosure::suppress_release(&cube, &rules, threshold)
-        .map_err(|Unprotectable { cell }| ReleaseError::Unprotectable(describe(&cell).key(period, table, territory)))?;
+    let suppressed = match disclosure::suppress_release(&cube, &rules, threshold) {
+        Ok(suppressed) => suppressed,
+        // The quarters fixed too much for a year protected as a whole: the year publishes a cell only when
+        // its four quarter cells are published, so every published year cell is a sum of published
+        // quarter cells and tells nothing the quarters did not (the quarters are protected each on its own,
+        // and nothing else links them).
+        Err(Unprotectable { .. }) if by_quarter => {
+            let published: Vec<Option<u64>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    let described = describe(cell);
+                    let published_before = |q: &Period| {
+                        let in_quarter = ReleasedCell { quarter: Some(*q), ..described.clone() };
+                        earlier.get(&in_quarter.key(period, table, territory)) == Some(&true)
+                    };
+                    let shown = match described.quarter {
+                        _ if rules[i] == CellRule::NotReleased => false,
+                        Some(_) => rules[i] == CellRule::PublishedBefore,
+                        None => quarters.iter().all(published_before),
+                    };
+                    shown.then_some(cube.count(cell))
+                })
+                .collect();
+            let primary = cells.iter().map(|c| disclosure::is_primary(cube.count(c), threshold)).collect();
+            disclosure::Suppressed { published, primary }
+        }
+        Err(Unprotectable { cell }) => {
+            return Err(ReleaseError::Unprotectable(describe(&cell).key(period, table, territory)));
+        }
+    };
     Ok(cells
         .iter()
         .enumerate()
@@ -1520,6 +1557,57 @@ mod tests {
         for cell in &cells {
             assert!(cell.count.is_none_or(|c| c == 0 || c >= 5), "{cell:?}");
         }
+    }
+
+    #[test]
+    fn a_year_of_small_communes_is_always_released_and_keeps_its_quarters() {
+        // 4,000 persons a year over Wallonia's 262 communes, most in a dozen of them: the volume of the
+        // pathway. Protecting such a year together with its quarters' decisions often fails; it is then
+        // released from them, never refused.
+        let data = crate::reference::bundled();
+        let communes: Vec<Commune> = data.communes().cloned().collect();
+        let year = Period::Year(2026);
+        let territory = Territory::of_wallonia(&communes, year, &[]).expect("territory");
+        let on = NaiveDate::from_ymd_opt(2026, 6, 1).expect("day");
+        let french: Vec<String> =
+            communes.iter().filter(|c| c.cri_on(on).is_some()).map(|c| c.nis.to_string()).collect();
+        let mut seed: u64 = 42;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            usize::try_from(seed >> 33).unwrap_or(0) % n
+        };
+        let table = StatisticsTable::CasesOpened;
+        let quarters = year.quarters();
+        let people: Vec<Counted> = (0..4000)
+            .map(|_| {
+                let commune = if next(3) == 0 { french[next(french.len())].clone() } else { french[next(12)].clone() };
+                let categories =
+                    table.attributes().iter().map(|a| a.categories()[next(a.leaves())].code.to_owned()).collect();
+                Counted { quarter: quarters[next(4)], commune, categories }
+            })
+            .collect();
+        let mut earlier = HashMap::new();
+        for q in &quarters {
+            let mine: Vec<Counted> = people.iter().filter(|p| p.quarter == *q).cloned().collect();
+            for cell in release(table, *q, &territory, &mine, &HashMap::new(), 5).expect("quarter") {
+                assert!(cell.count.is_none_or(|n| n == 0 || n >= 5), "{cell:?}");
+                earlier.insert(cell.key(*q, table, &territory), cell.count.is_some());
+            }
+        }
+        let cells = release(table, year, &territory, &people, &earlier, 5).expect("the year is released");
+        for cell in &cells {
+            assert!(cell.count.is_none_or(|n| n == 0 || n >= 5), "{cell:?}");
+            if cell.quarter.is_some() {
+                let key = cell.key(year, table, &territory);
+                assert_eq!(earlier.get(&key), Some(&cell.count.is_some()), "{key}");
+            }
+        }
+        // Every published count is the true one.
+        let by_region = cells.iter().find(|c| {
+            c.quarter.is_none() && territory.nodes()[c.territory].code == "wallonie" && c.categories[0] == Some(0)
+        });
+        let obliged = people.iter().filter(|p| p.categories[0] == "obliged").count() as u64;
+        assert!(by_region.is_some_and(|c| c.count.is_none_or(|n| n == obliged)));
     }
 
     #[test]
