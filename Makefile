@@ -56,8 +56,9 @@ docs: ## Regenerate docs/rules.md (rules engine), docs/events.md (event catalogu
 	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-domain --test rules docs_
 	PARCOURS_UPDATE_DOCS=1 $(CARGO) test -p parcours-store --lib personal_data::tests::docs_
 
-bench: ## Benchmarks: rules engine (criterion), 100,000 attendance lines on PostgreSQL, public verification, statistics over 1,000,000 cases and a simulation over 100,000 determinations, attestation rendering; figures go to docs/performance.md
+bench: ## Benchmarks: rules engine and statistics releases at the pathway's volume (criterion), 100,000 attendance lines on PostgreSQL, public verification, statistics over 1,000,000 cases and a simulation over 100,000 determinations, attestation rendering; figures go to docs/performance.md
 	$(CARGO) bench -p parcours-domain --bench determinations
+	$(CARGO) bench -p parcours-domain --bench disclosure
 	$(CARGO) bench -p parcours-api --bench attendance
 	$(CARGO) bench -p parcours-api --bench verification
 	$(CARGO) bench -p parcours-api --bench statistics

@@ -100,7 +100,12 @@ fn grid(flow: &mut Flow, grid: &ReportGrid, total_label: &str, zeros_label: &str
         }
         flow.top += LEADING;
     }
-    if !zeros.is_empty() {
+    // When nothing at all was counted, naming every territory says nothing more than the zero total.
+    let nothing = grid.rows.iter().all(|(_, values)| values.iter().all(|v| *v == Some(0)));
+    if nothing {
+        flow.top += 2.0;
+        flow.paragraph(&format!("{zeros_label}."), Weight::Regular, 8.0, GREY, 0.0, 10.5);
+    } else if !zeros.is_empty() {
         flow.top += 2.0;
         flow.paragraph(&format!("{zeros_label} : {}.", zeros.join(", ")), Weight::Regular, 8.0, GREY, 0.0, 10.5);
     }

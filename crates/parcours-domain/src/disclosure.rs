@@ -83,7 +83,7 @@ impl Dimension {
     }
 
     /// The moves that change `node`: (node, sign) for one leaf inside it against one outside or alone.
-    fn moves(&self, node: usize) -> Vec<Vec<(usize, i8)>> {
+    fn moves(&self, node: usize, everywhere: bool) -> Vec<Vec<(usize, i8)>> {
         let mut moves = Vec::new();
         for inside in &self.members[node] {
             let up = &self.containing[*inside];
@@ -91,7 +91,8 @@ impl Dimension {
             // Against a leaf of the same aggregate (a commune of the same arrondissement or CRI), which moves
             // fewer aggregates; the move alone is always there, so fewer candidates lose no protection.
             let neighbours = |l: &usize| {
-                self.members.len() == self.leaves + 1
+                everywhere
+                    || self.members.len() == self.leaves + 1
                     || self.containing[*l].iter().any(|n| *n != self.total() && self.is_aggregate(*n) && up.contains(n))
             };
             for outside in (0..self.leaves).filter(|l| !self.contains(node, *l)).filter(neighbours) {
@@ -242,7 +243,7 @@ struct Pattern {
 /// released cells of that leaf over the core's cells at the total of every linked dimension (its other
 /// cells are crossings, not released): the leaf is then a choice made when the pattern is used, not a
 /// factor of the product.
-fn patterns(table: &CountTable, cell: &[usize]) -> Vec<Pattern> {
+fn patterns(table: &CountTable, cell: &[usize], everywhere: bool) -> Vec<Pattern> {
     let dimensions = &table.dimensions;
     let free: Vec<usize> =
         (0..dimensions.len()).filter(|k| table.linked[*k] && cell[*k] == dimensions[*k].total()).collect();
@@ -258,7 +259,8 @@ fn patterns(table: &CountTable, cell: &[usize]) -> Vec<Pattern> {
     let mut cores: Vec<Vec<(usize, i8)>> = vec![vec![(0, 1)]];
     for (k, dimension) in dimensions.iter().enumerate() {
         let nodes = dimension.nodes();
-        let moves = if free.contains(&k) { vec![vec![(dimension.total(), 1)]] } else { dimension.moves(cell[k]) };
+        let moves =
+            if free.contains(&k) { vec![vec![(dimension.total(), 1)]] } else { dimension.moves(cell[k], everywhere) };
         cores = cores
             .iter()
             .flat_map(|partial| {
@@ -470,6 +472,7 @@ pub fn suppress_release(table: &CountTable, rules: &[CellRule], threshold: u64) 
         return Err(Unprotectable { cell: cells[i].clone() });
     }
     let mut counts = table.counts.clone();
+    let grand_total = cells.len() - 1;
     // Smallest counts first: they are the hardest to protect and their patterns often protect others.
     let mut order: Vec<usize> = (0..cells.len()).filter(|i| primary[*i]).collect();
     order.sort_by_key(|i| (table.counts[*i], *i));
@@ -481,21 +484,37 @@ pub fn suppress_release(table: &CountTable, rules: &[CellRule], threshold: u64) 
         // margins with equal totals always have a joint table), so they constrain nothing an attacker can
         // infer.
         let usable = |members: &Vec<(usize, i8)>| members.iter().all(|(m, _)| rules[*m] != CellRule::PublishedBefore);
-        let candidates: Vec<Pattern> = patterns(table, &cells[i])
-            .into_iter()
-            .filter(|pattern| usable(&pattern.core))
-            .filter_map(|mut pattern| {
-                for choice in &mut pattern.choices {
-                    choice.retain(usable);
-                    if choice.is_empty() {
-                        return None;
+        let candidates = |everywhere: bool| -> Vec<Pattern> {
+            patterns(table, &cells[i], everywhere)
+                .into_iter()
+                .filter(|pattern| usable(&pattern.core))
+                .filter_map(|mut pattern| {
+                    for choice in &mut pattern.choices {
+                        choice.retain(usable);
+                        if choice.is_empty() {
+                            return None;
+                        }
                     }
-                }
-                Some(pattern)
-            })
-            .collect();
-        let down = protect(table, &levels, &candidates, count, true, &mut suppressed, &mut counts);
-        let up = protect(table, &levels, &candidates, threshold - count, false, &mut suppressed, &mut counts);
+                    Some(pattern)
+                })
+                .collect()
+        };
+        // Against a neighbouring leaf first (a commune of the same arrondissement, province or CRI: fewer
+        // patterns, fewer aggregates moved); when that hides the grand total, which readers need most,
+        // against any leaf (a commune elsewhere), which leaves it published whenever it can.
+        let before = (!suppressed[grand_total]).then(|| suppressed.clone());
+        let near = candidates(false);
+        let mut down = protect(table, &levels, &near, count, true, &mut suppressed, &mut counts);
+        let mut up = protect(table, &levels, &near, threshold - count, false, &mut suppressed, &mut counts);
+        if let Some(before) = before.filter(|_| suppressed[grand_total]) {
+            let mut retried = before.clone();
+            let far = candidates(true);
+            let far_down = protect(table, &levels, &far, count, true, &mut retried, &mut counts);
+            let far_up = protect(table, &levels, &far, threshold - count, false, &mut retried, &mut counts);
+            if far_down && far_up && !retried[grand_total] {
+                (down, up, suppressed) = (true, true, retried);
+            }
+        }
         if !(down && up) {
             return Err(Unprotectable { cell: cells[i].clone() });
         }

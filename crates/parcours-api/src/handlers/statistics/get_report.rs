@@ -24,7 +24,7 @@ pub struct ReportQuery {
 }
 
 /// More categories than this do not fit across a page: they are printed down, for the report's territory.
-const CATEGORIES_ACROSS: usize = 12;
+const CATEGORIES_ACROSS: usize = 8;
 
 /// The grids of one table for the rows shown: one grid per attribute, its categories then the total, by
 /// territory. A grouped attribute (the clauses that decide a status) is shown by group across the
