@@ -1591,6 +1591,10 @@ mod tests {
             let mine: Vec<Counted> = people.iter().filter(|p| p.quarter == *q).cloned().collect();
             for cell in release(table, *q, &territory, &mine, &HashMap::new(), 5).expect("quarter") {
                 assert!(cell.count.is_none_or(|n| n == 0 || n >= 5), "{cell:?}");
+                if territory.nodes()[cell.territory].code == "wallonie" && cell.categories == [None, None, None] {
+                    let everyone = mine.len() as u64;
+                    assert_eq!(cell.count, Some(everyone), "the grand total of {} stays published", q.code());
+                }
                 earlier.insert(cell.key(*q, table, &territory), cell.count.is_some());
             }
         }
@@ -1602,6 +1606,12 @@ mod tests {
                 assert_eq!(earlier.get(&key), Some(&cell.count.is_some()), "{key}");
             }
         }
+        let wallonia = cells.iter().find(|c| {
+            c.quarter.is_none()
+                && territory.nodes()[c.territory].code == "wallonie"
+                && c.categories == [None, None, None]
+        });
+        assert_eq!(wallonia.and_then(|c| c.count), Some(4000), "the year's grand total is published");
         // Every published count is the true one.
         let by_region = cells.iter().find(|c| {
             c.quarter.is_none() && territory.nodes()[c.territory].code == "wallonie" && c.categories[0] == Some(0)
