@@ -274,10 +274,10 @@ const ORIENTATION_HOURS: [Category; 3] = [
     category("4h+", "4 h et plus", "4 h or more"),
 ];
 
-/// The band of `minutes` attended on an axis: the first band whose lower bound (in hours) is reached.
-fn hours_band(categories: &'static [Category], lower_bounds: &[i64], minutes: i64) -> &'static str {
-    let reached = lower_bounds.iter().filter(|hours| minutes >= **hours * 60).count();
-    if minutes <= 0 { categories[0].code } else { categories[reached.max(1)].code }
+/// The band of `minutes` attended on an axis: `none`, then one band per minimum (in hours) reached.
+fn hours_band(categories: &'static [Category], minimums: &[i64], minutes: i64) -> &'static str {
+    let reached = minimums.iter().filter(|hours| minutes >= **hours * 60).count();
+    if minutes <= 0 { categories[0].code } else { categories[1 + reached].code }
 }
 
 /// What a table is counted by, beside period and territory.
@@ -432,17 +432,17 @@ impl Attribute {
 
 /// The band of the hours of French attended.
 pub fn french_hours_band(minutes: i64) -> &'static str {
-    hours_band(&FRENCH_HOURS, &[1, 120, 200, 400], minutes)
+    hours_band(&FRENCH_HOURS, &[120, 200, 400], minutes)
 }
 
 /// The band of the hours of citizenship attended.
 pub fn citizenship_hours_band(minutes: i64) -> &'static str {
-    hours_band(&CITIZENSHIP_HOURS, &[1, 20, 60], minutes)
+    hours_band(&CITIZENSHIP_HOURS, &[20, 60], minutes)
 }
 
 /// The band of the hours of orientation attended.
 pub fn orientation_hours_band(minutes: i64) -> &'static str {
-    hours_band(&ORIENTATION_HOURS, &[1, 4], minutes)
+    hours_band(&ORIENTATION_HOURS, &[4], minutes)
 }
 
 /// The code of a residence document as published (`none` without one).

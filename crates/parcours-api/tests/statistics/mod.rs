@@ -398,6 +398,15 @@ async fn presentations_and_conventions_are_counted_from_the_case_timeline(app: T
     assert_eq!(total(&closures.body, "wallonie"), Some(json!(0)), "nobody's case was closed");
 }
 
+/// A table's release for a period as the Region reads it, checked safe.
+async fn released(app: &TestApp, table: &str, period: &str) -> Value {
+    let path = format!("/v1/statistics/tables/{table}/releases/{period}");
+    let release = app.get(&path, Some(&region(app))).await;
+    assert_eq!(release.status, 200, "{}", release.text);
+    counts_are_safe(&release.body);
+    release.body
+}
+
 /// The cell of `attribute` = `category` (every other attribute at its total) for a territory.
 fn by<'a>(release: &'a Value, territory: &str, attribute: &str, category: &str) -> &'a Value {
     release["cells"]
@@ -419,10 +428,7 @@ fn by<'a>(release: &'a Value, territory: &str, attribute: &str, category: &str) 
 async fn determinations_by_deciding_clause_and_nationality_and_arrivals_by_residence_document(app: TestApp) {
     seeded(&app).await;
     let region = region(&app);
-    let release = app.get("/v1/statistics/tables/determinations/releases/2026-Q4", Some(&region)).await;
-    assert_eq!(release.status, 200, "{}", release.text);
-    let body = &release.body;
-    counts_are_safe(body);
+    let body = &released(&app, "determinations", "2026-Q4").await;
     // 17 obliged Moroccans with a B card, 16 French citizens with an EU card.
     assert_eq!(by(body, "wallonie", "reason", "OBLIGED")["count"], 17);
     assert_eq!(by(body, "wallonie", "reason", "obliged")["count"], 17, "the status group sums its clauses");
@@ -456,13 +462,11 @@ async fn determinations_by_deciding_clause_and_nationality_and_arrivals_by_resid
     assert_eq!(group.map(|g| g["members"].as_array().map(Vec::len)), Some(Some(5)));
     assert!(reason["categories"][0]["members"].is_null(), "a clause is not a group");
 
-    let arrivals = app.get("/v1/statistics/tables/arrivals_reported/releases/2026-Q4", Some(&region)).await;
-    assert_eq!(arrivals.status, 200, "{}", arrivals.text);
-    counts_are_safe(&arrivals.body);
-    assert_eq!(by(&arrivals.body, "wallonie", "residence_card", "B")["count"], 17);
-    assert_eq!(by(&arrivals.body, "wallonie", "residence_card", "EU")["count"], 16);
-    assert_eq!(by(&arrivals.body, "wallonie", "residence_card", "none")["count"], 0);
-    assert_eq!(by(&arrivals.body, "91005", "residence_card", "B")["count"], 6);
+    let arrivals = &released(&app, "arrivals_reported", "2026-Q4").await;
+    assert_eq!(by(arrivals, "wallonie", "residence_card", "B")["count"], 17);
+    assert_eq!(by(arrivals, "wallonie", "residence_card", "EU")["count"], 16);
+    assert_eq!(by(arrivals, "wallonie", "residence_card", "none")["count"], 0);
+    assert_eq!(by(arrivals, "91005", "residence_card", "B")["count"], 6);
 
     // The report prints the statuses by territory, then the clauses down.
     let (status, pdf) = app
@@ -492,11 +496,7 @@ async fn attestations_are_counted_by_the_hours_they_state_per_axis(app: TestApp)
         assert_eq!(issued.status, 201, "{}", issued.text);
     }
     app.state.clock.set("2027-01-04T10:00:00Z".parse().expect("date"));
-    let region = region(&app);
-    let release = app.get("/v1/statistics/tables/attestations_issued/releases/2026-Q4", Some(&region)).await;
-    assert_eq!(release.status, 200, "{}", release.text);
-    let body = &release.body;
-    counts_are_safe(body);
+    let body = &released(&app, "attestations_issued", "2026-Q4").await;
     assert_eq!(by(body, "wallonie", "attestation_kind", "pathway")["count"], 6);
     assert_eq!(by(body, "wallonie", "french_hours", "400h+")["count"], 6);
     assert_eq!(by(body, "wallonie", "french_hours", "200-399h")["count"], 0);
