@@ -44,18 +44,9 @@ fn region(app: &TestApp) -> String {
     app.token("region:SPW", &["region_admin"])
 }
 
+/// The cell of `arrivals_reported` by status (`None`: the territory's total).
 fn cell<'a>(release: &'a Value, territory: &str, status: Option<&str>) -> &'a Value {
-    release["cells"]
-        .as_array()
-        .expect("cells")
-        .iter()
-        .find(|c| {
-            c["territory_code"] == territory
-                && c["categories"]["status"] == json!(status)
-                && c["categories"]["residence_card"].is_null()
-                && c["quarter"].is_null()
-        })
-        .unwrap_or_else(|| panic!("no cell {territory} {status:?}"))
+    cell_of(release, territory, status.map(|s| ("status", s)))
 }
 
 fn counts_are_safe(release: &Value) {
@@ -409,6 +400,12 @@ async fn released(app: &TestApp, table: &str, period: &str) -> Value {
 
 /// The cell of `attribute` = `category` (every other attribute at its total) for a territory.
 fn by<'a>(release: &'a Value, territory: &str, attribute: &str, category: &str) -> &'a Value {
+    cell_of(release, territory, Some((attribute, category)))
+}
+
+/// The whole-period cell of a territory where one attribute has a category (or none does) and every
+/// other attribute is at its total.
+fn cell_of<'a>(release: &'a Value, territory: &str, only: Option<(&str, &str)>) -> &'a Value {
     release["cells"]
         .as_array()
         .expect("cells")
@@ -416,13 +413,12 @@ fn by<'a>(release: &'a Value, territory: &str, attribute: &str, category: &str) 
         .find(|c| {
             c["territory_code"] == territory
                 && c["quarter"].is_null()
-                && c["categories"]
-                    .as_object()
-                    .expect("categories")
-                    .iter()
-                    .all(|(name, value)| if name == attribute { value == category } else { value.is_null() })
+                && c["categories"].as_object().expect("categories").iter().all(|(name, value)| match only {
+                    Some((attribute, category)) if name == attribute => value == category,
+                    _ => value.is_null(),
+                })
         })
-        .unwrap_or_else(|| panic!("no cell {territory} {attribute}={category}"))
+        .unwrap_or_else(|| panic!("no cell {territory} {only:?}"))
 }
 
 async fn determinations_by_deciding_clause_and_nationality_and_arrivals_by_residence_document(app: TestApp) {
