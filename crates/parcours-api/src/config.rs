@@ -83,6 +83,10 @@ pub struct Config {
     pub jobs_in_process: bool,
     /// Seconds between two looks at the job table (`PARCOURS_JOBS_POLL_SECONDS`).
     pub jobs_poll_seconds: u64,
+    /// Seconds between two checks of the reference-data version by `serve`
+    /// (`PARCOURS_REFERENCE_REFRESH_SECONDS`, default 5): how long a correction made on another replica
+    /// may take to reach this one's in-memory copy (writes check it themselves).
+    pub reference_refresh_seconds: u64,
     /// The address the public reaches the service at (`PARCOURS_PUBLIC_BASE_URL`): printed on
     /// attestations as their verification address. Required in production.
     pub public_base_url: String,
@@ -288,6 +292,7 @@ impl Config {
             clock_start,
             jobs_in_process,
             jobs_poll_seconds: number("PARCOURS_JOBS_POLL_SECONDS", 30)?.max(1) as u64,
+            reference_refresh_seconds: number("PARCOURS_REFERENCE_REFRESH_SECONDS", 5)?.max(1) as u64,
             environment,
             database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,

@@ -186,6 +186,21 @@ async fn serve(config: Config) -> Result<(), String> {
             .spawn(move || parcours_api::jobs::run_forever(&runner, poll))
             .map_err(|e| format!("cannot start the job runner: {e}"))?;
     }
+    {
+        let refresher = state.clone();
+        let every = std::time::Duration::from_secs(state.config.reference_refresh_seconds);
+        std::thread::Builder::new()
+            .name("parcours-reference".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(every);
+                    if let Err(error) = refresher.refresh_reference() {
+                        log::warn!("reference data not refreshed: {}", error.code());
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start the reference refresher: {e}"))?;
+    }
     let server = HttpServer::new(move || build_app(state.clone()))
         .workers(workers)
         .bind(&bind)

@@ -34,11 +34,35 @@ impl AppState {
         let clock = Arc::new(config.clock_start.map_or_else(Clock::system, Clock::starting_at));
         let verification_limit =
             crate::rate_limit::RateLimiter::new(config.verification_burst, config.verification_per_minute);
-        Ok(AppState { store, verifier, config, clock, verification_limit, reference: RwLock::new(None) })
+        let state = AppState { store, verifier, config, clock, verification_limit, reference: RwLock::new(None) };
+        // Loaded once here, so that computations on reference data alone (simulate) never wait for the
+        // database, and answer while it is down.
+        let mut conn = state.store.conn().map_err(|e| format!("database: {e}"))?;
+        state.reference_data(&mut conn).map_err(|e| format!("reference data: {}", e.code()))?;
+        drop(conn);
+        Ok(state)
     }
 
-    /// The reference data in force. Reloaded whenever the database's reference version changed (a
-    /// correction by the Region on any replica), so every replica decides on the same data.
+    /// The reference data as this replica holds it in memory, for what needs nothing else (simulate): no
+    /// database, no blocking pool. Loaded at start, refreshed by [`AppState::reference_data`] (every write
+    /// that needs it, and `serve`'s refresher every `reference_refresh_seconds`).
+    pub fn reference_in_memory(&self) -> Result<Arc<ReferenceData>, ApiError> {
+        match self.reference.read() {
+            Ok(guard) => guard.as_ref().map(|(_, data)| Arc::clone(data)),
+            Err(_) => None,
+        }
+        .ok_or_else(|| ApiError::Internal("reference data not loaded".into()))
+    }
+
+    /// Reloads the reference data if its version changed; for `serve`'s background refresher.
+    pub fn refresh_reference(&self) -> Result<(), ApiError> {
+        let mut conn = self.store.conn()?;
+        self.reference_data(&mut conn).map(|_| ())
+    }
+
+    /// The reference data in force, checked against the database's reference version (one indexed read),
+    /// for writes and for what reads the database anyway: reloaded whenever the version changed (a
+    /// correction by the Region on any replica), so every replica records decisions on the same data.
     pub fn reference_data(&self, conn: &mut DbConnection) -> Result<Arc<ReferenceData>, ApiError> {
         let version = parcours_store::reference::reference_version(conn)?;
         if let Ok(guard) = self.reference.read()

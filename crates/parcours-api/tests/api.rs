@@ -4,6 +4,7 @@ mod attestations;
 mod foundations;
 mod identity;
 mod law;
+mod performance;
 mod privacy;
 mod reminders;
 mod sanctions;

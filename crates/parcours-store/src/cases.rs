@@ -261,23 +261,47 @@ pub fn find_open_case_for_person(conn: &mut DbConnection, person_id: &str) -> Re
         .optional()?)
 }
 
+/// The next reference of `cri` in `year`. On PostgreSQL one upsert (first case of a CRI in a year included,
+/// so concurrent first arrivals never collide on creating the counter); the counter row stays locked until
+/// the transaction commits, so this is taken as late as the opening allows. On SQLite the transaction holds
+/// the single write lock already: update, else insert.
 pub(crate) fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
-    let counter = case_reference_counters::table
-        .filter(case_reference_counters::cri_code.eq(cri_code))
-        .filter(case_reference_counters::year.eq(year));
-    let updated = diesel::update(counter)
-        .set(case_reference_counters::last_value.eq(case_reference_counters::last_value + 1))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(case_reference_counters::table)
-            .values((
-                case_reference_counters::cri_code.eq(cri_code),
-                case_reference_counters::year.eq(year),
-                case_reference_counters::last_value.eq(1),
-            ))
-            .execute(conn)?;
+    #[derive(QueryableByName)]
+    struct Counter {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        last_value: i32,
     }
-    let value: i32 = counter.select(case_reference_counters::last_value).first(conn)?;
+    let value = match conn {
+        DbConnection::Postgresql(pg) => {
+            diesel::sql_query(
+                "INSERT INTO case_reference_counters (cri_code, year, last_value) VALUES ($1, $2, 1) \
+                 ON CONFLICT (cri_code, year) DO UPDATE SET last_value = case_reference_counters.last_value + 1 \
+                 RETURNING last_value",
+            )
+            .bind::<diesel::sql_types::Text, _>(cri_code)
+            .bind::<diesel::sql_types::Integer, _>(year)
+            .get_result::<Counter>(pg)?
+            .last_value
+        }
+        DbConnection::Sqlite(_) => {
+            let counter = case_reference_counters::table
+                .filter(case_reference_counters::cri_code.eq(cri_code))
+                .filter(case_reference_counters::year.eq(year));
+            let updated = diesel::update(counter)
+                .set(case_reference_counters::last_value.eq(case_reference_counters::last_value + 1))
+                .execute(conn)?;
+            if updated == 0 {
+                diesel::insert_into(case_reference_counters::table)
+                    .values((
+                        case_reference_counters::cri_code.eq(cri_code),
+                        case_reference_counters::year.eq(year),
+                        case_reference_counters::last_value.eq(1),
+                    ))
+                    .execute(conn)?;
+            }
+            counter.select(case_reference_counters::last_value).first(conn)?
+        }
+    };
     Ok(format!("{cri_code}-{year}-{value:06}"))
 }
 
@@ -584,9 +608,16 @@ pub fn sweep_missed_deadlines(
         .order(cases::id.asc())
         .select(CaseRecord::as_select())
         .load(conn)?;
+    // Only the completions not yet told for their current deadline (partial index
+    // `cases_completion_unnotified`): the set stays small however many cases are past their deadline.
     let late_completions: Vec<CaseRecord> = cases::table
         .filter(cases::state.eq_any(open_state_codes()))
         .filter(cases::complete_by.lt(today))
+        .filter(
+            cases::completion_missed_notified_for
+                .is_null()
+                .or(cases::completion_missed_notified_for.ne(cases::complete_by)),
+        )
         .order(cases::id.asc())
         .select(CaseRecord::as_select())
         .load(conn)?;
@@ -610,7 +641,7 @@ pub fn sweep_missed_deadlines(
             Ok(1)
         })?;
     }
-    for case in late_completions.into_iter().filter(|c| c.completion_missed_notified_for != c.complete_by) {
+    for case in late_completions {
         let Some(complete_by) = case.complete_by else { continue };
         recorded += crate::write_transaction(conn, |conn| -> Result<usize, StoreError> {
             let not_yet_told = cases::completion_missed_notified_for

@@ -188,19 +188,25 @@ where
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
     let failed = |error: diesel::result::Error| E::from(StoreError::from(error));
-    let immediate = match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth().map_err(failed)?.is_none()
-        }
-        DbConnection::Postgresql(_) => false,
-    };
+    let outermost = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+        DbConnection::Postgresql(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+    }
+    .map_err(failed)?
+    .is_none();
     match conn {
-        DbConnection::Sqlite(c) if immediate => {
+        DbConnection::Sqlite(c) if outermost => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(failed)?
         }
         _ => Manager::begin_transaction(conn).map_err(failed)?,
     }
-    match change(conn) {
+    let changed = change(conn).and_then(|value| {
+        if outermost {
+            position_feed_events(conn).map_err(E::from)?;
+        }
+        Ok(value)
+    });
+    match changed {
         Ok(value) => {
             Manager::commit_transaction(conn).map_err(failed)?;
             Ok(value)
@@ -210,6 +216,44 @@ where
             Err(rollback) => Err(failed(rollback)),
         },
     }
+}
+
+/// The last step of every write transaction on PostgreSQL, just before it commits: the feed events it wrote
+/// (without a position) take the next positions, in the order they were written (ids are UUID v7, monotonic
+/// within the process), under a transaction-scoped advisory lock that the commit releases.
+///
+/// Why a reader paging with `after=<seq>` never skips an event: positions are only ever given under the
+/// lock, each time above every position already committed (the statement that gives them starts after the
+/// lock is held, so it sees every transaction that released it), and the lock is released only once the
+/// transaction is committed and visible. So at any moment at most one transaction holds positions not yet
+/// visible, and they are higher than every visible one: a position a reader has seen is never followed by a
+/// lower one becoming visible. Writers wait on each other only for this statement and the commit, not for
+/// their whole transaction. A transaction that wrote no event pays one index probe (the partial index
+/// `outbox_events_unpositioned` is empty outside these instants) and takes no lock. On SQLite the single
+/// write lock already orders writers; events are positioned as they are written.
+pub(crate) fn position_feed_events(conn: &mut DbConnection) -> Result<(), StoreError> {
+    #[derive(diesel::QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        #[expect(dead_code, reason = "only whether a row came back matters")]
+        one: i32,
+    }
+    let DbConnection::Postgresql(pg) = conn else { return Ok(()) };
+    let locked: Vec<Locked> = diesel::sql_query(
+        "SELECT 1 AS one FROM (SELECT pg_advisory_xact_lock(7243001) FROM outbox_events WHERE seq IS NULL LIMIT 1) AS pending",
+    )
+    .load(pg)?;
+    if locked.is_empty() {
+        return Ok(());
+    }
+    diesel::sql_query(
+        "UPDATE outbox_events AS event SET seq = base.last_seq + pending.rank \
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM outbox_events WHERE seq IS NULL) AS pending, \
+              (SELECT COALESCE(MAX(seq), 0) AS last_seq FROM outbox_events) AS base \
+         WHERE event.id = pending.id",
+    )
+    .execute(pg)?;
+    Ok(())
 }
 
 /// Opens a pool of `size` connections.

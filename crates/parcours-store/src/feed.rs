@@ -11,13 +11,15 @@ use crate::case_events::CaseEventRecord;
 use crate::schema::{case_events, outbox_events};
 use crate::{DbConnection, StoreError, new_id};
 
-/// One event of the feed.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+/// One event of the feed, as readers see it (with its position).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = outbox_events)]
 pub struct OutboxRecord {
     /// Id.
     pub id: String,
-    /// Position in commit order: the cursor.
+    /// Position in commit order: the cursor. Readers only ever see positioned events (`seq > after`).
+    #[diesel(select_expression = outbox_events::seq.assume_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<outbox_events::seq>)]
     pub seq: i64,
     /// Case.
     pub case_id: String,
@@ -38,6 +40,24 @@ pub struct OutboxRecord {
     pub cpas_nis: Option<String>,
     /// What the CPAS receives (JSON), if anything.
     pub cpas_payload: Option<String>,
+}
+
+/// One event as written: without a position on PostgreSQL (it takes one at commit time).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox_events)]
+struct NewOutboxEvent {
+    id: String,
+    seq: Option<i64>,
+    case_id: String,
+    occurred_at: NaiveDateTime,
+    #[diesel(serialize_as = String)]
+    event_type: EventKind,
+    cri_code: String,
+    commune_nis: Option<String>,
+    cri_payload: String,
+    commune_payload: Option<String>,
+    cpas_nis: Option<String>,
+    cpas_payload: Option<String>,
 }
 
 /// The case a step is about, as the timeline and the feed record it (the `cases` module builds it from
@@ -61,9 +81,12 @@ pub struct StepSubject<'a> {
 }
 
 /// Records steps in the timeline and the feed. Feed positions (`seq`) must follow commit order so that a
-/// reader paging with `after=<seq>` never skips an event: on PostgreSQL a transaction-scoped advisory lock
-/// serialises the writers from here to commit, and the next position is read under it; SQLite has a single
-/// writer already. No clock is involved, so replicas with skewed clocks cannot reorder the feed.
+/// reader paging with `after=<seq>` never skips an event. On PostgreSQL the events are written without a
+/// position and take theirs just before their transaction commits, under a short lock
+/// ([`crate::connection::position_feed_events`]): writers wait on each other only for that instant, not for
+/// their whole transaction. On SQLite the transaction holds the single write lock from its first statement
+/// (`BEGIN IMMEDIATE`), so the next position is read here. No clock is involved, so replicas with skewed
+/// clocks cannot reorder the feed.
 pub fn record_steps(
     conn: &mut DbConnection,
     case: StepSubject<'_>,
@@ -75,12 +98,16 @@ pub fn record_steps(
     if steps.is_empty() {
         return Ok(());
     }
-    if let DbConnection::Postgresql(_) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7243001)").execute(conn)?;
-    }
-    let last: i64 =
-        outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
-    for (seq, step) in (last + 1..).zip(steps) {
+    let mut next_position = match conn {
+        DbConnection::Sqlite(_) => Some(
+            outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0)
+                + 1,
+        ),
+        DbConnection::Postgresql(_) => None,
+    };
+    for step in steps {
+        let seq = next_position;
+        next_position = next_position.map(|next| next + 1);
         let record = CaseEventRecord {
             id: new_id(),
             case_id: case.id.to_owned(),
@@ -122,7 +149,7 @@ pub fn record_steps(
         // The CPAS hears only what rules 4.7 and 5.2 give it, and only when the CRI recorded it.
         let cpas = case.cpas_nis.zip(step.kind.cpas_notice());
         let cpas_payload = cpas.map(|(_, notice)| notice_payload(notice)).transpose()?;
-        let feed = OutboxRecord {
+        let feed = NewOutboxEvent {
             id: new_id(),
             seq,
             case_id: case.id.to_owned(),

@@ -125,7 +125,7 @@ diesel::table! {
 diesel::table! {
     outbox_events (id) {
         id -> Text,
-        seq -> BigInt,
+        seq -> Nullable<BigInt>,
         case_id -> Text,
         occurred_at -> Timestamp,
         event_type -> Text,

@@ -193,14 +193,8 @@ pub async fn simulate_determination(
     let (Some(facts), Some(as_of), true) = (facts, as_of, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let reference = {
-        let state = state.clone();
-        web::block(move || {
-            let mut conn = state.store.conn()?;
-            state.reference_data(&mut conn)
-        })
-        .await??
-    };
+    // Pure: the rules on the reference data held in memory, on this thread (microseconds), no database.
+    let reference = state.reference_in_memory()?;
     let response = match regime {
         None => {
             let determination = determine(&facts, &reference, as_of).map_err(ApiError::Facts)?;

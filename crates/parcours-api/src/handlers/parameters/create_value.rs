@@ -108,6 +108,8 @@ pub async fn create_parameter_value(
             reviewed_at: None,
         };
         parameter_values::record(&mut conn, &record, &actor)?;
+        // This replica's in-memory copy follows at once (the others within their refresh interval).
+        state.reference_data(&mut conn)?;
         let records = parameter_values::history(&mut conn)?;
         parameter_dto(&name, &in_force, &records, today).ok_or(ApiError::NotFound)
     })

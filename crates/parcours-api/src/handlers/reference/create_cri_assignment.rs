@@ -68,7 +68,7 @@ pub async fn create_cri_assignment(
     let actor = actor(&caller, &request_id);
     let result = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        Ok(parcours_store::reference::correct_cri_assignment(
+        let corrected = parcours_store::reference::correct_cri_assignment(
             &mut conn,
             nis,
             cri,
@@ -76,7 +76,10 @@ pub async fn create_cri_assignment(
             body.reason.trim(),
             &actor,
             state.clock.now(),
-        )?)
+        )?;
+        // This replica's in-memory copy follows at once (the others within their refresh interval).
+        state.reference_data(&mut conn)?;
+        Ok(corrected)
     })
     .await??;
     match result {
