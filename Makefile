@@ -4,7 +4,7 @@ CARGO ?= cargo
 # PostgreSQL used by the test suites (each test creates its own database from a migrated template).
 export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench clean
+.PHONY: help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -63,6 +63,12 @@ bench: ## Benchmarks: rules engine and statistics releases at the pathway's volu
 	$(CARGO) bench -p parcours-api --bench verification
 	$(CARGO) bench -p parcours-api --bench statistics
 	$(CARGO) bench -p parcours-documents --bench render
+
+# The servers run on core 0 and the load generator on core 1 where `taskset` exists (util-linux).
+bench-http: ## Parcours over HTTP against its ceilings (an actix echo, the arrival as plain SQL) and as cases grow to 10k, 100k and 1M (PARCOURS_BENCH_SIZES); prints the tables of docs/performance.md
+	$(CARGO) build --release --locked -p parcours-api --bin parcours -p parcours-echo --bin parcours-echo
+	$(CARGO) bench --locked -p parcours-api --bench http --no-run
+	$$(command -v taskset >/dev/null && echo taskset -c 1) $(CARGO) bench --locked -p parcours-api --bench http
 
 ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL, on the release binary, and with the clock in 2030
 	$(CARGO) build --release --locked -p parcours-api --bin parcours

@@ -121,13 +121,32 @@ fn clean(value: &mut Value, path: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// The required top-level fields of `T`'s schema that `value` lacks (or holds as `null`).
-fn missing_fields<T: utoipa::PartialSchema>(value: &Value) -> Vec<FieldError> {
+/// The required top-level fields of `T`'s schema, composed once per type (building a schema allocates
+/// a tree; a request only needs the names).
+fn required_fields<T: utoipa::PartialSchema + 'static>() -> std::sync::Arc<[String]> {
+    use std::any::TypeId;
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock, RwLock};
     use utoipa::openapi::{RefOr, Schema};
-    let RefOr::T(Schema::Object(schema)) = T::schema() else { return Vec::new() };
+    static REQUIRED: OnceLock<RwLock<HashMap<TypeId, Arc<[String]>>>> = OnceLock::new();
+    let cache = REQUIRED.get_or_init(Default::default);
+    if let Some(fields) = cache.read().ok().and_then(|map| map.get(&TypeId::of::<T>()).cloned()) {
+        return fields;
+    }
+    let fields: Arc<[String]> = match T::schema() {
+        RefOr::T(Schema::Object(schema)) => schema.required.into(),
+        _ => Arc::from(Vec::new()),
+    };
+    if let Ok(mut map) = cache.write() {
+        map.insert(TypeId::of::<T>(), Arc::clone(&fields));
+    }
+    fields
+}
+
+/// The required top-level fields of `T`'s schema that `value` lacks (or holds as `null`).
+fn missing_fields<T: utoipa::PartialSchema + 'static>(value: &Value) -> Vec<FieldError> {
     let Value::Object(map) = value else { return Vec::new() };
-    schema
-        .required
+    required_fields::<T>()
         .iter()
         .filter(|field| map.get(field.as_str()).is_none_or(Value::is_null))
         .map(|field| {
@@ -179,7 +198,7 @@ fn type_error(error: serde_path_to_error::Error<serde_json::Error>) -> FieldErro
 
 /// Parses a checked JSON value into `T`: every refused character, every missing field, or the first type
 /// error, as one validation problem.
-pub fn parse<T: DeserializeOwned + utoipa::PartialSchema>(mut value: Value) -> Result<T, ApiError> {
+pub fn parse<T: DeserializeOwned + utoipa::PartialSchema + 'static>(mut value: Value) -> Result<T, ApiError> {
     let mut errors = Vec::new();
     clean(&mut value, "", &mut errors);
     errors.extend(missing_fields::<T>(&value));

@@ -128,46 +128,83 @@ impl ErasureBatchRecord {
 
 /// What the store knows about a person's file, for the domain's retention rule.
 pub fn retention_facts(conn: &mut DbConnection, person_id: &str) -> Result<RetentionFacts, StoreError> {
-    let stored: Vec<(String, String)> =
-        cases::table.filter(cases::person_id.eq(person_id)).select((cases::id, cases::state_json)).load(conn)?;
-    let mut open_case = false;
-    let mut last_case_closed_on: Option<NaiveDate> = None;
-    for (_, json) in &stored {
-        let case = decode_case(json)?;
-        match &case.closure {
-            Some(closure) => last_case_closed_on = last_case_closed_on.max(Some(closure.date)),
-            None => open_case = true,
-        }
-    }
-    let case_ids: Vec<&str> = stored.iter().map(|(id, _)| id.as_str()).collect();
-    let reported: Option<NaiveDateTime> = arrivals::table
-        .filter(arrivals::person_id.eq(person_id))
-        .select(diesel::dsl::max(arrivals::reported_at))
-        .first(conn)?;
-    let decided: Option<NaiveDateTime> = determinations::table
-        .filter(determinations::person_id.eq(person_id))
-        .select(diesel::dsl::max(determinations::decided_at))
-        .first(conn)?;
-    let created: NaiveDateTime = persons::table.find(person_id).select(persons::created_at).first(conn)?;
-    let last_reported_on = reported.max(decided).unwrap_or(created).date();
-    let attestation_issued_on: Option<NaiveDate> = attestations::table
-        .filter(attestations::person_id.eq(person_id))
-        .select(diesel::dsl::max(attestations::issued_on))
-        .first(conn)?;
-    let open_procedures: i64 = sanction_procedures::table
+    retention_facts_of_many(conn, &[person_id.to_owned()])?
+        .remove(person_id)
+        .ok_or_else(|| StoreError::Corrupt(format!("person {person_id} not found for the retention review")))
+}
+
+/// [`retention_facts`] of many persons in seven queries whatever their number (the review reads every
+/// person: one query per person and table took about 50 s at 100,000 persons).
+pub fn retention_facts_of_many(
+    conn: &mut DbConnection,
+    person_ids: &[String],
+) -> Result<std::collections::HashMap<String, RetentionFacts>, StoreError> {
+    use std::collections::HashMap;
+    let stored: Vec<(String, String, String)> = cases::table
+        .filter(cases::person_id.eq_any(person_ids))
+        .select((cases::person_id, cases::id, cases::state_json))
+        .load(conn)?;
+    let case_ids: Vec<&str> = stored.iter().map(|(_, id, _)| id.as_str()).collect();
+    let reported: HashMap<String, Option<NaiveDateTime>> = arrivals::table
+        .filter(arrivals::person_id.eq_any(person_ids))
+        .group_by(arrivals::person_id)
+        .select((arrivals::person_id, diesel::dsl::max(arrivals::reported_at)))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let decided: HashMap<String, Option<NaiveDateTime>> = determinations::table
+        .filter(determinations::person_id.eq_any(person_ids))
+        .group_by(determinations::person_id)
+        .select((determinations::person_id, diesel::dsl::max(determinations::decided_at)))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let created: Vec<(String, NaiveDateTime)> =
+        persons::table.filter(persons::id.eq_any(person_ids)).select((persons::id, persons::created_at)).load(conn)?;
+    let attested: HashMap<String, Option<NaiveDate>> = attestations::table
+        .filter(attestations::person_id.eq_any(person_ids))
+        .group_by(attestations::person_id)
+        .select((attestations::person_id, diesel::dsl::max(attestations::issued_on)))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let cases_in_procedure: std::collections::HashSet<String> = sanction_procedures::table
         .filter(sanction_procedures::case_id.eq_any(&case_ids))
         .filter(sanction_procedures::state.ne("closed"))
-        .count()
-        .get_result(conn)?;
-    Ok(RetentionFacts {
-        open_case,
-        last_case_closed_on: if open_case { None } else { last_case_closed_on },
-        had_case: !stored.is_empty(),
-        last_reported_on,
-        attestation_issued_on,
-        open_sanction_procedure: open_procedures > 0,
-        legal_hold: crate::legal_holds::is_held(conn, person_id)?,
-    })
+        .select(sanction_procedures::case_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let held = crate::legal_holds::held_among(conn, person_ids)?;
+    let mut facts = HashMap::with_capacity(created.len());
+    for (person_id, created_at) in created {
+        let mut open_case = false;
+        let mut had_case = false;
+        let mut last_case_closed_on: Option<NaiveDate> = None;
+        let mut open_sanction_procedure = false;
+        for (_, case_id, json) in stored.iter().filter(|(owner, _, _)| *owner == person_id) {
+            had_case = true;
+            match &decode_case(json)?.closure {
+                Some(closure) => last_case_closed_on = last_case_closed_on.max(Some(closure.date)),
+                None => open_case = true,
+            }
+            open_sanction_procedure |= cases_in_procedure.contains(case_id);
+        }
+        let reported = reported.get(&person_id).copied().flatten();
+        let decided = decided.get(&person_id).copied().flatten();
+        let last_reported_on = reported.max(decided).unwrap_or(created_at).date();
+        let record = RetentionFacts {
+            open_case,
+            last_case_closed_on: if open_case { None } else { last_case_closed_on },
+            had_case,
+            last_reported_on,
+            attestation_issued_on: attested.get(&person_id).copied().flatten(),
+            open_sanction_procedure,
+            legal_hold: held.contains(&person_id),
+        };
+        facts.insert(person_id, record);
+    }
+    Ok(facts)
 }
 
 /// The records that are one person: the kept record and those merged into it.
@@ -232,15 +269,23 @@ pub fn propose_batch(
         .load(conn)?;
     let mut due = Vec::new();
     let mut blocked = Vec::new();
-    for person_id in candidates.into_iter().filter(|id| !in_a_batch.contains(id)) {
-        match erasure_status(&retention_facts(conn, &person_id)?, parameters, today) {
-            ErasureStatus::Kept { .. } => {}
-            ErasureStatus::Blocked { due_since, block } => {
-                blocked.push(BlockedEntry { person_id, due_since, block: block.code().to_owned() })
-            }
-            ErasureStatus::Due { due_since, rule } => {
-                let rows = rows_affected(conn, &person_id)?;
-                due.push(DueEntry { person_id, due_since, rule: rule.to_owned(), rows });
+    let candidates: Vec<String> = candidates.into_iter().filter(|id| !in_a_batch.contains(id)).collect();
+    for page in candidates.chunks(500) {
+        let mut facts = retention_facts_of_many(conn, page)?;
+        for person_id in page {
+            let person_facts = facts
+                .remove(person_id)
+                .ok_or_else(|| StoreError::Corrupt(format!("person {person_id} vanished during the review")))?;
+            let person_id = person_id.clone();
+            match erasure_status(&person_facts, parameters, today) {
+                ErasureStatus::Kept { .. } => {}
+                ErasureStatus::Blocked { due_since, block } => {
+                    blocked.push(BlockedEntry { person_id, due_since, block: block.code().to_owned() })
+                }
+                ErasureStatus::Due { due_since, rule } => {
+                    let rows = rows_affected(conn, &person_id)?;
+                    due.push(DueEntry { person_id, due_since, rule: rule.to_owned(), rows });
+                }
             }
         }
     }

@@ -106,6 +106,20 @@ pub fn lift_hold(
     })
 }
 
+/// The persons among `person_ids` under a legal hold not lifted.
+pub fn held_among(
+    conn: &mut DbConnection,
+    person_ids: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    Ok(legal_holds::table
+        .filter(legal_holds::person_id.eq_any(person_ids))
+        .filter(legal_holds::lifted_at.is_null())
+        .select(legal_holds::person_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Whether a hold that is not lifted keeps the person's file.
 pub fn is_held(conn: &mut DbConnection, person_id: &str) -> Result<bool, StoreError> {
     let held: i64 = legal_holds::table

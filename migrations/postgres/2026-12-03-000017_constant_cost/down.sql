@@ -1,4 +1,5 @@
 CREATE INDEX cases_open_deadlines ON cases (state, present_by, complete_by);
+DROP INDEX cases_by_cri_obliged;
 DROP INDEX cases_by_cri_review_due;
 DROP INDEX cases_by_cri_complete_by;
 DROP INDEX cases_by_cri_present_by;

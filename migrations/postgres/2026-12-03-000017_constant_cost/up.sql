@@ -16,4 +16,5 @@ CREATE INDEX cases_by_cri_commune ON cases (cri_code, commune_nis, id);
 CREATE INDEX cases_by_cri_present_by ON cases (cri_code, present_by);
 CREATE INDEX cases_by_cri_complete_by ON cases (cri_code, complete_by);
 CREATE INDEX cases_by_cri_review_due ON cases (cri_code, next_review_due);
+CREATE INDEX cases_by_cri_obliged ON cases (cri_code, obliged, id);
 DROP INDEX cases_open_deadlines;
