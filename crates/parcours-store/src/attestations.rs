@@ -10,7 +10,7 @@ use parcours_domain::case::CaseEvent;
 use crate::audit::{self, Actor};
 use crate::cases::CaseRecord;
 use crate::feed::record_steps;
-use crate::schema::{attestation_counters, attestations, cases};
+use crate::schema::{attestations, cases};
 use crate::{DbConnection, StoreError};
 
 /// An attestation as issued.
@@ -63,24 +63,11 @@ pub struct AttestationRecord {
     pub copies: i32,
 }
 
-/// The next number of `cri`'s sequence for `year`, from 1 (under the counter row's lock).
+/// The next number of `cri`'s sequence for `year`, from 1 (one upsert of its counter, whose row stays locked
+/// until commit; see [`crate::yearly_counters`]).
 pub fn next_number(conn: &mut DbConnection, cri: &str, year: i32) -> Result<u32, StoreError> {
-    let counter = attestation_counters::table
-        .filter(attestation_counters::cri_code.eq(cri))
-        .filter(attestation_counters::year.eq(year));
-    let updated = diesel::update(counter)
-        .set(attestation_counters::last_value.eq(attestation_counters::last_value + 1))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(attestation_counters::table)
-            .values((
-                attestation_counters::cri_code.eq(cri),
-                attestation_counters::year.eq(year),
-                attestation_counters::last_value.eq(1),
-            ))
-            .execute(conn)?;
-    }
-    let value: i32 = counter.select(attestation_counters::last_value).first(conn)?;
+    let value =
+        crate::yearly_counters::next_value(conn, crate::yearly_counters::YearlyCounter::Attestations, cri, year)?;
     u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("attestation counter {cri} {year} is {value}")))
 }
 

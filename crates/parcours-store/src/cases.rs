@@ -15,7 +15,8 @@ use crate::feed::{StepSubject, record_steps};
 use crate::persons::{
     PersonData, PersonRecord, ReportedIdentity, find_person_by_niss, persons_by_id, record_reported_identity,
 };
-use crate::schema::{case_axis_minutes, case_reference_counters, cases, persons};
+use crate::schema::{case_axis_minutes, cases, persons};
+use crate::yearly_counters::YearlyCounter;
 use crate::{DbConnection, StoreError, new_id};
 
 /// What a walk-in opening produced.
@@ -261,47 +262,9 @@ pub fn find_open_case_for_person(conn: &mut DbConnection, person_id: &str) -> Re
         .optional()?)
 }
 
-/// The next reference of `cri` in `year`. On PostgreSQL one upsert (first case of a CRI in a year included,
-/// so concurrent first arrivals never collide on creating the counter); the counter row stays locked until
-/// the transaction commits, so this is taken as late as the opening allows. On SQLite the transaction holds
-/// the single write lock already: update, else insert.
+/// The next reference of `cri` in `year` (one upsert of its counter; see [`crate::yearly_counters`]).
 pub(crate) fn next_case_reference(conn: &mut DbConnection, cri_code: &str, year: i32) -> Result<String, StoreError> {
-    #[derive(QueryableByName)]
-    struct Counter {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        last_value: i32,
-    }
-    let value = match conn {
-        DbConnection::Postgresql(pg) => {
-            diesel::sql_query(
-                "INSERT INTO case_reference_counters (cri_code, year, last_value) VALUES ($1, $2, 1) \
-                 ON CONFLICT (cri_code, year) DO UPDATE SET last_value = case_reference_counters.last_value + 1 \
-                 RETURNING last_value",
-            )
-            .bind::<diesel::sql_types::Text, _>(cri_code)
-            .bind::<diesel::sql_types::Integer, _>(year)
-            .get_result::<Counter>(pg)?
-            .last_value
-        }
-        DbConnection::Sqlite(_) => {
-            let counter = case_reference_counters::table
-                .filter(case_reference_counters::cri_code.eq(cri_code))
-                .filter(case_reference_counters::year.eq(year));
-            let updated = diesel::update(counter)
-                .set(case_reference_counters::last_value.eq(case_reference_counters::last_value + 1))
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(case_reference_counters::table)
-                    .values((
-                        case_reference_counters::cri_code.eq(cri_code),
-                        case_reference_counters::year.eq(year),
-                        case_reference_counters::last_value.eq(1),
-                    ))
-                    .execute(conn)?;
-            }
-            counter.select(case_reference_counters::last_value).first(conn)?
-        }
-    };
+    let value = crate::yearly_counters::next_value(conn, YearlyCounter::CaseReferences, cri_code, year)?;
     Ok(format!("{cri_code}-{year}-{value:06}"))
 }
 

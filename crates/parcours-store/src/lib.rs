@@ -56,6 +56,7 @@ pub mod schema;
 pub mod seed;
 pub mod simulations;
 pub mod statistics_releases;
+mod yearly_counters;
 
 pub use connection::{
     DatabaseTarget, DbConnection, Pool, PooledConnection, open_pool, run_migrations, write_transaction,

@@ -21,6 +21,7 @@ use parcours_api::AppState;
 
 on_both_backends!(
     eight_concurrent_arrivals_on_a_fresh_database_all_answer_201,
+    the_first_two_attestations_of_a_year_issued_at_once_both_succeed,
     a_case_list_page_costs_the_same_statements_at_any_length
 );
 
@@ -45,6 +46,33 @@ async fn eight_concurrent_arrivals_on_a_fresh_database_all_answer_201(app: TestA
         .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=8).collect::<Vec<u32>>(), "each reference once: {replies:?}");
+}
+
+/// Two staff members issue the first two attestations of the year at the same instant: the serial counter
+/// row is created once, and both get a serial (the same race as case references).
+async fn the_first_two_attestations_of_a_year_issued_at_once_both_succeed(app: TestApp) {
+    use super::attestations::{FULL, issue, pathway, settings};
+    let first = pathway(&app, 440, &FULL, true).await;
+    let second = pathway(&app, 441, &FULL, true).await;
+    settings(&app).await;
+    let cases = std::sync::Arc::new([(first.0, first.2), (second.0, second.2)]);
+    let replies = app.in_threads(2, move |i, client| {
+        let cases = std::sync::Arc::clone(&cases);
+        async move {
+            let (case, version) = &cases[i];
+            let reply = issue(&client, case, *version, &format!("first-of-year-{i}"), json!({})).await;
+            (reply.status.as_u16(), reply.body["serial"].as_str().unwrap_or_default().to_owned(), reply.text)
+        }
+    });
+    let mut serials: Vec<String> = replies
+        .iter()
+        .map(|(status, serial, text)| {
+            assert_eq!(*status, 201, "{text}");
+            serial.clone()
+        })
+        .collect();
+    serials.sort();
+    assert_eq!(serials, ["CRIPEL-ATT-2026-000001", "CRIPEL-ATT-2026-000002"]);
 }
 
 /// Counts the statements a connection sends.
