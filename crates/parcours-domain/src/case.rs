@@ -419,6 +419,57 @@ pub struct Case {
     /// the pathway and receives the attestation notices (rules 4.7, 5.2).
     #[serde(default)]
     pub cpas: Option<NisCode>,
+    /// Appointments at the welcome office the person missed without warning (a no-show is not a
+    /// presentation: the presentation deadline keeps running).
+    #[serde(default)]
+    pub no_shows: u32,
+    /// Interpreters who assisted the person (SETIS wallon, free: rule 3.3), one per appointment or session.
+    #[serde(default)]
+    pub interpreter_uses: Vec<InterpreterUse>,
+}
+
+/// How an interpreter assists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterpretingMode {
+    /// In the room.
+    OnSite,
+    /// By telephone.
+    Phone,
+    /// By video call.
+    Video,
+}
+
+impl InterpretingMode {
+    /// Every mode.
+    pub const ALL: [InterpretingMode; 3] = [InterpretingMode::OnSite, InterpretingMode::Phone, InterpretingMode::Video];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            InterpretingMode::OnSite => "on_site",
+            InterpretingMode::Phone => "phone",
+            InterpretingMode::Video => "video",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<InterpretingMode> {
+        InterpretingMode::ALL.into_iter().find(|mode| mode.code() == code)
+    }
+}
+
+/// An interpreter who assisted the person at a step of the welcome module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterpreterUse {
+    /// Date.
+    pub date: NaiveDate,
+    /// Language (ISO 639-1, or 639-3 for languages without a two-letter code).
+    pub language: String,
+    /// On site, phone or video.
+    pub mode: InterpretingMode,
+    /// What it was for: an appointment kind (`social_assessment`...) or `collective_session`.
+    pub occasion: String,
 }
 
 /// Something a CRI does on a case.
@@ -488,6 +539,15 @@ pub enum CaseCommand {
         /// Date the CRI learnt it.
         date: NaiveDate,
     },
+    /// The person did not come to an appointment at the welcome office.
+    RecordNoShow {
+        /// The appointment's date.
+        date: NaiveDate,
+        /// Its kind (`social_assessment`...).
+        occasion: String,
+    },
+    /// An interpreter assisted the person.
+    RecordInterpreterUse(InterpreterUse),
     /// Moves to another CRI.
     Transfer {
         /// New CRI.
@@ -523,6 +583,8 @@ impl CaseCommand {
             CaseCommand::Suspend(_) => "suspend",
             CaseCommand::RecordHours(_) => "record_hours",
             CaseCommand::RecordCpas { .. } => "record_cpas",
+            CaseCommand::RecordNoShow { .. } => "record_no_show",
+            CaseCommand::RecordInterpreterUse(_) => "record_interpreter_use",
             CaseCommand::Transfer { .. } => "transfer",
             CaseCommand::Complete { .. } => "complete",
             CaseCommand::Close(_) => "close",
@@ -796,6 +858,8 @@ impl Case {
             closure: None,
             completed_on: None,
             cpas: None,
+            no_shows: 0,
+            interpreter_uses: Vec::new(),
         };
         let opened = if obliged {
             event(
@@ -1291,6 +1355,41 @@ impl Case {
                     "La convention est respectée : l'attestation de fréquentation peut être délivrée.",
                     "The convention is respected: the attendance certificate can be issued.",
                     format!("date {date}"),
+                )])
+            }
+            CaseCommand::RecordNoShow { date, occasion } => {
+                if !open_states {
+                    return Err(self.illegal(&CaseCommand::RecordNoShow { date, occasion }));
+                }
+                self.check_date("date", date, today)?;
+                self.no_shows += 1;
+                Ok(vec![event(
+                    EventKind::AppointmentNoShow,
+                    "CWASS art. 152/7 §1; rule 4.2",
+                    "Absence sans excuse à un rendez-vous : ce n'est pas une présentation, le délai continue de courir.",
+                    "Missed appointment without notice: not a presentation, the deadline keeps running.",
+                    format!("date {date}; {occasion}; no-shows {}", self.no_shows),
+                )])
+            }
+            CaseCommand::RecordInterpreterUse(used) => {
+                if !following {
+                    return Err(self.illegal(&CaseCommand::RecordInterpreterUse(used)));
+                }
+                self.check_date("date", used.date, today)?;
+                let summary = format!(
+                    "date {}; language {}; mode {}; {}",
+                    used.date,
+                    used.language,
+                    used.mode.code(),
+                    used.occasion
+                );
+                self.interpreter_uses.push(used);
+                Ok(vec![event(
+                    EventKind::InterpreterUsed,
+                    "CWASS art. 152/2; rule 3.3 (interprétariat gratuit)",
+                    "Un interprète (SETIS wallon) a assisté la personne, gratuitement.",
+                    "An interpreter (SETIS wallon) assisted the person, free of charge.",
+                    summary,
                 )])
             }
             CaseCommand::Close(closure) => {

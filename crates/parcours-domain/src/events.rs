@@ -139,6 +139,13 @@ event_kinds! {
     SanctionAppealDecided => "sanction_appeal_decided", "CWASS art. 152/8; rule 6.3", "Recours tranché.", "Appeal decided.", [Cri, Sanctions], None;
     SanctionFinePaid => "sanction_fine_paid", "CWASS art. 152/8; rule 6.1", "Amende payée.", "Fine paid.", [Cri, Sanctions], None;
     SanctionProcedureClosed => "sanction_procedure_closed", "CWASS art. 152/8", "Procédure de sanction clôturée, avec son motif.", "Sanction procedure closed, with its reason.", [Cri, Sanctions], None;
+    AppointmentBooked => "appointment_booked", "CWASS art. 152/2 (module d'accueil); rules.md §3", "Rendez-vous fixé au bureau d'accueil.", "Appointment booked at the welcome office.", [Cri], None;
+    AppointmentMoved => "appointment_moved", "CWASS art. 152/2 (module d'accueil); rules.md §3", "Rendez-vous déplacé.", "Appointment moved.", [Cri], None;
+    AppointmentCancelled => "appointment_cancelled", "CWASS art. 152/2 (module d'accueil); rules.md §3", "Rendez-vous annulé : la plage est libérée.", "Appointment cancelled: the slot is free again.", [Cri], None;
+    AppointmentNoShow => "appointment_no_show", "CWASS art. 152/7 §1; rule 4.2", "La personne ne s'est pas présentée au rendez-vous (ce n'est pas une présentation).", "The person did not come to the appointment (not a presentation).", [Cri], None;
+    AppointmentAttended => "appointment_attended", "CWASS art. 152/2 (module d'accueil); art. 152/7 §1", "La personne est venue au rendez-vous : l'étape correspondante est enregistrée.", "The person came to the appointment: the matching step is recorded.", [Cri], None;
+    AppointmentReminderDue => "appointment_reminder_due", "CWASS art. 152/2 (module d'accueil); rules.md §3", "Rendez-vous demain : rappel à envoyer à la personne.", "Appointment tomorrow: a reminder is to be sent to the person.", [Cri], None;
+    InterpreterUsed => "interpreter_used", "CWASS art. 152/2; rule 3.3 (interprétariat gratuit)", "Un interprète (SETIS wallon) a assisté la personne, gratuitement.", "An interpreter (SETIS wallon) assisted the person, free of charge.", [Cri], None;
     DeadlineMissed => "deadline_missed", "CWASS art. 152/7 §1-§2; rules 4.2, 4.3, 4.7", "Une échéance légale est passée.", "A legal deadline passed.", [Cri, Commune, Region], Some(CommuneNotice::DeadlineMissed);
 }
 

@@ -56,6 +56,7 @@ pub mod sanction;
 pub mod simulation;
 pub mod statistics;
 pub mod ue_plus;
+pub mod welcome_office;
 
 pub use determination::{
     Deadline, DeadlineKind, Determination, Facts, FactsError, FamilyLink, RULES_VERSION, Reason, Status, determine,

@@ -603,6 +603,8 @@ mod tests {
             closure: None,
             completed_on: None,
             cpas: None,
+            no_shows: 0,
+            interpreter_uses: vec![],
         }
     }
 
