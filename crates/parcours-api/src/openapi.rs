@@ -32,6 +32,7 @@ Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
         (name = "sanctions", description = "The sanction procedure for the Region's sanctioning officials (role sanctions_officer): notice, observations, a decision drafted and signed by two officials, notification, appeal, payment or closure; the notice, the decision and the evidence file as PDF"),
         (name = "privacy", description = "Data protection: the person's requests (access package, rectification, restriction, erasure) handled by the competent CRI within their deadline; legal holds; the retention review's erasure batches that the Region's data protection officer decides (role privacy_officer)"),
         (name = "statistics", description = "Published statistics that never expose a person: a fixed catalogue of tables, one release per closed quarter or year with counts from 1 to 4 suppressed (and enough others that none can be recovered), read by the Region for Wallonia, by a CRI for its territory and by a commune for itself, as JSON, CSV or SVG"),
+        (name = "welcome-office", description = "The welcome office (bureau d'accueil): the CRI's offices, appointment slots and appointments (booked, moved, cancelled, attended or no-show: an attended appointment records the welcome-module step on the case), collective sessions on rights and duties, interpreting requests (SETIS wallon), the invitation letter and the office's day as iCalendar"),
         (name = "health", description = "Probes")
     )
 )]

@@ -233,6 +233,18 @@ impl From<parcours_store::StoreError> for ApiError {
     }
 }
 
+/// The welcome office's refusals: a conflict with what is booked (409), or bad input (422 on its field).
+impl From<parcours_domain::welcome_office::WelcomeOfficeError> for ApiError {
+    fn from(error: parcours_domain::welcome_office::WelcomeOfficeError) -> Self {
+        let message = error.message();
+        if error.is_conflict() {
+            ApiError::Conflict(error.code(), Text::new(message.fr, message.en))
+        } else {
+            ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
+        }
+    }
+}
+
 impl From<parcours_domain::intake::IntakeError> for ApiError {
     fn from(error: parcours_domain::intake::IntakeError) -> Self {
         use parcours_domain::intake::IntakeError;
@@ -339,6 +351,9 @@ fn duplicate_code(rule: &parcours_store::UniqueRule) -> &'static str {
         R::CurrentAttendanceLine => "attendance_line_in_progress",
         R::IdempotencyKey => "idempotency_key_in_progress",
         R::OneValidAttestationPerCase => "attestation_already_issued",
+        R::AppointmentPerSlot => "slot_taken",
+        R::SlotPerStaffAndStart => "staff_already_booked",
+        R::SessionEnrolmentPerCase => "already_enrolled",
         R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => "duplicate",
     }
 }
@@ -374,6 +389,17 @@ fn duplicate_text(rule: &parcours_store::UniqueRule) -> Text {
             "Ce dossier a déjà une attestation en vigueur : corrigez-la (supersedes) ou révoquez-la.",
             "This case already has an attestation in force: correct it (supersedes) or revoke it.",
         ),
+        R::AppointmentPerSlot => Text::new(
+            "Cette plage est déjà réservée (une personne par plage).",
+            "This slot is already booked (one person per slot).",
+        ),
+        R::SlotPerStaffAndStart => Text::new(
+            "Ce membre du personnel a déjà une plage à ce moment.",
+            "This staff member already holds a slot at that time.",
+        ),
+        R::SessionEnrolmentPerCase => {
+            Text::new("Ce dossier est déjà inscrit à cette séance.", "This case is already enrolled in this session.")
+        }
         R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => Text::new(
             "Une écriture concurrente a pris la même place : réessayez.",
             "A concurrent write took the same place: retry.",

@@ -17,6 +17,7 @@ pub mod attestation;
 pub mod data_protection;
 mod flow;
 pub mod information_letter;
+pub mod invitation_letter;
 pub mod page;
 pub mod reminder_letter;
 pub mod sanction_documents;

@@ -9,10 +9,11 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::case::{
-    Case, CaseCommand, CaseState, FrenchTest, InterpreterUse, InterpretingMode, Review, RightsInformation,
+    Case, CaseCommand, CaseEvent, CaseState, FrenchTest, InterpreterUse, InterpretingMode, Review, RightsInformation,
     SessionFormat, SocialAssessment,
 };
 use crate::dates::brussels_date;
+use crate::events::EventKind;
 use crate::law::Bilingual;
 use crate::reference::{CriCode, NisCode, ReferenceData};
 
@@ -679,6 +680,44 @@ pub fn check_interpreting_change(
         return Err(WelcomeOfficeError::NotYetHeld);
     }
     Ok(())
+}
+
+/// What happened to an appointment, as its step on the case's timeline and feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentChange {
+    /// Booked.
+    Booked,
+    /// Moved to another slot.
+    Moved,
+    /// Cancelled.
+    Cancelled,
+    /// The person came.
+    Attended,
+    /// Tomorrow: the reminder is to be sent.
+    ReminderDue,
+}
+
+/// The step an appointment change records (a no-show's step comes from the case: it counts it).
+pub fn appointment_event(change: AppointmentChange, slot: &Slot, appointment_id: &str) -> CaseEvent {
+    let kind = match change {
+        AppointmentChange::Booked => EventKind::AppointmentBooked,
+        AppointmentChange::Moved => EventKind::AppointmentMoved,
+        AppointmentChange::Cancelled => EventKind::AppointmentCancelled,
+        AppointmentChange::Attended => EventKind::AppointmentAttended,
+        AppointmentChange::ReminderDue => EventKind::AppointmentReminderDue,
+    };
+    let description = kind.description();
+    CaseEvent {
+        kind,
+        reason: description,
+        basis: kind.basis(),
+        summary: format!(
+            "appointment {appointment_id}; {}; starts {}",
+            slot.kind.code(),
+            slot.starts_at.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        document: None,
+    }
 }
 
 /// The day an appointment's reminder is due: the day before, in Brussels.

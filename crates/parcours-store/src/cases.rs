@@ -738,3 +738,18 @@ pub fn opened_between(
         })
         .collect())
 }
+
+/// The references of those of `ids` that `cri` holds, by case id (one query, for lists).
+pub fn references_of(
+    conn: &mut DbConnection,
+    ids: &[String],
+    cri: &str,
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    Ok(cases::table
+        .filter(cases::id.eq_any(ids))
+        .filter(cases::cri_code.eq(cri))
+        .select((cases::id, cases::reference))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

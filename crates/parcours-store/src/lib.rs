@@ -22,12 +22,15 @@ use std::fmt;
 
 pub mod access_package;
 pub mod access_report;
+pub mod appointment_slots;
+pub mod appointments;
 pub mod arrivals;
 pub mod attendance;
 pub mod attestations;
 pub mod audit;
 pub mod case_events;
 pub mod cases;
+pub mod collective_sessions;
 pub mod connection;
 pub mod course_offers;
 pub mod courses;
@@ -39,6 +42,7 @@ pub mod erasure_batches;
 pub mod feed;
 pub mod idempotency;
 pub mod identity_conflicts;
+pub mod interpreting_requests;
 pub mod jobs;
 pub mod legal_holds;
 pub mod non_compliances;
@@ -54,8 +58,10 @@ pub mod sanction_procedures;
 pub mod sanction_steps;
 pub mod schema;
 pub mod seed;
+pub mod session_enrolments;
 pub mod simulations;
 pub mod statistics_releases;
+pub mod welcome_offices;
 mod yearly_counters;
 
 pub use connection::{
@@ -156,6 +162,12 @@ pub enum UniqueRule {
     FeedPosition,
     /// At most one attestation in force per case.
     OneValidAttestationPerCase,
+    /// A slot holds at most one appointment that is not cancelled.
+    AppointmentPerSlot,
+    /// A staff member holds one slot per start time.
+    SlotPerStaffAndStart,
+    /// One enrolment of a case in a collective session.
+    SessionEnrolmentPerCase,
     /// A rule not listed above (a defect: every constraint should be named here).
     Other(String),
 }
@@ -183,6 +195,12 @@ impl UniqueRule {
             UniqueRule::JobKind
         } else if has("attestations_one_valid_per_case") || has("attestations.case_id") {
             UniqueRule::OneValidAttestationPerCase
+        } else if has("appointments_one_per_slot") || has("appointments.slot_id") {
+            UniqueRule::AppointmentPerSlot
+        } else if has("appointment_slots_one_start_per_staff") || has("appointment_slots.cri_code") {
+            UniqueRule::SlotPerStaffAndStart
+        } else if has("session_enrolments_once") || has("session_enrolments.session_id") {
+            UniqueRule::SessionEnrolmentPerCase
         } else if has("outbox_events_seq") || has("outbox_events.seq") {
             UniqueRule::FeedPosition
         } else {

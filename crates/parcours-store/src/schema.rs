@@ -603,10 +603,111 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The CRIs' welcome offices (bureaux d'accueil).
+    welcome_offices (id) {
+        id -> Text,
+        cri_code -> Text,
+        name -> Text,
+        street -> Text,
+        postal_code -> Text,
+        locality -> Text,
+        opening_hours_json -> Text,
+        communes_json -> Text,
+        languages_json -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Appointment slots of an office: one staff member, one kind, capacity one.
+    appointment_slots (id) {
+        id -> Text,
+        office_id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        starts_at -> Timestamp,
+        minutes -> Integer,
+        staff_ref -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Appointments booked for cases in slots.
+    appointments (id) {
+        id -> Text,
+        slot_id -> Text,
+        case_id -> Text,
+        cri_code -> Text,
+        status -> Text,
+        booked_at -> Timestamp,
+        updated_at -> Timestamp,
+        reminder_recorded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Collective information sessions on rights and duties.
+    collective_sessions (id) {
+        id -> Text,
+        office_id -> Text,
+        cri_code -> Text,
+        starts_at -> Timestamp,
+        minutes -> Integer,
+        language -> Text,
+        capacity -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Cases enrolled in collective sessions.
+    session_enrolments (id) {
+        id -> Text,
+        session_id -> Text,
+        case_id -> Text,
+        status -> Text,
+        enrolled_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Interpreting requests for an appointment or a session.
+    interpreting_requests (id) {
+        id -> Text,
+        cri_code -> Text,
+        appointment_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        language -> Text,
+        mode -> Text,
+        status -> Text,
+        provider_reference -> Nullable<Text>,
+        requested_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(appointment_slots -> welcome_offices (office_id));
+diesel::joinable!(appointments -> appointment_slots (slot_id));
+diesel::joinable!(appointments -> cases (case_id));
+diesel::joinable!(collective_sessions -> welcome_offices (office_id));
+diesel::joinable!(session_enrolments -> collective_sessions (session_id));
+diesel::joinable!(session_enrolments -> cases (case_id));
+
 diesel::joinable!(legal_holds -> persons (person_id));
 diesel::joinable!(data_requests -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    welcome_offices,
+    appointment_slots,
+    appointments,
+    collective_sessions,
+    session_enrolments,
+    interpreting_requests,
     simulations,
     statistics_releases,
     data_requests,

@@ -3,9 +3,11 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod appointments;
 pub mod arrivals;
 pub mod attestations;
 pub mod cases;
+pub mod collective_sessions;
 pub mod courses;
 pub mod cri_settings;
 pub mod data_requests;
@@ -15,8 +17,10 @@ pub mod erasure_batches;
 pub mod events;
 pub mod health;
 pub mod identity_conflicts;
+pub mod interpreting_requests;
 pub mod legal_holds;
 pub mod non_compliances;
+pub mod offices;
 pub mod operators;
 pub mod parameters;
 pub mod participants;
@@ -100,6 +104,27 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(cases::cpas::create_case_cpas)
                 .service(cases::completion::create_case_completion)
                 .service(cases::closure::create_case_closure)
+                .service(offices::create::create_office)
+                .service(offices::list::list_offices)
+                .service(offices::get::get_office)
+                .service(offices::update::update_office)
+                .service(offices::create_slots::create_office_slots)
+                .service(offices::list_day::list_office_day)
+                .service(offices::get_calendar::get_office_calendar)
+                .service(offices::create_session::create_office_session)
+                .service(appointments::create::create_case_appointment)
+                .service(appointments::list_of_case::list_case_appointments)
+                .service(appointments::get::get_appointment)
+                .service(appointments::create_rescheduling::create_appointment_rescheduling)
+                .service(appointments::create_cancellation::create_appointment_cancellation)
+                .service(appointments::create_outcome::create_appointment_outcome)
+                .service(appointments::get_invitation_letter::get_appointment_invitation_letter)
+                .service(collective_sessions::get::get_collective_session)
+                .service(collective_sessions::create_enrolment::create_collective_session_enrolment)
+                .service(collective_sessions::create_attendance::create_collective_session_attendance)
+                .service(interpreting_requests::create::create_interpreting_request)
+                .service(interpreting_requests::list::list_interpreting_requests)
+                .service(interpreting_requests::create_status_change::create_interpreting_status_change)
                 .service(attestations::issue::create_case_attestation)
                 .service(attestations::list::list_case_attestations)
                 .service(attestations::get::get_attestation)

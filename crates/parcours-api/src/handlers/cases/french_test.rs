@@ -25,6 +25,17 @@ pub struct FrenchTestRequest {
     pub level: String,
 }
 
+/// The CEFR levels as the API spells them.
+pub const LEVELS: [(&str, CefrLevel); 7] = [
+    ("pre_A1", CefrLevel::PreA1),
+    ("A1", CefrLevel::A1),
+    ("A2", CefrLevel::A2),
+    ("B1", CefrLevel::B1),
+    ("B2", CefrLevel::B2),
+    ("C1", CefrLevel::C1),
+    ("C2", CefrLevel::C2),
+];
+
 /// Records the French placement test.
 #[utoipa::path(
     tag = "cases",
@@ -48,19 +59,7 @@ pub async fn create_case_french_test(
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;
     let tool = short_text("tool", &body.tool, 60)?;
-    let level = choice(
-        "level",
-        &body.level,
-        &[
-            ("pre_A1", CefrLevel::PreA1),
-            ("A1", CefrLevel::A1),
-            ("A2", CefrLevel::A2),
-            ("B1", CefrLevel::B1),
-            ("B2", CefrLevel::B2),
-            ("C1", CefrLevel::C1),
-            ("C2", CefrLevel::C2),
-        ],
-    )?;
+    let level = choice("level", &body.level, &LEVELS)?;
     mutate(
         state,
         agent,

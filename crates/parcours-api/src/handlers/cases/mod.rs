@@ -304,6 +304,57 @@ pub async fn mutate(
     Ok(response.respond(actix_web::http::StatusCode::OK))
 }
 
+/// Applies commands that another resource decided (an appointment's outcome, a session's attendance) to a
+/// case the caller's CRI holds, at its current version, with `extra` steps after theirs: inside the caller's
+/// transaction, so that the case and that resource change together or not at all.
+#[expect(clippy::too_many_arguments, reason = "the case, its scope, the rules, the clock and the change")]
+pub fn apply_commands(
+    conn: &mut DbConnection,
+    reference: &ReferenceData,
+    case_id: &str,
+    cri: &str,
+    actor: &parcours_store::audit::Actor,
+    action: &str,
+    today: NaiveDate,
+    now: chrono::NaiveDateTime,
+    decide: impl FnOnce(&Case) -> Result<(Vec<CaseCommand>, Vec<parcours_domain::case::CaseEvent>), ApiError>,
+) -> Result<CaseView, ApiError> {
+    let current = parcours_store::cases::load_view(conn, case_id, cri)?.ok_or(ApiError::NotFound)?;
+    let outcome = parcours_store::cases::update_case(
+        conn,
+        case_id,
+        cri,
+        current.case.version,
+        actor,
+        action,
+        now,
+        |_, view| -> Result<_, ApiError> {
+            let mut case = aggregate(view)?;
+            let (commands, extra) = decide(&case)?;
+            let rules = regime(case.regime, &reference.parameters, case.opened_on);
+            let context = CaseContext {
+                today,
+                regime: &rules,
+                attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
+                operator_minutes: view.operator_minutes,
+                french_waiver_level: *reference.parameters.french_level_waiving_language_axis.on(today),
+            };
+            let mut steps = Vec::new();
+            for command in commands {
+                steps.extend(case.apply(command, &context).map_err(ApiError::Case)?);
+            }
+            steps.extend(extra);
+            Ok((columns_of(&case, rules.review_interval_months)?, steps))
+        },
+    )?;
+    match outcome {
+        UpdateOutcome::NotFound => Err(ApiError::NotFound),
+        UpdateOutcome::Stale { current_version } => Err(ApiError::PreconditionFailed(current_version)),
+        UpdateOutcome::Rejected(error) => Err(error),
+        UpdateOutcome::Updated(view) => Ok(*view),
+    }
+}
+
 /// Parses a required date field.
 pub fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
     let mut errors = Vec::new();

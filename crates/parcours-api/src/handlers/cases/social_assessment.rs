@@ -24,6 +24,25 @@ pub struct SocialAssessmentRequest {
     pub sensitive_notes: Option<String>,
 }
 
+/// The needs as the API spells them.
+pub const NEEDS: [(&str, NeedDomain); 7] = [
+    ("housing", NeedDomain::Housing),
+    ("health", NeedDomain::Health),
+    ("employment", NeedDomain::Employment),
+    ("training", NeedDomain::Training),
+    ("family", NeedDomain::Family),
+    ("administration", NeedDomain::Administration),
+    ("other", NeedDomain::Other),
+];
+
+/// Parses the needs, sorted and without repeats.
+pub fn parse_needs(names: &[String]) -> Result<Vec<NeedDomain>, ApiError> {
+    let mut needs = names.iter().map(|n| choice("needs", n, &NEEDS)).collect::<Result<Vec<_>, _>>()?;
+    needs.sort();
+    needs.dedup();
+    Ok(needs)
+}
+
 /// Records the social assessment.
 #[utoipa::path(
     tag = "cases",
@@ -46,18 +65,7 @@ pub async fn create_case_social_assessment(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let date = date_field("date", &body.date)?;
-    let options = [
-        ("housing", NeedDomain::Housing),
-        ("health", NeedDomain::Health),
-        ("employment", NeedDomain::Employment),
-        ("training", NeedDomain::Training),
-        ("family", NeedDomain::Family),
-        ("administration", NeedDomain::Administration),
-        ("other", NeedDomain::Other),
-    ];
-    let mut needs = body.needs.iter().map(|n| choice("needs", n, &options)).collect::<Result<Vec<_>, _>>()?;
-    needs.sort();
-    needs.dedup();
+    let needs = parse_needs(&body.needs)?;
     let sensitive_notes = body.sensitive_notes.as_deref().map(|t| short_text("sensitive_notes", t, 500)).transpose()?;
     // Sealed under the data key, bound to the case: the notes are stored encrypted and opened only for the
     // CRI holding the case.
