@@ -40,6 +40,9 @@ pub enum JobKind {
     /// Runs the Region's queued policy simulations ([`parcours_domain::simulation`]): reads determinations,
     /// writes only the simulation's progress and answer.
     Simulations,
+    /// Records, once per appointment, the day-before reminder of each booked appointment at a welcome
+    /// office (`appointment_reminder_due`), for the CRI's messaging software.
+    AppointmentReminders,
     /// Seals the audit rows written since the last run into the hash chain ([`parcours_store::audit`]).
     AuditSeal,
     /// Writes the head of the audit chain (position and hash) to the log, daily: an offline copy of the
@@ -50,7 +53,7 @@ pub enum JobKind {
 impl JobKind {
     /// Every kind, in the order a runner visits them.
     /// The seal comes after the jobs that write audit rows, so one pass leaves nothing unsealed.
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         JobKind::DeadlineSweep,
         JobKind::IdempotencyExpiry,
         JobKind::ParameterReview,
@@ -59,6 +62,7 @@ impl JobKind {
         JobKind::RetentionReview,
         JobKind::StatisticsReleases,
         JobKind::Simulations,
+        JobKind::AppointmentReminders,
         JobKind::AuditSeal,
         JobKind::AuditChainHead,
     ];
@@ -74,6 +78,7 @@ impl JobKind {
             JobKind::RetentionReview => "retention_review",
             JobKind::StatisticsReleases => "statistics_releases",
             JobKind::Simulations => "simulations",
+            JobKind::AppointmentReminders => "appointment_reminders",
             JobKind::AuditSeal => "audit_seal",
             JobKind::AuditChainHead => "audit_chain_head",
         }
@@ -97,6 +102,8 @@ impl JobKind {
             JobKind::StatisticsReleases => Duration::hours(1),
             // The Region waits for the answer: within a minute.
             JobKind::Simulations => Duration::minutes(1),
+            // A reminder is due on the day before: hourly reaches the morning's messages.
+            JobKind::AppointmentReminders => Duration::hours(1),
             // The rows written since the last seal are the only ones without tamper evidence: a minute.
             JobKind::AuditSeal => Duration::minutes(1),
             JobKind::AuditChainHead => Duration::hours(24),
@@ -169,6 +176,10 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
         }
         JobKind::StatisticsReleases => release_closed_periods(state, &mut conn, today, now),
         JobKind::Simulations => run_simulations(state, &mut conn),
+        JobKind::AppointmentReminders => {
+            let recorded = record_appointment_reminders(&mut conn, today, now)?;
+            Ok(format!("ok: {recorded} appointment reminder(s) due recorded"))
+        }
         JobKind::AuditSeal => {
             let sealed = parcours_store::audit::seal(&mut conn)?;
             Ok(format!("ok: {sealed} audit row(s) sealed"))
@@ -181,6 +192,40 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             })
         }
     }
+}
+
+/// Records the reminder of each booked appointment whose day-before has come (in Brussels), once: a
+/// guarded update marks the appointment, and the step is written only when this run marked it.
+fn record_appointment_reminders(
+    conn: &mut parcours_store::DbConnection,
+    today: chrono::NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, ApiError> {
+    use parcours_domain::welcome_office::{AppointmentChange, reminder_day};
+    let system = parcours_store::audit::Actor::system("appointment_reminders");
+    // Appointments from now to two days ahead cover every "tomorrow in Brussels".
+    let candidates = parcours_store::appointments::to_remind(conn, now, now + Duration::days(2))?;
+    let mut recorded = 0;
+    for (appointment, slot) in candidates {
+        if reminder_day(slot.starts_at.and_utc()) > today {
+            continue;
+        }
+        recorded += parcours_store::write_transaction(conn, |conn| -> Result<usize, ApiError> {
+            if parcours_store::appointments::mark_reminded(conn, &appointment.id, now)? != 1 {
+                return Ok(0);
+            }
+            crate::handlers::appointments::record_change(
+                conn,
+                &appointment,
+                AppointmentChange::ReminderDue,
+                &slot,
+                &system,
+                now,
+            )?;
+            Ok(1)
+        })?;
+    }
+    Ok(recorded)
 }
 
 /// Releases each table for the last closed quarter, and for its year when it is the fourth (a year after

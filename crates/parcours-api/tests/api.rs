@@ -10,6 +10,7 @@ mod reminders;
 mod sanctions;
 mod statistics;
 mod support;
+mod welcome_office;
 
 use actix_web::test::TestRequest;
 use base64::Engine;
