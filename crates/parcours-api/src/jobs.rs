@@ -201,7 +201,7 @@ fn record_appointment_reminders(
     today: chrono::NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> Result<usize, ApiError> {
-    use parcours_domain::welcome_office::{AppointmentChange, reminder_day};
+    use parcours_domain::welcome_office::{AppointmentChange, appointment_event, reminder_day};
     let system = parcours_store::audit::Actor::system("appointment_reminders");
     // Appointments from now to two days ahead cover every "tomorrow in Brussels".
     let candidates = parcours_store::appointments::to_remind(conn, now, now + Duration::days(2))?;
@@ -214,14 +214,8 @@ fn record_appointment_reminders(
             if parcours_store::appointments::mark_reminded(conn, &appointment.id, now)? != 1 {
                 return Ok(0);
             }
-            crate::handlers::appointments::record_change(
-                conn,
-                &appointment,
-                AppointmentChange::ReminderDue,
-                &slot,
-                &system,
-                now,
-            )?;
+            let step = appointment_event(AppointmentChange::ReminderDue, &slot.slot()?, &appointment.id);
+            parcours_store::appointments::record_step(conn, &appointment, step, &system, now)?;
             Ok(1)
         })?;
     }

@@ -130,3 +130,16 @@ pub fn mark_reminded(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> R
     .set(appointments::reminder_recorded_at.eq(now))
     .execute(conn)?)
 }
+
+/// Records a step about an appointment on its case's timeline and feed (the case itself does not change).
+pub fn record_step(
+    conn: &mut DbConnection,
+    appointment: &AppointmentRecord,
+    step: parcours_domain::case::CaseEvent,
+    actor: &crate::audit::Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let view =
+        crate::cases::load_view(conn, &appointment.case_id, &appointment.cri_code)?.ok_or(StoreError::NotFound)?;
+    crate::feed::record_steps(conn, view.case.step_subject(), &view.case.cri_code, &[step], actor, now)
+}

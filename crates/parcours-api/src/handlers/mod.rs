@@ -107,7 +107,7 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(offices::create::create_office)
                 .service(offices::list::list_offices)
                 .service(offices::get::get_office)
-                .service(offices::update::update_office)
+                .service(offices::put::put_office)
                 .service(offices::create_slots::create_office_slots)
                 .service(offices::list_day::list_office_day)
                 .service(offices::get_calendar::get_office_calendar)

@@ -103,11 +103,8 @@ pub fn record_change(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let view = parcours_store::cases::load_view(conn, &appointment.case_id, &appointment.cri_code)?
-        .ok_or(ApiError::NotFound)?;
     let step = appointment_event(change, &slot.slot()?, &appointment.id);
-    parcours_store::feed::record_steps(conn, view.case.step_subject(), &view.case.cri_code, &[step], actor, now)?;
-    Ok(())
+    Ok(parcours_store::appointments::record_step(conn, appointment, step, actor, now)?)
 }
 
 /// The slot id a move or booking names.

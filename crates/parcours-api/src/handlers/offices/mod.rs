@@ -8,7 +8,7 @@ pub mod get;
 pub mod get_calendar;
 pub mod list;
 pub mod list_day;
-pub mod update;
+pub mod put;
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};

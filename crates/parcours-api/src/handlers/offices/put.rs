@@ -31,7 +31,7 @@ use crate::state::AppState;
     security(("bearer" = []))
 )]
 #[put("/offices/{id}")]
-pub async fn update_office(
+pub async fn put_office(
     state: web::Data<AppState>,
     agent: CriAgent,
     request_id: RequestId,
