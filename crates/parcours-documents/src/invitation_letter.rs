@@ -176,14 +176,43 @@ pub fn sample() -> InvitationLetter {
 mod tests {
     use super::*;
 
+    fn text_of(pdf: &[u8]) -> Option<String> {
+        let file = std::env::temp_dir().join(format!("parcours-invitation-{}.pdf", std::process::id()));
+        std::fs::write(&file, pdf).ok()?;
+        let out = std::process::Command::new("pdftotext").arg(&file).arg("-").output().ok()?;
+        let _ = std::fs::remove_file(&file);
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     #[test]
-    fn the_invitation_renders_two_pages_the_same_bytes_each_time() {
+    fn the_invitation_names_the_office_the_time_the_interpreter_and_the_deadline_in_both_languages() {
         let letter = sample();
         let pdf = render_invitation_letter(&letter).expect("rendered");
         assert!(pdf.starts_with(b"%PDF-"));
-        assert_eq!(render_invitation_letter(&letter).expect("rendered"), pdf);
-        let french_only =
-            render_invitation_letter(&InvitationLetter { translation: None, ..sample() }).expect("rendered");
-        assert!(french_only.len() < pdf.len());
+        assert_eq!(render_invitation_letter(&letter).expect("rendered"), pdf, "deterministic");
+        if std::env::var_os("PARCOURS_UPDATE_SAMPLES").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/samples/invitation-letter-sample.pdf");
+            std::fs::write(path, &pdf).expect("sample written");
+        }
+        let Some(text) = text_of(&pdf) else {
+            assert!(std::env::var_os("CI").is_none(), "pdftotext (poppler-utils) is needed in CI");
+            return;
+        };
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Invitation : Bilan social",
+            "Le 16/12/2026 à 09:30",
+            "Place Xavier Neujean 19b",
+            "Un interprète (ar) est prévu",
+            "au plus tard le 10/03/2027",
+            "Invitation: Social assessment",
+            "An interpreter (ar) is booked",
+        ] {
+            assert!(flat.contains(expected), "{expected} missing from: {flat}");
+        }
+        let without = InvitationLetter { interpreter_language: None, present_by: None, translation: None, ..sample() };
+        let flat = text_of(&render_invitation_letter(&without).expect("rendered")).unwrap_or_default();
+        assert!(flat.contains("Si vous avez besoin d'un interprète"), "{flat}");
+        assert!(!flat.contains("Votre délai"), "no deadline once presented: {flat}");
     }
 }
