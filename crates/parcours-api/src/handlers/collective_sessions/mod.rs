@@ -16,6 +16,8 @@ use crate::problem::ApiError;
 
 /// A case enrolled in a session.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "01a20c90-0000-7000-8000-0000000000f5", "case_id": "01a20c77-7b57-74d7-9abc-4cc1251bd929",
+    "case_reference": "CRIPEL-2026-000001", "status": "attended"}))]
 pub struct SessionEnrolmentDto {
     /// Enrolment id.
     pub id: String,

@@ -18,6 +18,7 @@ use crate::state::AppState;
 /// One slot to open.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "social_assessment", "starts_at": "2026-12-16T09:30:00+01:00", "staff_ref": "agent-07"}))]
 pub struct SlotRequest {
     /// `social_assessment`, `french_test`, `individual_information` or `follow_up_review`.
     pub kind: String,
@@ -41,6 +42,9 @@ pub struct SlotsRequest {
 
 /// The slots opened.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "01a20c90-0000-7000-8000-0000000000f2", "office_id": "01a20c90-0000-7000-8000-0000000000f1",
+    "kind": "social_assessment", "starts_at": "2026-12-16T08:30:00Z", "starts_at_local": "2026-12-16T09:30:00+01:00",
+    "ends_at": "2026-12-16T10:00:00Z", "minutes": 90, "staff_ref": "agent-07"}]}))]
 pub struct SlotList {
     /// In the order given.
     pub items: Vec<SlotDto>,

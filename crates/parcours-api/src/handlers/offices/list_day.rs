@@ -23,6 +23,8 @@ pub struct DayQuery {
 
 /// The appointment a slot holds.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"appointment_id": "01a20c90-0000-7000-8000-0000000000f3", "case_id": "01a20c77-7b57-74d7-9abc-4cc1251bd929",
+    "case_reference": "CRIPEL-2026-000001", "status": "booked"}))]
 pub struct HeldBy {
     /// Appointment id.
     pub appointment_id: String,
@@ -36,6 +38,9 @@ pub struct HeldBy {
 
 /// A slot of the day.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"slot": {"id": "01a20c90-0000-7000-8000-0000000000f2", "office_id": "01a20c90-0000-7000-8000-0000000000f1",
+    "kind": "social_assessment", "starts_at": "2026-12-16T08:30:00Z", "starts_at_local": "2026-12-16T09:30:00+01:00",
+    "ends_at": "2026-12-16T10:00:00Z", "minutes": 90, "staff_ref": "agent-07"}, "appointment": null}))]
 pub struct DaySlot {
     /// The slot.
     pub slot: SlotDto,

@@ -28,6 +28,7 @@ use crate::problem::{ApiError, FieldError};
 /// Opening hours on one day of the week (Brussels time).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"weekday": "monday", "opens": "09:00", "closes": "16:00"}))]
 pub struct OpeningHoursDto {
     /// `monday` ... `sunday`.
     pub weekday: String,
