@@ -207,6 +207,7 @@ fn record_appointment_reminders(
     let candidates = parcours_store::appointments::to_remind(conn, now, now + Duration::days(2))?;
     let mut recorded = 0;
     for (appointment, slot) in candidates {
+        // From the day before on: a runner that was down that day still records it on the morning itself.
         if reminder_day(slot.starts_at.and_utc()) > today {
             continue;
         }
