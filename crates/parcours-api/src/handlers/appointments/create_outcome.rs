@@ -40,6 +40,20 @@ pub struct OutcomeRequest {
 
 /// The appointment and the case after its outcome.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "appointment": {"id": "01a20c90-0000-7000-8000-0000000000f3", "case_id": "01a20c77-7b57-74d7-9abc-4cc1251bd929",
+        "status": "attended", "booked_at": "2026-12-15T09:00:00Z",
+        "slot": {"id": "01a20c90-0000-7000-8000-0000000000f2", "office_id": "01a20c90-0000-7000-8000-0000000000f1",
+            "kind": "social_assessment", "starts_at": "2026-12-16T08:30:00Z", "starts_at_local": "2026-12-16T09:30:00+01:00",
+            "ends_at": "2026-12-16T10:00:00Z", "minutes": 90, "staff_ref": "agent-07"},
+        "interpreting": [], "invitation_letter_url": "/v1/appointments/01a20c90-0000-7000-8000-0000000000f3/invitation-letter"},
+    "case": {"id": "01a20c77-7b57-74d7-9abc-4cc1251bd929", "reference": "CRIPEL-2026-000001", "state": "welcome_in_progress",
+        "obliged": true, "regime": "R2024", "cri": "CRIPEL", "commune_nis": "62063", "opened_at": "2026-12-15T10:00:00Z", "version": 3,
+        "person": {"id": "01a20c77-7b56-746b-9146-5b7ab1935fa8", "niss": "90051012446", "surname": "El Amrani", "given_names": "Samira"},
+        "deadlines": [{"kind": "complete_by", "date": "2029-12-15", "explanation": {"fr": "Échéance fixée par la détermination (régime R2024).", "en": "Deadline set by the determination (regime R2024)."}}],
+        "hours": [], "next_review_due": null, "review_overdue": false, "presentation_overdue": false, "pending_claims": [],
+        "details": {"presentation": {"date": "2026-12-16", "late": false, "force_majeure": null}, "no_shows": 0}}
+}))]
 pub struct OutcomeResponse {
     /// The appointment, `attended` or `no_show`.
     pub appointment: AppointmentDto,
