@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::audit::{self, Actor};
 use crate::personal_data::{INVENTORY, TableEntry};
-use crate::schema::{cases, persons, sanction_procedures};
+use crate::schema::{appointments, cases, persons, sanction_procedures};
 use crate::{DbConnection, StoreError};
 
 /// Tables whose rows are not the person's file: the audit trail (the access report presents it), stored
@@ -59,7 +59,11 @@ pub fn person_file(
         .filter(sanction_procedures::case_id.eq_any(&case_ids))
         .select(sanction_procedures::id)
         .load(conn)?;
+    // Interpreting requests hang on the person's appointments.
+    let appointment_ids: Vec<String> =
+        appointments::table.filter(appointments::case_id.eq_any(&case_ids)).select(appointments::id).load(conn)?;
     let (people_in, cases_in, procedures_in) = (quoted(&people)?, quoted(&case_ids)?, quoted(&procedure_ids)?);
+    let appointments_in = quoted(&appointment_ids)?;
     let postgres = matches!(conn, DbConnection::Postgresql(_));
     let mut file = Vec::new();
     for table in INVENTORY.iter().filter(|t| !NOT_IN_THE_FILE.contains(&t.table)) {
@@ -74,6 +78,8 @@ pub fn person_file(
             format!("case_id IN ({cases_in})")
         } else if has("procedure_id") && !procedure_ids.is_empty() {
             format!("procedure_id IN ({procedures_in})")
+        } else if has("appointment_id") && !appointment_ids.is_empty() {
+            format!("appointment_id IN ({appointments_in})")
         } else {
             continue;
         };

@@ -60,7 +60,7 @@ fn at(instant: &str) -> chrono::DateTime<chrono::Utc> {
 async fn a_full_welcome_module_through_appointments_and_a_collective_session_with_an_interpreter(app: TestApp) {
     let cripel = app.as_cri("CRIPEL");
     let office = office(&app).await;
-    let (case, _, _) = obliged_case(&app, 460).await;
+    let (case, person, _) = obliged_case(&app, 460).await;
     let (other, _, _) = obliged_case(&app, 461).await;
     let present_by = app.get(&format!("/v1/cases/{other}"), Some(&cripel)).await.body["deadlines"][0].clone();
     assert_eq!(present_by["kind"], "present_by");
@@ -265,6 +265,23 @@ async fn a_full_welcome_module_through_appointments_and_a_collective_session_wit
     )
     .await;
     assert_eq!(signed.status, 200, "{}", signed.text);
+
+    // Her right of access: the appointments and the interpreting asked for her are in her file.
+    let package = format!("/v1/persons/{person}/access-package");
+    let auth = ("Authorization", format!("Bearer {cripel}"));
+    let (code, bytes) = app.send_raw(TestRequest::get().uri(&package).insert_header(auth)).await;
+    assert_eq!(code, 200, "{}", String::from_utf8_lossy(&bytes));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("donnees.json").expect("data"), &mut data).expect("read");
+    let data: Value = serde_json::from_slice(&data).expect("JSON");
+    assert_eq!(
+        data["categories"]["pathway"]["appointments"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        data["categories"]
+    );
+    assert_eq!(data["categories"]["social"]["interpreting_requests"][0]["language"], "ar", "{}", data["categories"]);
 
     let kinds = timeline_kinds(&app, &case).await;
     for kind in [
