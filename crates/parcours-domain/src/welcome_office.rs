@@ -304,6 +304,8 @@ pub enum WelcomeOfficeError {
     SessionStarted,
     /// Not a possible change of an interpreting request (requested → confirmed → done, or cancelled).
     IllegalInterpretingChange,
+    /// The case's attendance at the session is already recorded.
+    AttendanceAlreadyRecorded,
 }
 
 impl WelcomeOfficeError {
@@ -330,6 +332,7 @@ impl WelcomeOfficeError {
             NotEnrolled => "not_enrolled",
             SessionStarted => "session_started",
             IllegalInterpretingChange => "illegal_interpreting_change",
+            AttendanceAlreadyRecorded => "attendance_already_recorded",
         }
     }
 
@@ -349,6 +352,7 @@ impl WelcomeOfficeError {
                 | NotEnrolled
                 | SessionStarted
                 | IllegalInterpretingChange
+                | AttendanceAlreadyRecorded
         )
     }
 
@@ -416,6 +420,10 @@ impl WelcomeOfficeError {
             IllegalInterpretingChange => (
                 "Une demande d'interprétariat passe de demandée à confirmée puis réalisée, ou est annulée.",
                 "An interpreting request goes from requested to confirmed to done, or is cancelled.",
+            ),
+            AttendanceAlreadyRecorded => (
+                "La présence de ce dossier à la séance est déjà enregistrée.",
+                "This case's attendance at the session is already recorded.",
             ),
         };
         Bilingual { fr, en }
@@ -639,9 +647,7 @@ pub fn session_attendance_commands(
     interpreter: Option<&BookedInterpreter>,
     now: DateTime<Utc>,
 ) -> Result<Vec<CaseCommand>, WelcomeOfficeError> {
-    if now < session.starts_at {
-        return Err(WelcomeOfficeError::NotYetHeld);
-    }
+    check_session_held(session, now)?;
     let date = session.date();
     let mut commands = Vec::new();
     if case.state == CaseState::Opened {
@@ -661,6 +667,26 @@ pub fn session_attendance_commands(
         }));
     }
     Ok(commands)
+}
+
+/// Checks a new interpreting request: for an appointment still booked (`appointment_status`), or a session
+/// (`None`) that has not started.
+pub fn check_interpreting_request(
+    appointment_status: Option<AppointmentStatus>,
+    occasion_starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), WelcomeOfficeError> {
+    match appointment_status {
+        Some(AppointmentStatus::Booked) => Ok(()),
+        Some(_) => Err(WelcomeOfficeError::NotBooked),
+        None if occasion_starts_at <= now => Err(WelcomeOfficeError::SessionStarted),
+        None => Ok(()),
+    }
+}
+
+/// Checks that a session's attendance can be recorded: it has started.
+pub fn check_session_held(session: &CollectiveSession, now: DateTime<Utc>) -> Result<(), WelcomeOfficeError> {
+    if now < session.starts_at { Err(WelcomeOfficeError::NotYetHeld) } else { Ok(()) }
 }
 
 /// Checks a change of an interpreting request: requested → confirmed → done, and cancelled from either
@@ -946,6 +972,19 @@ mod tests {
             at("2026-12-14T10:00:00Z"),
         );
         assert_eq!(twice, Err(WelcomeOfficeError::NotBooked));
+    }
+
+    #[test]
+    fn an_interpreter_is_asked_for_a_booked_appointment_or_a_session_not_yet_started() {
+        let (start, before, after) =
+            (at("2026-12-14T08:30:00Z"), at("2026-12-13T08:30:00Z"), at("2026-12-14T10:00:00Z"));
+        assert_eq!(check_interpreting_request(Some(AppointmentStatus::Booked), start, before), Ok(()));
+        assert_eq!(
+            check_interpreting_request(Some(AppointmentStatus::Cancelled), start, before),
+            Err(WelcomeOfficeError::NotBooked)
+        );
+        assert_eq!(check_interpreting_request(None, start, before), Ok(()));
+        assert_eq!(check_interpreting_request(None, start, after), Err(WelcomeOfficeError::SessionStarted));
     }
 
     #[test]

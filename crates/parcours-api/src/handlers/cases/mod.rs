@@ -282,13 +282,7 @@ pub async fn mutate(
                 let mut case = aggregate(view)?;
                 let command = build(conn, view, &case, &rules, today)?;
                 let regime = regime(case.regime, &rules.parameters, case.opened_on);
-                let context = CaseContext {
-                    today,
-                    regime: &regime,
-                    attendance_threshold_percent: *rules.parameters.attendance_threshold_percent.on(today),
-                    operator_minutes: view.operator_minutes,
-                    french_waiver_level: *rules.parameters.french_level_waiving_language_axis.on(today),
-                };
+                let context = case_context(&rules, &regime, view, today);
                 let steps = case.apply(command, &context).map_err(ApiError::Case)?;
                 Ok((columns_of(&case, regime.review_interval_months)?, steps))
             },
@@ -302,6 +296,23 @@ pub async fn mutate(
     })
     .await??;
     Ok(response.respond(actix_web::http::StatusCode::OK))
+}
+
+/// What the case rules need from outside the case: its regime, the Region's parameters on `today`, and the
+/// minutes operators reported.
+fn case_context<'a>(
+    reference: &ReferenceData,
+    rules: &'a parcours_domain::regime::Regime,
+    view: &CaseView,
+    today: NaiveDate,
+) -> CaseContext<'a> {
+    CaseContext {
+        today,
+        regime: rules,
+        attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
+        operator_minutes: view.operator_minutes,
+        french_waiver_level: *reference.parameters.french_level_waiving_language_axis.on(today),
+    }
 }
 
 /// Applies commands that another resource decided (an appointment's outcome, a session's attendance) to a
@@ -332,13 +343,7 @@ pub fn apply_commands(
             let mut case = aggregate(view)?;
             let (commands, extra) = decide(&case)?;
             let rules = regime(case.regime, &reference.parameters, case.opened_on);
-            let context = CaseContext {
-                today,
-                regime: &rules,
-                attendance_threshold_percent: *reference.parameters.attendance_threshold_percent.on(today),
-                operator_minutes: view.operator_minutes,
-                french_waiver_level: *reference.parameters.french_level_waiving_language_axis.on(today),
-            };
+            let context = case_context(reference, &rules, view, today);
             let mut steps = Vec::new();
             for command in commands {
                 steps.extend(case.apply(command, &context).map_err(ApiError::Case)?);

@@ -3,7 +3,7 @@
 //! and duties (collective) and the interpreter who assisted; those who did not come are marked absent.
 
 use actix_web::{HttpResponse, post, web};
-use parcours_domain::welcome_office::{WelcomeOfficeError, session_attendance_commands};
+use parcours_domain::welcome_office::{WelcomeOfficeError, check_session_held, session_attendance_commands};
 use parcours_store::session_enrolments::{ABSENT, ATTENDED};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -66,9 +66,7 @@ pub async fn create_collective_session_attendance(
         let (cri, now, today) = (agent.cri.code(), state.clock.now(), state.clock.today());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {
             let session = parcours_store::collective_sessions::find(conn, &id, cri)?.ok_or(ApiError::NotFound)?;
-            if now < session.starts_at {
-                return Err(WelcomeOfficeError::NotYetHeld.into());
-            }
+            check_session_held(&session.session(), now.and_utc())?;
             let enrolments = parcours_store::session_enrolments::of_session(conn, &id)?;
             let interpreter = parcours_store::interpreting_requests::booked_for(conn, None, Some(&id))?;
             let lists = [(ATTENDED, &body.attended), (ABSENT, &body.absent)];
@@ -77,13 +75,7 @@ pub async fn create_collective_session_attendance(
                     let enrolment =
                         enrolments.iter().find(|e| &e.case_id == case_id).ok_or(WelcomeOfficeError::NotEnrolled)?;
                     if parcours_store::session_enrolments::record_attendance(conn, &enrolment.id, status, now)? != 1 {
-                        return Err(ApiError::Conflict(
-                            "attendance_already_recorded",
-                            crate::problem::Text::new(
-                                "La présence de ce dossier à la séance est déjà enregistrée.",
-                                "This case's attendance at the session is already recorded.",
-                            ),
-                        ));
+                        return Err(WelcomeOfficeError::AttendanceAlreadyRecorded.into());
                     }
                     if status == ATTENDED {
                         let session_facts = session.session();

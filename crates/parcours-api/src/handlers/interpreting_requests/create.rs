@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, post, web};
 use parcours_domain::case::InterpretingMode;
-use parcours_domain::welcome_office::{AppointmentStatus, InterpretingStatus, is_language_code};
+use parcours_domain::welcome_office::{InterpretingStatus, check_interpreting_request, is_language_code};
 use parcours_store::interpreting_requests::InterpretingRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::InterpretingDto;
 use crate::auth::CriAgent;
 use crate::handlers::cases::choice;
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, FieldError, Problem};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
@@ -72,21 +72,19 @@ pub async fn create_interpreting_request(
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {
-            if let Some(id) = &body.appointment_id {
-                let (appointment, _) = parcours_store::appointments::find(conn, id, cri)?.ok_or(ApiError::NotFound)?;
-                if appointment.status()? != AppointmentStatus::Booked {
-                    return Err(parcours_domain::welcome_office::WelcomeOfficeError::NotBooked.into());
+            let (appointment_status, starts_at) = match (&body.appointment_id, &body.session_id) {
+                (Some(id), _) => {
+                    let (appointment, slot) =
+                        parcours_store::appointments::find(conn, id, cri)?.ok_or(ApiError::NotFound)?;
+                    (Some(appointment.status()?), slot.starts_at)
                 }
-            }
-            if let Some(id) = &body.session_id {
-                let session = parcours_store::collective_sessions::find(conn, id, cri)?.ok_or(ApiError::NotFound)?;
-                if session.starts_at <= now {
-                    return Err(ApiError::Conflict(
-                        "session_started",
-                        Text::new("La séance a déjà commencé.", "The session has already started."),
-                    ));
-                }
-            }
+                (None, Some(id)) => (
+                    None,
+                    parcours_store::collective_sessions::find(conn, id, cri)?.ok_or(ApiError::NotFound)?.starts_at,
+                ),
+                (None, None) => return Err(ApiError::Internal("no occasion after validation".into())),
+            };
+            check_interpreting_request(appointment_status, starts_at.and_utc(), now.and_utc())?;
             let record = InterpretingRecord {
                 id: parcours_store::new_id(),
                 cri_code: cri.to_owned(),
