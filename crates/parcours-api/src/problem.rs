@@ -354,7 +354,10 @@ fn duplicate_code(rule: &parcours_store::UniqueRule) -> &'static str {
         R::AppointmentPerSlot => "slot_taken",
         R::SlotPerStaffAndStart => "staff_already_booked",
         R::SessionEnrolmentPerCase => "already_enrolled",
-        R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => "duplicate",
+        R::LocalInitiativeEnterpriseNumber => "local_initiative_already_registered",
+        R::TrainingRegistrationPerEmail => "already_registered",
+        R::TrainingThemePerCri => "theme_exists",
+        R::CaseReference | R::JobKind | R::FeedPosition | R::ProjectFeedPosition | R::Other(_) => "duplicate",
     }
 }
 
@@ -400,7 +403,18 @@ fn duplicate_text(rule: &parcours_store::UniqueRule) -> Text {
         R::SessionEnrolmentPerCase => {
             Text::new("Ce dossier est déjà inscrit à cette séance.", "This case is already enrolled in this session.")
         }
-        R::CaseReference | R::JobKind | R::FeedPosition | R::Other(_) => Text::new(
+        R::LocalInitiativeEnterpriseNumber => Text::new(
+            "Une initiative locale est déjà enregistrée sous ce numéro d'entreprise.",
+            "A local initiative is already registered under this enterprise number.",
+        ),
+        R::TrainingRegistrationPerEmail => Text::new(
+            "Cette adresse e-mail est déjà inscrite à cette formation.",
+            "This e-mail address is already registered for this training.",
+        ),
+        R::TrainingThemePerCri => {
+            Text::new("Ce CRI a déjà un thème sous ce code.", "This CRI already has a theme under this code.")
+        }
+        R::CaseReference | R::JobKind | R::FeedPosition | R::ProjectFeedPosition | R::Other(_) => Text::new(
             "Une écriture concurrente a pris la même place : réessayez.",
             "A concurrent write took the same place: retry.",
         ),

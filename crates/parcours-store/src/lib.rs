@@ -32,6 +32,8 @@ pub mod case_events;
 pub mod cases;
 pub mod collective_sessions;
 pub mod connection;
+pub mod coordination_bodies;
+pub mod coordination_meetings;
 pub mod course_offers;
 pub mod courses;
 pub mod cri_settings;
@@ -45,6 +47,7 @@ pub mod identity_conflicts;
 pub mod interpreting_requests;
 pub mod jobs;
 pub mod legal_holds;
+pub mod local_initiatives;
 pub mod non_compliances;
 pub mod operators;
 pub mod parameter_values;
@@ -52,6 +55,10 @@ pub mod person_identities;
 pub mod person_merges;
 pub mod personal_data;
 pub mod persons;
+pub mod project_application_versions;
+pub mod project_applications;
+pub mod project_calls;
+pub mod project_steps;
 pub mod reference;
 pub mod reminders;
 pub mod sanction_procedures;
@@ -61,6 +68,9 @@ pub mod seed;
 pub mod session_enrolments;
 pub mod simulations;
 pub mod statistics_releases;
+pub mod training_registrations;
+pub mod training_themes;
+pub mod trainings;
 pub mod welcome_offices;
 mod yearly_counters;
 
@@ -168,6 +178,14 @@ pub enum UniqueRule {
     SlotPerStaffAndStart,
     /// One enrolment of a case in a collective session.
     SessionEnrolmentPerCase,
+    /// One local initiative per enterprise number.
+    LocalInitiativeEnterpriseNumber,
+    /// One registration per e-mail address and training.
+    TrainingRegistrationPerEmail,
+    /// One theme code per CRI.
+    TrainingThemePerCri,
+    /// Project feed positions are unique.
+    ProjectFeedPosition,
     /// A rule not listed above (a defect: every constraint should be named here).
     Other(String),
 }
@@ -201,6 +219,14 @@ impl UniqueRule {
             UniqueRule::SlotPerStaffAndStart
         } else if has("session_enrolments_once") || has("session_enrolments.session_id") {
             UniqueRule::SessionEnrolmentPerCase
+        } else if has("local_initiatives_enterprise_number") || has("local_initiatives.enterprise_number") {
+            UniqueRule::LocalInitiativeEnterpriseNumber
+        } else if has("training_registrations_one_per_email") || has("training_registrations.training_id") {
+            UniqueRule::TrainingRegistrationPerEmail
+        } else if has("training_themes_pkey") || has("training_themes.cri_code") {
+            UniqueRule::TrainingThemePerCri
+        } else if has("project_steps_seq") || has("project_steps.seq") {
+            UniqueRule::ProjectFeedPosition
         } else if has("outbox_events_seq") || has("outbox_events.seq") {
             UniqueRule::FeedPosition
         } else {
@@ -220,6 +246,31 @@ impl From<r2d2::Error> for StoreError {
     fn from(error: r2d2::Error) -> Self {
         StoreError::Unavailable(error.to_string())
     }
+}
+
+/// A value stored as JSON text (the domain types of a row's JSON columns).
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("value not serialisable: {e}")))
+}
+
+/// A JSON column read back into its domain type.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("stored JSON unreadable: {e}")))
+}
+
+/// Communes as one searchable column: `,62063,62096,` (a `LIKE '%,62063,%'` finds what covers a commune).
+pub(crate) fn communes_key(communes: &[parcours_domain::NisCode]) -> String {
+    let mut key = String::from(",");
+    for nis in communes {
+        key.push_str(&nis.to_string());
+        key.push(',');
+    }
+    key
+}
+
+/// The communes of a `communes_key`.
+pub(crate) fn communes_of_key(key: &str) -> Vec<String> {
+    key.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect()
 }
 
 /// A new identifier: UUID v7, time-ordered so that ids sort by creation (cursor pagination relies on it).

@@ -55,3 +55,16 @@ pub fn create_operator(
 pub fn get_operator(conn: &mut DbConnection, id: &str) -> Result<Option<OperatorRecord>, StoreError> {
     Ok(operators::table.find(id).select(OperatorRecord::as_select()).first(conn).optional()?)
 }
+
+/// The operator registered under an enterprise number (printed form), if any: an ILI that is also a course
+/// operator is one legal entity with both capacities.
+pub fn by_enterprise_number(
+    conn: &mut DbConnection,
+    enterprise_number: &str,
+) -> Result<Option<OperatorRecord>, StoreError> {
+    Ok(operators::table
+        .filter(operators::enterprise_number.eq(enterprise_number))
+        .select(OperatorRecord::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -701,7 +701,165 @@ diesel::joinable!(session_enrolments -> cases (case_id));
 diesel::joinable!(legal_holds -> persons (person_id));
 diesel::joinable!(data_requests -> persons (person_id));
 
+diesel::table! {
+    /// Local integration initiatives (ILI) registered to apply to calls for projects.
+    local_initiatives (id) {
+        id -> Text,
+        enterprise_number -> Text,
+        name -> Text,
+        contact_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// The Region's calls for projects.
+    project_calls (id) {
+        id -> Text,
+        title -> Text,
+        axes_json -> Text,
+        territory_json -> Text,
+        opens_on -> Date,
+        closes_on -> Date,
+        opinion_deadline -> Date,
+        budget_cents -> BigInt,
+        criteria_json -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Applications of ILIs to calls, and the projects they become.
+    project_applications (id) {
+        id -> Text,
+        call_id -> Text,
+        initiative_id -> Text,
+        enterprise_number -> Text,
+        cri_code -> Text,
+        communes_key -> Text,
+        project_title -> Text,
+        status -> Text,
+        version -> Integer,
+        requested_cents -> BigInt,
+        granted_cents -> BigInt,
+        submitted_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Every submitted version of an application, unchanged.
+    project_application_versions (application_id, version) {
+        application_id -> Text,
+        version -> Integer,
+        content_json -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The dated steps of each project, and the project feed.
+    project_steps (id) {
+        id -> Text,
+        seq -> BigInt,
+        application_id -> Text,
+        kind -> Text,
+        step_json -> Text,
+        cri_code -> Text,
+        enterprise_number -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Local coordination plans and platforms of the CRIs.
+    coordination_bodies (id) {
+        id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        name -> Text,
+        communes_key -> Text,
+        partners_json -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Meetings of the coordination bodies.
+    coordination_meetings (id) {
+        id -> Text,
+        body_id -> Text,
+        held_on -> Date,
+        partners_present_json -> Text,
+        decisions_json -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Training themes a CRI adds to the base list.
+    training_themes (cri_code, code) {
+        cri_code -> Text,
+        code -> Text,
+        label_fr -> Text,
+        label_en -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Trainings of practitioners (cycles and modules).
+    trainings (id) {
+        id -> Text,
+        cri_code -> Text,
+        kind -> Text,
+        title -> Text,
+        theme -> Text,
+        sessions_json -> Text,
+        first_day -> Date,
+        place -> Text,
+        capacity -> Integer,
+        trainer -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Practitioners' registrations to trainings (professional data, apart from persons).
+    training_registrations (id) {
+        id -> Text,
+        training_id -> Text,
+        full_name -> Text,
+        organisation -> Text,
+        email -> Text,
+        email_key -> Text,
+        status -> Text,
+        attended_json -> Text,
+        registered_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(project_applications -> project_calls (call_id));
+diesel::joinable!(project_applications -> local_initiatives (initiative_id));
+diesel::joinable!(project_steps -> project_applications (application_id));
+diesel::joinable!(coordination_meetings -> coordination_bodies (body_id));
+diesel::joinable!(training_registrations -> trainings (training_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    local_initiatives,
+    project_calls,
+    project_applications,
+    project_application_versions,
+    project_steps,
+    coordination_bodies,
+    coordination_meetings,
+    training_themes,
+    trainings,
+    training_registrations,
     welcome_offices,
     appointment_slots,
     appointments,

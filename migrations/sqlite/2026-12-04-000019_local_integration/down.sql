@@ -1,0 +1,10 @@
+DROP TABLE training_registrations;
+DROP TABLE trainings;
+DROP TABLE training_themes;
+DROP TABLE coordination_meetings;
+DROP TABLE coordination_bodies;
+DROP TABLE project_steps;
+DROP TABLE project_application_versions;
+DROP TABLE project_applications;
+DROP TABLE project_calls;
+DROP TABLE local_initiatives;
