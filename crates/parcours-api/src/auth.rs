@@ -12,6 +12,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use parcours_domain::operator::EnterpriseNumber;
 use parcours_domain::{CriCode, NisCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -33,10 +34,14 @@ pub enum Organisation {
     /// A CPAS (public social welfare centre), by the NIS code of its commune: it reads the notices about
     /// the beneficiaries a CRI recorded as its own (rules 4.7, 5.2).
     Cpas(NisCode),
+    /// A local integration initiative (ILI), by its enterprise number in printed form (`0123.456.749`): it
+    /// applies to the Region's calls for projects and reports on its projects.
+    Ili(String),
 }
 
 impl Organisation {
-    /// Parses `commune:62063`, `cri:CRIPEL`, `operator:<id>`, `region:SPW`, `cpas:62063`.
+    /// Parses `commune:62063`, `cri:CRIPEL`, `operator:<id>`, `region:SPW`, `cpas:62063`, `ili:0123.456.749`
+    /// (the enterprise number checked, mod 97, and kept in its printed form).
     pub fn parse(input: &str) -> Option<Organisation> {
         let (kind, id) = input.split_once(':')?;
         match kind {
@@ -45,6 +50,7 @@ impl Organisation {
             "cri" => CriCode::parse(id).ok().map(Organisation::Cri),
             "operator" if !id.is_empty() && id.len() <= 64 => Some(Organisation::Operator(id.to_owned())),
             "region" if id == "SPW" => Some(Organisation::Region(id.to_owned())),
+            "ili" => EnterpriseNumber::parse(id).ok().map(|number| Organisation::Ili(number.to_string())),
             _ => None,
         }
     }
@@ -58,6 +64,7 @@ impl fmt::Display for Organisation {
             Organisation::Operator(id) => write!(f, "operator:{id}"),
             Organisation::Region(id) => write!(f, "region:{id}"),
             Organisation::Cpas(nis) => write!(f, "cpas:{nis}"),
+            Organisation::Ili(number) => write!(f, "ili:{number}"),
         }
     }
 }
@@ -81,9 +88,20 @@ pub mod roles {
     /// every person) or of a CRI (`cri:<CODE>`, the persons it is competent for): reads access reports with
     /// the staff identities, and handles the persons' requests.
     pub const PRIVACY_OFFICER: &str = "privacy_officer";
+    /// A local integration initiative's staff (`ili:<enterprise number>`): applies to calls for projects and
+    /// reports on its projects.
+    pub const ILI_AGENT: &str = "ili_agent";
     /// Every role, for `parcours token` checks.
-    pub const ALL: [&str; 7] =
-        [COMMUNE_AGENT, CRI_AGENT, REGION_ADMIN, OPERATOR_AGENT, CPAS_AGENT, SANCTIONS_OFFICER, PRIVACY_OFFICER];
+    pub const ALL: [&str; 8] = [
+        COMMUNE_AGENT,
+        CRI_AGENT,
+        REGION_ADMIN,
+        OPERATOR_AGENT,
+        CPAS_AGENT,
+        SANCTIONS_OFFICER,
+        PRIVACY_OFFICER,
+        ILI_AGENT,
+    ];
 }
 
 /// The claims Parcours reads.
@@ -318,7 +336,7 @@ pub fn mint(
 ) -> Result<String, String> {
     let Some(parsed) = Organisation::parse(organisation) else {
         return Err(format!(
-            "unknown organisation `{organisation}`: use commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW or cpas:<NIS>"
+            "unknown organisation `{organisation}`: use commune:<NIS>, cri:<CODE>, operator:<id>, region:SPW, cpas:<NIS> or ili:<enterprise number>"
         ));
     };
     let today = crate::clock::Clock::system().today();
@@ -398,6 +416,8 @@ authorized_extractors!(
     PersonReaderAgent,
     PrivacyOfficer,
     StatisticsReader,
+    IliAgent,
+    ProjectParticipant,
 );
 
 fn forbidden(fr: &str, en: &str) -> ApiError {
@@ -541,6 +561,7 @@ fn require_own_role(caller: &Caller) -> Result<(), ApiError> {
         Organisation::Operator(_) => roles::OPERATOR_AGENT,
         Organisation::Region(_) => roles::REGION_ADMIN,
         Organisation::Cpas(_) => roles::CPAS_AGENT,
+        Organisation::Ili(_) => roles::ILI_AGENT,
     })
 }
 
@@ -804,5 +825,79 @@ impl Authorize for StatisticsReader {
         };
         require_own_role(&caller)?;
         Ok(StatisticsReader { caller, scope })
+    }
+}
+
+/// A local integration initiative's agent and its enterprise number (printed form).
+#[derive(Debug, Clone)]
+pub struct IliAgent {
+    /// The caller.
+    pub caller: Caller,
+    /// The ILI's enterprise number.
+    pub enterprise_number: String,
+}
+
+impl Authorize for IliAgent {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        caller.require_role(roles::ILI_AGENT)?;
+        match &caller.organisation {
+            Organisation::Ili(number) => Ok(IliAgent { enterprise_number: number.clone(), caller }),
+            _ => Err(forbidden(
+                "Réservé aux initiatives locales d'intégration.",
+                "Reserved to local integration initiatives.",
+            )),
+        }
+    }
+}
+
+/// Who takes part in the local integration work, and in what capacity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Participant {
+    /// The Region: every call, project, plan and training count.
+    Region,
+    /// A CRI: what is in its territory.
+    Cri(CriCode),
+    /// An ILI: its own applications and projects.
+    Initiative(String),
+    /// A commune: the projects and plans that cover it, without budgets.
+    Commune(NisCode),
+}
+
+/// A reader of calls, projects and plans: a Region admin, CRI staff, an ILI agent or a commune agent.
+#[derive(Debug, Clone)]
+pub struct ProjectParticipant {
+    /// The caller.
+    pub caller: Caller,
+    /// In what capacity.
+    pub participant: Participant,
+}
+
+impl Authorize for ProjectParticipant {
+    fn authorize(caller: Caller) -> Result<Self, ApiError> {
+        let participant = match &caller.organisation {
+            Organisation::Region(_) => {
+                caller.require_role(roles::REGION_ADMIN)?;
+                Participant::Region
+            }
+            Organisation::Cri(cri) => {
+                caller.require_role(roles::CRI_AGENT)?;
+                Participant::Cri(*cri)
+            }
+            Organisation::Ili(number) => {
+                caller.require_role(roles::ILI_AGENT)?;
+                Participant::Initiative(number.clone())
+            }
+            Organisation::Commune(nis) => {
+                caller.require_role(roles::COMMUNE_AGENT)?;
+                Participant::Commune(*nis)
+            }
+            _ => {
+                return Err(forbidden(
+                    "Réservé à la Région, aux CRI, aux ILI et aux communes.",
+                    "Reserved to the Region, the CRIs, the ILIs and the communes.",
+                ));
+            }
+        };
+        Ok(ProjectParticipant { caller, participant })
     }
 }

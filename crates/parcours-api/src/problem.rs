@@ -245,6 +245,38 @@ impl From<parcours_domain::welcome_office::WelcomeOfficeError> for ApiError {
     }
 }
 
+/// The refusals of the ILI projects: a conflict with the project's state (409), or bad input (422).
+impl From<parcours_domain::local_integration::ProjectError> for ApiError {
+    fn from(error: parcours_domain::local_integration::ProjectError) -> Self {
+        let message = error.message();
+        if error.is_conflict() {
+            ApiError::Conflict(error.code(), Text::new(message.fr, message.en))
+        } else {
+            ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
+        }
+    }
+}
+
+/// The refusals of practitioner training: a conflict with the training's state (409), or bad input (422).
+impl From<parcours_domain::practitioner_training::TrainingError> for ApiError {
+    fn from(error: parcours_domain::practitioner_training::TrainingError) -> Self {
+        let message = error.message();
+        if error.is_conflict() {
+            ApiError::Conflict(error.code(), Text::new(message.fr, message.en))
+        } else {
+            ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
+        }
+    }
+}
+
+/// The refusals of local coordination: always bad input (422 on its field).
+impl From<parcours_domain::local_coordination::CoordinationError> for ApiError {
+    fn from(error: parcours_domain::local_coordination::CoordinationError) -> Self {
+        let message = error.message();
+        ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
+    }
+}
+
 impl From<parcours_domain::intake::IntakeError> for ApiError {
     fn from(error: parcours_domain::intake::IntakeError) -> Self {
         use parcours_domain::intake::IntakeError;

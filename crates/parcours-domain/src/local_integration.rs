@@ -455,6 +455,8 @@ pub enum ProjectError {
     EvaluationNotDue,
     /// A date in the future.
     FutureDate,
+    /// A new version whose communes belong to another CRI than the first version's.
+    CompetentCriChanged,
 }
 
 impl ProjectError {
@@ -584,6 +586,13 @@ impl ProjectError {
                 "The evaluation follows the final report, once.",
             ),
             FutureDate => ("future_date", "visited_on", false, "Date dans le futur.", "Date in the future."),
+            CompetentCriChanged => (
+                "competent_cri_changed",
+                "communes",
+                false,
+                "Une nouvelle version reste dans le territoire du même CRI : introduisez une autre candidature.",
+                "A new version stays in the same CRI's territory: submit another application.",
+            ),
         }
     }
 
@@ -671,6 +680,21 @@ pub fn check_application(
         return Err(ProjectError::ApplicationIncomplete);
     }
     competent_cri(call, application, reference, today)
+}
+
+/// Checks a new version: the same rules as a first version, and the same competent CRI (the CRI that
+/// gives the opinion does not change under it).
+pub fn check_revision(
+    call: &ProjectCall,
+    application: &Application,
+    competent: CriCode,
+    reference: &ReferenceData,
+    today: NaiveDate,
+) -> Result<(), ProjectError> {
+    if check_application(call, application, reference, today)? != competent {
+        return Err(ProjectError::CompetentCriChanged);
+    }
+    Ok(())
 }
 
 /// A project as its recorded steps leave it: what the next step is checked against.

@@ -138,6 +138,8 @@ pub enum Retention {
     Audit,
     /// Technical state.
     Technical,
+    /// Practitioners' registrations to trainings (professional data).
+    PractitionerTraining,
 }
 
 impl Retention {
@@ -171,6 +173,10 @@ impl Retention {
                  personne (RGPD art. 15, CJUE C-579/21)."
             }
             Retention::Technical => "Tant que le service fonctionne (pas de donnée personnelle).",
+            Retention::PractitionerTraining => {
+                "UNCONFIRMED — proposé : 3 ans après la fin de la formation (preuve de participation), puis \
+                 suppression ; aucun job ne l'applique encore (les comptes annuels par thème ne nomment personne)."
+            }
         }
     }
 }
@@ -635,6 +641,168 @@ pub const INVENTORY: &[TableEntry] = &[
             col("waiting_position", Category::Attendance, Erasure::Keep),
             col("created_at", Category::Pathway, Erasure::Keep),
             col("updated_at", Category::Pathway, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "local_initiatives",
+        purpose: "Local integration initiatives (ILI) registered for the calls for projects",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("enterprise_number", Category::NotPersonal, Erasure::Keep),
+            col("name", Category::NotPersonal, Erasure::Keep),
+            col("contact_email", Category::NotPersonal, Erasure::Keep),
+            col("created_at", Category::NotPersonal, Erasure::Keep),
+            col("created_by", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "project_calls",
+        purpose: "The Region's calls for projects to local integration initiatives",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("title", Category::NotPersonal, Erasure::Keep),
+            col("axes_json", Category::NotPersonal, Erasure::Keep),
+            col("territory_json", Category::NotPersonal, Erasure::Keep),
+            col("opens_on", Category::NotPersonal, Erasure::Keep),
+            col("closes_on", Category::NotPersonal, Erasure::Keep),
+            col("opinion_deadline", Category::NotPersonal, Erasure::Keep),
+            col("budget_cents", Category::NotPersonal, Erasure::Keep),
+            col("criteria_json", Category::NotPersonal, Erasure::Keep),
+            col("created_at", Category::NotPersonal, Erasure::Keep),
+            col("created_by", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "project_applications",
+        purpose: "ILI applications and the projects they become (organisations, not persons)",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("call_id", Category::NotPersonal, Erasure::Keep),
+            col("initiative_id", Category::NotPersonal, Erasure::Keep),
+            col("enterprise_number", Category::NotPersonal, Erasure::Keep),
+            col("cri_code", Category::NotPersonal, Erasure::Keep),
+            col("communes_key", Category::NotPersonal, Erasure::Keep),
+            col("project_title", Category::NotPersonal, Erasure::Keep),
+            col("status", Category::NotPersonal, Erasure::Keep),
+            col("version", Category::NotPersonal, Erasure::Keep),
+            col("requested_cents", Category::NotPersonal, Erasure::Keep),
+            col("granted_cents", Category::NotPersonal, Erasure::Keep),
+            col("submitted_at", Category::NotPersonal, Erasure::Keep),
+            col("updated_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "project_application_versions",
+        purpose: "Every submitted version of an ILI application",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("application_id", Category::NotPersonal, Erasure::Keep),
+            col("version", Category::NotPersonal, Erasure::Keep),
+            col("content_json", Category::NotPersonal, Erasure::Keep),
+            col("submitted_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "project_steps",
+        purpose: "Dated steps of the ILI projects (opinion, decision, visits, reports, evaluation), and their feed",
+        basis: Basis::PublicTask,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("seq", Category::NotPersonal, Erasure::Keep),
+            col("application_id", Category::NotPersonal, Erasure::Keep),
+            col("kind", Category::NotPersonal, Erasure::Keep),
+            col("step_json", Category::NotPersonal, Erasure::Keep),
+            col("cri_code", Category::NotPersonal, Erasure::Keep),
+            col("enterprise_number", Category::NotPersonal, Erasure::Keep),
+            col("recorded_at", Category::NotPersonal, Erasure::Keep),
+            col("recorded_by", Category::Staff, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "coordination_bodies",
+        purpose: "Local integration plans, social-cohesion plans and platforms of the CRIs",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("cri_code", Category::NotPersonal, Erasure::Keep),
+            col("kind", Category::NotPersonal, Erasure::Keep),
+            col("name", Category::NotPersonal, Erasure::Keep),
+            col("communes_key", Category::NotPersonal, Erasure::Keep),
+            col("partners_json", Category::NotPersonal, Erasure::Keep),
+            col("created_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "coordination_meetings",
+        purpose: "Meetings of the coordination bodies (partner organisations present, decisions)",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("body_id", Category::NotPersonal, Erasure::Keep),
+            col("held_on", Category::NotPersonal, Erasure::Keep),
+            col("partners_present_json", Category::NotPersonal, Erasure::Keep),
+            col("decisions_json", Category::NotPersonal, Erasure::Keep),
+            col("recorded_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "training_themes",
+        purpose: "Training themes a CRI adds to the base list",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("cri_code", Category::NotPersonal, Erasure::Keep),
+            col("code", Category::NotPersonal, Erasure::Keep),
+            col("label_fr", Category::NotPersonal, Erasure::Keep),
+            col("label_en", Category::NotPersonal, Erasure::Keep),
+            col("created_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "trainings",
+        purpose: "Training cycles and modules for the sector's practitioners",
+        basis: Basis::NotPersonal,
+        retention: Retention::Reference,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("cri_code", Category::NotPersonal, Erasure::Keep),
+            col("kind", Category::NotPersonal, Erasure::Keep),
+            col("title", Category::NotPersonal, Erasure::Keep),
+            col("theme", Category::NotPersonal, Erasure::Keep),
+            col("sessions_json", Category::NotPersonal, Erasure::Keep),
+            col("first_day", Category::NotPersonal, Erasure::Keep),
+            col("place", Category::NotPersonal, Erasure::Keep),
+            col("capacity", Category::NotPersonal, Erasure::Keep),
+            col("trainer", Category::Staff, Erasure::Keep),
+            col("created_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
+        table: "training_registrations",
+        purpose: "Practitioners registered to trainings, their place and attendance (professional data, apart from persons)",
+        basis: Basis::PublicTask,
+        retention: Retention::PractitionerTraining,
+        columns: &[
+            col("id", Category::NotPersonal, Erasure::Keep),
+            col("training_id", Category::NotPersonal, Erasure::Keep),
+            col("full_name", Category::Identity, Erasure::Delete),
+            col("organisation", Category::Contact, Erasure::Delete),
+            col("email", Category::Contact, Erasure::Delete),
+            col("email_key", Category::Contact, Erasure::Delete),
+            col("status", Category::NotPersonal, Erasure::Keep),
+            col("attended_json", Category::NotPersonal, Erasure::Keep),
+            col("registered_at", Category::NotPersonal, Erasure::Keep),
+            col("updated_at", Category::NotPersonal, Erasure::Keep),
         ],
     },
     TableEntry {

@@ -19,12 +19,16 @@ pub mod health;
 pub mod identity_conflicts;
 pub mod interpreting_requests;
 pub mod legal_holds;
+pub mod local_initiatives;
 pub mod non_compliances;
 pub mod offices;
 pub mod operators;
 pub mod parameters;
 pub mod participants;
 pub mod persons;
+pub mod project_applications;
+pub mod project_calls;
+pub mod project_events;
 pub mod reference;
 pub mod reminders;
 pub mod sanctions;
@@ -104,6 +108,17 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(cases::cpas::create_case_cpas)
                 .service(cases::completion::create_case_completion)
                 .service(cases::closure::create_case_closure)
+                .service(local_initiatives::create::create_local_initiative)
+                .service(local_initiatives::list::list_local_initiatives)
+                .service(project_calls::create::create_project_call)
+                .service(project_calls::list::list_project_calls)
+                .service(project_calls::get::get_project_call)
+                .service(project_calls::create_application::create_project_application)
+                .service(project_applications::list::list_project_applications)
+                .service(project_applications::get::get_project_application)
+                .service(project_applications::create_version::create_project_application_version)
+                .service(project_applications::create_step::create_project_step)
+                .service(project_events::list::list_project_events)
                 .service(offices::create::create_office)
                 .service(offices::list::list_offices)
                 .service(offices::get::get_office)

@@ -20,7 +20,7 @@ pub fn readable(conn: &mut DbConnection, serial: &str, caller: &Caller) -> Resul
         Organisation::Cri(cri) => AttestationReader::IssuingCri(cri.code().to_owned()),
         Organisation::Commune(nis) => AttestationReader::Commune(nis.to_string()),
         Organisation::Cpas(nis) => AttestationReader::Cpas(nis.to_string()),
-        Organisation::Operator(_) | Organisation::Region(_) => return Err(ApiError::NotFound),
+        Organisation::Operator(_) | Organisation::Region(_) | Organisation::Ili(_) => return Err(ApiError::NotFound),
     };
     parcours_store::attestations::find_for(conn, serial, &reader)?.ok_or(ApiError::NotFound)
 }

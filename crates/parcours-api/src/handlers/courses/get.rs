@@ -29,7 +29,7 @@ pub async fn get_course(
     let reader = match &caller.organisation {
         Organisation::Operator(id) => CourseReader::Operator(id.clone()),
         Organisation::Cri(_) | Organisation::Region(_) => CourseReader::Catalogue,
-        Organisation::Commune(_) | Organisation::Cpas(_) => return Err(ApiError::NotFound),
+        Organisation::Commune(_) | Organisation::Cpas(_) | Organisation::Ili(_) => return Err(ApiError::NotFound),
     };
     let id = path.into_inner();
     let view = web::block(move || -> Result<_, ApiError> {

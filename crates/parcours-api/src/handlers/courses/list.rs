@@ -62,7 +62,7 @@ pub async fn list_courses(
     let reader = match &caller.organisation {
         Organisation::Operator(id) => CourseReader::Operator(id.clone()),
         Organisation::Cri(_) | Organisation::Region(_) => CourseReader::Catalogue,
-        Organisation::Commune(_) | Organisation::Cpas(_) => {
+        Organisation::Commune(_) | Organisation::Cpas(_) | Organisation::Ili(_) => {
             return Err(ApiError::Forbidden(crate::problem::Text::new(
                 "Réservé aux CRI, à la Région et aux opérateurs.",
                 "Reserved to CRIs, the Region and operators.",

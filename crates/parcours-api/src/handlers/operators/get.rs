@@ -29,7 +29,7 @@ pub async fn get_operator(
     let visible = match &caller.organisation {
         Organisation::Operator(own) => *own == id,
         Organisation::Cri(_) | Organisation::Region(_) => true,
-        Organisation::Commune(_) | Organisation::Cpas(_) => false,
+        Organisation::Commune(_) | Organisation::Cpas(_) | Organisation::Ili(_) => false,
     };
     if !visible {
         return Err(ApiError::NotFound);
