@@ -24,6 +24,7 @@ pub mod sanction_documents;
 pub mod statistics;
 pub mod statistics_report;
 pub mod template;
+pub mod training_certificate;
 pub mod verification;
 
 use std::fmt;

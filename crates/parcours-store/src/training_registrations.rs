@@ -175,3 +175,15 @@ pub fn counted(
         .map(|(theme, practitioner, attended)| CountedRegistration { theme, practitioner, attended: attended != "[]" })
         .collect())
 }
+
+/// The registrations of several trainings (a list page in one statement).
+pub fn of_trainings(
+    conn: &mut DbConnection,
+    training_ids: &[String],
+) -> Result<Vec<TrainingRegistrationRecord>, StoreError> {
+    Ok(training_registrations::table
+        .filter(training_registrations::training_id.eq_any(training_ids))
+        .order((training_registrations::registered_at, training_registrations::id))
+        .select(TrainingRegistrationRecord::as_select())
+        .load(conn)?)
+}

@@ -8,6 +8,7 @@ pub mod arrivals;
 pub mod attestations;
 pub mod cases;
 pub mod collective_sessions;
+pub mod coordination_bodies;
 pub mod courses;
 pub mod cri_settings;
 pub mod data_requests;
@@ -34,6 +35,9 @@ pub mod reminders;
 pub mod sanctions;
 pub mod simulations;
 pub mod statistics;
+pub mod training_registrations;
+pub mod training_themes;
+pub mod trainings;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
 pub fn configure(config: &mut ServiceConfig) {
@@ -119,6 +123,20 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(project_applications::create_version::create_project_application_version)
                 .service(project_applications::create_step::create_project_step)
                 .service(project_events::list::list_project_events)
+                .service(coordination_bodies::create::create_coordination_body)
+                .service(coordination_bodies::list::list_coordination_bodies)
+                .service(coordination_bodies::get::get_coordination_body)
+                .service(coordination_bodies::create_meeting::create_coordination_meeting)
+                .service(training_themes::create::create_training_theme)
+                .service(training_themes::list::list_training_themes)
+                .service(trainings::create::create_training)
+                .service(trainings::list::list_trainings)
+                .service(trainings::get::get_training)
+                .service(trainings::create_registration::create_training_registration)
+                .service(trainings::create_attendance::create_training_attendance)
+                .service(trainings::list_statistics::list_training_statistics)
+                .service(training_registrations::create_withdrawal::create_training_withdrawal)
+                .service(training_registrations::get_certificate::get_training_certificate)
                 .service(offices::create::create_office)
                 .service(offices::list::list_offices)
                 .service(offices::get::get_office)
