@@ -4,6 +4,7 @@ mod attestations;
 mod foundations;
 mod identity;
 mod law;
+mod local_integration;
 mod performance;
 mod privacy;
 mod reminders;
