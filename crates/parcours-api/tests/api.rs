@@ -1450,5 +1450,5 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 117);
+    assert_eq!(operations, 142);
 }

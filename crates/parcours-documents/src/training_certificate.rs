@@ -53,7 +53,7 @@ fn duration(minutes: u32) -> String {
 pub fn render_training_certificate(certificate: &TrainingCertificate) -> Result<Vec<u8>, DocumentError> {
     let template = Template::parse(TEMPLATE)?;
     let total: u32 = certificate.attended.iter().map(|(_, minutes)| minutes).sum();
-    let hours = if total % 60 == 0 {
+    let hours = if total.is_multiple_of(60) {
         (total / 60).to_string()
     } else {
         format!("{:.1}", f64::from(total) / 60.0).replace('.', ",")

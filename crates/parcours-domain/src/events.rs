@@ -296,6 +296,26 @@ pub fn events_markdown() -> String {
          in the person's access report.\n",
         notices.join(", ")
     ));
+    out.push_str(
+        "\n## Project events\n\n\
+         The steps of the local integration projects (calls for projects, `crates/parcours-domain/src/local_integration.rs`) \
+         have their own feed, `GET /v1/project-events?after=<seq>`: the applicant ILI reads its projects', the \
+         competent CRI those it gives opinions on, the Region all. Communes have no project feed. Each event \
+         carries `seq`, `id`, `type`, `application_id`, `cri`, `initiative` (the enterprise number) and \
+         `occurred_at`; the content is read with `GET /v1/project-applications/{id}`.\n\n\
+         | Kind | Basis | Meaning | Recorded by |\n|---|---|---|---|\n",
+    );
+    for kind in crate::local_integration::ProjectEventKind::ALL {
+        let description = kind.description();
+        out.push_str(&format!(
+            "| `{}` | {} | {} / {} | {} |\n",
+            kind.code(),
+            kind.basis(),
+            description.fr,
+            description.en,
+            kind.recorded_by()
+        ));
+    }
     out
 }
 

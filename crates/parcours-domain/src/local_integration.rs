@@ -402,6 +402,19 @@ impl ProjectEventKind {
         Bilingual { fr, en }
     }
 
+    /// Who records the step it reports.
+    pub fn recorded_by(self) -> &'static str {
+        match self {
+            ProjectEventKind::ApplicationSubmitted
+            | ProjectEventKind::ApplicationRevised
+            | ProjectEventKind::ReportSubmitted => "ILI",
+            ProjectEventKind::ProjectDecided => "Region",
+            ProjectEventKind::OpinionGiven
+            | ProjectEventKind::SupportVisitRecorded
+            | ProjectEventKind::ProjectEvaluated => "CRI",
+        }
+    }
+
     /// The basis: the CRI mission, or the call procedure.
     pub fn basis(self) -> &'static str {
         match self {
