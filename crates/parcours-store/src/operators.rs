@@ -68,3 +68,15 @@ pub fn by_enterprise_number(
         .first(conn)
         .optional()?)
 }
+
+/// The operators registered under any of these enterprise numbers: `(enterprise number, operator id)`, for a
+/// list of ILIs in one statement.
+pub fn ids_by_enterprise_numbers(
+    conn: &mut DbConnection,
+    enterprise_numbers: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(operators::table
+        .filter(operators::enterprise_number.eq_any(enterprise_numbers))
+        .select((operators::enterprise_number, operators::id))
+        .load(conn)?)
+}

@@ -35,11 +35,16 @@ pub async fn list_local_initiatives(
 ) -> Result<HttpResponse, ApiError> {
     let items = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
-        let mut items = Vec::new();
-        for record in parcours_store::local_initiatives::all(&mut conn)? {
-            let operator = parcours_store::operators::by_enterprise_number(&mut conn, &record.enterprise_number)?;
-            items.push(LocalInitiativeDto::new(&record, operator.map(|o| o.id)));
-        }
+        let initiatives = parcours_store::local_initiatives::all(&mut conn)?;
+        let numbers: Vec<String> = initiatives.iter().map(|i| i.enterprise_number.clone()).collect();
+        let operators = parcours_store::operators::ids_by_enterprise_numbers(&mut conn, &numbers)?;
+        let items: Vec<LocalInitiativeDto> = initiatives
+            .iter()
+            .map(|record| {
+                let operator = operators.iter().find(|(number, _)| *number == record.enterprise_number);
+                LocalInitiativeDto::new(record, operator.map(|(_, id)| id.clone()))
+            })
+            .collect();
         Ok(items)
     })
     .await??;
