@@ -245,35 +245,34 @@ impl From<parcours_domain::welcome_office::WelcomeOfficeError> for ApiError {
     }
 }
 
-/// The refusals of the ILI projects: a conflict with the project's state (409), or bad input (422).
+/// A domain refusal as an answer: 409 when it conflicts with the current state, 422 on its field otherwise.
+pub fn refused(error: impl parcours_domain::law::Refusal) -> ApiError {
+    let message = error.message();
+    if error.is_conflict() {
+        ApiError::Conflict(error.code(), Text::new(message.fr, message.en))
+    } else {
+        ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
+    }
+}
+
+/// The refusals of the ILI projects.
 impl From<parcours_domain::local_integration::ProjectError> for ApiError {
     fn from(error: parcours_domain::local_integration::ProjectError) -> Self {
-        let message = error.message();
-        if error.is_conflict() {
-            ApiError::Conflict(error.code(), Text::new(message.fr, message.en))
-        } else {
-            ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
-        }
+        refused(error)
     }
 }
 
-/// The refusals of practitioner training: a conflict with the training's state (409), or bad input (422).
+/// The refusals of practitioner training.
 impl From<parcours_domain::practitioner_training::TrainingError> for ApiError {
     fn from(error: parcours_domain::practitioner_training::TrainingError) -> Self {
-        let message = error.message();
-        if error.is_conflict() {
-            ApiError::Conflict(error.code(), Text::new(message.fr, message.en))
-        } else {
-            ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
-        }
+        refused(error)
     }
 }
 
-/// The refusals of local coordination: always bad input (422 on its field).
+/// The refusals of local coordination.
 impl From<parcours_domain::local_coordination::CoordinationError> for ApiError {
     fn from(error: parcours_domain::local_coordination::CoordinationError) -> Self {
-        let message = error.message();
-        ApiError::Validation(vec![FieldError::new(error.field(), error.code(), message.fr, message.en)])
+        refused(error)
     }
 }
 

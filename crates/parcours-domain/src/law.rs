@@ -75,3 +75,31 @@ pub struct Bilingual {
     /// English.
     pub en: &'static str,
 }
+
+/// A refusal of a rule, as the API answers it: a stable code, the request field it is about, whether it
+/// conflicts with the current state (409) rather than being bad input (422), and the message.
+pub trait Refusal: Copy {
+    /// `(code, field, conflict, French, English)`: one table per error type.
+    fn details(self) -> (&'static str, &'static str, bool, &'static str, &'static str);
+
+    /// Stable code.
+    fn code(self) -> &'static str {
+        self.details().0
+    }
+
+    /// The request field it is about.
+    fn field(self) -> &'static str {
+        self.details().1
+    }
+
+    /// Whether it conflicts with the current state (409) rather than being bad input (422).
+    fn is_conflict(self) -> bool {
+        self.details().2
+    }
+
+    /// The message, French first.
+    fn message(self) -> Bilingual {
+        let (_, _, _, fr, en) = self.details();
+        Bilingual { fr, en }
+    }
+}

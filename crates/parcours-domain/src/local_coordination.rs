@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::law::Bilingual;
+use crate::law::Refusal;
 use crate::reference::{CriCode, NisCode, ReferenceData};
 
 /// What kind of coordination body.
@@ -76,39 +76,30 @@ pub enum CoordinationError {
     NobodyPresent,
 }
 
-impl CoordinationError {
-    /// Stable code.
-    pub fn code(self) -> &'static str {
+impl Refusal for CoordinationError {
+    fn details(self) -> (&'static str, &'static str, bool, &'static str, &'static str) {
         match self {
-            CoordinationError::CommuneOutsideTerritory => "commune_outside_territory",
-            CoordinationError::MeetingInFuture => "future_date",
-            CoordinationError::NobodyPresent => "nobody_present",
-        }
-    }
-
-    /// The request field it is about.
-    pub fn field(self) -> &'static str {
-        match self {
-            CoordinationError::CommuneOutsideTerritory => "communes",
-            CoordinationError::MeetingInFuture => "held_on",
-            CoordinationError::NobodyPresent => "partners_present",
-        }
-    }
-
-    /// The message, French first.
-    pub fn message(self) -> Bilingual {
-        match self {
-            CoordinationError::CommuneOutsideTerritory => Bilingual {
-                fr: "Au moins une commune, toutes du territoire du CRI.",
-                en: "At least one commune, all in the CRI's territory.",
-            },
-            CoordinationError::MeetingInFuture => Bilingual {
-                fr: "Une réunion s'enregistre une fois tenue : date dans le futur.",
-                en: "A meeting is recorded once held: date in the future.",
-            },
-            CoordinationError::NobodyPresent => {
-                Bilingual { fr: "Au moins un partenaire présent.", en: "At least one partner present." }
-            }
+            CoordinationError::CommuneOutsideTerritory => (
+                "commune_outside_territory",
+                "communes",
+                false,
+                "Au moins une commune, toutes du territoire du CRI.",
+                "At least one commune, all in the CRI's territory.",
+            ),
+            CoordinationError::MeetingInFuture => (
+                "future_date",
+                "held_on",
+                false,
+                "Une réunion s'enregistre une fois tenue : date dans le futur.",
+                "A meeting is recorded once held: date in the future.",
+            ),
+            CoordinationError::NobodyPresent => (
+                "nobody_present",
+                "partners_present",
+                false,
+                "Au moins un partenaire présent.",
+                "At least one partner present.",
+            ),
         }
     }
 }

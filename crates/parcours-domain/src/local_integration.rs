@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::law::Bilingual;
+use crate::law::{Bilingual, Refusal};
 use crate::reference::{CriCode, NisCode, ReferenceData};
 
 /// The axes a call for projects may fund (the ILI axes of the Region's calls).
@@ -472,7 +472,7 @@ pub enum ProjectError {
     CompetentCriChanged,
 }
 
-impl ProjectError {
+impl Refusal for ProjectError {
     fn details(self) -> (&'static str, &'static str, bool, &'static str, &'static str) {
         use ProjectError::*;
         match self {
@@ -607,27 +607,6 @@ impl ProjectError {
                 "A new version stays in the same CRI's territory: submit another application.",
             ),
         }
-    }
-
-    /// Stable code.
-    pub fn code(self) -> &'static str {
-        self.details().0
-    }
-
-    /// The request field it is about.
-    pub fn field(self) -> &'static str {
-        self.details().1
-    }
-
-    /// Whether it conflicts with the project's state (409) rather than being bad input (422).
-    pub fn is_conflict(self) -> bool {
-        self.details().2
-    }
-
-    /// The message, French first.
-    pub fn message(self) -> Bilingual {
-        let (_, _, _, fr, en) = self.details();
-        Bilingual { fr, en }
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::law::Bilingual;
+use crate::law::{Bilingual, Refusal};
 
 /// The themes every CRI offers; a CRI adds its own codes.
 pub const BASE_THEMES: [(&str, Bilingual); 4] = [
@@ -113,7 +113,7 @@ pub enum TrainingError {
     NothingAttended,
 }
 
-impl TrainingError {
+impl Refusal for TrainingError {
     fn details(self) -> (&'static str, &'static str, bool, &'static str, &'static str) {
         use TrainingError::*;
         match self {
@@ -177,27 +177,6 @@ impl TrainingError {
                 "No attendance: no participation certificate.",
             ),
         }
-    }
-
-    /// Stable code.
-    pub fn code(self) -> &'static str {
-        self.details().0
-    }
-
-    /// The request field it is about.
-    pub fn field(self) -> &'static str {
-        self.details().1
-    }
-
-    /// Whether it conflicts with the training's state (409) rather than being bad input (422).
-    pub fn is_conflict(self) -> bool {
-        self.details().2
-    }
-
-    /// The message, French first.
-    pub fn message(self) -> Bilingual {
-        let (_, _, _, fr, en) = self.details();
-        Bilingual { fr, en }
     }
 }
 

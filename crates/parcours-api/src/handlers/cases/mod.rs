@@ -379,6 +379,23 @@ pub fn choice<T: Copy>(field: &str, value: &str, options: &[(&str, T)]) -> Resul
     })
 }
 
+/// Parses a list of NIS commune codes.
+pub fn nis_codes(field: &str, values: &[String]) -> Result<Vec<parcours_domain::NisCode>, ApiError> {
+    values
+        .iter()
+        .map(|c| {
+            parcours_domain::NisCode::parse(c).map_err(|_| {
+                ApiError::Validation(vec![FieldError::new(
+                    field,
+                    "invalid_nis_code",
+                    "Code INS de commune à 5 chiffres attendu.",
+                    "A 5-digit NIS commune code expected.",
+                )])
+            })
+        })
+        .collect()
+}
+
 /// Checks a short free text.
 pub fn short_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let trimmed = value.trim();

@@ -6,7 +6,6 @@ pub mod create_meeting;
 pub mod get;
 pub mod list;
 
-use parcours_domain::NisCode;
 use parcours_domain::local_coordination::{CoordinationBody, CoordinationKind};
 use parcours_store::coordination_bodies::{CoordinationBodyRecord, CoordinationScope};
 use parcours_store::coordination_meetings::CoordinationMeetingRecord;
@@ -14,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Participant;
-use crate::handlers::cases::short_text;
+use crate::handlers::cases::{nis_codes, short_text};
 use crate::problem::{ApiError, FieldError, Text};
 
 /// A plan or platform, as the CRI records it.
@@ -45,20 +44,7 @@ impl CoordinationBodyRequest {
                 "Allowed values: local_integration_plan, social_cohesion_plan, platform.",
             )])
         })?;
-        let communes = self
-            .communes
-            .iter()
-            .map(|c| {
-                NisCode::parse(c).map_err(|_| {
-                    ApiError::Validation(vec![FieldError::new(
-                        "communes",
-                        "invalid_nis_code",
-                        "Code INS de commune à 5 chiffres attendu.",
-                        "A 5-digit NIS commune code expected.",
-                    )])
-                })
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+        let communes = nis_codes("communes", &self.communes)?;
         Ok(CoordinationBody {
             kind,
             name: short_text("name", &self.name, 200)?,

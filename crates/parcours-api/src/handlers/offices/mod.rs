@@ -14,7 +14,6 @@ use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use parcours_domain::dates::brussels_time;
-use parcours_domain::reference::NisCode;
 use parcours_domain::welcome_office::{Office, OpeningHours};
 use parcours_store::appointment_slots::SlotRecord;
 use parcours_store::collective_sessions::SessionRecord;
@@ -22,7 +21,7 @@ use parcours_store::welcome_offices::OfficeRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::handlers::cases::{choice, short_text};
+use crate::handlers::cases::{choice, nis_codes, short_text};
 use crate::problem::{ApiError, FieldError};
 
 /// Opening hours on one day of the week (Brussels time).
@@ -96,20 +95,7 @@ impl OfficeRequest {
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
-        let communes = self
-            .communes
-            .iter()
-            .map(|c| {
-                NisCode::parse(c).map_err(|_| {
-                    ApiError::Validation(vec![FieldError::new(
-                        "communes",
-                        "invalid_nis_code",
-                        "Code INS de commune à 5 chiffres attendu.",
-                        "A 5-digit NIS commune code expected.",
-                    )])
-                })
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+        let communes = nis_codes("communes", &self.communes)?;
         Ok(Office {
             name: short_text("name", &self.name, 120)?,
             street: short_text("street", &self.street, 200)?,

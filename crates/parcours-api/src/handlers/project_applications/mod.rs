@@ -8,7 +8,6 @@ pub mod get;
 pub mod list;
 
 use actix_web::HttpRequest;
-use parcours_domain::NisCode;
 use parcours_domain::local_integration::{Application, BudgetLine, Partner, ProjectStatus};
 use parcours_store::project_application_versions::ApplicationVersionRecord;
 use parcours_store::project_applications::{ProjectApplicationRecord, ProjectScope};
@@ -17,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Participant};
-use crate::handlers::cases::short_text;
+use crate::handlers::cases::{nis_codes, short_text};
 use crate::handlers::project_calls::ili_axes;
 use crate::idempotency::{self, Idempotency};
-use crate::problem::{ApiError, FieldError};
+use crate::problem::ApiError;
 
 /// A line of a budget.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -72,20 +71,7 @@ pub struct ApplicationRequest {
 impl ApplicationRequest {
     /// The domain application (fields parsed; the call's rules are the domain's).
     pub fn application(&self) -> Result<Application, ApiError> {
-        let communes = self
-            .communes
-            .iter()
-            .map(|c| {
-                NisCode::parse(c).map_err(|_| {
-                    ApiError::Validation(vec![FieldError::new(
-                        "communes",
-                        "invalid_nis_code",
-                        "Code INS de commune à 5 chiffres attendu.",
-                        "A 5-digit NIS commune code expected.",
-                    )])
-                })
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+        let communes = nis_codes("communes", &self.communes)?;
         Ok(Application {
             project_title: short_text("project_title", &self.project_title, 200)?,
             summary: short_text("summary", &self.summary, 4000)?,
