@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError};
 
 /// A slot as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = appointment_slots)]
 pub struct SlotRecord {
     /// Id.

@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError};
 
 /// An appointment as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = appointments)]
 pub struct AppointmentRecord {
     /// Id.

@@ -17,6 +17,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// An arrival as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = arrivals)]
 pub struct ArrivalRecord {
     /// Id.

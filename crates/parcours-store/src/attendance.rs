@@ -22,6 +22,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// One stored attendance version.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = attendance_records)]
 pub struct AttendanceRecord {
     /// Id.

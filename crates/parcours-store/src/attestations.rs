@@ -15,6 +15,7 @@ use crate::{DbConnection, StoreError};
 
 /// An attestation as issued.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = attestations)]
 pub struct AttestationRecord {
     /// Serial (`CRIPEL-ATT-2027-000123`).

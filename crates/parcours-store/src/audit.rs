@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::schema::{audit_log, audit_subjects};
+use crate::schema::{audit_log, audit_subjects, persons};
 use crate::{DbConnection, StoreError, new_id};
 
 /// Who is acting, and in which request: passed down with every write and every read of personal data.
@@ -48,6 +48,7 @@ impl Actor {
 
 /// One audit row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRecord {
     /// Id.
@@ -132,16 +133,21 @@ pub fn append_showing(
     if shown.is_empty() {
         return Ok(());
     }
-    // One statement for the whole page, so a list costs the same number of queries whatever its length.
-    // The ids are our own UUIDs; anything else is refused, so the literal cannot carry SQL.
-    let safe =
-        |id: &str| !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if !safe(&row.id) || !shown.iter().all(|id| safe(id)) {
-        return Err(StoreError::Corrupt("an audit subject is not an identifier".into()));
-    }
-    let values: Vec<String> = shown.iter().map(|person| format!("('{}', '{}')", row.id, person)).collect();
-    diesel::sql_query(format!("INSERT INTO audit_subjects (audit_id, person_id) VALUES {}", values.join(", ")))
+    // One statement for the whole page, so a list costs the same number of queries whatever its length,
+    // with bound values (a multi-row VALUES is not available through the two-backend connection). On
+    // PostgreSQL `IN` is `= ANY($2)`, so the statement is prepared once per connection.
+    let shown_persons = persons::table
+        .filter(persons::id.eq_any(&shown))
+        .select((row.id.as_str().into_sql::<diesel::sql_types::Text>(), persons::id));
+    let filed = diesel::insert_into(audit_subjects::table)
+        .values(shown_persons)
+        .into_columns((audit_subjects::audit_id, audit_subjects::person_id))
         .execute(conn)?;
+    // Persons are never deleted (erasure blanks them), so every id shown is filed; anything else is a bug
+    // that must not lose a line of the audit trail silently.
+    if filed != shown.len() {
+        return Err(StoreError::Corrupt("an audit subject is not a person".into()));
+    }
     Ok(())
 }
 

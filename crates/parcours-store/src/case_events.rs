@@ -11,6 +11,7 @@ use crate::{DbConnection, StoreError};
 
 /// One step of a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = case_events)]
 pub struct CaseEventRecord {
     /// Id (time-ordered).

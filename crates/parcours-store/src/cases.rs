@@ -75,6 +75,7 @@ pub fn case_operator_minutes(conn: &mut DbConnection, case_id: &str) -> Result<A
 
 /// A case row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = cases)]
 pub struct CaseRecord {
     /// Id.

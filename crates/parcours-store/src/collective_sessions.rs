@@ -9,6 +9,7 @@ use crate::{DbConnection, StoreError};
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = collective_sessions)]
 pub struct SessionRecord {
     /// Id.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
+use diesel::{Connection, IntoSql, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::StoreError;
@@ -150,12 +150,18 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
-        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(|e| ConnectError(e.to_string()))
+        check_connection(conn).map_err(|e| ConnectError(e.to_string()))
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
     }
+}
+
+/// One trivial statement, through the query builder (`SELECT $1`), so that it is prepared once per
+/// connection: the pool runs it on every checkout.
+pub(crate) fn check_connection(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
+    diesel::select(1.into_sql::<diesel::sql_types::Integer>()).get_result::<i32>(conn).map(|_| ())
 }
 
 /// The pool.
@@ -232,27 +238,13 @@ where
 /// `outbox_events_unpositioned` is empty outside these instants) and takes no lock. On SQLite the single
 /// write lock already orders writers; events are positioned as they are written.
 pub(crate) fn position_feed_events(conn: &mut DbConnection) -> Result<(), StoreError> {
-    #[derive(diesel::QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        #[expect(dead_code, reason = "only whether a row came back matters")]
-        one: i32,
+    diesel::define_sql_function! {
+        /// Migration `000020_feed_positions_function`: the lock and the numbering above, in one call.
+        fn position_feed_events() -> diesel::sql_types::Bool;
     }
     let DbConnection::Postgresql(pg) = conn else { return Ok(()) };
-    let locked: Vec<Locked> = diesel::sql_query(
-        "SELECT 1 AS one FROM (SELECT pg_advisory_xact_lock(7243001) FROM outbox_events WHERE seq IS NULL LIMIT 1) AS pending",
-    )
-    .load(pg)?;
-    if locked.is_empty() {
-        return Ok(());
-    }
-    diesel::sql_query(
-        "UPDATE outbox_events AS event SET seq = base.last_seq + pending.rank \
-         FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank FROM outbox_events WHERE seq IS NULL) AS pending, \
-              (SELECT COALESCE(MAX(seq), 0) AS last_seq FROM outbox_events) AS base \
-         WHERE event.id = pending.id",
-    )
-    .execute(pg)?;
+    // Through the query builder, so that the call is prepared once per connection.
+    diesel::select(position_feed_events()).get_result::<bool>(pg)?;
     Ok(())
 }
 

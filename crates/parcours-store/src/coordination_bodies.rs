@@ -11,6 +11,7 @@ use crate::{DbConnection, StoreError, communes_key, communes_of_key, from_json, 
 
 /// A body as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = coordination_bodies)]
 pub struct CoordinationBodyRecord {
     /// Id.

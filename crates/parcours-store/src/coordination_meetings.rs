@@ -11,6 +11,7 @@ use crate::{DbConnection, StoreError, from_json, to_json};
 
 /// A meeting as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = coordination_meetings)]
 pub struct CoordinationMeetingRecord {
     /// Id.

@@ -14,6 +14,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// An offer as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = course_offers)]
 pub struct CourseOfferRecord {
     /// Id.

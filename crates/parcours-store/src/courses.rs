@@ -14,6 +14,7 @@ use crate::{DbConnection, StoreError};
 
 /// A course.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = courses)]
 pub struct CourseRecord {
     /// Id.
@@ -45,6 +46,7 @@ pub struct CourseRecord {
 
 /// A session of a course.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = course_sessions)]
 pub struct SessionRecord {
     /// Id.

@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError};
 
 /// A CRI's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = cri_settings)]
 pub struct CriSettingsRecord {
     /// CRI code.

@@ -13,6 +13,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A request as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = data_requests)]
 pub struct DataRequestRecord {
     /// Id.

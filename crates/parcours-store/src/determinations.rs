@@ -32,6 +32,7 @@ pub struct NewDetermination {
 
 /// A stored determination.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = determinations)]
 pub struct DeterminationRecord {
     /// Id.

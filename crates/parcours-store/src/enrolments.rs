@@ -15,6 +15,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// An enrolment.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = enrolments)]
 pub struct EnrolmentRecord {
     /// Id.

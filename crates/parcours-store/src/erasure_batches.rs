@@ -87,6 +87,7 @@ pub struct ErasureOutcome {
 
 /// A batch as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = erasure_batches)]
 pub struct ErasureBatchRecord {
     /// Id.

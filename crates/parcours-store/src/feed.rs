@@ -44,6 +44,7 @@ pub struct OutboxRecord {
 
 /// One event as written: without a position on PostgreSQL (it takes one at commit time).
 #[derive(Debug, Clone, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = outbox_events)]
 struct NewOutboxEvent {
     id: String,

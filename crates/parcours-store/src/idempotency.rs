@@ -8,6 +8,7 @@ use crate::{DbConnection, StoreError};
 
 /// A stored response.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = idempotency_keys)]
 pub struct IdempotentResponse {
     /// Organisation that sent the key (keys are scoped per organisation).

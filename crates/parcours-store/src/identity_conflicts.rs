@@ -16,6 +16,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A conflict as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = identity_conflicts)]
 pub struct ConflictRecord {
     /// Id.

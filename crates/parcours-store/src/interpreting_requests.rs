@@ -11,6 +11,7 @@ use crate::{DbConnection, StoreError};
 
 /// A request as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = interpreting_requests)]
 pub struct InterpretingRecord {
     /// Id.

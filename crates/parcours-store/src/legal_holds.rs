@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A legal hold.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = legal_holds)]
 pub struct LegalHoldRecord {
     /// Id.

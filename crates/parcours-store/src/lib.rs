@@ -314,9 +314,7 @@ impl Store {
 
     /// Checks that the database answers (readiness probe).
     pub fn ping(&self) -> Result<(), StoreError> {
-        use diesel::RunQueryDsl;
         let mut conn = self.conn()?;
-        diesel::sql_query("SELECT 1").execute(&mut conn)?;
-        Ok(())
+        Ok(connection::check_connection(&mut conn)?)
     }
 }

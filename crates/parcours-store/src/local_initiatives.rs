@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError};
 
 /// A registered ILI.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = local_initiatives)]
 pub struct LocalInitiativeRecord {
     /// Id.

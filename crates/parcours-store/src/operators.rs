@@ -9,6 +9,7 @@ use crate::{DbConnection, StoreError};
 
 /// An operator.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = operators)]
 pub struct OperatorRecord {
     /// Id (the `operator:<id>` of its tokens).

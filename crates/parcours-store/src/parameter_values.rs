@@ -13,6 +13,7 @@ use crate::{DbConnection, StoreError};
 
 /// A value the Region recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = parameter_values)]
 pub struct ParameterValueRecord {
     /// Id.
@@ -39,6 +40,7 @@ pub struct ParameterValueRecord {
 
 /// An open case a value would change.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = parameter_review_items)]
 pub struct ReviewItemRecord {
     /// Id.

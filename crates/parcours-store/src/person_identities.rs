@@ -11,6 +11,7 @@ use crate::{DbConnection, StoreError};
 
 /// One identity as an organisation gave it.
 #[derive(Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = person_identities)]
 pub struct IdentityRecord {
     /// Id.

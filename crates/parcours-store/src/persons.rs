@@ -52,6 +52,7 @@ impl std::fmt::Debug for PersonData {
 
 /// A person as stored.
 #[derive(Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = persons)]
 pub struct PersonRecord {
     /// Id.

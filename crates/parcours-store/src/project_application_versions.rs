@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError, from_json, to_json};
 
 /// One version as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = project_application_versions)]
 pub struct ApplicationVersionRecord {
     /// The application.

@@ -15,6 +15,7 @@ use crate::{DbConnection, StoreError, communes_key};
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = project_applications)]
 pub struct ProjectApplicationRecord {
     /// Id.

@@ -10,6 +10,7 @@ use crate::{DbConnection, StoreError, from_json, to_json};
 
 /// A call as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = project_calls)]
 pub struct ProjectCallRecord {
     /// Id.

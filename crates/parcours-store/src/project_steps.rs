@@ -16,6 +16,7 @@ use crate::{DbConnection, StoreError, from_json, new_id, to_json};
 
 /// A step as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = project_steps)]
 pub struct ProjectStepRecord {
     /// Id.

@@ -40,6 +40,7 @@ struct CommuneRow {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = commune_cri_assignments)]
 struct AssignmentRow {
     id: String,

@@ -14,6 +14,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A reminder as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = reminder_table)]
 pub struct ReminderRecord {
     /// Id.

@@ -18,6 +18,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A procedure row.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = sanction_procedures)]
 pub struct ProcedureRecord {
     /// Id.

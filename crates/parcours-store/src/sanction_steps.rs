@@ -13,6 +13,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A step as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = sanction_steps)]
 pub struct SanctionStepRecord {
     /// Id.

@@ -15,6 +15,7 @@ pub const ABSENT: &str = "absent";
 
 /// An enrolment as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = session_enrolments)]
 pub struct SessionEnrolmentRecord {
     /// Id.

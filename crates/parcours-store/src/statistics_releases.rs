@@ -19,6 +19,7 @@ use crate::{DbConnection, StoreError, new_id};
 
 /// A stored release.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = statistics_releases)]
 pub struct ReleaseRecord {
     /// Id.

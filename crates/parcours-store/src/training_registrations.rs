@@ -12,6 +12,7 @@ use crate::{DbConnection, StoreError, from_json, to_json};
 
 /// A registration as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = training_registrations)]
 pub struct TrainingRegistrationRecord {
     /// Id.

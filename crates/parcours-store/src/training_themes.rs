@@ -9,6 +9,7 @@ use crate::{DbConnection, StoreError};
 
 /// A CRI's own theme.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = training_themes)]
 pub struct TrainingThemeRecord {
     /// The CRI.

@@ -12,6 +12,7 @@ use crate::{DbConnection, StoreError};
 
 /// An office as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = welcome_offices)]
 pub struct OfficeRecord {
     /// Id.

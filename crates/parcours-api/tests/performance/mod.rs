@@ -314,3 +314,107 @@ async fn simulate_answers_with_the_database_down() {
     assert_eq!(sessions_of_the_database(&mut admin), 0, "simulate opened no connection");
     diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).execute(&mut admin).expect("reopen");
 }
+
+/// What one connection sent: the statements diesel put in its cache (prepared once, then reused) and, in
+/// order, every statement sent since the last `take`.
+#[derive(Default, Clone)]
+struct StatementLog(std::sync::Arc<std::sync::Mutex<StatementLogEntries>>);
+
+#[derive(Default)]
+struct StatementLogEntries {
+    cached: std::collections::HashSet<String>,
+    newly_cached: Vec<String>,
+    sent: Vec<String>,
+}
+
+impl Instrumentation for StatementLog {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        let mut entries = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match event {
+            InstrumentationEvent::CacheQuery { sql, .. } => {
+                entries.cached.insert(sql.to_owned());
+                entries.newly_cached.push(sql.to_owned());
+            }
+            InstrumentationEvent::StartQuery { query, .. } => entries.sent.push(query.to_string()),
+            _ => {}
+        }
+    }
+}
+
+impl StatementLog {
+    /// The prepared statements sent since the last call that diesel did not take from its cache, and the
+    /// statements it cached meanwhile. Statements without binds (`BEGIN`, `COMMIT`, `SAVEPOINT`) are sent as
+    /// simple queries, never prepared, and are left out.
+    fn take(&self) -> (Vec<String>, Vec<String>) {
+        let mut entries = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sent = std::mem::take(&mut entries.sent);
+        let newly_cached = std::mem::take(&mut entries.newly_cached);
+        let uncached = sent
+            .into_iter()
+            .filter_map(|statement| statement.split_once(" -- binds: ").map(|(sql, _)| sql.to_owned()))
+            .filter(|sql| !entries.cached.contains(sql))
+            .collect();
+        (uncached, newly_cached)
+    }
+}
+
+/// The hot paths of the pathway on a pool of one connection: an arrival, the CRI's case list, the case, a
+/// step, the feed poll.
+async fn hot_paths(app: &TestApp, sequence: u32) {
+    let (case, _, version) = obliged_case(app, sequence).await;
+    let cri = app.as_cri("CRIPEL");
+    assert_eq!(app.get("/v1/cases?limit=50", Some(&cri)).await.status, 200);
+    assert_eq!(app.get("/v1/cases?presentation_overdue=true", Some(&cri)).await.status, 200);
+    let presented = super::change(app, "CRIPEL", &case, "presentation", version, json!({"date": today()})).await;
+    assert_eq!(presented.status, 200, "{}", presented.text);
+    assert_eq!(app.get("/v1/events?limit=100", Some(&cri)).await.status, 200);
+}
+
+/// Every statement of the hot paths is prepared once per connection and then reused from diesel's
+/// statement cache: the second time round nothing is prepared again (no literal SQL, no boxed query, no
+/// list of variable length), so the database parses and plans each statement once per connection.
+async fn the_hot_paths_prepare_each_statement_once_per_connection(pool_of_one: TestApp) {
+    let app = &pool_of_one;
+    let log = StatementLog::default();
+    {
+        // Emptied, so that statements the start-up cached are seen being cached again.
+        let mut conn = app.state.store.conn().expect("the pool's connection");
+        conn.set_instrumentation(log.clone());
+        conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+        conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Unbounded);
+    }
+    hot_paths(app, 470).await;
+    let (_, first_time) = log.take();
+    assert!(!first_time.is_empty(), "the first round prepares and caches its statements");
+    hot_paths(app, 471).await;
+    let (uncached, newly_cached) = log.take();
+    // What diesel never caches, by design (its statement-cache documentation): an UPDATE (its SET list
+    // follows the changeset's optional values), an upsert, and on SQLite an `IN` list (one bind per value;
+    // PostgreSQL's is `= ANY($1)`). They go in one round trip as unnamed statements. Anything else here is
+    // literal SQL or a boxed query that should go through the query builder.
+    let by_design = |sql: &String| {
+        sql.starts_with("UPDATE ") || sql.contains(" ON CONFLICT ") || (!app.on_postgres() && sql.contains(" IN (?"))
+    };
+    let uncached: Vec<String> = uncached.into_iter().filter(|sql| !by_design(sql)).collect();
+    assert_eq!(uncached, Vec::<String>::new(), "statements prepared again on every call");
+    assert_eq!(newly_cached, Vec::<String>::new(), "statements whose text changes from call to call");
+}
+
+mod the_hot_paths_prepare_each_statement_once_per_connection {
+    fn pool_of_one() -> parcours_api::config::Config {
+        super::support::base_config(&[("PARCOURS_DB_POOL_SIZE", "1".into())])
+    }
+
+    #[actix_web::test]
+    async fn sqlite() {
+        super::the_hot_paths_prepare_each_statement_once_per_connection(super::TestApp::sqlite_with(pool_of_one()))
+            .await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(app) = super::TestApp::postgres_with(pool_of_one()) {
+            super::the_hot_paths_prepare_each_statement_once_per_connection(app).await;
+        }
+    }
+}

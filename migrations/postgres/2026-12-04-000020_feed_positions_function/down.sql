@@ -1,0 +1,1 @@
+DROP FUNCTION position_feed_events();
