@@ -92,8 +92,9 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// Trims every string and collects the refused characters, with the path of each field. Object keys are
-/// checked too (a NUL in a key is as unstorable as in a value).
-fn clean(value: &mut Value, path: &str, errors: &mut Vec<FieldError>) {
+/// checked too (a NUL in a key is as unstorable as in a value). `path` is one buffer extended and cut back
+/// as the walk goes down and up, so that a clean body costs no allocation per field.
+fn clean(value: &mut Value, path: &mut String, errors: &mut Vec<FieldError>) {
     match value {
         Value::String(text) => {
             if let Some(error) = text_error(if path.is_empty() { "body" } else { path }, text) {
@@ -105,16 +106,26 @@ fn clean(value: &mut Value, path: &str, errors: &mut Vec<FieldError>) {
             }
         }
         Value::Array(items) => {
+            let parent = path.len();
             for (i, item) in items.iter_mut().enumerate() {
-                clean(item, &format!("{path}[{i}]"), errors);
+                use std::fmt::Write;
+                let _ = write!(path, "[{i}]");
+                clean(item, path, errors);
+                path.truncate(parent);
             }
         }
         Value::Object(map) => {
+            let parent = path.len();
             for (key, item) in map.iter_mut() {
-                if let Some(error) = text_error(&join(path, key), key) {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                if let Some(error) = text_error(path, key) {
                     errors.push(error);
                 }
-                clean(item, &join(path, key), errors);
+                clean(item, path, errors);
+                path.truncate(parent);
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -200,7 +211,7 @@ fn type_error(error: serde_path_to_error::Error<serde_json::Error>) -> FieldErro
 /// error, as one validation problem.
 pub fn parse<T: DeserializeOwned + utoipa::PartialSchema + 'static>(mut value: Value) -> Result<T, ApiError> {
     let mut errors = Vec::new();
-    clean(&mut value, "", &mut errors);
+    clean(&mut value, &mut String::new(), &mut errors);
     errors.extend(missing_fields::<T>(&value));
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -243,7 +254,7 @@ mod tests {
         let mut value =
             serde_json::json!({"surname": "  Haddad ", "contact": {"email": "a\u{0}@b"}, "rows": [{"x": "\u{1}"}]});
         let mut errors = Vec::new();
-        clean(&mut value, "", &mut errors);
+        clean(&mut value, &mut String::new(), &mut errors);
         assert_eq!(value["surname"], "Haddad");
         let fields: Vec<String> = errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["contact.email", "rows[0].x"]);

@@ -381,6 +381,12 @@ fn ratios() {
     let simulate =
         request("POST", "/v1/determinations/simulate", &[("Authorization", format!("Bearer {cri}"))], Some(SIMULATION));
     let echo_request = request("POST", "/echo", &[("Authorization", format!("Bearer {cri}"))], Some(SIMULATION));
+    // The second ceiling: the echo taking and giving back simulate's own answer (parsed and serialised
+    // again), so that the cost of answering a 6 kB document is on both sides of the ratio.
+    let (status, answer) = Client::connect(&parcours.address).send(&simulate);
+    assert_eq!(status, 200, "simulate answers");
+    let answer = String::from_utf8(answer).expect("a JSON answer");
+    let echo_answer = request("POST", "/echo", &[("Authorization", format!("Bearer {cri}"))], Some(&answer));
     let pid_of = |server: &Server| server.child.id();
     // Warm both up, then interleave the measured runs and keep the medians of three.
     let warm = Duration::from_secs(2);
@@ -390,6 +396,7 @@ fn ratios() {
     closed_loop(&echo.address, pid_of(&echo), 32, warm, Arc::new(move |_, _| e.clone()));
     let mut simulate_runs = Vec::new();
     let mut echo_runs = Vec::new();
+    let mut echo_answer_runs = Vec::new();
     for _ in 0..3 {
         let s = simulate.clone();
         simulate_runs.push(closed_loop(
@@ -401,6 +408,8 @@ fn ratios() {
         ));
         let e = echo_request.clone();
         echo_runs.push(closed_loop(&echo.address, pid_of(&echo), 32, length, Arc::new(move |_, _| e.clone())));
+        let a = echo_answer.clone();
+        echo_answer_runs.push(closed_loop(&echo.address, pid_of(&echo), 32, length, Arc::new(move |_, _| a.clone())));
     }
     let median_run = |mut runs: Vec<Run>| {
         runs.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
@@ -413,6 +422,13 @@ fn ratios() {
         "actix JSON echo",
         &echo_run,
         "≥ 0.5",
+    );
+    print_ratio_row(
+        &format!("same, against an echo of its {} kB answer", answer.len() / 1_000),
+        &simulate_run,
+        "actix JSON echo of that answer",
+        &median_run(echo_answer_runs),
+        "",
     );
     let fixed = fixed_rate(&parcours.address, pid_of(&parcours), 64, 5_000, length, &simulate);
     let fixed_echo = fixed_rate(&echo.address, pid_of(&echo), 64, 5_000, length, &echo_request);
