@@ -371,8 +371,8 @@ async fn hot_paths(app: &TestApp, sequence: u32) {
 }
 
 /// Every statement of the hot paths is prepared once per connection and then reused from diesel's
-/// statement cache: the second time round nothing is prepared again (no literal SQL, no boxed query, no
-/// list of variable length), so the database parses and plans each statement once per connection.
+/// statement cache: the second time round nothing is prepared again (no literal SQL, no text that changes
+/// from call to call), so the database parses and plans each statement once per connection.
 async fn the_hot_paths_prepare_each_statement_once_per_connection(pool_of_one: TestApp) {
     let app = &pool_of_one;
     let log = StatementLog::default();
@@ -391,7 +391,7 @@ async fn the_hot_paths_prepare_each_statement_once_per_connection(pool_of_one: T
     // What diesel never caches, by design (its statement-cache documentation): an UPDATE (its SET list
     // follows the changeset's optional values), an upsert, and on SQLite an `IN` list (one bind per value;
     // PostgreSQL's is `= ANY($1)`). They go in one round trip as unnamed statements. Anything else here is
-    // literal SQL or a boxed query that should go through the query builder.
+    // literal SQL that should go through the query builder.
     let by_design = |sql: &String| {
         sql.starts_with("UPDATE ") || sql.contains(" ON CONFLICT ") || (!app.on_postgres() && sql.contains(" IN (?"))
     };

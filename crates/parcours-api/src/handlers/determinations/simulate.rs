@@ -215,7 +215,7 @@ pub async fn simulate_determination(
             }
         }
     };
-    // Into a buffer sized for the usual answer (6 to 7 kB, 13 with a regime), so that it is not grown and
+    // Into a buffer sized for the answer (about 6 kB, 12.5 with a regime), so that it is not grown and
     // copied six times on the way; serialising is a quarter of this endpoint's cost.
     let mut body = Vec::with_capacity(if response.reevaluation.is_some() { 16 * 1024 } else { 8 * 1024 });
     serde_json::to_writer(&mut body, &response).map_err(|e| ApiError::Internal(e.to_string()))?;
