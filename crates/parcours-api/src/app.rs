@@ -16,7 +16,9 @@ use crate::{handlers, request};
 
 /// The contract, from the same registration as the app.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(handlers::configure).split_for_parts().1
+    let api =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(handlers::configure).split_for_parts().1;
+    crate::openapi::declare_public_operations(api)
 }
 
 async fn unknown_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
@@ -56,7 +58,7 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(problem::path_error))
         .app_data(web::PayloadConfig::new(max_body))
         .service(web::redirect("/docs", "/docs/"))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", crate::openapi::declare_public_operations(api)))
         .default_service(web::to(unknown_route))
         .wrap(from_fn(request::around))
 }

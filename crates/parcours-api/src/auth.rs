@@ -39,6 +39,10 @@ pub enum Organisation {
     Ili(String),
 }
 
+/// The forms of the `org` claim, as [`Organisation::parse`] reads them.
+pub const ORGANISATION_FORMS: [&str; 6] =
+    ["commune:<NIS>", "cri:<CODE>", "operator:<id>", "region:SPW", "cpas:<NIS>", "ili:<enterprise number>"];
+
 impl Organisation {
     /// Parses `commune:62063`, `cri:CRIPEL`, `operator:<id>`, `region:SPW`, `cpas:62063`, `ili:0123.456.749`
     /// (the enterprise number checked, mod 97, and kept in its printed form).
@@ -899,5 +903,20 @@ impl Authorize for ProjectParticipant {
             }
         };
         Ok(ProjectParticipant { caller, participant })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_organisation_form_of_the_contract_parses_and_prints_the_same_kind() {
+        let examples = ["commune:62063", "cri:CRIPEL", "operator:op-1", "region:SPW", "cpas:62063", "ili:0123.456.749"];
+        for (form, example) in ORGANISATION_FORMS.iter().zip(examples) {
+            let parsed = Organisation::parse(example).expect(example);
+            assert_eq!(form.split(':').next(), example.split(':').next());
+            assert_eq!(parsed.to_string(), example);
+        }
     }
 }

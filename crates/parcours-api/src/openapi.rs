@@ -12,9 +12,10 @@ use utoipa::{Modify, OpenApi};
         title = "Parcours API",
         description = "Parcours d'intégration des primo-arrivants en Wallonie: commune intake, explained and \
 legally cited determinations, reference data. Errors are RFC 9457 problem+json (French by default, English with \
-Accept-Language: en). Authentication: Authorization: Bearer <JWT>.",
+Accept-Language: en). Authentication: `Authorization: Bearer <JWT>` (see the `bearer` security scheme).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
+    servers((url = "/", description = "The server that serves this contract (each deployment serves it at /openapi.json)")),
     modifiers(&BearerSecurity),
     tags(
         (name = "arrivals", description = "Communes report newcomers; Parcours decides, routes and opens the case"),
@@ -42,6 +43,49 @@ pub struct ApiDoc;
 
 struct BearerSecurity;
 
+/// The claims a token carries, with the organisation kinds and roles as the code knows them (so that the
+/// contract cannot fall behind a new kind or role).
+fn token_claims() -> String {
+    format!(
+        "Claims: sub, iss, aud, exp (required); org, one of {}; roles, among {}.",
+        backticked(&crate::auth::ORGANISATION_FORMS),
+        backticked(&crate::auth::roles::ALL)
+    )
+}
+
+/// Each as code (Swagger UI reads descriptions as Markdown, where `<NIS>` would be taken for an HTML tag).
+fn backticked(items: &[&str]) -> String {
+    items.iter().map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Operations that need no token say so (`security: []`), which generators and linters read as "public"
+/// rather than "not documented"; the contract has no global requirement to inherit from.
+pub fn declare_public_operations(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::security::SecurityRequirement;
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let public = match &operation.security {
+                None => true,
+                Some(requirements) => requirements.iter().all(|r| *r == SecurityRequirement::default()),
+            };
+            if public {
+                operation.security = Some(Vec::new());
+            }
+        }
+    }
+    api
+}
+
 impl Modify for BearerSecurity {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -51,10 +95,7 @@ impl Modify for BearerSecurity {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some(
-                        "Claims: sub, iss, aud, exp (required), org (commune:<NIS>, cri:<CODE>, operator:<id>, \
-                         region:SPW, cpas:<NIS>), roles (commune_agent, cri_agent, operator_agent, region_admin, cpas_agent).",
-                    ))
+                    .description(Some(token_claims()))
                     .build(),
             ),
         );
