@@ -1441,7 +1441,8 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             );
             assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{id} has no responses");
             assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{id} has no tag");
-            // `security: [{}]` marks a public endpoint (attestation verification): no token, no 401.
+            // `security: []` marks a public endpoint (attestation verification, probes): no token, no 401.
+            assert!(op["security"].is_array(), "{id} says neither which token it needs nor that it needs none");
             let needs_token = op["security"]
                 .as_array()
                 .is_some_and(|requirements| requirements.iter().any(|r| r.as_object().is_some_and(|o| !o.is_empty())));
@@ -1451,4 +1452,33 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
         }
     }
     assert_eq!(operations, 142);
+}
+
+/// Every `$ref` of the contract names a schema it defines: a generator stops at the first that does not.
+#[test]
+fn every_reference_of_the_contract_resolves() {
+    fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target);
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let spec: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    let mut found = Vec::new();
+    refs(&spec, &mut found);
+    assert!(found.len() > 100, "the contract refers to its schemas");
+    let unresolved: Vec<&str> = found
+        .into_iter()
+        .filter(|target| {
+            let pointer = target.strip_prefix('#').unwrap_or(target);
+            spec.pointer(pointer).is_none()
+        })
+        .collect();
+    assert_eq!(unresolved, Vec::<&str>::new());
 }

@@ -26,6 +26,7 @@ pub enum ConflictStatusFilter {
 #[into_params(parameter_in = Query)]
 pub struct ConflictQuery {
     /// `open` (default) or `all`.
+    #[param(inline)]
     pub status: Option<ConflictStatusFilter>,
 }
 
