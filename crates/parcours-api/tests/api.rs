@@ -1454,6 +1454,44 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
     assert_eq!(operations, 142);
 }
 
+/// No two types of the API crate give the contract the same schema name: utoipa keeps one of them under the
+/// name, and every `$ref` to the other would then describe the wrong shape (it happened to `SessionDto` and
+/// `DecisionDto`).
+#[test]
+fn every_schema_name_belongs_to_one_type() {
+    fn rust_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("source directory").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut owners: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("source");
+        let mut deriving = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") {
+                deriving = line.contains("ToSchema");
+            } else if deriving && let Some(rest) = line.strip_prefix("pub struct ").or(line.strip_prefix("pub enum ")) {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                owners.entry(name).or_default().push(file.display().to_string());
+                deriving = false;
+            } else if !(line.starts_with("#[") || line.starts_with("///") || line.starts_with("//")) {
+                deriving = false;
+            }
+        }
+    }
+    assert!(owners.len() > 100, "the API crate's schemas were found");
+    let shared: Vec<_> = owners.into_iter().filter(|(_, files)| files.len() > 1).collect();
+    assert_eq!(shared, Vec::new(), "schema names given by more than one type");
+}
+
 /// Every `$ref` of the contract names a schema it defines: a generator stops at the first that does not.
 #[test]
 fn every_reference_of_the_contract_resolves() {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::handlers::interpreting_requests::InterpretingDto;
-use crate::handlers::offices::SessionDto;
+use crate::handlers::offices::CollectiveSessionDto;
 use crate::problem::ApiError;
 
 /// A case enrolled in a session.
@@ -38,7 +38,7 @@ pub struct SessionEnrolmentDto {
         "case_reference": "CRIPEL-2026-000001", "status": "enrolled"}], "interpreting": []}))]
 pub struct SessionDetail {
     /// The session.
-    pub session: SessionDto,
+    pub session: CollectiveSessionDto,
     /// Enrolled cases, in enrolment order.
     pub enrolments: Vec<SessionEnrolmentDto>,
     /// Interpreting requested for it.
@@ -53,7 +53,7 @@ impl SessionDetail {
         let references = parcours_store::cases::references_of(conn, &case_ids, &session.cri_code)?;
         let interpreting = parcours_store::interpreting_requests::for_occasion(conn, None, Some(&session.id))?;
         Ok(SessionDetail {
-            session: SessionDto::new(session, enrolments.len()),
+            session: CollectiveSessionDto::new(session, enrolments.len()),
             enrolments: enrolments
                 .iter()
                 .map(|e| SessionEnrolmentDto {

@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "Dossier réparti entre deux CRI après un transfert : les données sont à rassembler."}))]
-pub struct ExtensionRequest {
+pub struct DataRequestExtensionRequest {
     /// Why (20 to 1,000 characters): the complexity and number of requests.
     pub reason: String,
 }
@@ -25,7 +25,7 @@ pub struct ExtensionRequest {
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Request id")),
-    request_body = ExtensionRequest,
+    request_body = DataRequestExtensionRequest,
     responses(
         (status = 200, description = "The request, due two months later", body = DataRequestDto),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
@@ -41,7 +41,7 @@ pub async fn create_data_request_extension(
     agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
-    body: crate::body::Body<ExtensionRequest>,
+    body: crate::body::Body<DataRequestExtensionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = crate::handlers::cases::short_text("reason", &body.into_inner().reason, 1000)?;
     let actor = actor(&agent.caller, &request_id);

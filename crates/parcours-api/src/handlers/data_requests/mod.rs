@@ -69,7 +69,7 @@ pub struct DataRequestDto {
     /// The extension, when decided.
     pub extension: Option<ExtensionDto>,
     /// The decision, once made.
-    pub decision: Option<DecisionDto>,
+    pub decision: Option<DataRequestDecisionDto>,
     /// Recorded.
     pub recorded_at: DateTime<Utc>,
 }
@@ -85,7 +85,7 @@ pub struct ExtensionDto {
 
 /// A decision.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DecisionDto {
+pub struct DataRequestDecisionDto {
     /// Outcome.
     pub outcome: RequestOutcomeDto,
     /// Reasons.
@@ -143,7 +143,7 @@ impl DataRequestDto {
                 .extension
                 .as_ref()
                 .map(|e| ExtensionDto { decided_on: e.decided_on, reason: e.reason.clone() }),
-            decision: request.decision.as_ref().map(|d| DecisionDto {
+            decision: request.decision.as_ref().map(|d| DataRequestDecisionDto {
                 outcome: match d.outcome {
                     O::Granted => RequestOutcomeDto::Granted,
                     O::PartiallyGranted => RequestOutcomeDto::PartiallyGranted,

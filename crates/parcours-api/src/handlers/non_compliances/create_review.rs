@@ -74,7 +74,7 @@ pub struct SuspensionPeriod {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"decision": "hand_over", "reason": "Trois rappels et un entretien proposé sont restés sans réponse ; aucun motif connu."}))]
-pub struct ReviewRequest {
+pub struct NonComplianceReviewRequest {
     /// `excuse` or `hand_over`.
     pub decision: ReviewDecisionDto,
     /// For `excuse`: which one.
@@ -96,7 +96,7 @@ fn required(field: &str) -> ApiError {
     )])
 }
 
-fn review_of(body: &ReviewRequest) -> Result<Review, ApiError> {
+fn review_of(body: &NonComplianceReviewRequest) -> Result<Review, ApiError> {
     Ok(match body.decision {
         ReviewDecisionDto::HandOver => Review::HandOver,
         ReviewDecisionDto::Excuse => Review::Excuse(match body.excuse.ok_or_else(|| required("excuse"))? {
@@ -167,7 +167,7 @@ fn refusal(refusal: ReviewRefusal) -> ApiError {
 #[utoipa::path(
     tag = "non-compliance",
     params(("id" = String, Path, description = "Non-compliance id")),
-    request_body = ReviewRequest,
+    request_body = NonComplianceReviewRequest,
     responses(
         (status = 200, description = "Reviewed: excused, or handed over with its `procedure`", body = NonComplianceDto),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -185,7 +185,7 @@ pub async fn create_non_compliance_review(
     agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
-    body: crate::body::Body<ReviewRequest>,
+    body: crate::body::Body<NonComplianceReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let review = review_of(&body)?;

@@ -7,7 +7,7 @@ use parcours_store::collective_sessions::SessionRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{SessionDto, instant_field};
+use super::{CollectiveSessionDto, instant_field};
 use crate::auth::CriAgent;
 use crate::problem::{ApiError, Problem};
 use crate::request::{RequestId, actor};
@@ -17,7 +17,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"starts_at": "2026-12-17T14:00:00+01:00", "minutes": 120, "language": "fr", "capacity": 12}))]
-pub struct SessionRequest {
+pub struct CollectiveSessionRequest {
     /// Start, RFC 3339 with its offset.
     pub starts_at: String,
     /// Length in minutes (5 to 480).
@@ -32,9 +32,9 @@ pub struct SessionRequest {
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Office id")),
-    request_body = SessionRequest,
+    request_body = CollectiveSessionRequest,
     responses(
-        (status = 201, description = "The session (`Location`: `/v1/collective-sessions/{id}`)", body = SessionDto),
+        (status = 201, description = "The session (`Location`: `/v1/collective-sessions/{id}`)", body = CollectiveSessionDto),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office, or another CRI's", body = Problem, content_type = "application/problem+json"),
@@ -48,7 +48,7 @@ pub async fn create_office_session(
     agent: CriAgent,
     request_id: RequestId,
     path: web::Path<String>,
-    body: crate::body::Body<SessionRequest>,
+    body: crate::body::Body<CollectiveSessionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let session = CollectiveSession {
@@ -82,5 +82,5 @@ pub async fn create_office_session(
     .await??;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/collective-sessions/{}", record.id)))
-        .json(SessionDto::new(&record, 0)))
+        .json(CollectiveSessionDto::new(&record, 0)))
 }

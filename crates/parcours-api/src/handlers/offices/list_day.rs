@@ -7,7 +7,7 @@ use parcours_domain::dates::brussels_date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{SessionDto, SlotDto, day_range};
+use super::{CollectiveSessionDto, SlotDto, day_range};
 use crate::auth::CriAgent;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -59,7 +59,7 @@ pub struct OfficeDay {
     /// Slots in time order.
     pub slots: Vec<DaySlot>,
     /// Collective sessions in time order.
-    pub sessions: Vec<SessionDto>,
+    pub sessions: Vec<CollectiveSessionDto>,
 }
 
 /// Reads everything an office's day holds (also used by the iCalendar export).
@@ -93,7 +93,7 @@ pub fn office_day(
     for session in parcours_store::collective_sessions::of_office_between(conn, office_id, from, to)? {
         if brussels_date(session.starts_at.and_utc()) == date {
             let enrolled = parcours_store::session_enrolments::of_session(conn, &session.id)?.len();
-            sessions.push(SessionDto::new(&session, enrolled));
+            sessions.push(CollectiveSessionDto::new(&session, enrolled));
         }
     }
     Ok((office, OfficeDay { office_id: office_id.to_owned(), date, slots: day_slots, sessions }))

@@ -226,7 +226,7 @@ impl SlotDto {
 #[schema(example = json!({"id": "01a20c90-0000-7000-8000-0000000000f4", "office_id": "01a20c90-0000-7000-8000-0000000000f1",
     "starts_at": "2026-12-17T13:00:00Z", "starts_at_local": "2026-12-17T14:00:00+01:00", "minutes": 120, "language": "fr",
     "capacity": 12, "enrolled": 1}))]
-pub struct SessionDto {
+pub struct CollectiveSessionDto {
     /// Id.
     pub id: String,
     /// Office.
@@ -245,11 +245,11 @@ pub struct SessionDto {
     pub enrolled: u32,
 }
 
-impl SessionDto {
+impl CollectiveSessionDto {
     /// The communicated form.
-    pub fn new(record: &SessionRecord, enrolled: usize) -> SessionDto {
+    pub fn new(record: &SessionRecord, enrolled: usize) -> CollectiveSessionDto {
         let session = record.session();
-        SessionDto {
+        CollectiveSessionDto {
             id: record.id.clone(),
             office_id: record.office_id.clone(),
             starts_at: session.starts_at,
