@@ -20,7 +20,7 @@ pub struct Health {
 }
 
 /// The process is up.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)), security(()))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok".into(), database: None })
@@ -29,6 +29,7 @@ pub async fn live() -> HttpResponse {
 /// The process can serve: the database answers.
 #[utoipa::path(
     tag = "health",
+    security(()),
     responses(
         (status = 200, description = "Ready", body = Health),
         (status = 503, description = "Database unavailable", body = crate::problem::Problem, content_type = "application/problem+json")

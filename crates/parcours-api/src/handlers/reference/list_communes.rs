@@ -39,6 +39,7 @@ pub struct CommuneList {
 /// Lists Walloon communes.
 #[utoipa::path(
     tag = "reference",
+    security(()),
     params(CommuneQuery),
     responses(
         (status = 200, description = "Matching communes", body = CommuneList),

@@ -32,7 +32,7 @@ pub struct CriList {
 }
 
 /// Lists the eight CRIs.
-#[utoipa::path(tag = "reference", responses((status = 200, description = "The eight CRIs", body = CriList)))]
+#[utoipa::path(tag = "reference", responses((status = 200, description = "The eight CRIs", body = CriList)), security(()))]
 #[get("/cris")]
 pub async fn list_cris(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let cris = web::block(move || -> Result<_, ApiError> {
