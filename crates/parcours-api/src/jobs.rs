@@ -404,14 +404,23 @@ pub fn run_all_now(state: &AppState, owner: &str) -> Result<Vec<JobRun>, ApiErro
     run_due(state, owner)
 }
 
-/// Runs [`run_due`] every `poll` until the process ends. A failure (database down) is logged and tried
-/// again at the next poll.
-pub fn run_forever(state: &AppState, poll: StdDuration) -> ! {
+/// Runs [`run_due`] every `poll` until `stop` is set. A job running then finishes and releases its lease
+/// before this returns (graceful shutdown: nothing waits for a lease to expire). A failure (database down)
+/// is logged and tried again at the next poll.
+pub fn run_until(state: &AppState, poll: StdDuration, stop: &std::sync::atomic::AtomicBool) {
+    use std::sync::atomic::Ordering;
     let owner = format!("{}:{}", std::process::id(), parcours_store::new_id());
-    loop {
+    while !stop.load(Ordering::SeqCst) {
         if let Err(error) = run_due(state, &owner) {
             log::warn!("job runner: {error}");
         }
-        std::thread::sleep(poll);
+        let next = std::time::Instant::now() + poll;
+        while !stop.load(Ordering::SeqCst) {
+            let left = next.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left.min(StdDuration::from_millis(200)));
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod attestation_keys;
 pub mod auth;
 pub mod body;
 pub mod clock;
+pub mod conditional;
 pub mod config;
 pub mod data_keys;
 pub mod dto;

@@ -2,6 +2,8 @@
 //! `attestation-key`, `data-key`, `rotate-data-key`, `audit`.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::{HttpServer, web};
 use parcours_api::config::{Config, DEFAULT_DATABASE_URL, Environment};
@@ -106,7 +108,39 @@ fn worker(config: Config) -> Result<(), String> {
     let poll = std::time::Duration::from_secs(config.jobs_poll_seconds);
     let state = AppState::new(store, config).map_err(|e| format!("keys: {e}"))?;
     eprintln!("Parcours worker on {target:?}: looking for due jobs every {} s", poll.as_secs());
-    parcours_api::jobs::run_forever(&state, poll)
+    let stop = Arc::new(AtomicBool::new(false));
+    let runner = {
+        let stop = Arc::clone(&stop);
+        std::thread::Builder::new()
+            .name("parcours-jobs".into())
+            .spawn(move || parcours_api::jobs::run_until(&state, poll, &stop))
+            .map_err(|e| format!("cannot start the job runner: {e}"))?
+    };
+    wait_for_termination();
+    eprintln!("Parcours worker stopping: the running job, if any, finishes and releases its lease");
+    stop.store(true, Ordering::SeqCst);
+    runner.join().map_err(|_| "the job runner panicked".to_owned())
+}
+
+/// Returns on SIGTERM (a service manager, Kubernetes) or SIGINT (Ctrl-C), whichever comes first.
+fn wait_for_termination() {
+    use actix_web::rt::System;
+    use actix_web::rt::signal::unix::{SignalKind, signal};
+    let system = System::new();
+    system.block_on(async {
+        actix_web::rt::spawn(async {
+            if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+                terminate.recv().await;
+                System::current().stop();
+            }
+        });
+        actix_web::rt::spawn(async {
+            if actix_web::rt::signal::ctrl_c().await.is_ok() {
+                System::current().stop();
+            }
+        });
+    });
+    let _ = system.run();
 }
 
 /// `parcours audit verify` and `parcours audit seal`.
@@ -169,6 +203,10 @@ fn run_jobs(config: Config) -> Result<(), String> {
     Ok(())
 }
 
+/// Seconds the requests in flight get to finish after SIGTERM (a bulk attendance post of 10,000 lines takes
+/// well under one); past it they are cut, and their transaction rolls back.
+const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
 async fn serve(config: Config) -> Result<(), String> {
     let target = database_target(&config)?;
     let store = Store::open(target.clone(), config.pool_size).map_err(|e| format!("database: {e}"))?;
@@ -178,14 +216,19 @@ async fn serve(config: Config) -> Result<(), String> {
     let development = config.environment == Environment::Development;
     let public_base_url = config.public_base_url.clone();
     let state = web::Data::new(AppState::new(store, config).map_err(|e| format!("keys: {e}"))?);
-    if state.config.jobs_in_process {
+    let stop_jobs = Arc::new(AtomicBool::new(false));
+    let job_runner = if state.config.jobs_in_process {
         let runner = state.clone();
+        let stop = Arc::clone(&stop_jobs);
         let poll = std::time::Duration::from_secs(state.config.jobs_poll_seconds);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("parcours-jobs".into())
-            .spawn(move || parcours_api::jobs::run_forever(&runner, poll))
+            .spawn(move || parcours_api::jobs::run_until(&runner, poll, &stop))
             .map_err(|e| format!("cannot start the job runner: {e}"))?;
-    }
+        Some(thread)
+    } else {
+        None
+    };
     {
         let refresher = state.clone();
         let every = std::time::Duration::from_secs(state.config.reference_refresh_seconds);
@@ -203,6 +246,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let server = HttpServer::new(move || build_app(state.clone()))
         .workers(workers)
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
         .bind(&bind)
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     for address in server.addrs() {
@@ -218,7 +262,15 @@ async fn serve(config: Config) -> Result<(), String> {
             public_base_url
         );
     }
-    server.run().await.map_err(|e| e.to_string())
+    // On SIGTERM or SIGINT actix stops accepting, lets the requests in flight finish (up to
+    // `shutdown_timeout`) and then returns here; the job runner then finishes its job and stops.
+    let served = server.run().await.map_err(|e| e.to_string());
+    log::info!("HTTP server stopped; stopping the job runner");
+    stop_jobs.store(true, Ordering::SeqCst);
+    if let Some(thread) = job_runner {
+        let _ = thread.join();
+    }
+    served
 }
 
 fn verify_attestation(args: &[String]) -> Result<String, String> {

@@ -58,6 +58,39 @@ fn backticked(items: &[&str]) -> String {
     items.iter().map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// The contract as published: [`declare_public_operations`], then [`declare_created_locations`].
+pub fn finish(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    declare_created_locations(declare_public_operations(api))
+}
+
+/// Every `201` carries `Location` (the API test client refuses a 201 without one), so every `201` of the
+/// contract declares the header instead of each annotation repeating it.
+pub fn declare_created_locations(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    for item in api.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            if let Some(RefOr::T(created)) = operation.responses.responses.get_mut("201") {
+                created.headers.entry("Location".to_owned()).or_insert_with(|| {
+                    HeaderBuilder::new()
+                        .schema(
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .format(Some(utoipa::openapi::SchemaFormat::Custom("uri-reference".to_owned()))),
+                        )
+                        .description(Some(
+                            "Where what was created is read (also on a replay with the same `Idempotency-Key`)",
+                        ))
+                        .build()
+                });
+            }
+        }
+    }
+    api
+}
+
 /// Operations whose annotation says they need no token (`security(())`) say so as `security: []`, which
 /// generators and linters read as "public" rather than "not documented"; the contract has no global
 /// requirement to inherit from.

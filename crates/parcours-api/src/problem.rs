@@ -161,7 +161,7 @@ pub enum ApiError {
     /// No such route.
     RouteNotFound,
     /// The route exists with other methods.
-    MethodNotAllowed,
+    MethodNotAllowed(String),
     /// The body is not JSON.
     MalformedJson(String),
     /// Wrong `Content-Type`.
@@ -465,7 +465,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::RouteNotFound => "route_not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -509,7 +509,7 @@ impl ApiError {
                     "No API operation matches this path. See /openapi.json.",
                 ),
             ),
-            ApiError::MethodNotAllowed => (
+            ApiError::MethodNotAllowed(_) => (
                 Text::new("Méthode non permise", "Method not allowed"),
                 Text::new(
                     "Cette méthode HTTP n'est pas prévue pour ce chemin.",
@@ -755,6 +755,9 @@ impl ApiError {
         if let Some(seconds) = self.retry_after_seconds() {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
+        if let ApiError::MethodNotAllowed(allowed) = self {
+            response.insert_header((header::ALLOW, allowed.as_str()));
+        }
         response.json(problem)
     }
 }
@@ -765,7 +768,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::RouteNotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::MalformedJson(_) | ApiError::BadParameter(_) | ApiError::IdempotencyKeyRequired => {
                 StatusCode::BAD_REQUEST
             }

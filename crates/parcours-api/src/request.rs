@@ -121,7 +121,9 @@ pub async fn around(
     if let Some(refused) = refused_in_uri(req.path(), req.query_string()) {
         let rendered = refused.render(lang, None, Some(request_id.clone()));
         log::info!("request_id={request_id} method={method} route=(refused) status=400");
+        let path = req.path().to_owned();
         let mut response = req.into_response(rendered).map_into_boxed_body();
+        crate::conditional::protect(&path, response.headers_mut());
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response.headers_mut().insert(REQUEST_ID, value);
         }
@@ -135,11 +137,12 @@ pub async fn around(
             if let ApiError::Internal(detail) | ApiError::Unavailable(detail) = api_error {
                 log::error!("request_id={request_id} route={route} {}: {detail}", api_error.code());
             }
-            let rendered = api_error.render(lang, Some(path), Some(request_id.clone()));
+            let rendered = api_error.render(lang, Some(path.clone()), Some(request_id.clone()));
             response.into_response(rendered).map_into_boxed_body()
         }
         None => response.map_into_boxed_body(),
     };
+    crate::conditional::protect(&path, response.headers_mut());
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

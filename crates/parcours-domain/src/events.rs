@@ -236,8 +236,9 @@ pub struct CriEventPayload {
     pub state: crate::case::CaseState,
     /// Non-personal summary (dates, codes, hours).
     pub summary: String,
-    /// When (RFC 3339).
-    pub occurred_at: String,
+    /// When: RFC 3339 in UTC with `Z`, as every timestamp of the feed (older rows written with `+00:00`
+    /// read the same).
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The payload a commune (or CPAS) receives about its resident: identifiers and the notice, never a national
@@ -251,8 +252,9 @@ pub struct CommuneEventPayload {
     pub person_id: String,
     /// The notice.
     pub event_type: CommuneNotice,
-    /// When (RFC 3339).
-    pub occurred_at: String,
+    /// When: RFC 3339 in UTC with `Z`, as every timestamp of the feed (older rows written with `+00:00`
+    /// read the same).
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
     /// The attestation concerned (attestation notices only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestation_serial: Option<String>,

@@ -171,6 +171,21 @@ pub fn waiting_periods(
         .collect()
 }
 
+/// An enrolment of a case held by `cri`, whatever its status; `None` when unknown or out of scope.
+pub fn find_for_cri(
+    conn: &mut DbConnection,
+    enrolment_id: &str,
+    cri: &str,
+) -> Result<Option<EnrolmentRecord>, StoreError> {
+    Ok(enrolments::table
+        .inner_join(case_table::table)
+        .filter(enrolments::id.eq(enrolment_id))
+        .filter(case_table::cri_code.eq(cri))
+        .select(EnrolmentRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Ends an enrolment ([`EnrolmentStatus::Withdrawn`] or [`EnrolmentStatus::Completed`]) for a case held by `cri`. A freed place goes to the first
 /// person on the waiting list. Returns the enrolment, or `None` when out of scope or already ended.
 pub fn end_enrolment(

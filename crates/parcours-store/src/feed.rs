@@ -124,7 +124,7 @@ pub fn record_steps(
             summary: step.summary.clone(),
         };
         diesel::insert_into(case_events::table).values(record).execute(conn)?;
-        let occurred_at = now.and_utc().to_rfc3339();
+        let occurred_at = now.and_utc();
         let notice = step.kind.commune_notice();
         let encode = |payload: Result<String, serde_json::Error>| {
             payload.map_err(|e| StoreError::Corrupt(format!("feed payload cannot be encoded: {e}")))
@@ -135,14 +135,14 @@ pub fn record_steps(
             event_type: step.kind,
             state: case.state,
             summary: step.summary.clone(),
-            occurred_at: occurred_at.clone(),
+            occurred_at,
         }))?;
         let notice_payload = |event_type| {
             encode(serde_json::to_string(&CommuneEventPayload {
                 case_reference: case.reference.to_owned(),
                 person_id: case.person_id.to_owned(),
                 event_type,
-                occurred_at: occurred_at.clone(),
+                occurred_at,
                 attestation_serial: step.document.clone(),
             }))
         };

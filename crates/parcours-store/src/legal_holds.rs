@@ -64,6 +64,28 @@ pub fn place_hold(
     })
 }
 
+/// The holds on a person's file, lifted ones included, oldest first, for an officer within scope (as
+/// [`place_hold`]); the read is audited. `None` outside the scope.
+pub fn holds_of(
+    conn: &mut DbConnection,
+    person_id: &str,
+    cri: Option<&str>,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<LegalHoldRecord>>, StoreError> {
+    crate::write_transaction(conn, |conn| {
+        let Some(person) = crate::persons::find_person_in_scope(conn, person_id, cri)? else { return Ok(None) };
+        let holds = legal_holds::table
+            .filter(legal_holds::person_id.eq(&person.id))
+            .order((legal_holds::placed_at.asc(), legal_holds::id.asc()))
+            .select(LegalHoldRecord::as_select())
+            .load(conn)?;
+        let shown = [person.id.clone()];
+        audit::append_showing(conn, actor, "read_legal_holds", "person", Some(&person.id), None, &shown, now)?;
+        Ok(Some(holds))
+    })
+}
+
 /// What lifting a hold found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lifting {

@@ -395,7 +395,7 @@ async fn operator_attendance_starts_the_training_and_moves_the_etag(app: TestApp
     let signed = through_convention(&app, &case, read.body["version"].as_i64().expect("version")).await;
     let before = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
     assert_eq!(before.body["state"], "convention_signed");
-    assert_eq!(before.header("etag"), Some(format!("\"{signed}\"").as_str()));
+    assert_eq!(before.etag_version(), Some(signed));
     let rows =
         json!({"rows": [{"case_reference": reference, "session_id": sessions[0], "status": "present", "hours": 3.0}]});
     let posted =
@@ -405,7 +405,7 @@ async fn operator_attendance_starts_the_training_and_moves_the_etag(app: TestApp
     let after = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
     assert_eq!(after.body["state"], "in_progress");
     assert_eq!(after.body["version"], signed + 1);
-    assert_eq!(after.header("etag"), Some(format!("\"{}\"", signed + 1).as_str()));
+    assert_eq!(after.etag_version(), Some(signed + 1));
     let timeline = app.get(&format!("/v1/cases/{case}/timeline"), Some(&cri)).await;
     let steps = kinds(&timeline);
     assert_eq!(&steps[steps.len() - 2..], ["attendance_recorded", "training_started"]);
@@ -413,6 +413,43 @@ async fn operator_attendance_starts_the_training_and_moves_the_etag(app: TestApp
     let stale =
         change(&app, "CRIPEL", &case, "administrative-help", signed, json!({"date": today(), "topic": "Forem"})).await;
     assert_eq!(stale.status, 412);
+    // A read names its representation: that ETag again is 304 without a body, the one read before the
+    // attendance is a 200.
+    let etag = after.header("etag").expect("ETag").to_owned();
+    assert_ne!(before.header("etag"), Some(etag.as_str()), "the hours changed, so did the ETag");
+    let conditional = |tag: &str| {
+        TestRequest::get()
+            .uri(&format!("/v1/cases/{case}"))
+            .insert_header(("Authorization", format!("Bearer {cri}")))
+            .insert_header(("If-None-Match", tag.to_owned()))
+    };
+    let unchanged = app.send(conditional(&format!("\"other\", {etag}"))).await;
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.text.is_empty());
+    assert_eq!(unchanged.header("etag"), Some(etag.as_str()));
+    assert_eq!(unchanged.header("cache-control"), Some("no-store"));
+    let older = app.send(conditional(before.header("etag").expect("ETag"))).await;
+    assert_eq!(older.status, 200);
+    // The same ETag works in If-Match.
+    let helped = app
+        .send(
+            TestRequest::post()
+                .uri(&format!("/v1/cases/{case}/administrative-help"))
+                .insert_header(("Authorization", format!("Bearer {cri}")))
+                .insert_header(("If-Match", etag.clone()))
+                .set_json(json!({"date": today(), "topic": "Forem"})),
+        )
+        .await;
+    assert_eq!(helped.status, 200, "{}", helped.text);
+    // Time alone changes the representation (the review falls due): a new ETag on the same version.
+    let fresh = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
+    assert_eq!(fresh.body["review_overdue"], false);
+    app.state.clock.set("2028-06-01T10:00:00Z".parse().expect("instant"));
+    let overdue = app.get(&format!("/v1/cases/{case}"), Some(&cri)).await;
+    assert_eq!(overdue.body["review_overdue"], true);
+    assert_eq!(overdue.body["version"], fresh.body["version"]);
+    assert_ne!(overdue.header("etag"), fresh.header("etag"));
+    assert_eq!(app.send(conditional(fresh.header("etag").expect("ETag"))).await.status, 200);
 }
 
 async fn a_case_stored_in_the_previous_shape_still_loads(app: TestApp) {

@@ -43,7 +43,7 @@ async fn procedure_step(app: &TestApp, officer: &str, id: &str, version: i64, bo
 async fn ok_step(app: &TestApp, officer: &str, id: &str, version: i64, body: Value) -> i64 {
     let reply = procedure_step(app, officer, id, version, body.clone()).await;
     assert_eq!(reply.status, 200, "{body}: {}", reply.text);
-    assert_eq!(reply.header("etag"), Some(format!("\"{}\"", version + 1).as_str()));
+    assert_eq!(reply.etag_version(), Some(version + 1));
     reply.body["version"].as_i64().expect("version")
 }
 
@@ -106,7 +106,7 @@ async fn a_missed_presentation_goes_from_reminder_to_a_paid_fine_with_due_proces
     assert_eq!(listed.body["items"][0]["id"], id.as_str());
     let path = format!("/v1/sanctions/{id}");
     let read = app.get(&path, Some(&alice)).await;
-    assert_eq!(read.header("etag"), Some("\"1\""));
+    assert_eq!(read.etag_version(), Some(1));
     assert_eq!(read.body["fine_range"], json!({"min_eur": 100, "max_eur": 2500}));
     assert_eq!(read.body["reference"].as_str().map(|r| r.ends_with("-S1")), Some(true));
     // Scoping: the CRI of the case reads it; another CRI, the commune and an operator do not find it; the

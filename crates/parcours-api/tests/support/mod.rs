@@ -140,6 +140,20 @@ impl Drop for TestDb {
     }
 }
 
+/// What every response of every test must carry: `nosniff`, and `Location` on a 201 (the contract declares
+/// it on every 201 on the strength of this check).
+fn check_every_response(path: &str, status: StatusCode, headers: &HeaderMap) {
+    assert_eq!(
+        headers.get("x-content-type-options").and_then(|v| v.to_str().ok()),
+        Some("nosniff"),
+        "every response carries X-Content-Type-Options: nosniff"
+    );
+    if status == StatusCode::CREATED {
+        let location = headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(location.starts_with("/v1/"), "a 201 without a Location in the API: {path} gave {location:?}");
+    }
+}
+
 /// A response, read whole.
 pub struct Reply {
     pub status: StatusCode,
@@ -151,6 +165,14 @@ pub struct Reply {
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The version part of the `ETag` (`"7-5f0c2a9e41d7b863"` gives 7), checking the digest is there.
+    pub fn etag_version(&self) -> Option<i64> {
+        let tag = self.header("etag")?.trim_matches('"');
+        let (version, digest) = tag.split_once('-')?;
+        assert!(digest.len() == 16 && digest.chars().all(|c| c.is_ascii_hexdigit()), "ETag {tag}");
+        version.parse().ok()
     }
 
     /// The field names of a problem's `errors`.
@@ -342,6 +364,7 @@ impl TestApp {
         let response = (self.service().await)(req).await;
         let status = response.status();
         let headers = response.headers().clone();
+        check_every_response(response.request().path(), status, &headers);
         let bytes = test::read_body(response).await;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -352,6 +375,7 @@ impl TestApp {
     pub async fn send_raw(&self, req: test::TestRequest) -> (StatusCode, Vec<u8>) {
         let response = (self.service().await)(req).await;
         let status = response.status();
+        check_every_response(response.request().path(), status, response.headers());
         (status, test::read_body(response).await.to_vec())
     }
 

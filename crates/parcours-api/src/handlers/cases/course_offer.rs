@@ -32,7 +32,7 @@ pub struct CourseOfferRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"id": "01a24b00-0000-7000-8000-000000000001", "case_id": "01a20c77-7b57-74d7-9abc-4cc1251bd929",
     "axis": "citizenship", "offered_on": "2026-12-10", "description": "Formation à la citoyenneté, session de janvier (place déclinée)",
-    "recorded_at": "2026-12-10T14:02:11Z"}))]
+    "recorded_at": "2026-12-10T14:02:11Z", "enrolment_id": null}))]
 pub struct CourseOfferDto {
     /// Id.
     pub id: String,
@@ -46,6 +46,24 @@ pub struct CourseOfferDto {
     pub description: String,
     /// Recorded at.
     pub recorded_at: DateTime<Utc>,
+    /// The enrolment that obtained the place, when it came through Parcours' enrolments (null for an
+    /// offer the CRI recorded).
+    pub enrolment_id: Option<String>,
+}
+
+impl CourseOfferDto {
+    /// The communicated form of a stored offer.
+    pub fn new(record: &parcours_store::course_offers::CourseOfferRecord) -> Result<CourseOfferDto, ApiError> {
+        Ok(CourseOfferDto {
+            id: record.id.clone(),
+            case_id: record.case_id.clone(),
+            axis: record.offer()?.axis.into(),
+            offered_on: record.offered_on,
+            description: record.description.clone(),
+            recorded_at: record.created_at.and_utc(),
+            enrolment_id: record.enrolment_id.clone(),
+        })
+    }
 }
 
 /// Records a place offered.
@@ -103,12 +121,7 @@ pub async fn create_case_course_offer(
         .ok_or(ApiError::NotFound)
     })
     .await??;
-    Ok(HttpResponse::Created().json(CourseOfferDto {
-        id: record.id,
-        case_id: record.case_id,
-        axis,
-        offered_on: record.offered_on,
-        description: record.description,
-        recorded_at: record.created_at.and_utc(),
-    }))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/cases/{}/course-offers", record.case_id)))
+        .json(CourseOfferDto::new(&record)?))
 }

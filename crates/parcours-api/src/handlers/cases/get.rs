@@ -12,9 +12,11 @@ use crate::state::AppState;
 /// Reads a case.
 #[utoipa::path(
     tag = "cases",
-    params(("id" = String, Path, description = "Case id")),
+    params(("id" = String, Path, description = "Case id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag read before: 304 with no body while the representation is unchanged")),
     responses(
-        (status = 200, description = "The case (header ETag: its version)", body = CaseResponse),
+        (status = 200, description = "The case", body = CaseResponse, headers(("ETag" = String, description = "`\"<version>-<digest>\"`: send it back in `If-Match` to change the case, in `If-None-Match` to read it again"))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag", headers(("ETag" = String, description = "The current ETag"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, or held by another CRI", body = Problem, content_type = "application/problem+json")

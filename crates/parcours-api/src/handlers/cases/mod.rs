@@ -16,6 +16,7 @@ pub mod french_test;
 pub mod get;
 pub mod hours;
 pub mod list;
+pub mod list_course_offers;
 pub mod presentation;
 pub mod review;
 pub mod rights_information;
@@ -44,16 +45,19 @@ use crate::problem::{ApiError, FieldError};
 use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
-/// The version named by `If-Match` (`"3"`), 428 when missing.
+/// The version named by `If-Match`: the number before the `-` of the ETag read (`"3-5f0c…"`, or a bare
+/// `"3"`), 428 when missing. Only the stored version is compared (see [`crate::conditional`]).
 pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
     let value = req.headers().get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
     let text = value.to_str().unwrap_or("").trim();
-    text.trim_start_matches("W/").trim_matches('"').parse::<i32>().map_err(|_| {
+    let tag = text.trim_start_matches("W/").trim_matches('"');
+    let version = tag.split_once('-').map_or(tag, |(version, _)| version);
+    version.parse::<i32>().map_err(|_| {
         ApiError::BadParameter(vec![FieldError::new(
             "If-Match",
             "invalid_etag",
-            "If-Match doit reprendre l'ETag lu, par exemple \"3\".",
-            "If-Match must repeat the ETag you read, for example \"3\".",
+            "If-Match doit reprendre l'ETag lu, par exemple \"3-5f0c2a9e41d7b863\".",
+            "If-Match must repeat the ETag you read, for example \"3-5f0c2a9e41d7b863\".",
         )])
     })
 }

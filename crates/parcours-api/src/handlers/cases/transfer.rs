@@ -30,7 +30,7 @@ pub struct TransferRequest {
     tag = "cases",
     params(
         ("id" = String, Path, description = "Case id"),
-        ("If-Match" = String, Header, description = "ETag of the case as last read, e.g. \"3\"")
+        ("If-Match" = String, Header, description = "ETag of the case as last read, e.g. \"3-5f0c2a9e41d7b863\"")
     ),
     request_body = TransferRequest,
     responses(CaseChangeResponses),

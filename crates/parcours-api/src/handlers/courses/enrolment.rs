@@ -61,10 +61,7 @@ pub async fn create_course_enrolment(
         idempotency::run(&mut conn, key.as_ref(), &actor, now, |conn| {
             match parcours_store::enrolments::enrol(conn, &course_id, &case_id, cri.code(), &actor, now)? {
                 EnrolOutcome::Enrolled(e) | EnrolOutcome::Waiting(e) => {
-                    // No Location: an enrolment is read through its course's participants and the case.
-                    let mut answer = Answer::ok(&EnrolmentDto::from(&e))?;
-                    answer.status = 201;
-                    Ok(answer)
+                    Answer::created(&EnrolmentDto::from(&e), format!("/v1/enrolments/{}", e.id))
                 }
                 EnrolOutcome::AlreadyThere(e) => Err(ApiError::Conflict(
                     "already_enrolled",

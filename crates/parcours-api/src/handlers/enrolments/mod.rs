@@ -1,6 +1,7 @@
 //! The end of an enrolment: withdrawal (the place goes to the waiting list) or completion.
 
 pub mod completion;
+pub mod get;
 pub mod withdrawal;
 
 use actix_web::{HttpResponse, web};

@@ -76,8 +76,8 @@ pub struct CriEventData {
     pub state: String,
     /// Non-personal summary (dates, codes, hours).
     pub summary: String,
-    /// When.
-    pub occurred_at: String,
+    /// When (the same instant and format as the event's own `occurred_at`).
+    pub occurred_at: DateTime<Utc>,
 }
 
 /// What a commune or CPAS receives about its resident: the case reference, the person's id and the notice;
@@ -94,8 +94,8 @@ pub struct CommuneEventData {
     /// The notice.
     #[schema(value_type = CommuneNoticeSchema)]
     pub event_type: CommuneNotice,
-    /// When.
-    pub occurred_at: String,
+    /// When (the same instant and format as the event's own `occurred_at`).
+    pub occurred_at: DateTime<Utc>,
     /// The attestation concerned (attestation notices only): the commune of reference may fetch it
     /// (`GET /v1/attestations/{serial}`) and anyone may verify it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,7 +154,7 @@ pub struct FeedEvent {
 /// A page of events.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"items": [{"id": "01a20c90-0000-7000-8000-000000000001", "position": 42, "occurred_at": "2026-12-16T10:00:00Z",
-    "data": {"case_reference": "CRIPEL-2026-000001", "person_id": "01a20c90-0000-7000-8000-00000000000a", "event_type": "pathway_followed", "occurred_at": "2026-12-16T10:00:00+00:00"}}],
+    "data": {"case_reference": "CRIPEL-2026-000001", "person_id": "01a20c90-0000-7000-8000-00000000000a", "event_type": "pathway_followed", "occurred_at": "2026-12-16T10:00:00Z"}}],
     "next_cursor": "42"}))]
 pub struct EventPage {
     /// Oldest first.

@@ -88,9 +88,10 @@ pub async fn create_identity_conflict_resolution(
                 "This conflict was already resolved; the identity is now corrected through a new version.",
             ),
         )),
-        Resolution::Resolved(view, person) => Ok(HttpResponse::Created().json(ResolutionResponse {
-            conflict: IdentityConflictDto::new(&view),
-            person: CurrentIdentity::new(&person),
-        })),
+        Resolution::Resolved(view, person) => {
+            Ok(HttpResponse::Created().insert_header(("Location", format!("/v1/persons/{}", person.id))).json(
+                ResolutionResponse { conflict: IdentityConflictDto::new(&view), person: CurrentIdentity::new(&person) },
+            ))
+        }
     }
 }

@@ -111,5 +111,7 @@ pub async fn create_interpreting_request(
         })
     })
     .await??;
-    Ok(HttpResponse::Created().json(InterpretingDto::new(&record)))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/interpreting-requests/{}", record.id)))
+        .json(InterpretingDto::new(&record)))
 }

@@ -5,6 +5,7 @@
 
 pub mod create;
 pub mod create_status_change;
+pub mod get;
 pub mod list;
 
 use chrono::{DateTime, Utc};

@@ -46,5 +46,7 @@ pub async fn create_legal_hold(
     })
     .await??
     .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Created().json(LegalHoldDto::new(&hold)))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/persons/{}/legal-holds", hold.person_id)))
+        .json(LegalHoldDto::new(&hold)))
 }

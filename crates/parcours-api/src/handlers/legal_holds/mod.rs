@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod create_lifting;
+pub mod list;
 
 use chrono::{DateTime, Utc};
 use parcours_store::legal_holds::LegalHoldRecord;

@@ -98,6 +98,7 @@ pub async fn create_office_slots(
         .collect::<Result<Vec<_>, ApiError>>()?;
     let actor = actor(&agent.caller, &request_id);
     let office_id = path.into_inner();
+    let path_office_id = office_id.clone();
     let records = web::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
@@ -131,6 +132,11 @@ pub async fn create_office_slots(
         })
     })
     .await??;
-    let items = records.iter().map(SlotDto::new).collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Created().json(SlotList { items }))
+    let items: Vec<SlotDto> = records.iter().map(SlotDto::new).collect::<Result<_, _>>()?;
+    // The slots are read in the office's day, from the day of the first one (local time).
+    let location = match items.first() {
+        Some(first) => format!("/v1/offices/{}/day?date={}", first.office_id, &first.starts_at_local[..10]),
+        None => format!("/v1/offices/{}", path_office_id),
+    };
+    Ok(HttpResponse::Created().insert_header(("Location", location)).json(SlotList { items }))
 }

@@ -11,9 +11,11 @@ use crate::state::AppState;
 /// Reads an office.
 #[utoipa::path(
     tag = "welcome-office",
-    params(("id" = String, Path, description = "Office id")),
+    params(("id" = String, Path, description = "Office id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag read before: 304 with no body while the representation is unchanged")),
     responses(
-        (status = 200, description = "The office, with its `ETag`", body = OfficeDto),
+        (status = 200, description = "The office", body = OfficeDto, headers(("ETag" = String, description = "`\"<version>-<digest>\"`, for `If-Match` and `If-None-Match`"))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag", headers(("ETag" = String, description = "The current ETag"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown office, or another CRI's", body = Problem, content_type = "application/problem+json")

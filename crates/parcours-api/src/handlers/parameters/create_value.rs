@@ -114,5 +114,6 @@ pub async fn create_parameter_value(
         parameter_dto(&name, &in_force, &records, today).ok_or(ApiError::NotFound)
     })
     .await??;
-    Ok(HttpResponse::Created().json(dto))
+    // The new value is read in the parameter's history, in the list of parameters.
+    Ok(HttpResponse::Created().insert_header(("Location", "/v1/parameters")).json(dto))
 }

@@ -154,6 +154,7 @@ pub async fn create_person_identity(
             "The identity sent is the one already known: no version is created.",
         )])),
         IdentityUpdate::Updated(person, version) => Ok(HttpResponse::Created()
+            .insert_header(("Location", format!("/v1/persons/{}/identities", person.id)))
             .insert_header((actix_web::http::header::ETAG, format!("\"{}\"", person.identity_version)))
             .json(IdentityUpdateResponse {
                 person: CurrentIdentity::new(&person),

@@ -108,11 +108,13 @@ pub async fn create_person_merge(
             "Une des fiches a déjà été fusionnée dans une autre.",
             "One of the records was already merged into another.",
         ),
-        MergeOutcome::Merged(person, merge) => Ok(HttpResponse::Created().json(MergeResponse {
-            id: merge.id.clone(),
-            person: CurrentIdentity::new(&person),
-            merged_person_id: merge.merged_person_id.clone(),
-            merged_at: merge.merged_at.and_utc(),
-        })),
+        MergeOutcome::Merged(person, merge) => Ok(HttpResponse::Created()
+            .insert_header(("Location", format!("/v1/persons/{}", person.id)))
+            .json(MergeResponse {
+                id: merge.id.clone(),
+                person: CurrentIdentity::new(&person),
+                merged_person_id: merge.merged_person_id.clone(),
+                merged_at: merge.merged_at.and_utc(),
+            })),
     }
 }

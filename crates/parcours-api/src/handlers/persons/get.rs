@@ -15,10 +15,12 @@ use crate::state::AppState;
     tag = "persons",
     description = "A commune sees the persons it reported or who live in it, a CPAS those whose case records it, \
                    a CRI those it is competent for. Every read is audited with the person as subject.",
-    params(("id" = String, Path, description = "Person id (the `person_id` of a notice, or `person.id` of an arrival)")),
+    params(("id" = String, Path, description = "Person id (the `person_id` of a notice, or `person.id` of an arrival)"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag read before: 304 with no body while the representation is unchanged")),
     responses(
         (status = 200, description = "The current identity; ETag is its version", body = CurrentIdentity,
          headers(("ETag" = String, description = "Current identity version"))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag", headers(("ETag" = String, description = "The current ETag"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a commune, CPAS or CRI agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown person, or outside the caller's scope", body = Problem, content_type = "application/problem+json")

@@ -24,10 +24,12 @@ pub struct IdentityHistory {
 /// Lists a person's identities.
 #[utoipa::path(
     tag = "persons",
-    params(("id" = String, Path, description = "Person id (from an arrival or a case)")),
+    params(("id" = String, Path, description = "Person id (from an arrival or a case)"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag read before: 304 with no body while the representation is unchanged")),
     responses(
         (status = 200, description = "Identity history; ETag is the current identity version", body = IdentityHistory,
          headers(("ETag" = String, description = "Current identity version"))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag", headers(("ETag" = String, description = "The current ETag"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown person, or not one the CRI is competent for", body = Problem, content_type = "application/problem+json")

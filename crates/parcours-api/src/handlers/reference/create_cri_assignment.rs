@@ -83,7 +83,11 @@ pub async fn create_cri_assignment(
     })
     .await??;
     match result {
-        Ok(commune) => Ok(HttpResponse::Created().json(CommuneDto::from(&commune))),
+        Ok(commune) => {
+            let dto = CommuneDto::from(&commune);
+            let location = format!("/v1/communes?nis={}", dto.nis_code);
+            Ok(HttpResponse::Created().insert_header(("Location", location)).json(dto))
+        }
         Err(CorrectionError::UnknownCommune) => Err(ApiError::NotFound),
         Err(CorrectionError::GermanLanguageCommune) => Err(ApiError::Validation(vec![FieldError::new(
             "nis",

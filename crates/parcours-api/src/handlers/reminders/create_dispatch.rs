@@ -118,6 +118,12 @@ pub async fn create_reminder_dispatch(
             "La date se situe entre le jour où le rappel est devenu dû et aujourd'hui.",
             "The date lies between the day the reminder became due and today.",
         )])),
-        Dispatch::Recorded(view) => Ok(HttpResponse::Created().json(ReminderDto::new(&view))),
+        Dispatch::Recorded(view) => {
+            let dto = ReminderDto::new(&view);
+            // What the dispatch created is the letter sent.
+            Ok(HttpResponse::Created()
+                .insert_header(("Location", format!("/v1/reminders/{}/letter", dto.id)))
+                .json(dto))
+        }
     }
 }

@@ -285,7 +285,7 @@ fn refused(error: ProcedureError) -> ApiError {
     tag = "sanctions",
     params(
         ("id" = String, Path, description = "Procedure id"),
-        ("If-Match" = String, Header, description = "ETag of the procedure as last read, e.g. \"3\"")
+        ("If-Match" = String, Header, description = "ETag of the procedure as last read, e.g. \"3-5f0c2a9e41d7b863\"")
     ),
     request_body = StepRequest,
     responses(

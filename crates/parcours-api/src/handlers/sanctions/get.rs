@@ -13,9 +13,11 @@ use crate::state::AppState;
 /// One sanction procedure.
 #[utoipa::path(
     tag = "sanctions",
-    params(("id" = String, Path, description = "Procedure id")),
+    params(("id" = String, Path, description = "Procedure id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag read before: 304 with no body while the representation is unchanged")),
     responses(
         (status = 200, description = "The procedure", body = ProcedureDto, headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag", headers(("ETag" = String, description = "The current ETag"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The Region without the role `sanctions_officer`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown procedure, or not the caller's to see", body = Problem, content_type = "application/problem+json")
