@@ -47,13 +47,18 @@ struct Server {
     child: Child,
     base: String,
     dir: PathBuf,
+    /// Whether dropping this server removes its directory (a restarted server on the same file keeps it
+    /// for the next one).
+    owns_dir: bool,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.owns_dir {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -64,6 +69,11 @@ fn free_port() -> u16 {
 fn start() -> Server {
     let dir = std::env::temp_dir().join(format!("parcours-blackbox-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    start_in(dir)
+}
+
+/// A server on the SQLite file of `dir` (created on first start, kept across restarts).
+fn start_in(dir: PathBuf) -> Server {
     let port = free_port();
     let child = Command::new(binary())
         .arg("serve")
@@ -76,7 +86,7 @@ fn start() -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("start parcours serve");
-    let server = Server { child, base: format!("http://127.0.0.1:{port}"), dir };
+    let server = Server { child, base: format!("http://127.0.0.1:{port}"), dir, owns_dir: true };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let ready = agent().get(format!("{}/health/ready", server.base)).call().is_ok_and(|r| r.status() == 200);
@@ -365,4 +375,153 @@ fn the_verification_page_reads_valid_then_revoked_in_a_real_browser() {
     let page = visible_text(&page);
     assert!(page.contains("Revoked attestation"), "{page}");
     assert!(page.contains("Version française"), "{page}");
+}
+
+fn niss(sequence: u32) -> String {
+    let base = format!("900510{:03}", sequence * 2);
+    let value: u64 = base.parse().expect("digits");
+    format!("{base}{:02}", 97 - (value % 97))
+}
+
+/// One HTTP/1.1 request written by hand, so that the test decides when its last bytes leave: `between`
+/// runs after all but the last 64 bytes of the body are sent. Answers (status, body).
+fn post_in_two_parts(
+    server: &Server,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    between: impl FnOnce(),
+) -> (u16, Value) {
+    use std::io::Write;
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    let mut head =
+        format!("POST {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let (first, last) = body.as_bytes().split_at(body.len() - 64);
+    stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(first))
+        .expect("send the head and most of the body");
+    stream.flush().expect("flush");
+    between();
+    stream.write_all(last).expect("send the rest: the server still reads a request it had begun");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read the answer");
+    let text = String::from_utf8_lossy(&answer);
+    let status = text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, body)| body).unwrap_or("");
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+/// SIGTERM arrives while a bulk attendance post is still being received: the server lets it finish, the
+/// client gets its report, the process exits cleanly, and on restart every line is there (the same key
+/// replays the committed report). Nothing is lost and nothing is half-written.
+#[test]
+fn sigterm_during_a_bulk_attendance_post_finishes_it_and_loses_nothing() {
+    let server = start();
+    let (region, cri, liege) = (
+        token("region:SPW", "region_admin"),
+        token("cri:CRIPEL", "cri_agent"),
+        token("commune:62063", "commune_agent"),
+    );
+    let operator = post(
+        &server,
+        "/v1/operators",
+        &region,
+        "bb-op",
+        &json!({"name": "École du soir",
+        "enterprise_number": "0123.456.749", "axes": ["french"], "cri_territories": ["CRIPEL"]}),
+    );
+    assert_eq!(operator.status, 201, "{}", operator.body);
+    let school = token(&format!("operator:{}", operator.body["id"].as_str().expect("id")), "operator_agent");
+    let sessions: Vec<Value> =
+        (1..=20).map(|day| json!({"date": format!("2027-01-{day:02}"), "start": "18:00", "end": "21:00"})).collect();
+    let course = post(
+        &server,
+        "/v1/courses",
+        &school,
+        "bb-course",
+        &json!({"title": "Français A1", "axis": "french",
+        "level": "A1", "instruction_language": "fr", "commune_nis": "62063", "address": "Rue des Écoles 1, 4000 Liège",
+        "capacity": 40, "sessions": sessions}),
+    );
+    assert_eq!(course.status, 201, "{}", course.body);
+    let course_id = course.body["id"].as_str().expect("course").to_owned();
+    let session_ids: Vec<&str> =
+        course.body["sessions"].as_array().expect("sessions").iter().map(|s| s["id"].as_str().expect("id")).collect();
+    let mut rows = Vec::new();
+    let mut first_case = String::new();
+    for person in 1..=40 {
+        let reported = post(
+            &server,
+            "/v1/arrivals",
+            &liege,
+            &format!("bb-arrival-{person}"),
+            &json!({"niss": niss(person), "surname": "Test", "given_names": "Personne", "birth_date": "1990-05-10",
+                "sex": "female", "nationality": "MAR", "residence_document": "B", "title_order_date": "2026-06-15",
+                "first_registration_date": "2026-05-01", "legal_stay_start": "2026-04-01", "domicile_nis": "62063"}),
+        );
+        assert_eq!(reported.status, 201, "{}", reported.body);
+        let case = reported.body["case"]["id"].as_str().expect("case").to_owned();
+        let reference = reported.body["case"]["reference"].as_str().expect("reference").to_owned();
+        let enrolled = post(
+            &server,
+            &format!("/v1/courses/{course_id}/enrolments"),
+            &cri,
+            &format!("bb-enrol-{person}"),
+            &json!({"case_id": case}),
+        );
+        assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+        for session in &session_ids {
+            rows.push(json!({"case_reference": reference, "session_id": session, "status": "present", "hours": 3}));
+        }
+        if person == 1 {
+            first_case = case;
+        }
+    }
+    let batch = json!({"rows": rows}).to_string();
+    let path = format!("/v1/courses/{course_id}/attendance");
+    let bearer = format!("Bearer {school}");
+    let headers =
+        [("Authorization", bearer.as_str()), ("Idempotency-Key", "bb-week-1"), ("Content-Type", "application/json")];
+    let pid = server.child.id().to_string();
+    let (status, report) = post_in_two_parts(&server, &path, &headers, &batch, || {
+        std::thread::sleep(Duration::from_millis(300));
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+        assert!(sent.success());
+        std::thread::sleep(Duration::from_millis(300));
+    });
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["accepted"], 800, "{report}");
+    // The server exits by itself, cleanly.
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "graceful exit: {exit:?}");
+    server.owns_dir = false;
+    let restarted = start_in(server.dir.clone());
+    drop(server);
+    let replay = agent()
+        .post(format!("{}{path}", restarted.base))
+        .header("Authorization", &bearer)
+        .header("Idempotency-Key", "bb-week-1")
+        .header("Content-Type", "application/json")
+        .send(batch.as_str())
+        .expect("replay");
+    let replay = read(replay);
+    assert!(replay.replayed, "the report was committed before the exit");
+    assert_eq!(replay.body, report);
+    let case = get(&restarted, &format!("/v1/cases/{first_case}"), &cri);
+    assert_eq!(case.body["hours"][0]["attended_hours"], 60.0, "{}", case.body);
 }
