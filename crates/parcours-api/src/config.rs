@@ -102,6 +102,9 @@ pub struct Config {
     /// reported language is one of them (`PARCOURS_LETTER_LANGUAGES`, ISO 639-1 codes separated by commas;
     /// every shipped translation by default, an empty value for French only).
     pub letter_languages: Vec<parcours_documents::information_letter::LetterLanguage>,
+    /// The bearer token a Prometheus scraper sends to `/metrics` (`PARCOURS_METRICS_TOKEN`, at least 32
+    /// characters). Without one, `/metrics` is open in development and not served in production.
+    pub metrics_token: Option<String>,
 }
 
 /// A configuration that cannot be used.
@@ -282,7 +285,14 @@ impl Config {
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         };
+        let metrics_token = match get("PARCOURS_METRICS_TOKEN") {
+            Some(token) if token.trim().len() < 32 => {
+                return Err(ConfigError("PARCOURS_METRICS_TOKEN must be at least 32 characters".into()));
+            }
+            other => other.map(|token| token.trim().to_owned()),
+        };
         Ok(Config {
+            metrics_token,
             letter_languages,
             public_base_url,
             attestation_keys,

@@ -121,6 +121,9 @@ pub async fn around(
     if let Some(refused) = refused_in_uri(req.path(), req.query_string()) {
         let rendered = refused.render(lang, None, Some(request_id.clone()));
         log::info!("request_id={request_id} method={method} route=(refused) status=400");
+        if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+            state.requests.observe(method.as_str(), "(refused)", 400, started.elapsed().as_secs_f64());
+        }
         let path = req.path().to_owned();
         let mut response = req.into_response(rendered).map_into_boxed_body();
         crate::conditional::protect(&path, response.headers_mut());
@@ -149,10 +152,14 @@ pub async fn around(
     if let Some(value) = client_request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         response.headers_mut().insert(CLIENT_REQUEST_ID, value);
     }
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(state) = response.request().app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        state.requests.observe(method.as_str(), &route, response.status().as_u16(), seconds);
+    }
     log::info!(
         "request_id={request_id} method={method} route={route} status={} duration_ms={:.1}",
         response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
+        seconds * 1000.0
     );
     Ok(response)
 }

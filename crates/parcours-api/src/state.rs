@@ -24,6 +24,8 @@ pub struct AppState {
     pub clock: Arc<Clock>,
     /// The public verification endpoints' allowance per client address.
     pub verification_limit: crate::rate_limit::RateLimiter,
+    /// The requests this process answered, for `/metrics`.
+    pub requests: crate::metrics::RequestMetrics,
     reference: RwLock<Option<(i64, Arc<ReferenceData>)>>,
 }
 
@@ -34,7 +36,15 @@ impl AppState {
         let clock = Arc::new(config.clock_start.map_or_else(Clock::system, Clock::starting_at));
         let verification_limit =
             crate::rate_limit::RateLimiter::new(config.verification_burst, config.verification_per_minute);
-        let state = AppState { store, verifier, config, clock, verification_limit, reference: RwLock::new(None) };
+        let state = AppState {
+            store,
+            verifier,
+            config,
+            clock,
+            verification_limit,
+            requests: crate::metrics::RequestMetrics::default(),
+            reference: RwLock::new(None),
+        };
         // Loaded once here, so that computations on reference data alone (simulate) never wait for the
         // database, and answer while it is down.
         let mut conn = state.store.conn().map_err(|e| format!("database: {e}"))?;

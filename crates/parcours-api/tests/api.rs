@@ -1454,7 +1454,7 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 146);
+    assert_eq!(operations, 147);
 }
 
 /// No two types of the API crate give the contract the same schema name: utoipa keeps one of them under the
@@ -1522,4 +1522,59 @@ fn every_reference_of_the_contract_resolves() {
         })
         .collect();
     assert_eq!(unresolved, Vec::<&str>::new());
+}
+
+/// `/metrics` is Prometheus text that a Prometheus parser reads: requests by route template (never a path
+/// with an id), the pool, the jobs and the feed; with a metrics token, only the scraper that sends it reads.
+#[actix_web::test]
+async fn metrics_parse_as_prometheus_text_and_name_route_templates_only() {
+    use openmetrics_parser::PrometheusValue;
+    let app = TestApp::sqlite();
+    let created = app.report("62063", &newcomer(450)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().expect("id").to_owned();
+    let liege = app.as_commune("62063");
+    assert_eq!(app.get(&format!("/v1/arrivals/{id}"), Some(&liege)).await.status, 200);
+    assert_eq!(app.get(&format!("/v1/arrivals/{id}"), Some(&liege)).await.status, 200);
+    assert_eq!(app.get("/v1/nothing-here", None).await.status, 404);
+    app.run_jobs();
+    let metrics = app.get("/metrics", None).await;
+    assert_eq!(metrics.status, 200);
+    assert_eq!(metrics.header("content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
+    assert!(!metrics.text.contains(&id), "no id in a label");
+    assert!(!metrics.text.contains("9005"), "no national number in a label");
+    let exposition = openmetrics_parser::prometheus::parse_prometheus(&metrics.text).expect("Prometheus text format");
+    let family = |name: &str| exposition.families.get(name).unwrap_or_else(|| panic!("{name} missing"));
+    let of_route = |name: &str, route: &str, status: &str| {
+        family(name)
+            .iter_samples()
+            .find(|s| {
+                let s = s.get_labelset().expect("labels");
+                s.get_label_value("route") == Some(route)
+                    && s.get_label_value("status") == Some(status)
+                    && s.get_label_value("method") == Some("GET")
+            })
+            .map(|s| s.value.clone())
+    };
+    match of_route("parcours_http_requests_total", "/v1/arrivals/{id}", "200") {
+        Some(PrometheusValue::Counter(count)) => assert_eq!(count.value.as_f64(), 2.0),
+        other => panic!("requests counter: {other:?}"),
+    }
+    match of_route("parcours_http_request_duration_seconds", "/v1/arrivals/{id}", "200") {
+        Some(PrometheusValue::Histogram(histogram)) => {
+            assert_eq!(histogram.buckets.len(), 13, "{histogram:?}");
+            assert!(histogram.buckets.windows(2).all(|w| w[0].count.as_f64() <= w[1].count.as_f64()), "cumulative");
+            assert_eq!(histogram.count, Some(2));
+            assert!(histogram.sum.is_some_and(|sum| sum.as_f64() > 0.0));
+        }
+        other => panic!("latency histogram: {other:?}"),
+    }
+    assert!(of_route("parcours_http_requests_total", "(unmatched)", "404").is_some());
+    assert_eq!(family("parcours_db_pool_connections").iter_samples().count(), 2);
+    assert!(family("parcours_job_lag_seconds").iter_samples().count() >= 5, "every job kind has its lag");
+    assert_eq!(family("parcours_feed_head_position").iter_samples().count(), 1);
+    let guarded = TestApp::sqlite_with(support::base_config(&[("PARCOURS_METRICS_TOKEN", "m".repeat(40))]));
+    assert_eq!(guarded.get("/metrics", None).await.status, 401);
+    assert_eq!(guarded.get("/metrics", Some("wrong-token")).await.status, 401);
+    assert_eq!(guarded.get("/metrics", Some(&"m".repeat(40))).await.status, 200);
 }

@@ -242,3 +242,11 @@ fn feed_page(
     }
     Ok(query.load(conn)?)
 }
+
+/// The feed's last position and the events committed but not yet positioned (`/metrics`).
+pub fn backlog(conn: &mut DbConnection) -> Result<(i64, i64), StoreError> {
+    let head =
+        outbox_events::table.select(diesel::dsl::max(outbox_events::seq)).first::<Option<i64>>(conn)?.unwrap_or(0);
+    let unpositioned = outbox_events::table.filter(outbox_events::seq.is_null()).count().get_result::<i64>(conn)?;
+    Ok((head, unpositioned))
+}

@@ -312,6 +312,12 @@ impl Store {
         self.target.backend_name()
     }
 
+    /// The pool now: (connections open, of which idle, configured size), for `/metrics`.
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections, self.pool.max_size())
+    }
+
     /// Checks that the database answers (readiness probe).
     pub fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.conn()?;

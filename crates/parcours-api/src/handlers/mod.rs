@@ -21,6 +21,7 @@ pub mod identity_conflicts;
 pub mod interpreting_requests;
 pub mod legal_holds;
 pub mod local_initiatives;
+pub mod metrics;
 pub mod non_compliances;
 pub mod offices;
 pub mod operators;
@@ -44,6 +45,7 @@ pub fn configure(config: &mut ServiceConfig) {
     config
         .service(health::live)
         .service(health::ready)
+        .service(metrics::get_metrics)
         .service(attestations::keys::get_published_keys)
         .service(attestations::page::get_verification_page)
         .service(
