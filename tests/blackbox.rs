@@ -525,3 +525,32 @@ fn sigterm_during_a_bulk_attendance_post_finishes_it_and_loses_nothing() {
     let case = get(&restarted, &format!("/v1/cases/{first_case}"), &cri);
     assert_eq!(case.body["hours"][0]["attended_hours"], 60.0, "{}", case.body);
 }
+
+/// `parcours check-config` says what is wrong without starting: a misspelt variable, a refused production
+/// setting, a database directory that does not exist; and "configuration ok" for a usable one.
+#[test]
+fn check_config_names_what_is_wrong_and_accepts_a_usable_configuration() {
+    let dir = std::env::temp_dir().join(format!("parcours-check-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let check = |vars: &[(&str, String)]| {
+        let mut command = Command::new(binary());
+        command.arg("check-config").env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command.output().expect("run check-config");
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        (output.status.success(), text)
+    };
+    let database = format!("sqlite://{}", dir.join("parcours.sqlite3").display());
+    let (ok, text) = check(&[("PARCOURS_DATABASE_URL", database.clone())]);
+    assert!(ok && text.contains("configuration ok") && text.contains("does not exist yet"), "{text}");
+    assert!(!dir.join("parcours.sqlite3").exists(), "checking creates nothing");
+    let (ok, text) = check(&[("PARCOURS_DATABASE_URL", database.clone()), ("PARCOURS_JOB_POLL_SECONDS", "5".into())]);
+    assert!(!ok && text.contains("PARCOURS_JOB_POLL_SECONDS is set but not read"), "{text}");
+    let (ok, text) = check(&[("PARCOURS_DATABASE_URL", "sqlite:///no/such/directory/p.sqlite3".into())]);
+    assert!(!ok && text.contains("does not exist"), "{text}");
+    let (ok, text) = check(&[("PARCOURS_ENV", "production".into())]);
+    assert!(!ok && text.contains("production refuses HS256"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -22,6 +22,9 @@ USAGE:
   parcours audit verify                recompute the audit trail's hash chain; name the first broken link
                                        (exit status 1) or print the head to compare with the daily log line
   parcours audit seal                  seal the audit rows written since the last run (the audit_seal job)
+  parcours check-config                check the PARCOURS_* configuration without starting: every setting,
+                                       variables set but not read (misspelt), the database and its
+                                       pending migrations; exit status 1 when something is wrong
   parcours openapi [--output FILE]     write the OpenAPI contract (stdout by default)
   parcours rules-doc [--output FILE]   write docs/rules.md with the parameter values the database holds
                                        (the Region's values in force and their history)
@@ -45,6 +48,80 @@ USAGE:
 fn database_target(config: &Config) -> Result<DatabaseTarget, String> {
     let default = DEFAULT_DATABASE_URL.strip_prefix("sqlite://").map(std::path::Path::new);
     DatabaseTarget::parse(&config.database_url, default).map_err(|e| e.to_string())
+}
+
+/// Variables of the developer tooling (tests, benchmarks, doc generation), not of the service.
+fn is_tooling_variable(name: &str) -> bool {
+    ["PARCOURS_TEST_", "PARCOURS_BENCH_", "PARCOURS_UPDATE_"].iter().any(|prefix| name.starts_with(prefix))
+        || ["PARCOURS_BIN", "PARCOURS_REQUIRE_POSTGRES"].contains(&name)
+}
+
+/// `parcours check-config`: reads the configuration as `serve` would, and says what is wrong (all of it
+/// when the settings parse: variables set but never read, an address that does not resolve, a database that
+/// does not answer) without starting anything, migrating or creating a file.
+fn check_config() -> Result<(), String> {
+    let read = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    let parsed = Config::from_lookup(|name| {
+        read.borrow_mut().insert(name.to_owned());
+        std::env::var(name).ok()
+    });
+    let config = match parsed {
+        Ok(config) => config,
+        Err(e) => return Err(format!("configuration refused: {e}")),
+    };
+    let mut problems = Vec::new();
+    let read = read.into_inner();
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PARCOURS_") && !read.contains(&name) && !is_tooling_variable(&name) {
+            problems.push(format!("{name} is set but not read with these settings (misspelt, or of another mode)"));
+        }
+    }
+    println!("environment: {:?}", config.environment);
+    println!("tokens: {:?}, issuer {}, audience {}", config.jwt_algorithm, config.jwt_issuer, config.jwt_audience);
+    match std::net::ToSocketAddrs::to_socket_addrs(config.bind.as_str()) {
+        Ok(addresses) => println!("listen on: {}", addresses.map(|a| a.to_string()).collect::<Vec<_>>().join(", ")),
+        Err(e) => problems.push(format!("PARCOURS_BIND `{}` is not an address to listen on: {e}", config.bind)),
+    }
+    println!(
+        "jobs: {}, every {} s",
+        if config.jobs_in_process { "in this process" } else { "left to `parcours worker`" },
+        config.jobs_poll_seconds
+    );
+    println!("public address (printed on attestations): {}", config.public_base_url);
+    if config.metrics_token.is_none() && config.environment == Environment::Production {
+        println!("note: no PARCOURS_METRICS_TOKEN, so /metrics is not served");
+    }
+    match database_target(&config) {
+        Err(e) => problems.push(format!("PARCOURS_DATABASE_URL: {e}")),
+        Ok(DatabaseTarget::Sqlite(path)) if !path.exists() => {
+            let directory = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            if directory.is_dir() {
+                println!("database: SQLite {} does not exist yet; `serve` creates and migrates it", path.display());
+            } else {
+                problems.push(format!("database: the directory of {} does not exist", path.display()));
+            }
+        }
+        Ok(target) => match parcours_store::connection::ConnectionManager::establish(&target) {
+            Err(e) => problems.push(format!("database {target:?} does not answer: {e}")),
+            Ok(mut conn) => match parcours_store::connection::pending_migrations(&mut conn) {
+                Ok(pending) if pending.is_empty() => println!("database: {target:?}, up to date"),
+                Ok(pending) => println!(
+                    "database: {target:?}, {} migration(s) to apply at start (or with `parcours migrate`): {}",
+                    pending.len(),
+                    pending.join(", ")
+                ),
+                Err(e) => problems.push(format!("database {target:?}: cannot read its migrations: {e}")),
+            },
+        },
+    }
+    if problems.is_empty() {
+        println!("configuration ok");
+        return Ok(());
+    }
+    for problem in &problems {
+        println!("problem: {problem}");
+    }
+    Err(format!("{} problem(s) in the configuration", problems.len()))
 }
 
 /// `docs/rules.md` as the service applies it: the bundled rules with the parameter history stored in the
@@ -339,6 +416,7 @@ fn main() -> ExitCode {
             print!("{}", parcours_api::data_keys::DataKeys::generate_line());
             Ok(())
         }
+        "check-config" => check_config(),
         "verify-attestation" => verify_attestation(&args[1..]).map(|report| print!("{report}")),
         "serve" | "worker" | "run-jobs" | "migrate" | "token" | "rules-doc" | "audit" | "rotate-data-key" => {
             match Config::from_env() {

@@ -179,6 +179,21 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError
     Ok(applied.into_iter().map(|v| v.to_string()).collect())
 }
 
+/// The migrations `parcours migrate` (or the first start) would apply, by name, without applying them:
+/// `parcours check-config` reports them.
+pub fn pending_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    use diesel::migration::Migration as _;
+    let names = match conn {
+        DbConnection::Postgresql(c) => c
+            .pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|pending| pending.iter().map(|m| m.name().to_string()).collect()),
+        DbConnection::Sqlite(c) => c
+            .pending_migrations(SQLITE_MIGRATIONS)
+            .map(|pending| pending.iter().map(|m| m.name().to_string()).collect()),
+    };
+    names.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
 /// Runs `change` in a write transaction and commits it, or rolls everything back when it fails.
 ///
 /// On SQLite the outermost transaction starts with `BEGIN IMMEDIATE`: it takes the write lock before the
