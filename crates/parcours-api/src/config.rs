@@ -102,6 +102,21 @@ pub struct Config {
     /// reported language is one of them (`PARCOURS_LETTER_LANGUAGES`, ISO 639-1 codes separated by commas;
     /// every shipped translation by default, an empty value for French only).
     pub letter_languages: Vec<parcours_documents::information_letter::LetterLanguage>,
+    /// Requests one bearer token may send at once (`PARCOURS_RATE_TOKEN_BURST`, default 300), then per
+    /// minute (`PARCOURS_RATE_TOKEN_PER_MINUTE`, default 3,000; 0 turns the limit off).
+    pub rate_token_burst: u32,
+    /// See [`Config::rate_token_burst`].
+    pub rate_token_per_minute: u32,
+    /// The same per client address (`PARCOURS_RATE_ADDRESS_BURST`, 600; `PARCOURS_RATE_ADDRESS_PER_MINUTE`,
+    /// 6,000): bounds public endpoints and a caller that changes tokens.
+    pub rate_address_burst: u32,
+    /// See [`Config::rate_address_burst`].
+    pub rate_address_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`PARCOURS_TRUSTED_PROXIES`, addresses
+    /// separated by commas; none by default, so the peer is the client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Log lines as JSON objects (`PARCOURS_LOG_FORMAT=json`) or as text (`text`, the default).
+    pub json_logs: bool,
     /// The bearer token a Prometheus scraper sends to `/metrics` (`PARCOURS_METRICS_TOKEN`, at least 32
     /// characters). Without one, `/metrics` is open in development and not served in production.
     pub metrics_token: Option<String>,
@@ -291,7 +306,28 @@ impl Config {
             }
             other => other.map(|token| token.trim().to_owned()),
         };
+        let trusted_proxies = get("PARCOURS_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse::<std::net::IpAddr>()
+                    .map_err(|_| ConfigError(format!("PARCOURS_TRUSTED_PROXIES: `{a}` is not an IP address")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let json_logs = match get("PARCOURS_LOG_FORMAT").as_deref().unwrap_or("text") {
+            "text" => false,
+            "json" => true,
+            other => return Err(ConfigError(format!("PARCOURS_LOG_FORMAT must be text or json, not `{other}`"))),
+        };
         Ok(Config {
+            rate_token_burst: number("PARCOURS_RATE_TOKEN_BURST", 300)?.max(1) as u32,
+            rate_token_per_minute: number("PARCOURS_RATE_TOKEN_PER_MINUTE", 3_000)? as u32,
+            rate_address_burst: number("PARCOURS_RATE_ADDRESS_BURST", 600)?.max(1) as u32,
+            rate_address_per_minute: number("PARCOURS_RATE_ADDRESS_PER_MINUTE", 6_000)? as u32,
+            trusted_proxies,
+            json_logs,
             metrics_token,
             letter_languages,
             public_base_url,

@@ -18,6 +18,7 @@ pub mod dto;
 pub mod handlers;
 pub mod idempotency;
 pub mod jobs;
+pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;

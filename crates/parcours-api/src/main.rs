@@ -386,7 +386,7 @@ fn verify_attestation(args: &[String]) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    parcours_api::logging::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str).unwrap_or("help");
     let result = match command {

@@ -58,9 +58,69 @@ fn backticked(items: &[&str]) -> String {
     items.iter().map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
 }
 
-/// The contract as published: [`declare_public_operations`], then [`declare_created_locations`].
+/// The contract as published: [`declare_public_operations`], [`declare_created_locations`] and
+/// [`declare_value_lists`].
 pub fn finish(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    declare_created_locations(declare_public_operations(api))
+    declare_value_lists(declare_created_locations(declare_public_operations(api)))
+}
+
+/// The value lists of fields that travel as strings, from the domain's own lists (the codes the server
+/// writes and parses), by schema and property.
+pub fn value_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use parcours_domain::attestation::AttestationStatus;
+    use parcours_domain::case::{CaseState, InterpretingMode};
+    use parcours_domain::local_coordination::CoordinationKind;
+    use parcours_domain::local_integration::ProjectStatus;
+    use parcours_domain::operator::{AttendanceStatus, EnrolmentStatus};
+    use parcours_domain::practitioner_training::RegistrationStatus;
+    use parcours_domain::regime::Axis;
+    use parcours_domain::reminders::ReminderChannel;
+    use parcours_domain::welcome_office::{AppointmentKind, AppointmentStatus, InterpretingStatus};
+    let axes: Vec<&str> = Axis::ALL.iter().map(|a| a.code()).collect();
+    let mut lists = Vec::new();
+    for schema in ["AxisProgress", "AttestedAxisDto", "AxisRequirementDto", "CourseDto", "CourseRequest", "HoursRequest", "InquiryAxis"] {
+        lists.push((schema, "axis", axes.clone()));
+    }
+    lists.push(("CaseResponse", "state", CaseState::ALL.iter().map(|s| s.code()).collect()));
+    for schema in ["EnrolmentDto", "ParticipantDto"] {
+        lists.push((schema, "status", EnrolmentStatus::ALL.iter().map(|s| s.code()).collect()));
+    }
+    for schema in ["InterpretingDto", "InterpretingRequest"] {
+        lists.push((schema, "mode", InterpretingMode::ALL.iter().map(|m| m.code()).collect()));
+    }
+    lists.push(("InterpretingDto", "status", InterpretingStatus::ALL.iter().map(|s| s.code()).collect()));
+    lists.push(("AppointmentDto", "status", AppointmentStatus::ALL.iter().map(|s| s.code()).collect()));
+    for schema in ["SlotDto", "SlotRequest"] {
+        lists.push((schema, "kind", AppointmentKind::ALL.iter().map(|k| k.code()).collect()));
+    }
+    lists.push(("ReminderDto", "channel", ReminderChannel::ALL.iter().map(|c| c.code()).collect()));
+    lists.push(("ProjectDto", "status", ProjectStatus::ALL.iter().map(|s| s.code()).collect()));
+    lists.push(("CoordinationBodyRequest", "kind", CoordinationKind::ALL.iter().map(|k| k.code()).collect()));
+    lists.push(("TrainingRegistrationDto", "status", RegistrationStatus::ALL.iter().map(|s| s.code()).collect()));
+    for schema in ["AttendanceRow", "AttendanceVersion"] {
+        lists.push((schema, "status", AttendanceStatus::ALL.iter().map(|s| s.code()).collect()));
+    }
+    lists.push(("AttestationDto", "status", AttestationStatus::ALL.iter().map(|s| s.code()).collect()));
+    lists
+}
+
+/// Sets each list of [`value_lists`] as the `enum` of its property (with `null` where the property may be
+/// null), so that generators emit enumerations instead of free strings.
+pub fn declare_value_lists(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    let Some(components) = api.components.as_mut() else { return api };
+    for (schema, property, values) in value_lists() {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else { continue };
+        let Some(RefOr::T(Schema::Object(field))) = object.properties.get_mut(property) else { continue };
+        let nullable = matches!(&field.schema_type, SchemaType::Array(types) if types.contains(&Type::Null));
+        let mut list: Vec<serde_json::Value> = values.into_iter().map(serde_json::Value::from).collect();
+        if nullable {
+            list.push(serde_json::Value::Null);
+        }
+        field.enum_values = Some(list);
+    }
+    api
 }
 
 /// Every `201` carries `Location` (the API test client refuses a 201 without one), so every `201` of the

@@ -24,6 +24,8 @@ pub struct AppState {
     pub clock: Arc<Clock>,
     /// The public verification endpoints' allowance per client address.
     pub verification_limit: crate::rate_limit::RateLimiter,
+    /// The limits every request passes (per token, per client address).
+    pub limits: crate::rate_limit::RequestLimits,
     /// The requests this process answered, for `/metrics`.
     pub requests: crate::metrics::RequestMetrics,
     reference: RwLock<Option<(i64, Arc<ReferenceData>)>>,
@@ -36,12 +38,18 @@ impl AppState {
         let clock = Arc::new(config.clock_start.map_or_else(Clock::system, Clock::starting_at));
         let verification_limit =
             crate::rate_limit::RateLimiter::new(config.verification_burst, config.verification_per_minute);
+        let limits = crate::rate_limit::RequestLimits {
+            per_token: crate::rate_limit::RateLimiter::new(config.rate_token_burst, config.rate_token_per_minute),
+            per_address: crate::rate_limit::RateLimiter::new(config.rate_address_burst, config.rate_address_per_minute),
+            trusted_proxies: config.trusted_proxies.clone(),
+        };
         let state = AppState {
             store,
             verifier,
             config,
             clock,
             verification_limit,
+            limits,
             requests: crate::metrics::RequestMetrics::default(),
             reference: RwLock::new(None),
         };

@@ -1578,3 +1578,60 @@ async fn metrics_parse_as_prometheus_text_and_name_route_templates_only() {
     assert_eq!(guarded.get("/metrics", Some("wrong-token")).await.status, 401);
     assert_eq!(guarded.get("/metrics", Some(&"m".repeat(40))).await.status, 200);
 }
+
+/// Every request but the probes passes two buckets, one per token and one per client address; past either,
+/// 429 `too_many_requests` with `Retry-After`, public endpoints included.
+#[actix_web::test]
+async fn every_request_is_limited_per_token_and_per_client_address_with_retry_after() {
+    let app = TestApp::sqlite_with(support::base_config(&[
+        ("PARCOURS_RATE_TOKEN_BURST", "3".into()),
+        ("PARCOURS_RATE_TOKEN_PER_MINUTE", "1".into()),
+        ("PARCOURS_RATE_ADDRESS_BURST", "5".into()),
+        ("PARCOURS_RATE_ADDRESS_PER_MINUTE", "1".into()),
+    ]));
+    let from = |ip: [u8; 4], path: &str, token: Option<&str>| {
+        let request = TestRequest::get().uri(path).peer_addr(std::net::SocketAddr::from((ip, 40000)));
+        match token {
+            Some(token) => request.insert_header(("Authorization", format!("Bearer {token}"))),
+            None => request,
+        }
+    };
+    let (liege, namur) = (app.as_commune("62063"), app.as_commune("92094"));
+    for _ in 0..3 {
+        assert_eq!(app.send(from([192, 0, 2, 1], "/v1/arrivals", Some(&liege))).await.status, 200);
+    }
+    let limited = app.send(from([192, 0, 2, 1], "/v1/arrivals", Some(&liege))).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.body["code"], "too_many_requests");
+    assert!(limited.header("retry-after").and_then(|s| s.parse::<u32>().ok()).is_some_and(|s| s >= 1));
+    assert!(limited.header("x-request-id").is_some(), "rendered like every problem");
+    // Another token from the same address: the address's fifth request passes, the sixth does not.
+    assert_eq!(app.send(from([192, 0, 2, 1], "/v1/arrivals", Some(&namur))).await.status, 200);
+    assert_eq!(app.send(from([192, 0, 2, 1], "/v1/arrivals", Some(&namur))).await.status, 429);
+    // The same token from elsewhere is still limited by its own bucket.
+    assert_eq!(app.send(from([192, 0, 2, 7], "/v1/arrivals", Some(&liege))).await.status, 429);
+    // A public endpoint, without a token, is bounded by the address.
+    for _ in 0..5 {
+        assert_eq!(app.send(from([192, 0, 2, 9], "/v1/cris", None)).await.status, 200);
+    }
+    assert_eq!(app.send(from([192, 0, 2, 9], "/v1/cris", None)).await.status, 429);
+    // The probes are not limited.
+    assert_eq!(app.send(from([192, 0, 2, 9], "/health/live", None)).await.status, 200);
+}
+
+/// Each value list the contract declares lands on a property that exists (a renamed field would otherwise
+/// lose its enumeration silently), with exactly the domain's codes.
+#[test]
+fn every_value_list_of_the_domain_is_an_enumeration_of_the_contract() {
+    let contract = serde_json::to_value(parcours_api::openapi()).expect("contract as JSON");
+    for (schema, property, values) in parcours_api::openapi::value_lists() {
+        let field = &contract["components"]["schemas"][schema]["properties"][property];
+        let listed: Vec<&str> = field["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.{property} has no enum: {field}"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(listed, values, "{schema}.{property}");
+    }
+}

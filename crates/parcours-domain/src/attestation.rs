@@ -315,6 +315,10 @@ pub enum AttestationStatus {
 }
 
 impl AttestationStatus {
+    /// Every status.
+    pub const ALL: [AttestationStatus; 3] =
+        [AttestationStatus::Valid, AttestationStatus::Revoked, AttestationStatus::Superseded];
+
     /// Stable code.
     pub fn code(&self) -> &'static str {
         match self {

@@ -36,6 +36,16 @@ pub enum CaseState {
 }
 
 impl CaseState {
+    /// Every state, in the order a case goes through them.
+    pub const ALL: [CaseState; 6] = [
+        CaseState::Opened,
+        CaseState::WelcomeInProgress,
+        CaseState::ConventionSigned,
+        CaseState::InProgress,
+        CaseState::RequirementsMet,
+        CaseState::Closed,
+    ];
+
     /// The states of a case still being followed (see [`CaseState::is_open`]).
     pub const OPEN: [CaseState; 4] =
         [CaseState::Opened, CaseState::WelcomeInProgress, CaseState::ConventionSigned, CaseState::InProgress];

@@ -267,6 +267,11 @@ fn parcours_server(address: &str, url: &str, pool: u32) -> Server {
         .env("PARCOURS_WORKERS", "1")
         .env("PARCOURS_DB_POOL_SIZE", pool.to_string())
         .env("PARCOURS_JOBS", "off")
+        // The limits stay on, so that their cost is measured, with rates no load generator reaches.
+        .env("PARCOURS_RATE_TOKEN_BURST", "1000000000")
+        .env("PARCOURS_RATE_TOKEN_PER_MINUTE", "1000000000")
+        .env("PARCOURS_RATE_ADDRESS_BURST", "1000000000")
+        .env("PARCOURS_RATE_ADDRESS_PER_MINUTE", "1000000000")
         .env("RUST_LOG", "error")
         .stderr(Stdio::null())
         .spawn()
