@@ -78,7 +78,15 @@ pub fn value_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use parcours_domain::welcome_office::{AppointmentKind, AppointmentStatus, InterpretingStatus};
     let axes: Vec<&str> = Axis::ALL.iter().map(|a| a.code()).collect();
     let mut lists = Vec::new();
-    for schema in ["AxisProgress", "AttestedAxisDto", "AxisRequirementDto", "CourseDto", "CourseRequest", "HoursRequest", "InquiryAxis"] {
+    for schema in [
+        "AxisProgress",
+        "AttestedAxisDto",
+        "AxisRequirementDto",
+        "CourseDto",
+        "CourseRequest",
+        "HoursRequest",
+        "InquiryAxis",
+    ] {
         lists.push((schema, "axis", axes.clone()));
     }
     lists.push(("CaseResponse", "state", CaseState::ALL.iter().map(|s| s.code()).collect()));
@@ -107,8 +115,8 @@ pub fn value_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
 /// Sets each list of [`value_lists`] as the `enum` of its property (with `null` where the property may be
 /// null), so that generators emit enumerations instead of free strings.
 pub fn declare_value_lists(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    use utoipa::openapi::schema::{Schema, SchemaType, Type};
     use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
     let Some(components) = api.components.as_mut() else { return api };
     for (schema, property, values) in value_lists() {
         let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else { continue };

@@ -88,7 +88,8 @@ pub enum AttendanceStatus {
 
 impl AttendanceStatus {
     /// Every status.
-    pub const ALL: [AttendanceStatus; 3] = [AttendanceStatus::Present, AttendanceStatus::Absent, AttendanceStatus::Excused];
+    pub const ALL: [AttendanceStatus; 3] =
+        [AttendanceStatus::Present, AttendanceStatus::Absent, AttendanceStatus::Excused];
 
     /// Stable code.
     pub fn code(&self) -> &'static str {
