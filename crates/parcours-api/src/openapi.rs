@@ -61,7 +61,53 @@ fn backticked(items: &[&str]) -> String {
 /// The contract as published: [`declare_public_operations`], [`declare_created_locations`] and
 /// [`declare_value_lists`].
 pub fn finish(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    declare_value_lists(declare_created_locations(declare_public_operations(api)))
+    declare_common_answers(declare_value_lists(declare_created_locations(declare_public_operations(api))))
+}
+
+/// The answers the middleware gives on any operation, declared once here: 429 (rate limits: every path but
+/// the probes and `/metrics`), and, on an operation with a body, 400 for a body that is not what its
+/// `Content-Type` says and 415 for a `Content-Type` the operation does not take.
+pub fn declare_common_answers(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new().description(description).content(
+            "application/problem+json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+        )
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        let limited = !path.starts_with("/health/") && path != "/metrics";
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let answers = &mut operation.responses.responses;
+            if limited {
+                answers.entry("429".to_owned()).or_insert_with(|| {
+                    let retry_after = HeaderBuilder::new()
+                        .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+                        .description(Some("Seconds to wait before the next request"))
+                        .build();
+                    RefOr::T(
+                        problem("Too many requests from this token or this address (`too_many_requests`)")
+                            .header("Retry-After", retry_after)
+                            .build(),
+                    )
+                });
+            }
+            if operation.request_body.is_some() {
+                answers.entry("400".to_owned()).or_insert_with(|| {
+                    RefOr::T(problem("The body is not what its `Content-Type` says (`malformed_json`)").build())
+                });
+                answers.entry("415".to_owned()).or_insert_with(|| {
+                    RefOr::T(
+                        problem("A `Content-Type` this operation does not take (`unsupported_media_type`)").build(),
+                    )
+                });
+            }
+        }
+    }
+    api
 }
 
 /// The value lists of fields that travel as strings, from the domain's own lists (the codes the server

@@ -13,7 +13,7 @@ pub mod verification;
 
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use parcours_documents::attestation::{AttestationDocument, AxisLine, render_attestation};
 use parcours_store::attestations::AttestationRecord;
 use serde::{Deserialize, Serialize};
@@ -95,7 +95,7 @@ pub struct AttestationContent {
     "pdf_sha256": "9f2c…", "template_version": 1,
     "verification_url": "https://parcours.example.be/verify/CRIPEL-ATT-2026-000001?t=…",
     "qr_text": "https://parcours.example.be/verify/CRIPEL-ATT-2026-000001?t=…#PA1.…",
-    "issued_at": "2026-12-15T10:00:00", "superseded_by": null, "revoked_at": null, "revocation_reason": null, "copies": 0}))]
+    "issued_at": "2026-12-15T10:00:00Z", "superseded_by": null, "revoked_at": null, "revocation_reason": null, "copies": 0}))]
 pub struct AttestationDto {
     /// Serial (one sequence per CRI and year).
     pub serial: String,
@@ -118,12 +118,12 @@ pub struct AttestationDto {
     pub qr_text: String,
     /// When issued.
     #[schema(value_type = String, format = DateTime)]
-    pub issued_at: NaiveDateTime,
+    pub issued_at: DateTime<Utc>,
     /// The attestation that corrects it.
     pub superseded_by: Option<String>,
     /// When revoked.
     #[schema(value_type = Option<String>, format = DateTime)]
-    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<DateTime<Utc>>,
     /// Why revoked.
     pub revocation_reason: Option<String>,
     /// Copies printed after the original.
@@ -155,9 +155,9 @@ impl AttestationDto {
                 &verification_url(config, &record.serial, &record.verification_token),
                 &record.signed_payload,
             ),
-            issued_at: record.issued_at,
+            issued_at: record.issued_at.and_utc(),
             superseded_by: record.superseded_by.clone(),
-            revoked_at: record.revoked_at,
+            revoked_at: record.revoked_at.map(|t| t.and_utc()),
             revocation_reason: record.revocation_reason.clone(),
             copies: record.copies,
         })

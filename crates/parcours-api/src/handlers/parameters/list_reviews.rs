@@ -3,7 +3,7 @@
 //! identifiers and codes only.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,7 +17,7 @@ use crate::state::AppState;
     "parameter": "family_of_non_mobile_belgian_exempt", "value": "true", "valid_from": "2026-12-15",
     "case_id": "01a20c77-7b58-7285-ac6a-47f8b353f6bb", "cri": "CRIPEL",
     "status_before": "obliged", "status_after": "exempt",
-    "changes": ["status: obliged -> exempt", "present_by: 2026-08-01 -> -"], "found_at": "2026-12-15T10:05:00"
+    "changes": ["status: obliged -> exempt", "present_by: 2026-08-01 -> -"], "found_at": "2026-12-15T10:05:00Z"
 }))]
 pub struct ParameterReviewItemDto {
     /// The parameter.
@@ -37,7 +37,7 @@ pub struct ParameterReviewItemDto {
     /// Each change, `field: before -> after`.
     pub changes: Vec<String>,
     /// When the review job found it.
-    pub found_at: NaiveDateTime,
+    pub found_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The review list.
@@ -79,7 +79,7 @@ pub async fn list_parameter_reviews(state: web::Data<AppState>, reader: RegionOr
             status_before: item.status_before,
             status_after: item.status_after,
             changes: item.changes.lines().map(str::to_owned).collect(),
-            found_at: item.found_at,
+            found_at: item.found_at.and_utc(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(ParameterReviewList { items }))

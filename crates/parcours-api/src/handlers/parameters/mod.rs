@@ -5,7 +5,7 @@ pub mod create_value;
 pub mod list;
 pub mod list_reviews;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use parcours_domain::Parameters;
 use parcours_store::parameter_values::ParameterValueRecord;
 use serde::{Deserialize, Serialize};
@@ -27,11 +27,11 @@ pub struct ParameterVersionDto {
     /// Why (Region values).
     pub reason: Option<String>,
     /// When recorded (Region values).
-    pub recorded_at: Option<NaiveDateTime>,
+    pub recorded_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Who recorded it (Region values).
     pub recorded_by: Option<String>,
     /// When a later value for the same date replaced it (kept in the history).
-    pub superseded_at: Option<NaiveDateTime>,
+    pub superseded_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A parameter with its value in force and its whole history.
@@ -42,7 +42,7 @@ pub struct ParameterVersionDto {
     "value_today": "80 %",
     "versions": [
         {"id": null, "valid_from": null, "value": "80 %", "origin": "built_in", "legal_source": null, "reason": null, "recorded_at": null, "recorded_by": null, "superseded_at": null},
-        {"id": "01a20c77-7b58-7285-ac6a-47f8b353f6bc", "valid_from": "2027-01-01", "value": "75", "origin": "region", "legal_source": "AGW du 2026-12-10, art. 3", "reason": "Seuil fixé par le Gouvernement", "recorded_at": "2026-12-15T10:00:00", "recorded_by": "region:SPW", "superseded_at": null}
+        {"id": "01a20c77-7b58-7285-ac6a-47f8b353f6bc", "valid_from": "2027-01-01", "value": "75", "origin": "region", "legal_source": "AGW du 2026-12-10, art. 3", "reason": "Seuil fixé par le Gouvernement", "recorded_at": "2026-12-15T10:00:00Z", "recorded_by": "region:SPW", "superseded_at": null}
     ]
 }))]
 pub struct ParameterDto {
@@ -97,9 +97,9 @@ pub fn parameter_dto(
         origin: "region".to_owned(),
         legal_source: Some(r.legal_source.clone()),
         reason: Some(r.reason.clone()),
-        recorded_at: Some(r.recorded_at),
+        recorded_at: Some(r.recorded_at.and_utc()),
         recorded_by: Some(r.recorded_by.clone()),
-        superseded_at: r.superseded_at,
+        superseded_at: r.superseded_at.map(|t| t.and_utc()),
     }));
     Some(ParameterDto {
         name: built_in.name.to_owned(),
