@@ -2,7 +2,7 @@
 //! per replica: a client hitting several replicas gets each one's allowance, which bounds abuse without a
 //! shared store.
 //!
-//! Two limits apply to every request but the probes and `/metrics` ([`around`]): one per bearer token and
+//! Two limits apply to every request but the probes and `/metrics` (`request::limit`): one per bearer token and
 //! one per client address (so a public endpoint, or a caller changing tokens, is bounded too). The public
 //! attestation verification has a stricter one of its own, per address.
 
@@ -13,12 +13,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::Next;
-
-use crate::problem::ApiError;
 
 /// Buckets by key (a client address, a token's hash).
 #[derive(Debug)]
@@ -102,39 +97,29 @@ impl RequestLimits {
 }
 
 /// Paths outside the limits: the probes a load balancer sends every few seconds and the scraper's.
-fn exempt(path: &str) -> bool {
+pub fn exempt(path: &str) -> bool {
     path.starts_with("/health/") || path == "/metrics"
 }
 
-/// Before the handler: one request from the caller's token bucket and from its address's; 429 with
-/// `Retry-After` (the longer wait of the two) when either is empty.
-pub async fn around(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let state = req.app_data::<actix_web::web::Data<crate::state::AppState>>().cloned();
-    if let Some(state) = state.filter(|_| !exempt(req.path())) {
-        let limits = &state.limits;
-        let by_address = limits.per_address.take(limits.client_address(req.request()));
+impl RequestLimits {
+    /// Takes one request from the buckets of `req`'s address and token; the longer wait when either is
+    /// empty.
+    pub fn take(&self, req: &actix_web::HttpRequest) -> Result<(), u32> {
+        let by_address = self.per_address.take(self.client_address(req));
         let by_token = match req.headers().get(header::AUTHORIZATION) {
             Some(value) => {
                 let mut hasher = DefaultHasher::new();
                 value.as_bytes().hash(&mut hasher);
-                limits.per_token.take(hasher.finish())
+                self.per_token.take(hasher.finish())
             }
             None => Ok(()),
         };
-        let wait = match (by_address, by_token) {
-            (Ok(()), Ok(())) => None,
-            (Err(a), Err(b)) => Some(a.max(b)),
-            (Err(wait), Ok(())) | (Ok(()), Err(wait)) => Some(wait),
-        };
-        if let Some(wait) = wait {
-            // As a response carrying the error, so that the request middleware renders it like any other.
-            return Ok(req.error_response(ApiError::TooManyRequests(wait)));
+        match (by_address, by_token) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(a), Err(b)) => Err(a.max(b)),
+            (Err(wait), Ok(())) | (Ok(()), Err(wait)) => Err(wait),
         }
     }
-    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 #[cfg(test)]

@@ -163,3 +163,19 @@ pub async fn around(
     );
     Ok(response)
 }
+
+/// Before the handler: one request from the caller's token bucket and from its address's
+/// ([`crate::rate_limit::RequestLimits`]); 429 with `Retry-After` when either is empty.
+pub async fn limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<actix_web::web::Data<crate::state::AppState>>().cloned();
+    if let Some(state) = state.filter(|_| !crate::rate_limit::exempt(req.path()))
+        && let Err(wait) = state.limits.take(req.request())
+    {
+        // As a response carrying the error, so that `around` renders it like any other.
+        return Ok(req.error_response(ApiError::TooManyRequests(wait)));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
