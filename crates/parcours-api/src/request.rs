@@ -106,6 +106,17 @@ fn refused_in_uri(path: &str, query: &str) -> Option<ApiError> {
     (!errors.is_empty()).then_some(ApiError::BadParameter(errors))
 }
 
+/// The method as a metric label: the standard ones by name, any other as `other`, so that a client
+/// inventing methods cannot create series without end.
+fn metric_method(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    [Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS]
+        .iter()
+        .zip(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .find(|(known, _)| *known == method)
+        .map_or("other", |(_, name)| name)
+}
+
 /// Before the handler: assign the request id. After: render errors in the client's language with the
 /// request id and path, and log one line per request.
 pub async fn around(
@@ -122,7 +133,7 @@ pub async fn around(
         let rendered = refused.render(lang, None, Some(request_id.clone()));
         log::info!("request_id={request_id} method={method} route=(refused) status=400");
         if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
-            state.requests.observe(method.as_str(), "(refused)", 400, started.elapsed().as_secs_f64());
+            state.requests.observe(metric_method(&method), "(refused)", 400, started.elapsed().as_secs_f64());
         }
         let path = req.path().to_owned();
         let mut response = req.into_response(rendered).map_into_boxed_body();
@@ -154,7 +165,7 @@ pub async fn around(
     }
     let seconds = started.elapsed().as_secs_f64();
     if let Some(state) = response.request().app_data::<actix_web::web::Data<crate::state::AppState>>() {
-        state.requests.observe(method.as_str(), &route, response.status().as_u16(), seconds);
+        state.requests.observe(metric_method(&method), &route, response.status().as_u16(), seconds);
     }
     log::info!(
         "request_id={request_id} method={method} route={route} status={} duration_ms={:.1}",

@@ -1537,6 +1537,8 @@ async fn metrics_parse_as_prometheus_text_and_name_route_templates_only() {
     assert_eq!(app.get(&format!("/v1/arrivals/{id}"), Some(&liege)).await.status, 200);
     assert_eq!(app.get(&format!("/v1/arrivals/{id}"), Some(&liege)).await.status, 200);
     assert_eq!(app.get("/v1/nothing-here", None).await.status, 404);
+    let invented = actix_web::http::Method::from_bytes(b"BREW").expect("method");
+    app.send(TestRequest::default().method(invented).uri("/v1/cris")).await;
     app.run_jobs();
     let metrics = app.get("/metrics", None).await;
     assert_eq!(metrics.status, 200);
@@ -1570,6 +1572,8 @@ async fn metrics_parse_as_prometheus_text_and_name_route_templates_only() {
         other => panic!("latency histogram: {other:?}"),
     }
     assert!(of_route("parcours_http_requests_total", "(unmatched)", "404").is_some());
+    assert!(!metrics.text.contains("BREW"), "an invented method is counted as other");
+    assert!(metrics.text.contains("method=\"other\""));
     assert_eq!(family("parcours_db_pool_connections").iter_samples().count(), 2);
     assert!(family("parcours_job_lag_seconds").iter_samples().count() >= 5, "every job kind has its lag");
     assert_eq!(family("parcours_feed_head_position").iter_samples().count(), 1);
