@@ -604,30 +604,33 @@ impl Authorize for CatalogueReader {
     }
 }
 
-/// Who reads the event feed: CRI staff (the steps of their cases) and commune agents (the notices
-/// about their residents).
+/// Who reads the event feed (and subscribes to it by webhooks): CRI staff (the steps of their cases), commune
+/// and CPAS agents (the notices about their residents), the Region's sanctioning officials (the steps of the
+/// sanction files).
 #[derive(Debug, Clone)]
 pub struct FeedSubscriber {
     /// The caller.
     pub caller: Caller,
+    /// What of the feed it reads.
+    pub reader: parcours_store::feed::FeedReader,
 }
 
 impl Authorize for FeedSubscriber {
     fn authorize(caller: Caller) -> Result<Self, ApiError> {
-        match caller.organisation {
-            Organisation::Cri(_) | Organisation::Commune(_) | Organisation::Cpas(_)
-                if require_own_role(&caller).is_ok() =>
-            {
-                Ok(FeedSubscriber { caller })
+        use parcours_store::feed::FeedReader;
+        let reader = match &caller.organisation {
+            Organisation::Cri(cri) if require_own_role(&caller).is_ok() => FeedReader::Cri(cri.code().to_owned()),
+            Organisation::Commune(nis) if require_own_role(&caller).is_ok() => FeedReader::Commune(nis.to_string()),
+            Organisation::Cpas(nis) if require_own_role(&caller).is_ok() => FeedReader::Cpas(nis.to_string()),
+            Organisation::Region(_) if caller.require_role(roles::SANCTIONS_OFFICER).is_ok() => FeedReader::Sanctions,
+            _ => {
+                return Err(forbidden(
+                    "Le flux d'événements est réservé aux CRI, aux communes, aux CPAS et aux fonctionnaires sanctionnateurs.",
+                    "The event feed is reserved to CRIs, communes, CPAS and sanctioning officials.",
+                ));
             }
-            Organisation::Region(_) if caller.require_role(roles::SANCTIONS_OFFICER).is_ok() => {
-                Ok(FeedSubscriber { caller })
-            }
-            _ => Err(forbidden(
-                "Le flux d'événements est réservé aux CRI, aux communes, aux CPAS et aux fonctionnaires sanctionnateurs.",
-                "The event feed is reserved to CRIs, communes, CPAS and sanctioning officials.",
-            )),
-        }
+        };
+        Ok(FeedSubscriber { caller, reader })
     }
 }
 

@@ -45,6 +45,9 @@ pub enum JobKind {
     AppointmentReminders,
     /// Seals the audit rows written since the last run into the hash chain ([`parcours_store::audit`]).
     AuditSeal,
+    /// Queues each webhook subscription's new feed events and sends the deliveries that are due, in feed
+    /// order per case, retrying on the Standard Webhooks schedule ([`crate::webhooks`]).
+    WebhookDelivery,
     /// Writes the head of the audit chain (position and hash) to the log, daily: an offline copy of the
     /// log then proves that the chain's past was not rewritten later.
     AuditChainHead,
@@ -53,7 +56,7 @@ pub enum JobKind {
 impl JobKind {
     /// Every kind, in the order a runner visits them.
     /// The seal comes after the jobs that write audit rows, so one pass leaves nothing unsealed.
-    pub const ALL: [JobKind; 11] = [
+    pub const ALL: [JobKind; 12] = [
         JobKind::DeadlineSweep,
         JobKind::IdempotencyExpiry,
         JobKind::ParameterReview,
@@ -63,6 +66,7 @@ impl JobKind {
         JobKind::StatisticsReleases,
         JobKind::Simulations,
         JobKind::AppointmentReminders,
+        JobKind::WebhookDelivery,
         JobKind::AuditSeal,
         JobKind::AuditChainHead,
     ];
@@ -81,6 +85,7 @@ impl JobKind {
             JobKind::AppointmentReminders => "appointment_reminders",
             JobKind::AuditSeal => "audit_seal",
             JobKind::AuditChainHead => "audit_chain_head",
+            JobKind::WebhookDelivery => "webhook_delivery",
         }
     }
 
@@ -107,6 +112,9 @@ impl JobKind {
             // The rows written since the last seal are the only ones without tamper evidence: a minute.
             JobKind::AuditSeal => Duration::minutes(1),
             JobKind::AuditChainHead => Duration::hours(24),
+            // Push is worth having only if it is prompt: every look at the job table
+            // (`PARCOURS_JOBS_POLL_SECONDS`) sends what is due.
+            JobKind::WebhookDelivery => Duration::seconds(1),
         }
     }
 }
@@ -180,6 +188,7 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             let recorded = record_appointment_reminders(&mut conn, today, now)?;
             Ok(format!("ok: {recorded} appointment reminder(s) due recorded"))
         }
+        JobKind::WebhookDelivery => crate::webhooks::deliver(state),
         JobKind::AuditSeal => {
             let sealed = parcours_store::audit::seal(&mut conn)?;
             Ok(format!("ok: {sealed} audit row(s) sealed"))

@@ -25,6 +25,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod request;
 pub mod state;
+pub mod webhooks;
 
 pub use app::{build_app, openapi};
 pub use state::AppState;

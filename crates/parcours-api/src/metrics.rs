@@ -84,6 +84,8 @@ pub struct StoreGauges {
     pub feed_head: i64,
     /// Events committed but not yet given a position (PostgreSQL positions them when the feed is read).
     pub feed_unpositioned: i64,
+    /// Webhook deliveries not yet delivered nor abandoned.
+    pub webhook_pending: i64,
 }
 
 /// A label value, escaped as the format requires (backslash, double quote, line feed).
@@ -153,6 +155,9 @@ pub fn render(requests: &RequestMetrics, store: &StoreGauges) -> String {
     out.push_str("# HELP parcours_feed_unpositioned_events Events committed and not yet positioned in the feed.\n");
     out.push_str("# TYPE parcours_feed_unpositioned_events gauge\n");
     let _ = writeln!(out, "parcours_feed_unpositioned_events {}", store.feed_unpositioned);
+    out.push_str("# HELP parcours_webhook_pending_deliveries Webhook deliveries queued and not yet delivered.\n");
+    out.push_str("# TYPE parcours_webhook_pending_deliveries gauge\n");
+    let _ = writeln!(out, "parcours_webhook_pending_deliveries {}", store.webhook_pending);
     out
 }
 

@@ -26,6 +26,7 @@ Accept-Language: en). Authentication: `Authorization: Bearer <JWT>` (see the `be
         (name = "courses", description = "Course catalogue, enrolment, participants, attendance (JSON or CSV), participant inquiry"),
         (name = "attestations", description = "Attestations de fréquentation: issue, print, correct, revoke; verification by anyone, online or offline"),
         (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
+        (name = "webhooks", description = "The event feed pushed to the subscriber's receiver: Standard Webhooks signatures (`v1` HMAC-SHA256, `v1a` Ed25519) over CloudEvents 1.0 bodies, retried over about three days, with a delivery log and replay; the contract's `webhooks` section lists every event type"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "parameters", description = "The law's open quantities: values in force, their history, the Region's new values and the cases they would change"),
         (name = "reminders", description = "Reminders before the presentation and completion deadlines: the CRI's work list, the letter, its dispatch"),
@@ -61,7 +62,9 @@ fn backticked(items: &[&str]) -> String {
 /// The contract as published: [`declare_public_operations`], [`declare_created_locations`] and
 /// [`declare_value_lists`].
 pub fn finish(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    declare_common_answers(declare_value_lists(declare_created_locations(declare_public_operations(api))))
+    declare_webhooks(declare_common_answers(declare_value_lists(declare_created_locations(declare_public_operations(
+        api,
+    )))))
 }
 
 /// The answers the middleware gives on any operation, declared once here: 429 (rate limits: every path but
@@ -249,4 +252,82 @@ impl Modify for BearerSecurity {
             ),
         );
     }
+}
+
+/// The `webhooks` section (OpenAPI 3.1): one entry per event type a subscriber can receive, named by its
+/// CloudEvents `type`, with the headers of the Standard Webhooks specification and the body's schema. The
+/// envelopes' schemas are added to the components (no path refers to them).
+pub fn declare_webhooks(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use parcours_domain::events::Audience;
+    use parcours_domain::webhooks::{cloud_event_type, event_types_for};
+    use utoipa::PartialSchema;
+    let components = api.components.get_or_insert_with(Default::default);
+    for (name, schema) in [
+        ("WebhookCaseEvent", crate::webhooks::WebhookCaseEvent::schema()),
+        ("WebhookNoticeEvent", crate::webhooks::WebhookNoticeEvent::schema()),
+        ("WebhookCaseData", crate::webhooks::WebhookCaseData::schema()),
+        ("WebhookNoticeData", crate::webhooks::WebhookNoticeData::schema()),
+    ] {
+        components.schemas.insert(name.to_owned(), schema);
+    }
+    let header = |name: &str, description: &str| {
+        serde_json::json!({"name": name, "in": "header", "required": true, "description": description,
+            "schema": {"type": "string"}})
+    };
+    let parameters = serde_json::json!([
+        header("webhook-id", "The event's id: the same at every attempt (drop an id you already processed)."),
+        header(
+            "webhook-timestamp",
+            "Seconds since 1970 (UTC) of this attempt: refuse one far from your clock (5 minutes)."
+        ),
+        header(
+            "webhook-signature",
+            "Space-separated `v1,<base64 HMAC-SHA256>` or `v1a,<base64 Ed25519>` signatures of `webhook-id.webhook-timestamp.body` (the bytes received); two during a secret rotation: accept if one verifies."
+        )
+    ]);
+    let mut webhooks = serde_json::Map::new();
+    let audiences =
+        [(Audience::Cri, "WebhookCaseEvent", "CRI"), (Audience::Commune, "WebhookNoticeEvent", "commune or CPAS")];
+    for (audience, schema, readers) in audiences {
+        for code in event_types_for(audience) {
+            let name = cloud_event_type(audience, code);
+            let summary = match audience {
+                Audience::Cri => parcours_domain::events::EventKind::ALL
+                    .iter()
+                    .find(|kind| kind.code() == code)
+                    .map(|kind| {
+                        let sanctions = if kind.audiences().contains(&Audience::Sanctions) {
+                            " (also to the sanctioning officials)"
+                        } else {
+                            ""
+                        };
+                        let text = kind.description();
+                        format!("{} — {}{sanctions}", text.fr, text.en)
+                    })
+                    .unwrap_or_default(),
+                _ => format!("Notice to the {readers}: {code}"),
+            };
+            webhooks.insert(
+                name.clone(),
+                serde_json::json!({"post": {
+                    "operationId": format!("webhook_{}", name.replace('.', "_")),
+                    "summary": summary,
+                    "description": format!("Delivered to the {readers} subscriptions whose `event_types` include `{code}` (or are empty)."),
+                    "tags": ["webhooks"],
+                    "parameters": parameters,
+                    "requestBody": {"required": true, "content": {"application/cloudevents+json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+                    "responses": {
+                        "200": {"description": "Received (any 2xx): not sent again"},
+                        "410": {"description": "Gone: the subscription is disabled"},
+                        "429": {"description": "Too many: tried again after `Retry-After` (at most a day) or on the schedule"},
+                        "500": {"description": "Any other answer, a timeout or a redirect: tried again on the schedule (about three days)"}
+                    }
+                }}),
+            );
+        }
+    }
+    api.extensions
+        .get_or_insert_with(Default::default)
+        .insert("webhooks".to_owned(), serde_json::Value::Object(webhooks));
+    api
 }

@@ -55,6 +55,9 @@ stored_code!(crate::reminders::ReminderStatus, "reminder status");
 stored_code!(crate::non_compliance::BreachKind, "breach kind");
 stored_code!(crate::non_compliance::NonComplianceStatus, "non-compliance status");
 stored_code!(crate::sanction::ProcedureState, "sanction procedure state");
+stored_code!(crate::webhooks::SignatureScheme, "webhook signature scheme");
+stored_code!(crate::webhooks::SubscriptionStatus, "webhook subscription status");
+stored_code!(crate::webhooks::DeliveryStatus, "webhook delivery status");
 
 #[cfg(test)]
 mod tests {

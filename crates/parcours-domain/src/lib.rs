@@ -24,7 +24,8 @@
 //! - the catalogue of published statistics and how a release is built: [`statistics`];
 //! - the Region's policy simulation over stored facts: [`simulation`];
 //! - storage limitation: when a file is due for erasure and what blocks it: [`retention`];
-//! - the person's requests about their data (access, rectification, restriction, erasure): [`data_requests`].
+//! - the person's requests about their data (access, rectification, restriction, erasure): [`data_requests`];
+//! - signed webhooks (Standard Webhooks, CloudEvents): receivers' addresses, retries, envelope: [`webhooks`].
 
 pub mod attestation;
 pub mod case;
@@ -59,6 +60,7 @@ pub mod sanction;
 pub mod simulation;
 pub mod statistics;
 pub mod ue_plus;
+pub mod webhooks;
 pub mod welcome_office;
 
 pub use determination::{

@@ -182,6 +182,46 @@ pub enum FeedReader {
     Sanctions,
 }
 
+impl FeedReader {
+    /// Stable code (a webhook subscription's `organisation`): `cri:CRIPEL`, `commune:62063`, `cpas:62063`,
+    /// `sanctions`.
+    pub fn code(&self) -> String {
+        match self {
+            FeedReader::Cri(cri) => format!("cri:{cri}"),
+            FeedReader::Commune(nis) => format!("commune:{nis}"),
+            FeedReader::Cpas(nis) => format!("cpas:{nis}"),
+            FeedReader::Sanctions => "sanctions".to_owned(),
+        }
+    }
+
+    /// From its code.
+    pub fn parse(code: &str) -> Option<FeedReader> {
+        match code.split_once(':') {
+            Some(("cri", cri)) => Some(FeedReader::Cri(cri.to_owned())),
+            Some(("commune", nis)) => Some(FeedReader::Commune(nis.to_owned())),
+            Some(("cpas", nis)) => Some(FeedReader::Cpas(nis.to_owned())),
+            None if code == "sanctions" => Some(FeedReader::Sanctions),
+            _ => None,
+        }
+    }
+
+    /// Whom the reader's events are written for.
+    pub fn audience(&self) -> parcours_domain::events::Audience {
+        use parcours_domain::events::Audience;
+        match self {
+            FeedReader::Cri(_) => Audience::Cri,
+            FeedReader::Commune(_) => Audience::Commune,
+            FeedReader::Cpas(_) => Audience::Cpas,
+            FeedReader::Sanctions => Audience::Sanctions,
+        }
+    }
+}
+
+/// Events by id (the delivery job, for the deliveries it sends).
+pub fn by_ids(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<OutboxRecord>, StoreError> {
+    Ok(outbox_events::table.filter(outbox_events::id.eq_any(ids)).select(OutboxRecord::as_select()).load(conn)?)
+}
+
 /// Feed events after position `after`, oldest first. A page that shows events is audited as one read,
 /// with the persons of its cases as subjects (their access report lists it); an empty poll read nobody's
 /// data and writes nothing.
@@ -193,7 +233,7 @@ pub fn feed(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Vec<OutboxRecord>, StoreError> {
-    let rows = feed_page(conn, reader, after, limit)?;
+    let rows = page(conn, reader, after, limit)?;
     if rows.is_empty() {
         return Ok(rows);
     }
@@ -209,7 +249,9 @@ pub fn feed(
     Ok(rows)
 }
 
-fn feed_page(
+/// A reader's feed after `after`, without an audit row: for a caller that audits what it discloses itself
+/// ([`crate::webhook_deliveries::queue`]).
+pub(crate) fn page(
     conn: &mut DbConnection,
     reader: &FeedReader,
     after: Option<i64>,

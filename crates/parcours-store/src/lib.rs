@@ -71,6 +71,9 @@ pub mod statistics_releases;
 pub mod training_registrations;
 pub mod training_themes;
 pub mod trainings;
+pub mod webhook_attempts;
+pub mod webhook_deliveries;
+pub mod webhook_subscriptions;
 pub mod welcome_offices;
 mod yearly_counters;
 

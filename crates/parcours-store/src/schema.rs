@@ -849,6 +849,62 @@ diesel::joinable!(project_steps -> project_applications (application_id));
 diesel::joinable!(coordination_meetings -> coordination_bodies (body_id));
 diesel::joinable!(training_registrations -> trainings (training_id));
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        organisation -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types_json -> Text,
+        scheme -> Text,
+        secret_sealed -> Text,
+        public_key -> Nullable<Text>,
+        previous_secret_sealed -> Nullable<Text>,
+        previous_public_key -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        status -> Text,
+        disabled_reason -> Nullable<Text>,
+        position -> BigInt,
+        version -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_id -> Text,
+        position -> BigInt,
+        case_id -> Text,
+        event_type -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempt -> Integer,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     local_initiatives,
     project_calls,
@@ -905,4 +961,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attestations,
     parameter_values,
     parameter_review_items,
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_attempts,
 );

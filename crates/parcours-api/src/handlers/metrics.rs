@@ -61,7 +61,8 @@ pub async fn get_metrics(state: web::Data<AppState>, req: HttpRequest) -> Result
             })
             .collect();
         let (feed_head, feed_unpositioned) = parcours_store::feed::backlog(&mut conn)?;
-        Ok(StoreGauges { pool_connections, pool_idle, pool_max, jobs, feed_head, feed_unpositioned })
+        let webhook_pending = parcours_store::webhook_deliveries::backlog(&mut conn)?;
+        Ok(StoreGauges { pool_connections, pool_idle, pool_max, jobs, feed_head, feed_unpositioned, webhook_pending })
     })
     .await??;
     Ok(HttpResponse::Ok()

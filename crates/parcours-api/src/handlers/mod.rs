@@ -39,6 +39,7 @@ pub mod statistics;
 pub mod training_registrations;
 pub mod training_themes;
 pub mod trainings;
+pub mod webhook_subscriptions;
 
 /// Registers every endpoint (used by `serve`, by the tests and by `parcours openapi`).
 pub fn configure(config: &mut ServiceConfig) {
@@ -51,6 +52,14 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(
             utoipa_actix_web::scope("/v1")
                 .service(determinations::simulate::simulate_determination)
+                .service(webhook_subscriptions::create::create_webhook_subscription)
+                .service(webhook_subscriptions::list::list_webhook_subscriptions)
+                .service(webhook_subscriptions::get::get_webhook_subscription)
+                .service(webhook_subscriptions::put_status::put_webhook_subscription_status)
+                .service(webhook_subscriptions::get_secret::get_webhook_secret)
+                .service(webhook_subscriptions::create_secret_rotation::create_webhook_secret_rotation)
+                .service(webhook_subscriptions::create_replay::create_webhook_replay)
+                .service(webhook_subscriptions::list_deliveries::list_webhook_deliveries)
                 .service(arrivals::create::create_arrival)
                 .service(arrivals::list::list_arrivals)
                 .service(arrivals::get::get_arrival)

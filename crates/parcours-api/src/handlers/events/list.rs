@@ -7,13 +7,12 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use parcours_domain::events::{CommuneEventPayload, CommuneNotice, CriEventPayload, EventKind};
-use parcours_store::feed::FeedReader;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{FeedSubscriber, Organisation, roles};
+use crate::auth::{FeedSubscriber, Organisation};
 use crate::dto::page_size;
-use crate::problem::{ApiError, FieldError, Problem, Text};
+use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
 
 /// Paging.
@@ -182,25 +181,7 @@ pub async fn list_events(
     request_id: crate::request::RequestId,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = reader.caller;
-    let reader = match &caller.organisation {
-        Organisation::Cri(cri) if caller.roles.iter().any(|r| r == roles::CRI_AGENT) => {
-            FeedReader::Cri(cri.code().to_owned())
-        }
-        Organisation::Commune(nis) if caller.roles.iter().any(|r| r == roles::COMMUNE_AGENT) => {
-            FeedReader::Commune(nis.to_string())
-        }
-        Organisation::Cpas(nis) if caller.roles.iter().any(|r| r == roles::CPAS_AGENT) => {
-            FeedReader::Cpas(nis.to_string())
-        }
-        Organisation::Region(_) if caller.roles.iter().any(|r| r == roles::SANCTIONS_OFFICER) => FeedReader::Sanctions,
-        _ => {
-            return Err(ApiError::Forbidden(Text::new(
-                "Le flux d'événements est réservé aux CRI et aux communes.",
-                "The event feed is reserved to CRIs and communes.",
-            )));
-        }
-    };
+    let (caller, reader) = (reader.caller, reader.reader);
     let query = query.into_inner();
     let mut errors = Vec::new();
     let limit = page_size(query.limit, "after", None, &mut errors);
