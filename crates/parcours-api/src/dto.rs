@@ -774,3 +774,37 @@ impl SimulationResult {
         }
     }
 }
+
+/// The list of event kinds in the contract, from the domain's catalogue (`docs/events.md`).
+#[derive(Debug)]
+pub struct EventTypeSchema;
+
+impl utoipa::PartialSchema for EventTypeSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("A kind of case step, from the event catalogue (docs/events.md)."))
+            .enum_values(Some(parcours_domain::events::EventKind::ALL.iter().map(|kind| kind.code())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventTypeSchema {}
+
+/// The list of commune notices in the contract (rule 4.7).
+#[derive(Debug)]
+pub struct CommuneNoticeSchema;
+
+impl utoipa::PartialSchema for CommuneNoticeSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("What a commune learns about its resident (rule 4.7)."))
+            .enum_values(Some(parcours_domain::events::CommuneNotice::ALL.iter().map(|notice| notice.code())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CommuneNoticeSchema {}

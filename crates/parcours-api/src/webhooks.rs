@@ -260,7 +260,7 @@ pub struct WebhookCaseData {
     #[schema(example = "CRIPEL-2026-000001")]
     pub case_reference: String,
     /// The kind of step (the feed's `data.event_type`).
-    #[schema(value_type = crate::handlers::events::list::EventTypeSchema)]
+    #[schema(value_type = crate::dto::EventTypeSchema)]
     pub event_type: String,
     /// The case's state after the step.
     #[schema(example = "convention_signed")]
@@ -278,7 +278,7 @@ pub struct WebhookNoticeData {
     #[schema(example = "01a20c90-0000-7000-8000-00000000000a")]
     pub person_id: String,
     /// The notice (rule 4.7).
-    #[schema(value_type = crate::handlers::events::list::CommuneNoticeSchema)]
+    #[schema(value_type = crate::dto::CommuneNoticeSchema)]
     pub event_type: String,
     /// The attestation concerned (attestation notices only).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -250,7 +250,7 @@ pub fn feed(
 }
 
 /// A reader's feed after `after`, without an audit row: for a caller that audits what it discloses itself
-/// ([`crate::webhook_deliveries::queue`]).
+/// (the webhook deliveries, which audit what they queue).
 pub(crate) fn page(
     conn: &mut DbConnection,
     reader: &FeedReader,

@@ -1,6 +1,6 @@
 //! The `webhook_attempts` table: every attempt of every webhook delivery (the delivery log's detail):
 //! when, what the receiver answered or why it did not, how long it took. Written with the delivery's own
-//! guarded update ([`crate::webhook_deliveries::record_attempt`]).
+//! guarded update (`record_attempt` of the deliveries module, which writes here).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -2,7 +2,7 @@
 //!
 //! A subscription is read and changed only by the organisation that made it (`organisation`, the feed
 //! reader's code: `cri:CRIPEL`, `commune:62063`, `cpas:62063`, `sanctions`), so its scope is exactly the
-//! feed's. `position` is the last feed position already queued for it ([`crate::webhook_deliveries`]): the
+//! feed's. `position` is the last feed position already queued for it (by the webhook deliveries): the
 //! job moves it forward with a guarded update, a replay moves it back. Secrets are stored sealed (the API's
 //! data keys); this module never sees them in clear.
 

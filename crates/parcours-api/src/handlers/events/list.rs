@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{FeedSubscriber, Organisation};
-use crate::dto::page_size;
+use crate::dto::{CommuneNoticeSchema, EventTypeSchema, page_size};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
 
@@ -24,40 +24,6 @@ pub struct EventQuery {
     /// At most this many events, 1 to 200 (default 50).
     pub limit: Option<i64>,
 }
-
-/// The list of event kinds in the contract, from the domain's catalogue (`docs/events.md`).
-#[derive(Debug)]
-pub struct EventTypeSchema;
-
-impl utoipa::PartialSchema for EventTypeSchema {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("A kind of case step, from the event catalogue (docs/events.md)."))
-            .enum_values(Some(EventKind::ALL.iter().map(|kind| kind.code())))
-            .into()
-    }
-}
-
-impl ToSchema for EventTypeSchema {}
-
-/// The list of commune notices in the contract (rule 4.7).
-#[derive(Debug)]
-pub struct CommuneNoticeSchema;
-
-impl utoipa::PartialSchema for CommuneNoticeSchema {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some("What a commune learns about its resident (rule 4.7)."))
-            .enum_values(Some(CommuneNotice::ALL.iter().map(|notice| notice.code())))
-            .into()
-    }
-}
-
-impl ToSchema for CommuneNoticeSchema {}
 
 /// What a CRI receives: every step of the cases it holds.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
