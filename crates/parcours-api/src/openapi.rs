@@ -314,6 +314,8 @@ pub fn declare_webhooks(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::O
                     "summary": summary,
                     "description": format!("Delivered to the {readers} subscriptions whose `event_types` include `{code}` (or are empty)."),
                     "tags": ["webhooks"],
+                    // Authenticated by its signature (the headers above), not by a token.
+                    "security": [],
                     "parameters": parameters,
                     "requestBody": {"required": true, "content": {"application/cloudevents+json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
                     "responses": {
