@@ -4,7 +4,9 @@ CARGO ?= cargo
 # PostgreSQL used by the test suites (each test creates its own database from a migrated template).
 export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
+LINT_TOOLS := target/lint/node_modules/.bin
+
+.PHONY: lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +48,15 @@ boundary: ## The domain crate must not depend on diesel, actix or any IO crate (
 openapi: ## Regenerate openapi/openapi.json from the route registration
 	$(CARGO) run -q -p parcours-api --bin parcours -- openapi --output openapi/openapi.json
 
+# Node.js comes with the machine; the two linters come from the npm registry, pinned, into target/lint.
+lint-contract: ## Redocly (recommended, strict) and Spectral (spectral:oas) on openapi/openapi.json: 0 errors and 0 warnings
+	@command -v npm >/dev/null || { echo "lint-contract needs Node.js and npm"; exit 1; }
+	@[ -x $(LINT_TOOLS)/redocly ] && [ -x $(LINT_TOOLS)/spectral ] || { mkdir -p target/lint && cd target/lint && \
+	  { [ -f package.json ] || echo '{"private": true}' > package.json; } && \
+	  npm install --silent --no-audit --no-fund @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3 >/dev/null; }
+	cd openapi && ../$(LINT_TOOLS)/redocly lint openapi.json --config redocly.yaml --format=summary
+	$(LINT_TOOLS)/spectral lint openapi/openapi.json --ruleset openapi/spectral.yaml --fail-severity warn
+
 openapi-check: ## Fail when openapi/openapi.json differs from the code
 	$(CARGO) test -p parcours-api --test api --locked openapi_contract_matches_the_committed_file
 
@@ -70,7 +81,7 @@ bench-http: ## Parcours over HTTP against its ceilings (an actix echo, the arriv
 	$(CARGO) bench --locked -p parcours-api --bench http --no-run
 	$$(command -v taskset >/dev/null && echo taskset -c 1) $(CARGO) bench --locked -p parcours-api --bench http
 
-ci: fmt-check lint boundary openapi-check ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL, on the release binary, and with the clock in 2030
+ci: fmt-check lint boundary openapi-check lint-contract ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL, on the release binary, and with the clock in 2030
 	$(CARGO) build --release --locked -p parcours-api --bin parcours
 	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --tests --locked
 	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test -p parcours-blackbox --test blackbox --locked

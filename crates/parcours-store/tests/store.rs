@@ -350,3 +350,144 @@ fn no_import_circle_among_the_store_modules_nor_the_api_modules() {
     circular.insert("feed".to_owned(), std::collections::BTreeSet::from(["cases".to_owned()]));
     assert_eq!(find_cycle(&circular), Some(vec!["cases".into(), "feed".into(), "cases".into()]));
 }
+
+/// A throwaway PostgreSQL cluster with TLS on and plain connections refused, stopped when dropped.
+struct TlsCluster {
+    dir: PathBuf,
+    pg_ctl: PathBuf,
+    as_postgres: bool,
+    port: u16,
+}
+
+impl TlsCluster {
+    fn command(&self, program: &std::path::Path) -> std::process::Command {
+        if self.as_postgres {
+            let mut command = std::process::Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            std::process::Command::new(program)
+        }
+    }
+
+    fn url(&self, parameters: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres?{parameters}", self.port)
+    }
+}
+
+impl Drop for TlsCluster {
+    fn drop(&mut self) {
+        let _ = self.command(&self.pg_ctl).arg("stop").arg("-D").arg(self.dir.join("data")).args(["-m", "immediate"]).output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn run(command: &mut std::process::Command, what: &str) {
+    let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(out.status.success(), "{what}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+/// The server binaries (`initdb`, `pg_ctl`) and `openssl`, or why the TLS test cannot run here.
+fn tls_tools() -> Result<(PathBuf, PathBuf), String> {
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
+        .find(|bin| bin.join("initdb").is_file() && bin.join("pg_ctl").is_file())
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|path| {
+                std::env::split_paths(&path).find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+            })
+        })
+        .ok_or("no initdb and pg_ctl (Debian package postgresql)")?;
+    std::process::Command::new("openssl").arg("version").output().map_err(|_| "no openssl command")?;
+    Ok((bin.join("initdb"), bin.join("pg_ctl")))
+}
+
+fn start_tls_cluster() -> Option<TlsCluster> {
+    let (initdb, pg_ctl) = match tls_tools() {
+        Ok(tools) => tools,
+        Err(missing) if std::env::var("PARCOURS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+            panic!("the PostgreSQL TLS test is required (PARCOURS_REQUIRE_POSTGRES=1) but cannot run: {missing}")
+        }
+        Err(missing) => {
+            eprintln!("*** PostgreSQL over TLS SKIPPED: {missing} ***");
+            return None;
+        }
+    };
+    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("port").port();
+    let dir = std::env::temp_dir().join(format!("parcours-tls-{}", uuid_like()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let cluster = TlsCluster { dir: dir.clone(), pg_ctl, as_postgres: root, port };
+    // The server's certificate, valid for 127.0.0.1 and localhost, is its own root; another one is not.
+    for (name, cn) in [("server", "localhost"), ("stranger", "stranger.example")] {
+        run(
+            std::process::Command::new("openssl").args(["req", "-new", "-x509", "-nodes", "-days", "3650", "-newkey", "rsa:2048"])
+                .arg("-keyout").arg(dir.join(format!("{name}.key")))
+                .arg("-out").arg(dir.join(format!("{name}.crt")))
+                .args(["-subj", &format!("/CN={cn}"), "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]),
+            "openssl req",
+        );
+    }
+    if root {
+        // initdb refuses to run as root: the cluster belongs to the postgres account.
+        run(std::process::Command::new("chown").arg("-R").arg("postgres").arg(&dir), "chown");
+    }
+    let _ = std::fs::set_permissions(dir.join("server.key"), std::os::unix::fs::PermissionsExt::from_mode(0o600));
+    run(
+        cluster.command(&initdb).arg("-D").arg(dir.join("data")).args(["-U", "postgres", "--auth=trust", "-E", "UTF8"]),
+        "initdb",
+    );
+    let hba = "hostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\nlocal all all trust\n";
+    std::fs::write(dir.join("data/pg_hba.conf"), hba).expect("pg_hba.conf");
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+        dir.display(),
+        dir.join("server.crt").display(),
+        dir.join("server.key").display()
+    );
+    run(
+        cluster
+            .command(&cluster.pg_ctl)
+            .arg("start")
+            .arg("-D")
+            .arg(dir.join("data"))
+            .arg("-l")
+            .arg(dir.join("server.log"))
+            .args(["-w", "-o", &options]),
+        "pg_ctl start",
+    );
+    Some(cluster)
+}
+
+/// PostgreSQL over TLS with the bundled libpq (built with a vendored OpenSSL: no system library):
+/// `sslmode=require` encrypts, `verify-full` checks the server's certificate and name against a root, a
+/// plain connection is what the server refuses, and a certificate from another root is refused by the client.
+#[test]
+fn postgres_over_tls_with_require_and_verify_full() {
+    let Some(cluster) = start_tls_cluster() else { return };
+    let server_root = cluster.dir.join("server.crt");
+    let stranger_root = cluster.dir.join("stranger.crt");
+    for parameters in [
+        "sslmode=require".to_owned(),
+        format!("sslmode=verify-full&sslrootcert={}", server_root.display()),
+    ] {
+        let url = cluster.url(&parameters);
+        let store = parcours_store::Store::open(DatabaseTarget::Postgres(url), 2)
+            .unwrap_or_else(|e| panic!("{parameters}: {e}"));
+        let mut conn = store.conn().expect("pooled connection");
+        let encrypted = pairs(&mut conn, "SELECT CAST(ssl AS TEXT) AS a, version AS b FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+        assert_eq!(encrypted.len(), 1, "{parameters}");
+        assert_eq!(encrypted[0].0, "true", "{parameters}: the session is encrypted");
+        assert!(encrypted[0].1.starts_with("TLSv1."), "{parameters}: {:?}", encrypted[0]);
+    }
+    let plain = ConnectionManager::establish(&DatabaseTarget::Postgres(cluster.url("sslmode=disable")));
+    assert!(plain.is_err(), "the cluster refuses connections without TLS");
+    let stranger = ConnectionManager::establish(&DatabaseTarget::Postgres(
+        cluster.url(&format!("sslmode=verify-full&sslrootcert={}", stranger_root.display())),
+    ));
+    let error = stranger.err().expect("a certificate from another root is refused").to_string();
+    assert!(error.contains("certificate"), "{error}");
+}

@@ -11,6 +11,10 @@ use crate::problem::{ApiError, Problem, Text};
 use crate::state::AppState;
 
 /// Reads the metrics.
+///
+/// The Prometheus text exposition of this process (see `metrics`). With
+/// `PARCOURS_METRICS_TOKEN` set, the scraper sends it as a bearer token; without it the endpoint is open in
+/// development and not served in production.
 #[utoipa::path(
     tag = "health",
     description = "Prometheus text format 0.0.4: `parcours_http_requests_total` and \

@@ -11,6 +11,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Books an appointment.
+///
+/// CRI staff book a free slot for a case.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Case id")),

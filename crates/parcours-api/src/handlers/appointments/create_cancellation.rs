@@ -25,6 +25,9 @@ pub struct CancellationRequest {
 }
 
 /// Cancels an appointment.
+///
+/// A booked appointment is cancelled; its slot is free again
+/// and the interpreting still open for it is cancelled with it.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Appointment id")),

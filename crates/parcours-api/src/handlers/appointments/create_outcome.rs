@@ -62,6 +62,11 @@ pub struct OutcomeResponse {
 }
 
 /// Records an appointment's outcome.
+///
+/// What happened at a booked appointment. Attended: the presentation
+/// (when the case awaited it), the step of the appointment's kind and the interpreter who assisted are
+/// recorded on the case, with the appointment's date. No-show: counted on the case; it is not a
+/// presentation, so the presentation deadline keeps running.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Appointment id")),

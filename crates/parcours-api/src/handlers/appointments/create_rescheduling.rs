@@ -11,6 +11,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Moves an appointment.
+///
+/// A booked appointment moves to another free slot of the same
+/// kind; the old slot is free again.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Appointment id")),

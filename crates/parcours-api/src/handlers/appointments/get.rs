@@ -8,6 +8,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads an appointment.
+///
+/// One appointment of the CRI's cases.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Appointment id")),

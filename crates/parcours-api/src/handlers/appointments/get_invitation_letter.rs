@@ -33,6 +33,12 @@ fn kind_in(language: LetterLanguage, kind: parcours_domain::welcome_office::Appo
 }
 
 /// The invitation letter.
+///
+/// The invitation to a booked appointment as a PDF: the
+/// office's address, the date and time (Brussels), whether an interpreter is booked, and the presentation
+/// deadline while the person has not presented. French, then a page in the person's language (the one the
+/// commune reported) when the service offers it. Rendered on demand, never stored; each fetch is a read of
+/// the person's file in the audit trail.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Appointment id")),

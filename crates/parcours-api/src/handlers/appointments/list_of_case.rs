@@ -18,6 +18,8 @@ pub struct AppointmentList {
 }
 
 /// Lists a case's appointments.
+///
+/// A case's appointments, latest first.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Case id")),

@@ -36,6 +36,10 @@ fn check_domicile(body: &ArrivalRequest, commune: parcours_domain::NisCode, erro
 }
 
 /// Reports an arrival.
+///
+/// A commune reports a newcomer. Parcours decides, stores the determination with its
+/// reasons, regime and rule version, deduplicates the person by NISS, opens a case at the competent CRI
+/// when the person is obliged (or volunteers), and answers with all of it. Requires `Idempotency-Key`.
 #[utoipa::path(
     tag = "arrivals",
     request_body = ArrivalRequest,

@@ -9,6 +9,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Reads an arrival the caller's commune reported.
+///
+/// One arrival, for the commune that reported it (any other caller: 404).
 #[utoipa::path(
     tag = "arrivals",
     params(("id" = String, Path, description = "Arrival id")),

@@ -25,6 +25,14 @@ pub fn letter_applies(determination: &DeterminationDto) -> bool {
 }
 
 /// The information letter of an arrival.
+///
+/// The information letter the commune hands to the person at the order of
+/// the residence title (rules.md rule 4.1), as a PDF in French: why the person is concerned, the competent
+/// CRI's address, the presentation deadline and how it is computed, the rights and the consequences; then
+/// the same page in the person's language (`contact.language` of the report) when the service offers it
+/// (`PARCOURS_LETTER_LANGUAGES`: English, Dutch and Spanish ship).
+/// Rendered on demand from the stored determination (never stored), for the commune that reported the
+/// arrival; each fetch is a read in the audit trail.
 #[utoipa::path(
     tag = "arrivals",
     params(("id" = String, Path, description = "Arrival id")),

@@ -32,6 +32,9 @@ pub struct ArrivalQuery {
 }
 
 /// Lists the caller's commune's arrivals.
+///
+/// The arrivals the caller's commune reported, newest first, with cursor pagination
+/// and filters by status and report date.
 #[utoipa::path(
     tag = "arrivals",
     params(ArrivalQuery),

@@ -11,6 +11,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Prints a copy of an attestation.
+///
+/// The issuing CRI prints a copy; the copy is counted, audited and
+/// marked "Copie n° N" on the page (the original is copy 1), so that copies are never taken for originals.
 #[utoipa::path(
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial")),

@@ -26,6 +26,11 @@ pub fn readable(conn: &mut DbConnection, serial: &str, caller: &Caller) -> Resul
 }
 
 /// Reads an attestation.
+///
+/// The issuing CRI reads an attestation, as JSON or as the original PDF
+/// (`Accept: application/pdf`: the very bytes whose SHA-256 was recorded). The commune of reference of an
+/// obliged holder may read it too, and the CPAS the CRI recorded for the holder (rule 5.2: they receive a
+/// copy). The read is audited.
 #[utoipa::path(
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial, e.g. CRIPEL-ATT-2026-000001")),

@@ -34,6 +34,10 @@ pub struct IssueAttestationRequest {
 }
 
 /// Issues the attestation of a case.
+///
+/// The CRI issues the attestation of a case that earned it (rule 5.1),
+/// or a corrected one that supersedes the attestation in force (`supersedes` with a `correction_reason`).
+/// The commune of reference of an obliged person receives a notice with the serial (rule 5.2).
 #[utoipa::path(
     tag = "attestations",
     params(

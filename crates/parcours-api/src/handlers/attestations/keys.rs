@@ -32,6 +32,10 @@ pub struct PublishedKeys {
 }
 
 /// The public keys of attestation signatures.
+///
+/// The Ed25519 public keys that sign attestations' offline payload,
+/// the current one first and every retired one after it, so that attestations signed before a rotation
+/// still verify. Format in `docs/attestation-verification.md`.
 #[utoipa::path(
     tag = "attestations",
     responses((status = 200, description = "The published keys", body = PublishedKeys)),

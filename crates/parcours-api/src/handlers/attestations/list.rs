@@ -19,6 +19,9 @@ pub struct AttestationList {
 }
 
 /// Lists the attestations of a case.
+///
+/// Every attestation of a case the CRI holds, oldest first (in force,
+/// superseded and revoked alike).
 #[utoipa::path(
     tag = "attestations",
     params(("id" = String, Path, description = "Case id")),

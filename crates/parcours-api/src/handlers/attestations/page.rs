@@ -146,6 +146,11 @@ a {{ color: #0d3366; }}
 }
 
 /// The verification page.
+///
+/// The page a phone opens from the QR code. Server-rendered HTML that
+/// works without JavaScript, in French (`?lang=en` for English), showing the same minimal answer as the
+/// JSON verification and, prominently, the domain it was served from, so that a copy pointing at a look-alike
+/// site is easy to spot. Audited and rate-limited like the JSON verification.
 #[utoipa::path(
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial"), PageQuery),

@@ -23,6 +23,10 @@ pub struct RevocationRequest {
 }
 
 /// Revokes an attestation.
+///
+/// The issuing CRI withdraws an attestation in force, with a
+/// reason (law of 29 July 1991: a reasoned act). Verification then answers `revoked`; the commune of
+/// reference is told.
 #[utoipa::path(
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial")),

@@ -23,6 +23,8 @@ pub struct AdministrativeHelpRequest {
 }
 
 /// Records help with an administrative step.
+///
+/// Help with an administrative step (welcome module).
 #[utoipa::path(
     tag = "cases",
     params(

@@ -25,6 +25,8 @@ pub struct ClosureRequest {
 }
 
 /// Closes the case.
+///
+/// The case is closed: moved out of the French-language region, left Belgium, deceased, became Belgian, or withdrew from a voluntary pathway (dispensations close a case through a dispensation decision).
 #[utoipa::path(
     tag = "cases",
     params(

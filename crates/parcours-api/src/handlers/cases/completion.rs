@@ -21,6 +21,8 @@ pub struct CompletionRequest {
 }
 
 /// Records that the requirements are met.
+///
+/// The convention is respected: every required axis reaches its hours (attendance threshold applied); the attendance certificate can be issued (rule 5.1).
 #[utoipa::path(
     tag = "cases",
     params(

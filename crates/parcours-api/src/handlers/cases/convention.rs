@@ -25,6 +25,8 @@ pub struct ConventionRequest {
 }
 
 /// Signs the convention.
+///
+/// The *convention* is signed at the end of the social assessment (rule 4.5): the axes it requires with their hours from the case's regime; French required or waived on the placement test.
 #[utoipa::path(
     tag = "cases",
     params(

@@ -27,6 +27,8 @@ pub struct ConventionAmendmentRequest {
 }
 
 /// Amends the convention.
+///
+/// The convention is amended; the previous axes are kept in its history.
 #[utoipa::path(
     tag = "cases",
     params(

@@ -67,6 +67,11 @@ impl CourseOfferDto {
 }
 
 /// Records a place offered.
+///
+/// The CRI records a place offered to the person on an axis outside
+/// Parcours' enrolments (a course elsewhere, a place the person declined). Places obtained through an
+/// enrolment are recorded by the enrolment itself. These offers are the Region's supply that a fine
+/// presupposes (CWASS art. 152/8): without one on a required axis, no sanction procedure can open.
 #[utoipa::path(
     tag = "non-compliance",
     params(("id" = String, Path, description = "Case id")),

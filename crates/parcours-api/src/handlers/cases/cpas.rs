@@ -27,6 +27,10 @@ pub struct CpasRequest {
 }
 
 /// Records the person's CPAS.
+///
+/// The CRI records that the person is a beneficiary of a CPAS (or no longer:
+/// `cpas_nis: null`). That CPAS is told that the person follows the pathway (rule 4.7) and, later, receives
+/// the attestation notices (rule 5.2); a CPAS that is not recorded hears nothing.
 #[utoipa::path(
     tag = "cases",
     params(

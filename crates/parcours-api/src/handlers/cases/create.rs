@@ -62,6 +62,11 @@ pub struct WalkInRequest {
 }
 
 /// Opens a case for a person who walks in.
+///
+/// CRI staff open a case for a person who walks in. Two thirds of the people the CRIs
+/// follow come voluntarily, without any commune report. The determination decides: obliged (an obliged
+/// case) or not (a voluntary case when the person may follow the pathway voluntarily). The person is
+/// deduplicated by NISS; a person with an open case gets 409 with that case's reference.
 #[utoipa::path(
     tag = "cases",
     request_body = WalkInRequest,

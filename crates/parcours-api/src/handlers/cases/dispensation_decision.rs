@@ -72,6 +72,14 @@ pub struct DispensationDecisionRequest {
 }
 
 /// Decides a dispensation.
+///
+/// The CRI grants or refuses a dispensation on the evidence
+/// (document type, issuer, date: no file is stored). The determination is re-run with the decision and
+/// stored in the person's history; when it says "dispensed", the obliged case closes as dispensed.
+///
+/// A D1 grant names the attestation obtained before (`prior_attestation`: issuer, number, date), in
+/// Wallonia or in another community or region (rules.md rule 2.2, §12-13); the determination then names it
+/// too. A Walloon one must be a valid attestation of this register held by the same person.
 #[utoipa::path(
     tag = "cases",
     params(

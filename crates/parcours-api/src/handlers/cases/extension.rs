@@ -25,6 +25,8 @@ pub struct ExtensionRequest {
 }
 
 /// Extends the completion deadline.
+///
+/// The CRI extends the completion deadline, never beyond the regime's ceiling (rule 4.4).
 #[utoipa::path(
     tag = "cases",
     params(

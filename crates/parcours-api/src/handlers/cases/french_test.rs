@@ -37,6 +37,8 @@ pub const LEVELS: [(&str, CefrLevel); 7] = [
 ];
 
 /// Records the French placement test.
+///
+/// The French placement test (tool, CEFR level, date), part of the welcome module since R2018.
 #[utoipa::path(
     tag = "cases",
     params(

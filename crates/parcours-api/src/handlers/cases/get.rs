@@ -10,6 +10,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Reads a case.
+///
+/// State, deadlines with their explanation, required vs attended hours per axis,
+/// next review, open claims, with an `ETag` to send back in `If-Match`. Only the CRI in charge.
 #[utoipa::path(
     tag = "cases",
     params(("id" = String, Path, description = "Case id"),

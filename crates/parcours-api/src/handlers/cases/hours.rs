@@ -26,6 +26,8 @@ pub struct HoursRequest {
 }
 
 /// Records hours proved by an external certificate.
+///
+/// Hours proved by an external certificate, recorded by the CRI (operators report attendance themselves).
 #[utoipa::path(
     tag = "cases",
     params(

@@ -48,6 +48,9 @@ pub struct CasePage {
 }
 
 /// Lists the CRI's cases.
+///
+/// The cases the caller's CRI holds, newest first, filtered by state, commune, overdue
+/// presentation, completion due before a date, review overdue, obliged or voluntary.
 #[utoipa::path(
     tag = "cases",
     params(CaseQuery),

@@ -22,6 +22,10 @@ pub struct CourseOfferList {
 }
 
 /// Lists the places offered on a case.
+///
+/// The places offered to the person, by the CRI's record or through an
+/// enrolment, oldest first: the Region's supply that a sanction presupposes (CWASS art. 152/8), as the
+/// non-compliance check reads it. Only the CRI in charge.
 #[utoipa::path(
     tag = "non-compliance",
     params(("id" = String, Path, description = "Case id")),

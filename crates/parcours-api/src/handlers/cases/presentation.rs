@@ -23,6 +23,8 @@ pub struct PresentationRequest {
 }
 
 /// Records the presentation at the welcome office.
+///
+/// The person presents at the *bureau d'accueil* (CWASS art. 152/7 §1). A presentation after the deadline is flagged as late unless force majeure is recorded.
 #[utoipa::path(
     tag = "cases",
     params(

@@ -21,6 +21,8 @@ pub struct ReviewRequest {
 }
 
 /// Records an evaluation interview.
+///
+/// A six-monthly evaluation interview (rule 4.6); the next one is due six months later.
 #[utoipa::path(
     tag = "cases",
     params(

@@ -25,6 +25,8 @@ pub struct RightsInformationRequest {
 }
 
 /// Records the information on rights and duties.
+///
+/// Information on rights and duties given, individually or collectively, with an interpreter if needed (welcome module).
 #[utoipa::path(
     tag = "cases",
     params(

@@ -44,6 +44,8 @@ pub fn parse_needs(names: &[String]) -> Result<Vec<NeedDomain>, ApiError> {
 }
 
 /// Records the social assessment.
+///
+/// The social assessment (*bilan social*): needs by domain, and a short sensitive note kept for the CRI only.
 #[utoipa::path(
     tag = "cases",
     params(

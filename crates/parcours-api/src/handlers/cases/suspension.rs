@@ -25,6 +25,8 @@ pub struct SuspensionRequest {
 }
 
 /// Suspends the deadlines over a period.
+///
+/// Deadlines suspended over a period (no course place available, illness, pregnancy, force majeure): the completion deadline and its ceiling move by the length of the suspension.
 #[utoipa::path(
     tag = "cases",
     params(

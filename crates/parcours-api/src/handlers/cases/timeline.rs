@@ -52,6 +52,9 @@ pub struct Timeline {
 }
 
 /// Reads the timeline of a case.
+///
+/// The append-only history of a case: who did what, when, why. The CRI in
+/// charge sees every step; a CRI that held the case before a transfer sees only the steps it recorded.
 #[utoipa::path(
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),

@@ -26,6 +26,8 @@ pub struct TransferRequest {
 }
 
 /// Transfers the case to another CRI.
+///
+/// Staff transfer the case, with its history, to another CRI; the former CRI keeps read access to what it did, not to what follows.
 #[utoipa::path(
     tag = "cases",
     params(

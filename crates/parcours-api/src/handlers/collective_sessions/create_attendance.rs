@@ -27,6 +27,10 @@ pub struct SessionAttendanceRequest {
 }
 
 /// Records a session's attendance.
+///
+/// Who came to a session that has started. Each case that
+/// came receives, in the same transaction, its presentation (if it awaited one), the information on rights
+/// and duties (collective) and the interpreter who assisted; those who did not come are marked absent.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Session id")),

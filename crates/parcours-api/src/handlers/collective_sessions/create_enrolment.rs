@@ -23,6 +23,8 @@ pub struct SessionEnrolmentRequest {
 }
 
 /// Enrols a case.
+///
+/// A case of the CRI's is enrolled, within the capacity.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Session id")),

@@ -8,6 +8,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a session.
+///
+/// A session of the CRI's, with its enrolments.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Session id")),

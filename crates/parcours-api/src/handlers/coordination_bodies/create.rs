@@ -11,6 +11,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Records a plan or platform.
+///
+/// A CRI records a plan or platform of its territory.
 #[utoipa::path(
     tag = "local-integration",
     description = "Records a local integration plan, social-cohesion plan or platform the CRI runs or joins, with \

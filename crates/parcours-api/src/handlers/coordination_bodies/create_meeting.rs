@@ -30,6 +30,8 @@ pub struct CoordinationMeetingRequest {
 }
 
 /// Records a meeting.
+///
+/// The CRI records a meeting once held.
 #[utoipa::path(
     tag = "local-integration",
     description = "Records a meeting of one of the CRI's plans or platforms: its day (held, so not in the future), \

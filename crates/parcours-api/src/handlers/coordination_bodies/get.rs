@@ -8,6 +8,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a plan or platform.
+///
+/// One plan or platform with its meetings.
 #[utoipa::path(
     tag = "local-integration",
     description = "One plan or platform with its meetings, for its CRI, the Region and the communes it covers.",

@@ -27,6 +27,9 @@ pub struct CoordinationBodyList {
 }
 
 /// Lists plans and platforms.
+///
+/// The plans and platforms of the caller's scope, `?commune=` for those
+/// covering one commune.
 #[utoipa::path(
     tag = "local-integration",
     description = "Plans and platforms by name: a CRI's own, all for the Region, those covering the caller's commune \

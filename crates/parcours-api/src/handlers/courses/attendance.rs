@@ -271,6 +271,13 @@ fn too_many_lines() -> ApiError {
 }
 
 /// Reports attendance for one of the operator's courses.
+///
+/// An operator reports attendance for one of its courses, as JSON or as
+/// CSV (`text/csv`, UTF-8 with or without BOM, `;` or `,` separated, quoted fields), up to 50,000 lines,
+/// read as a stream. Requires `Idempotency-Key`. Each line is checked; `mode=all_or_nothing` (default)
+/// writes nothing when a line is bad (422 with every bad line), `mode=accept_valid` writes the good lines
+/// and reports the others. A line for a person and session already reported is a correction: a new
+/// version, with its author and reason; the previous one is kept.
 #[utoipa::path(
     tag = "courses",
     params(

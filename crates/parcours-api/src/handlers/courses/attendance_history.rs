@@ -59,6 +59,9 @@ pub struct AttendanceHistory {
 }
 
 /// Reads the attendance history of a course.
+///
+/// Every version of the attendance lines of one of the operator's
+/// courses, oldest first: nothing is overwritten, corrections are readable with their author and reason.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Course id"), HistoryQuery),

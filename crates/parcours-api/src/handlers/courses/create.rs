@@ -58,6 +58,9 @@ pub struct CourseRequest {
 }
 
 /// Publishes a course.
+///
+/// An operator publishes a course with its sessions, on an axis it is recognised for,
+/// in a commune of a CRI territory it serves.
 #[utoipa::path(
     tag = "courses",
     params(("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),

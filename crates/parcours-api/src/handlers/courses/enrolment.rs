@@ -23,6 +23,9 @@ pub struct EnrolmentRequest {
 }
 
 /// Enrols a case in a course.
+///
+/// A CRI enrols one of its cases in a course; when the course is full
+/// the case goes on the waiting list, in order.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Course id"), ("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),

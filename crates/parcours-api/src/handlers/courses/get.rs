@@ -9,6 +9,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a course.
+///
+/// One course; an operator sees its own only.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Course id")),

@@ -41,6 +41,9 @@ pub struct CourseList {
 }
 
 /// Lists courses.
+///
+/// The catalogue, for CRI staff looking for a place (filters: axis, level, commune, CRI
+/// territory, places left, start date). An operator sees its own courses only.
 #[utoipa::path(
     tag = "courses",
     params(CourseQuery),

@@ -39,6 +39,9 @@ pub struct ParticipantList {
 }
 
 /// Lists the participants of one of the operator's courses.
+///
+/// What an operator may know of its participants: name, case
+/// reference, course, enrolment state. No nationality, no birth date, no social assessment.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Course id")),

@@ -29,6 +29,10 @@ pub struct DataRequestCreation {
 }
 
 /// Records a request.
+///
+/// The CRI competent for the person records a request about their
+/// data (received at the office, by post or by e-mail), with the day it was received: the one-month
+/// deadline runs from there.
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Person id")),

@@ -41,6 +41,13 @@ enum DecisionRefusal {
 }
 
 /// Decides a request.
+///
+/// The CRI decides a request, with its reasons (required for a
+/// refusal, a partial grant, and any decision on erasure or restriction). Most erasure and restriction
+/// requests are refused: the processing is a legal obligation (`reasons` may quote the standard text, see
+/// `legal_obligation_reason` in the domain). A granted erasure erases the person at once, in the same
+/// transaction, unless a case is open, a sanction procedure is not closed or a legal hold applies (409).
+/// A granted rectification is made through `POST /v1/persons/{id}/identities` (versioned, history kept).
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Request id")),

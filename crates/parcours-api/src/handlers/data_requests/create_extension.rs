@@ -22,6 +22,9 @@ pub struct DataRequestExtensionRequest {
 }
 
 /// Extends a request's deadline.
+///
+/// The CRI extends the deadline by two months, once, within the
+/// first month, with reasons it communicates to the person (GDPR art. 12(3)).
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Request id")),

@@ -9,6 +9,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Reads a request.
+///
+/// One request of the caller's CRI.
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Request id")),

@@ -12,6 +12,11 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Renders the decision letter.
+///
+/// The decision on a request as the letter the CRI sends
+/// the person (PDF, French): the request and its dates, the extension, the outcome and its reasons, the
+/// remedies (Data Protection Authority, courts). Rendered from the record; the same decision gives the same
+/// letter.
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Request id")),

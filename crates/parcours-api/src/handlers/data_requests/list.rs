@@ -27,6 +27,9 @@ pub struct DataRequestList {
 }
 
 /// Lists the CRI's requests.
+///
+/// The CRI's requests about persons' data, open ones first by deadline (with
+/// `late` when the month passed), then the decided ones.
 #[utoipa::path(
     tag = "privacy",
     params(DataRequestQuery),

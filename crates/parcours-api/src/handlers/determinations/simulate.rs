@@ -140,6 +140,10 @@ pub struct SimulationResponse {
 }
 
 /// Simulates a determination (nothing is stored).
+///
+/// A stateless determination for any authenticated caller, optionally
+/// re-evaluated under a named regime (appeals, decree changes). Nothing is stored, nothing is audited
+/// beyond the access log: the body need not identify anyone.
 #[utoipa::path(
     tag = "determinations",
     request_body = SimulationRequest,

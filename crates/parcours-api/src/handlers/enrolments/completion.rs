@@ -9,6 +9,8 @@ use crate::request::RequestId;
 use crate::state::AppState;
 
 /// Ends an enrolment (completed).
+///
+/// The case completed the course.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Enrolment id")),

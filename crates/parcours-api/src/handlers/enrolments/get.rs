@@ -9,6 +9,9 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads an enrolment.
+///
+/// One enrolment of a case the caller's CRI holds: its course, status and place on
+/// the waiting list. Operators read theirs through `GET /v1/courses/{id}/participants`.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Enrolment id")),

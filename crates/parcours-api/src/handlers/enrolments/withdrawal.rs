@@ -9,6 +9,8 @@ use crate::request::RequestId;
 use crate::state::AppState;
 
 /// Ends an enrolment (withdrawn).
+///
+/// The case leaves the course; the first person on the waiting list gets the place.
 #[utoipa::path(
     tag = "courses",
     params(("id" = String, Path, description = "Enrolment id")),

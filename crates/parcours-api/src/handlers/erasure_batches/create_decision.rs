@@ -26,6 +26,10 @@ pub struct ErasureDecisionRequest {
 }
 
 /// Decides on a batch.
+///
+/// The Region's data protection officer approves or rejects a
+/// proposed batch, with a reason. An approved batch is executed by the next `retention_review` run (each
+/// person erased only if still due and not blocked then).
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Batch id")),

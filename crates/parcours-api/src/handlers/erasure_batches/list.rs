@@ -20,6 +20,10 @@ pub struct ErasureBatchList {
 }
 
 /// Lists the erasure batches.
+///
+/// The retention review's batches, newest first, for the Region's data protection
+/// officer: the dry-run report (who is due, since when, under which period, which rows will change; who is
+/// due but blocked), the decision and the outcome.
 #[utoipa::path(
     tag = "privacy",
     responses(

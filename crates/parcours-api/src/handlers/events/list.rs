@@ -129,6 +129,12 @@ pub struct EventPage {
 }
 
 /// Reads the event feed.
+///
+/// The events the caller's organisation is entitled to, oldest first,
+/// at-least-once and ordered per case. A CRI receives every step of the cases it holds; a commune learns
+/// only that its resident follows the pathway, was transferred, met the requirements or missed a deadline
+/// (rule 4.7), with the case reference and the person's id (never the national number). A read writes nothing: missed deadlines
+/// are recorded by the `deadline_sweep` job (see `jobs`).
 #[utoipa::path(
     tag = "events",
     params(EventQuery),

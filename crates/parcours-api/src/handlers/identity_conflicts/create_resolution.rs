@@ -34,6 +34,9 @@ pub struct ResolutionResponse {
 }
 
 /// Resolves an identity conflict.
+///
+/// The CRI resolves a conflict, keeping the current
+/// identity or adopting the reported one as a new version (with a step on the open case). Once only.
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path, description = "Conflict id")),

@@ -39,6 +39,8 @@ pub struct IdentityConflictList {
 }
 
 /// Lists identity conflicts.
+///
+/// The CRI's identity conflicts, oldest first (open ones by default).
 #[utoipa::path(
     tag = "persons",
     params(ConflictQuery),

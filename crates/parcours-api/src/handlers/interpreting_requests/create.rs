@@ -31,6 +31,9 @@ pub struct InterpretingRequest {
 }
 
 /// Asks for an interpreter.
+///
+/// The CRI asks for an interpreter at one of its appointments (still
+/// booked) or collective sessions (not yet held).
 #[utoipa::path(
     tag = "welcome-office",
     request_body = InterpretingRequest,

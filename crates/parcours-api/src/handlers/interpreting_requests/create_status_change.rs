@@ -25,6 +25,9 @@ pub struct InterpretingStatusChange {
 }
 
 /// Records the service's answer.
+///
+/// The CRI records the interpreting service's answer:
+/// confirmed (with its reference), done, or cancelled.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Interpreting request id")),

@@ -9,6 +9,9 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads an interpreting request.
+///
+/// One interpreting request of the caller's CRI, as created or as its
+/// status last changed.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Interpreting request id")),

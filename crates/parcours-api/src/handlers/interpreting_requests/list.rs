@@ -28,6 +28,9 @@ pub struct InterpretingList {
 }
 
 /// Lists interpreting requests.
+///
+/// The CRI's interpreting requests, open ones by default (requested or
+/// confirmed), oldest first.
 #[utoipa::path(
     tag = "welcome-office",
     params(InterpretingQuery),

@@ -12,6 +12,10 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Places a legal hold.
+///
+/// A data protection officer places a legal hold on a person's file
+/// (the Region's on anyone, a CRI's on the persons it is competent for); the file is then kept past its
+/// retention period until the hold is lifted.
 #[utoipa::path(
     tag = "privacy",
     description = "Keeps the person's file past its retention period: the retention review lists the person as \

@@ -12,6 +12,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Lifts a legal hold.
+///
+/// The hold no longer applies. A CRI's officer lifts the holds its CRI
+/// placed; the Region's officer any. The hold stays on record, lifted, with the reason.
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Legal hold id")),

@@ -23,6 +23,10 @@ pub struct LegalHoldList {
 }
 
 /// Lists a person's legal holds.
+///
+/// The holds placed on a person's file, lifted ones included, oldest
+/// first, for a data protection officer within scope (the Region's for anyone, a CRI's for the persons it
+/// is competent for). The read is audited: it shows who is in litigation.
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Person id")),

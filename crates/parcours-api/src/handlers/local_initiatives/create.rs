@@ -29,6 +29,9 @@ pub struct LocalInitiativeRequest {
 }
 
 /// Registers an ILI.
+///
+/// The Region or a CRI registers a local integration initiative (enterprise
+/// number checked with its mod-97 digits, one registration per number).
 #[utoipa::path(
     tag = "local-integration",
     description = "Registers a local integration initiative, by the Region (region_admin) or a CRI (cri_agent). Its \

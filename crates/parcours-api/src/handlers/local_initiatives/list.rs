@@ -17,6 +17,8 @@ pub struct LocalInitiativeList {
 }
 
 /// Lists the ILIs.
+///
+/// The registered ILIs, for the Region and the CRIs.
 #[utoipa::path(
     tag = "local-integration",
     description = "Every registered local integration initiative, by name, with the course operator of the same \

@@ -26,6 +26,9 @@ pub struct ConventionBreachReport {
 }
 
 /// Reports a convention not respected.
+///
+/// The CRI reports that an obliged person does not respect the
+/// convention (rule 6.3 (b)), with its finding. The missed deadlines are found by the detection job.
 #[utoipa::path(
     tag = "non-compliance",
     params(("id" = String, Path, description = "Case id")),

@@ -164,6 +164,13 @@ fn refusal(refusal: ReviewRefusal) -> ApiError {
 }
 
 /// Reviews a non-compliance record.
+///
+/// The CRI reviews a record. It excuses it — force majeure, a
+/// dispensation claim still pending, or a suspension that should have been recorded (recorded now, it
+/// moves the deadlines) — or hands the file to the Region's sanctioning official. A hand-over opens the
+/// procedure only when every precondition of a fine holds (CWASS art. 152/8: among them, a place offered
+/// on every axis the convention requires); otherwise it is refused with 409 `sanction_blocked` and the
+/// reasons. Once per record.
 #[utoipa::path(
     tag = "non-compliance",
     params(("id" = String, Path, description = "Non-compliance id")),

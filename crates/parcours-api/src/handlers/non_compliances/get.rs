@@ -10,6 +10,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// One non-compliance record.
+///
+/// One record of the CRI's, with the preconditions of a fine checked as
+/// they stand today — what a hand-over would state in the file, or why it would be blocked.
 #[utoipa::path(
     tag = "non-compliance",
     params(("id" = String, Path, description = "Non-compliance id")),

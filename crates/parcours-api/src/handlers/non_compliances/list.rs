@@ -28,6 +28,9 @@ pub struct NonComplianceList {
 }
 
 /// Lists non-compliance records.
+///
+/// The CRI's non-compliance records (open by default: its work list), oldest
+/// breach first.
 #[utoipa::path(
     tag = "non-compliance",
     params(NonComplianceQuery),

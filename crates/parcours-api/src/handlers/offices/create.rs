@@ -13,6 +13,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Registers an office.
+///
+/// A CRI registers one of its welcome offices (address, opening hours, the communes it
+/// serves by default, the languages its staff speak).
 #[utoipa::path(
     tag = "welcome-office",
     description = "Registers a welcome office of the caller's CRI. Every commune it serves must be in the CRI's \

@@ -29,6 +29,8 @@ pub struct CollectiveSessionRequest {
 }
 
 /// Plans a session.
+///
+/// The CRI plans a collective session on rights and duties at an office.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Office id")),

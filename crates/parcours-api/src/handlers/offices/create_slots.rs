@@ -51,6 +51,9 @@ pub struct SlotList {
 }
 
 /// Opens slots.
+///
+/// Staff open appointment slots at an office, all or none: a staff member
+/// never holds two slots at once.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Office id")),

@@ -9,6 +9,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads an office.
+///
+/// One of the CRI's offices.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Office id"),

@@ -36,6 +36,10 @@ fn stamp(instant: DateTime<Utc>) -> String {
 }
 
 /// An office's day as iCalendar.
+///
+/// An office's day as iCalendar (RFC 5545, `text/calendar`), for the
+/// CRI's calendar software: one event per slot (free or booked) and per collective session. Events carry
+/// the case reference, never a name: calendar files travel to other systems.
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Office id"), DayQuery),

@@ -26,6 +26,8 @@ pub struct OfficeList {
 }
 
 /// Lists the CRI's offices.
+///
+/// The CRI's offices, optionally those serving one commune by default.
 #[utoipa::path(
     tag = "welcome-office",
     params(OfficeQuery),

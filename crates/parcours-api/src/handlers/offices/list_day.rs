@@ -100,6 +100,9 @@ pub fn office_day(
 }
 
 /// An office's day.
+///
+/// An office's day: every slot with the appointment it holds, and the
+/// collective sessions, in time order (Brussels day).
 #[utoipa::path(
     tag = "welcome-office",
     params(("id" = String, Path, description = "Office id"), DayQuery),

@@ -12,6 +12,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Changes an office.
+///
+/// The CRI changes an office's description (with `If-Match`).
 #[utoipa::path(
     tag = "welcome-office",
     params(

@@ -41,6 +41,9 @@ pub struct OperatorRequest {
 }
 
 /// Registers an operator.
+///
+/// The Region or a CRI registers a training operator (enterprise number checked with
+/// its mod-97 digits; axes it is recognised for; CRI territories it serves).
 #[utoipa::path(
     tag = "operators",
     params(("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),

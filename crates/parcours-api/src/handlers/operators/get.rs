@@ -8,6 +8,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads an operator.
+///
+/// An operator, for itself, the CRIs and the Region.
 #[utoipa::path(
     tag = "operators",
     params(("id" = String, Path, description = "Operator id")),

@@ -40,6 +40,11 @@ pub struct ParameterValueRequest {
 }
 
 /// Sets a parameter's value from a date on.
+///
+/// The Region sets a new value for one of the law's open quantities,
+/// from an effective date that is not in the past, with its legal source and a reason. Determinations
+/// already communicated are never rewritten: the value applies to reference dates from its date on, and
+/// the review job lists the open cases it would change for their CRI (`GET /v1/parameter-reviews`).
 #[utoipa::path(
     tag = "parameters",
     params(("name" = String, Path, description = "Parameter name, as listed by GET /v1/parameters")),

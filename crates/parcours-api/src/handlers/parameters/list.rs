@@ -17,6 +17,9 @@ pub struct ParameterList {
 }
 
 /// Lists the law's parameters with their history.
+///
+/// Every open quantity of the law, its value today and its history (built-in and
+/// set by the Region). Public: the law's values are no secret, and integrators show them.
 #[utoipa::path(
     tag = "parameters",
     responses((status = 200, description = "Every parameter, its value today and its history", body = ParameterList)),

@@ -48,6 +48,10 @@ pub struct ParameterReviewList {
 }
 
 /// Lists the open cases that new parameter values would change.
+///
+/// The open cases a new parameter value would change (status, regime,
+/// deadlines, hours), as the review job found them. A CRI sees its own cases, the Region every case;
+/// identifiers and codes only.
 #[utoipa::path(
     tag = "parameters",
     responses(

@@ -56,6 +56,11 @@ pub struct InquiryResponse {
 }
 
 /// Asks about a participant.
+///
+/// An operator or a CRI asks, by case reference or by NISS (in the body,
+/// never in a URL), whether the person is obliged, at which CRI, and the hours attended and still required
+/// per axis — nothing more. An operator may ask only about people enrolled (or waiting) in its courses; a
+/// CRI only about its cases. Anything else answers 404.
 #[utoipa::path(
     tag = "courses",
     request_body = InquiryRequest,

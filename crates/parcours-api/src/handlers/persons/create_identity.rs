@@ -45,6 +45,12 @@ pub struct IdentityUpdateResponse {
 }
 
 /// Updates a person's identity.
+///
+/// A versioned update of a person's current identity by the commune
+/// of the current domicile (its population register) or the CRI competent for the person, with its
+/// reason (GDPR art. 16). A report never does this: a report that contradicts the known identity is
+/// flagged as a conflict instead. The names and the sex can be corrected here; a birth date or a
+/// nationality changes the determination, so it comes with a new report, which the rules decide again.
 #[utoipa::path(
     tag = "persons",
     params(

@@ -43,6 +43,12 @@ pub struct MergeResponse {
 }
 
 /// Merges two records of one person.
+///
+/// The CRI merges another record of the same person into this one (the
+/// record kept is the one whose national number is in force). Determinations, cases, arrivals,
+/// attestations and identity conflicts move to the kept record; the merged record keeps its row, its
+/// number (a later report under it leads to the kept record) and its identity history; the kept record
+/// takes a new identity version with source `merge`. Refused when both have an open case.
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path, description = "The record kept")),

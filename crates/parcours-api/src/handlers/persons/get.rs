@@ -11,6 +11,10 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Reads a person's current identity.
+///
+/// A person's current identity, for the organisations that receive notices about
+/// them. Feed payloads carry only the person's id (never a national number or a name), so that a recipient
+/// who needs the identity reads it here, and the read is recorded in the person's access report.
 #[utoipa::path(
     tag = "persons",
     description = "A commune sees the persons it reported or who live in it, a CPAS those whose case records it, \

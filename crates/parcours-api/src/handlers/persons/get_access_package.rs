@@ -212,6 +212,14 @@ fn summary_of(categories: &Map<String, Value>) -> Vec<CategorySummary> {
 type Prepared = (Map<String, Value>, AccessReport, AccessSummary);
 
 /// Reads a person's access package.
+///
+/// The answer to the person's right of access (GDPR art. 15), as a
+/// ZIP the CRI hands over: `donnees.json` (everything stored about the person, by category of the register:
+/// identity, contact, pathway, attendance, health, social, sanction; the sealed notes and evidence opened),
+/// `resume.pdf` (a French summary: purposes, categories, recipients, retention, rights),
+/// `rapport-acces.json` (every operation on the file, as `GET /v1/persons/{id}/access-report`) and
+/// `destinataires.json` (the organisations that received or consulted the data). For the data protection
+/// officer or the CRI competent for the person; audited.
 #[utoipa::path(
     tag = "privacy",
     params(("id" = String, Path, description = "Person id")),

@@ -224,6 +224,14 @@ pub fn report_of(
 }
 
 /// Reads a person's access report.
+///
+/// Who consulted or changed the person's data, when and for what
+/// (GDPR art. 15; CJEU C-579/21 *Pankki S*: the dates and purposes of the consultations are owed to the
+/// person, and the organisations that made them). Every audited operation is listed: single reads, lists
+/// and feed pages that showed the person, public verifications of the person's attestation, replays of a
+/// response that held the person's data, and the writes. The staff member who acted is shown only to the
+/// data protection officer; the person and the CRI see the organisation. Reading the report is recorded,
+/// and shows in the next one.
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path, description = "Person id (from an arrival or a case)")),

@@ -39,6 +39,9 @@ pub struct DeterminationHistory {
 }
 
 /// Lists a person's determinations.
+///
+/// Every determination made for a person, oldest first, for the
+/// CRI competent for them (a determination routed to it, or a case it holds). Anyone else: 404.
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path, description = "Person id (from an arrival)")),

@@ -31,6 +31,11 @@ pub struct DuplicateGroup {
 }
 
 /// Lists duplicate candidates.
+///
+/// Records the CRI follows that look like one person under two numbers
+/// (the same name and birth date, as registers compare them, with different national or BIS numbers: a
+/// BIS number later replaced by a national number, rule §10). Candidates only: the CRI checks and merges
+/// (`POST /v1/persons/{id}/merges`); nothing is merged by itself.
 #[utoipa::path(
     tag = "persons",
     responses(

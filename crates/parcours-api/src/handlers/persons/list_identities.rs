@@ -22,6 +22,10 @@ pub struct IdentityHistory {
 }
 
 /// Lists a person's identities.
+///
+/// A person's identity through time, for the CRI competent for them:
+/// every version of the current identity with its source, and every report kept as it was made (including
+/// those of a record merged into this one). The `ETag` is the current version, for `If-Match` on an update.
 #[utoipa::path(
     tag = "persons",
     params(("id" = String, Path, description = "Person id (from an arrival or a case)"),

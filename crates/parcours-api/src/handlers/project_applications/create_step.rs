@@ -139,6 +139,10 @@ fn party_of(participant: &Participant) -> Option<ProjectParty> {
 }
 
 /// Records the next step of a project.
+///
+/// The next step of a project — the CRI's opinion, the Region's
+/// decision, a support visit, a report, the evaluation. Who records which step, and when it is refused, is
+/// `parcours_domain::local_integration`'s.
 #[utoipa::path(
     tag = "local-integration",
     description = "Records a step: `opinion` (the competent CRI, before the call's `opinion_deadline`, \

@@ -13,6 +13,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Submits a new version.
+///
+/// The applicant submits a new version of its application,
+/// while the call is open and before the CRI's opinion. The previous version stays as it was.
 #[utoipa::path(
     tag = "local-integration",
     description = "The applicant ILI replaces its application by a new version (the whole content), while the call \

@@ -9,6 +9,9 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a project.
+///
+/// One project with its steps, for its applicant, its CRI and the
+/// Region; a commune covered reads a funded project without amounts or steps.
 #[utoipa::path(
     tag = "local-integration",
     description = "One application and the project it became, with its current version and its steps. The \

@@ -36,6 +36,9 @@ pub struct ProjectList {
 }
 
 /// Lists projects.
+///
+/// The applications and projects of the caller's scope, newest first — a
+/// CRI's projects with their state, an ILI's own, all for the Region, the funded projects covering a commune.
 #[utoipa::path(
     tag = "local-integration",
     description = "Applications and projects of the caller's scope, newest first: the competent CRI's, the \

@@ -11,6 +11,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Opens a call for projects.
+///
+/// The Region opens a call for projects to local integration initiatives.
 #[utoipa::path(
     tag = "local-integration",
     description = "Opens a call for projects (title, ILI axes, CRI territories, dates, budget, criteria). Its \

@@ -12,6 +12,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Applies to a call.
+///
+/// An ILI applies to a call. The competent CRI is the CRI of
+/// the project's communes; the application is version 1, kept as submitted.
 #[utoipa::path(
     tag = "local-integration",
     description = "An ILI (token `ili:<enterprise number>`, role `ili_agent`, registered with \

@@ -8,6 +8,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a call.
+///
+/// One call for projects (calls are public to the sector).
 #[utoipa::path(
     tag = "local-integration",
     description = "One call for projects. Every participant reads the calls: the Region, the CRIs, the ILIs and \

@@ -26,6 +26,9 @@ pub struct ProjectCallList {
 }
 
 /// Lists the calls.
+///
+/// The calls for projects, the most recent first; `?open=true` for those receiving
+/// applications today.
 #[utoipa::path(
     tag = "local-integration",
     description = "The calls for projects, the most recently opened first (at most 500). Every participant reads them.",

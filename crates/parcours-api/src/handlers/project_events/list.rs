@@ -56,6 +56,9 @@ pub struct ProjectEventPage {
 }
 
 /// Reads the project feed.
+///
+/// The steps of the caller's projects after a position, oldest first. Thin:
+/// identifiers and types; read the project for the content.
 #[utoipa::path(
     tag = "local-integration",
     description = "The steps of the caller's projects after position `after`, oldest first: an ILI reads its own, a \

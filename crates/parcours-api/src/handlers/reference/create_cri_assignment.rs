@@ -30,6 +30,9 @@ pub struct CriAssignmentRequest {
 }
 
 /// Assigns a commune to a CRI from a date on.
+///
+/// The Region corrects a commune's competent CRI from a date
+/// on, without a release. Determinations use the assignment valid on each person's reference date.
 #[utoipa::path(
     tag = "reference",
     params(("nis" = String, Path, description = "NIS code of the commune")),

@@ -37,6 +37,9 @@ pub struct CommuneList {
 }
 
 /// Lists Walloon communes.
+///
+/// Walloon communes with their NIS code, language region and CRI over time (public
+/// reference data), filtered by CRI, NIS code, name or date.
 #[utoipa::path(
     tag = "reference",
     security(()),

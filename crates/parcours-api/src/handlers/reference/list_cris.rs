@@ -32,6 +32,8 @@ pub struct CriList {
 }
 
 /// Lists the eight CRIs.
+///
+/// The eight regional integration centres (public reference data).
 #[utoipa::path(tag = "reference", responses((status = 200, description = "The eight CRIs", body = CriList)), security(()))]
 #[get("/cris")]
 pub async fn list_cris(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

@@ -40,6 +40,9 @@ pub struct DispatchRequest {
 }
 
 /// Records a reminder's dispatch.
+///
+/// The CRI records that it sent a reminder (by post, e-mail or by
+/// hand), or that it came back because the address the commune reported is unknown. Once per reminder.
 #[utoipa::path(
     tag = "reminders",
     params(("id" = String, Path, description = "Reminder id")),

@@ -14,6 +14,11 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// The reminder letter.
+///
+/// The reminder as a one-page PDF in French, addressed to the person at
+/// the address the commune reported, with the CRI's office, the deadline and how it is computed. Rendered
+/// on demand (never stored); each fetch is a read of the person's file in the audit trail. Without a
+/// reported postal address: 409 `address_unknown` (record the reminder as bounced, or hand it over).
 #[utoipa::path(
     tag = "reminders",
     params(("id" = String, Path, description = "Reminder id")),

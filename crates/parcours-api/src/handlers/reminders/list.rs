@@ -27,6 +27,8 @@ pub struct ReminderList {
 }
 
 /// Lists reminders.
+///
+/// The CRI's reminders (due by default: the work list), oldest due first.
 #[utoipa::path(
     tag = "reminders",
     params(ReminderQuery),

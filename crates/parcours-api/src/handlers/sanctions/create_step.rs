@@ -281,6 +281,12 @@ fn refused(error: ProcedureError) -> ApiError {
 }
 
 /// Records a step of a sanction procedure.
+///
+/// A sanctioning official records the next step of a procedure — the
+/// notice and its proven notification, observations (written or at a hearing), a decision drafted, signed
+/// by a second official, notified, an appeal and its outcome, the payment, or a closure (regularisation,
+/// no fine, recovery). The rules of due process are the domain's (`parcours_domain::sanction`); nothing
+/// is edited, a correction supersedes. Requires `If-Match`.
 #[utoipa::path(
     tag = "sanctions",
     params(

@@ -11,6 +11,10 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// One sanction procedure.
+///
+/// One procedure, with its steps and `ETag`. Sanctioning officials read every
+/// procedure; the CRI holding the case reads its own; for another CRI, a commune, a CPAS or an operator
+/// it does not exist (404).
 #[utoipa::path(
     tag = "sanctions",
     params(("id" = String, Path, description = "Procedure id"),

@@ -11,6 +11,10 @@ use crate::request::RequestId;
 use crate::state::AppState;
 
 /// The decision (PDF).
+///
+/// The decision — the signed one, or else the latest draft (titled as an unsigned draft, without effect): its reasons, the answer to every observation, the outcome and amount, the appeal route and deadline, the two officials. Rendered on demand
+/// from the records, never stored; each fetch is an audited read of the person's file. For the Region's
+/// sanctioning officials and the CRI holding the case.
 #[utoipa::path(
     tag = "sanctions",
     params(("id" = String, Path, description = "Procedure id")),

@@ -11,6 +11,10 @@ use crate::request::RequestId;
 use crate::state::AppState;
 
 /// The evidence file (PDF).
+///
+/// The evidence file as one PDF: the determination with its reasons, the deadlines and their computation, the reminders sent, hours per axis, offers and waiting lists, the non-compliance record and the CRI's review, the preconditions, the notice, the observations, the decision and what followed, and every step with who recorded it. Rendered on demand
+/// from the records, never stored; each fetch is an audited read of the person's file. For the Region's
+/// sanctioning officials and the CRI holding the case.
 #[utoipa::path(
     tag = "sanctions",
     params(("id" = String, Path, description = "Procedure id")),

@@ -11,6 +11,10 @@ use crate::request::RequestId;
 use crate::state::AppState;
 
 /// The notice inviting observations (PDF).
+///
+/// The notice inviting the person's observations: the facts, the law, the preconditions checked, the evidence, how to consult the file, the observation period (and, once recorded as notified, its last day). Rendered on demand
+/// from the records, never stored; each fetch is an audited read of the person's file. For the Region's
+/// sanctioning officials and the CRI holding the case.
 #[utoipa::path(
     tag = "sanctions",
     params(("id" = String, Path, description = "Procedure id")),

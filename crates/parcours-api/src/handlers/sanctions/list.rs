@@ -28,6 +28,9 @@ pub struct ProcedureList {
 }
 
 /// Lists sanction procedures.
+///
+/// The procedures of the files handed to the Region (sanctioning officials), oldest
+/// first, optionally of one state.
 #[utoipa::path(
     tag = "sanctions",
     params(ProcedureQuery),

@@ -24,6 +24,10 @@ pub struct SimulationRequest {
 }
 
 /// Queues a simulation.
+///
+/// The Region asks what an alternative set of dated parameters would change for
+/// the determinations of a period. Queued for the job runner (it answers within its next run, with
+/// progress); follow it with `GET /v1/simulations/{id}`.
 #[utoipa::path(
     tag = "statistics",
     request_body = SimulationRequest,

@@ -9,6 +9,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Reads a simulation.
+///
+/// A simulation's progress and, once done, its answer.
 #[utoipa::path(
     tag = "statistics",
     params(("id" = String, Path, description = "Simulation id")),

@@ -177,6 +177,11 @@ fn cells_shown(release: &ReleaseRecord, shown: &Shown) -> Result<Vec<StoredCell>
 }
 
 /// Reads a table for a period.
+///
+/// One table for one closed quarter or year, as JSON,
+/// CSV or an SVG chart, for the caller's territory. The release is made once (on its first request) and
+/// then served unchanged to everyone: the Region sees Wallonia, a CRI its territory, a commune itself, with
+/// the same cells suppressed. Every read is audited.
 #[utoipa::path(
     tag = "statistics",
     params(

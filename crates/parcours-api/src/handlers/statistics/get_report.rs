@@ -89,6 +89,10 @@ fn grids(table: StatisticsTable, cells: &[StoredCell], rows: &[(String, String)]
 }
 
 /// Renders the statistics report of a territory for a period.
+///
+/// The statistics report (PDF) of a CRI or of the Region for a
+/// closed quarter or year — every table of the catalogue as released, by territory: for the Region one row
+/// per CRI, for a CRI one row per commune, then the total. Each table's read is audited.
 #[utoipa::path(
     tag = "statistics",
     params(

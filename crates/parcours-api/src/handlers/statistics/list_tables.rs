@@ -45,6 +45,8 @@ pub struct StatisticsTableList {
 }
 
 /// Lists the published tables.
+///
+/// The catalogue of published tables, with what each counts and by what.
 #[utoipa::path(
     tag = "statistics",
     responses(

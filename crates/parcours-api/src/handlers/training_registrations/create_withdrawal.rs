@@ -11,6 +11,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Withdraws a registration.
+///
+/// A practitioner withdraws; the first on the waiting
+/// list takes the place.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Withdraws a registration of one of the CRI's trainings. When it held a place, the oldest \

@@ -11,6 +11,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// The participation certificate.
+///
+/// The participation certificate (PDF) of a practitioner
+/// who attended at least one session.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "The participation certificate of a registration of the CRI's training: the practitioner, the \

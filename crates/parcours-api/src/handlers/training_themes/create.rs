@@ -27,6 +27,8 @@ pub struct TrainingThemeRequest {
 }
 
 /// Adds a theme.
+///
+/// A CRI adds a theme to its list.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Adds a theme to the caller's CRI's list, beside the base themes. Audited.",

@@ -18,6 +18,8 @@ pub struct TrainingThemeList {
 }
 
 /// Lists the themes.
+///
+/// The base themes and the caller's CRI's own.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "The themes a training of the caller's CRI may have: the base list, then the CRI's own.",

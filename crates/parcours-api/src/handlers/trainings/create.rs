@@ -11,6 +11,8 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Plans a training.
+///
+/// A CRI plans a training cycle or module for practitioners.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Plans a cycle (several sessions) or a module (one) on a base theme or one of the CRI's, with its \

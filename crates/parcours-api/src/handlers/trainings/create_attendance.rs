@@ -24,6 +24,8 @@ pub struct TrainingAttendanceRequest {
 }
 
 /// Records a session day's attendance.
+///
+/// Who attended one session day. A corrected list replaces the first.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Records who attended one session day of the CRI's training: those listed are present, every \

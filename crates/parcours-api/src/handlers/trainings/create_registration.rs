@@ -28,6 +28,9 @@ pub struct TrainingRegistrationRequest {
 }
 
 /// Registers a practitioner.
+///
+/// The CRI registers a practitioner; a place while there is one,
+/// the waiting list after.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Registers a practitioner to one of the CRI's trainings before its first session: `registered` while \

@@ -8,6 +8,8 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a training.
+///
+/// One of the CRI's trainings with its registrations.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "One of the caller's CRI's trainings, with its registrations in order (places, then the waiting \

@@ -40,6 +40,9 @@ pub fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
 }
 
 /// Lists trainings.
+///
+/// The trainings starting in a year, the CRI's own or, for the Region, all —
+/// with their counts, never the practitioners' names.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Trainings whose first session falls in `year`: the caller's CRI's, or every CRI's for the Region. \

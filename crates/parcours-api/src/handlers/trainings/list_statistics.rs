@@ -41,6 +41,8 @@ pub struct TrainingStatistics {
 }
 
 /// Counts practitioners trained per theme.
+///
+/// Practitioners trained per theme in a year — counts, no names.
 #[utoipa::path(
     tag = "practitioner-training",
     description = "Practitioners trained per theme in `year` (trainings whose first session falls in it): each \

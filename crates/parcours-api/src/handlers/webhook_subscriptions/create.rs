@@ -47,6 +47,12 @@ pub struct WebhookSubscriptionRequest {
 }
 
 /// Subscribes a receiver to the caller's feed.
+///
+/// An organisation that reads the feed subscribes a receiver to it. The
+/// address is checked (https outside development; a public address in production, resolved now and again
+/// at every send), the event types against what the organisation receives, and a secret is drawn (read it
+/// once with `GET /v1/webhook-subscriptions/{id}/secret`). Delivery starts with the events after the feed's
+/// current head, or after `from_position` when given.
 #[utoipa::path(
     tag = "webhooks",
     params(("Idempotency-Key" = Option<String>, Header, description = "Optional; a UUID per request makes a retry safe: a replay returns the first response (with `Idempotent-Replayed: true`), the same key with another body is refused (422).")),

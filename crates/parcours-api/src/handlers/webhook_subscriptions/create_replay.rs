@@ -25,6 +25,10 @@ pub struct WebhookReplayRequest {
 }
 
 /// Replays a subscription's events from a position.
+///
+/// Delivers again every event of the subscription's feed
+/// after a position (a receiver that lost data, a new receiver behind the same subscription). The events
+/// keep their ids, so a receiver that already has one recognises it by `webhook-id`.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = String, Path, description = "Subscription id")),

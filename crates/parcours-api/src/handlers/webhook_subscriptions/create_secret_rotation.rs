@@ -28,6 +28,10 @@ pub struct WebhookSecretRotationRequest {
 }
 
 /// Rotates a subscription's secret.
+///
+/// A new secret for a subscription. The previous
+/// one keeps signing beside it for `overlap_hours` (both signatures travel in `webhook-signature`), so the
+/// receiver can switch without losing an event. Read the new secret at `Location`.
 #[utoipa::path(
     tag = "webhooks",
     params(

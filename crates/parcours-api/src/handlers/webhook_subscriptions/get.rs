@@ -9,6 +9,9 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Reads a subscription.
+///
+/// One subscription of the caller's organisation (another
+/// organisation's is not found).
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = String, Path, description = "Subscription id")),

@@ -10,6 +10,9 @@ use crate::request::{RequestId, actor};
 use crate::state::AppState;
 
 /// Reads a subscription's verification secret.
+///
+/// What verifies the subscription's signatures: the `whsec_`
+/// secret (`v1`) or the `whpk_` public key (`v1a`). Each read is audited; the answer is never cached.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = String, Path, description = "Subscription id")),

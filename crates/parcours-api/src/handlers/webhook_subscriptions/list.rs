@@ -17,6 +17,8 @@ pub struct WebhookSubscriptionList {
 }
 
 /// Lists the caller's organisation's subscriptions.
+///
+/// The caller's organisation's subscriptions, oldest first.
 #[utoipa::path(
     tag = "webhooks",
     responses(

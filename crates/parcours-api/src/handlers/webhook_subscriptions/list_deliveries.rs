@@ -70,6 +70,9 @@ pub struct WebhookDeliveryPage {
 }
 
 /// Reads a subscription's delivery log.
+///
+/// The delivery log of a subscription: each event queued
+/// for it, where it stands, and every attempt with the receiver's status code or the error.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = String, Path, description = "Subscription id"), DeliveryQuery),

@@ -24,6 +24,10 @@ pub struct WebhookStatusRequest {
 }
 
 /// Activates or disables a subscription.
+///
+/// The subscriber pauses (`disabled`) or resumes (`active`) a
+/// subscription, for instance after its receiver answered 410 Gone. Resuming delivers the events after the
+/// subscription's position, so nothing of the feed is skipped.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = String, Path, description = "Subscription id")),
