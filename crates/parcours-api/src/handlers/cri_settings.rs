@@ -46,6 +46,8 @@ fn check(settings: &CriSettings) -> Result<(), ApiError> {
 }
 
 /// Reads the CRI's settings.
+///
+/// What the CRI prints on its documents: its office address and signatory. Each CRI reads its own.
 #[utoipa::path(
     tag = "attestations",
     responses(
@@ -73,6 +75,9 @@ pub async fn get_cri_settings(state: web::Data<AppState>, agent: CriAgent) -> Re
 }
 
 /// Sets the CRI's settings.
+///
+/// Each CRI maintains its own; the change is audited and applies to the documents issued from then on
+/// (attestations already issued keep what they printed).
 #[utoipa::path(
     tag = "attestations",
     request_body = CriSettings,

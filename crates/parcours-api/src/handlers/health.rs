@@ -20,6 +20,9 @@ pub struct Health {
 }
 
 /// The process is up.
+///
+/// Liveness: 200 as long as the process answers, whatever the database does (an orchestrator restarts a
+/// process that stops answering). No token; not rate-limited.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)), security(()))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
@@ -27,6 +30,9 @@ pub async fn live() -> HttpResponse {
 }
 
 /// The process can serve: the database answers.
+///
+/// Readiness: 200 when a pooled connection answers a query, 503 otherwise (a load balancer then sends no
+/// traffic to this replica). No token; not rate-limited.
 #[utoipa::path(
     tag = "health",
     security(()),

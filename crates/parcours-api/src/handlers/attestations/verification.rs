@@ -155,6 +155,11 @@ pub async fn verify(
 }
 
 /// Verifies an attestation (no account needed).
+///
+/// Anyone holding an attestation checks it with the serial and the token printed in its QR code: status,
+/// dates, issuing CRI, the holder's initials and birth year. A wrong or missing token reads exactly like an
+/// unknown serial; every verification is audited as an anonymous read (the holder's access report lists
+/// it), and each client address has a rate limit (429).
 #[utoipa::path(
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial"), TokenQuery),
@@ -178,6 +183,10 @@ pub async fn get_attestation_verification(
 }
 
 /// Checks the holder's surname and birth date against an attestation: the answer is only yes or no.
+///
+/// For a verifier who has the person in front of them: the surname (case, accents, spaces and hyphens ignored) and the birth
+/// date are compared with the attestation's holder, and only the match is answered, never the stored
+/// identity. Same token, audit and rate limit as the verification.
 #[utoipa::path(
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial"), TokenQuery),
