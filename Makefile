@@ -6,14 +6,15 @@ export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 LINT_TOOLS := target/lint/node_modules/.bin
 
-.PHONY: lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
+.PHONY: openapi-publish lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-run: ## Start the API on the embedded SQLite default (var/parcours.sqlite3), reference data loaded
+# The sandbox unless PARCOURS_ENV says otherwise: demo data, development keys, movable clocks (docs/sandbox.md).
+run: ## Start the API in sandbox mode on var/sandbox.sqlite3 (demo data, a clock per organisation); PARCOURS_ENV=development for an empty one
 	@mkdir -p var
-	$(CARGO) run --release -p parcours-api --bin parcours -- serve
+	PARCOURS_ENV=$${PARCOURS_ENV:-sandbox} $(CARGO) run --release -p parcours-api --bin parcours -- serve
 
 # `--tests`: unit and integration tests, no benches or doctests to link. The black-box suite drives the
 # `parcours` binary that this same build produces, so no release build is needed here.
@@ -56,6 +57,9 @@ lint-contract: ## Redocly (recommended, strict) and Spectral (spectral:oas) on o
 	  npm install --silent --no-audit --no-fund @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3 >/dev/null; }
 	cd openapi && ../$(LINT_TOOLS)/redocly lint openapi.json --config redocly.yaml --format=summary
 	$(LINT_TOOLS)/spectral lint openapi/openapi.json --ruleset openapi/spectral.yaml --fail-severity warn
+
+openapi-publish: ## At a release: record openapi/openapi.json as the published contract that the breaking-change test compares with
+	cp openapi/openapi.json openapi/published.json
 
 openapi-check: ## Fail when openapi/openapi.json differs from the code
 	$(CARGO) test -p parcours-api --test api --locked openapi_contract_matches_the_committed_file

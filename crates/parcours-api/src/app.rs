@@ -86,6 +86,7 @@ pub fn build_app(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", crate::openapi::finish(api)))
         .default_service(web::to(unknown_route))
         .wrap(from_fn(conditional::around))
+        .wrap(from_fn(request::sandbox_clock))
         .wrap(from_fn(request::limit))
         .wrap(from_fn(request::around))
 }

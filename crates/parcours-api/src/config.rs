@@ -11,12 +11,19 @@ use jsonwebtoken::Algorithm;
 pub const DEVELOPMENT_SECRET: &str = "parcours-development-secret-do-not-use-in-production";
 /// Default SQLite file for `make run`.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://var/parcours.sqlite3";
+/// Default SQLite file of the sandbox (`make run`): its own, since a sandbox refuses a database with real
+/// data and the other modes refuse a sandbox's.
+pub const DEFAULT_SANDBOX_DATABASE_URL: &str = "sqlite://var/sandbox.sqlite3";
 
-/// Development (laptop, pilot) or production.
+/// Development (laptop, pilot), sandbox (integrators' rehearsals) or production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
     /// Local defaults allowed.
     Development,
+    /// Development's defaults, plus demo data made at the first start and a clock each organisation moves
+    /// for itself (`POST /v1/sandbox/clock`). Refuses production keys: nothing a sandbox issues can pass
+    /// for real.
+    Sandbox,
     /// Public keys only; no development secret.
     Production,
 }
@@ -162,9 +169,25 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let environment = match get("PARCOURS_ENV").as_deref().unwrap_or("development") {
             "development" => Environment::Development,
+            "sandbox" => Environment::Sandbox,
             "production" => Environment::Production,
-            other => return Err(ConfigError(format!("PARCOURS_ENV must be development or production, not `{other}`"))),
+            other => {
+                return Err(ConfigError(format!(
+                    "PARCOURS_ENV must be development, sandbox or production, not `{other}`"
+                )));
+            }
         };
+        if environment == Environment::Sandbox {
+            // A sandbox's attestations, letters and tokens must never be taken for real ones.
+            for production_setting in ["PARCOURS_ATTESTATION_KEYS", "PARCOURS_DATA_KEYS", "PARCOURS_JWT_PUBLIC_KEYS"] {
+                if get(production_setting).is_some() {
+                    return Err(ConfigError(format!(
+                        "PARCOURS_ENV=sandbox refuses {production_setting}: a sandbox runs on the development keys, \
+                         so that nothing it issues can pass for real (use PARCOURS_ENV=production)"
+                    )));
+                }
+            }
+        }
         let number = |name: &str, default: usize| -> Result<usize, ConfigError> {
             match get(name) {
                 Some(v) => v.trim().parse().map_err(|_| ConfigError(format!("{name} must be a positive integer"))),
@@ -340,7 +363,10 @@ impl Config {
             jobs_poll_seconds: number("PARCOURS_JOBS_POLL_SECONDS", 30)?.max(1) as u64,
             reference_refresh_seconds: number("PARCOURS_REFERENCE_REFRESH_SECONDS", 5)?.max(1) as u64,
             environment,
-            database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_url: get("PARCOURS_DATABASE_URL").unwrap_or_else(|| {
+                if environment == Environment::Sandbox { DEFAULT_SANDBOX_DATABASE_URL } else { DEFAULT_DATABASE_URL }
+                    .to_owned()
+            }),
             bind,
             pool_size: number("PARCOURS_DB_POOL_SIZE", 10)? as u32,
             workers: number("PARCOURS_WORKERS", std::thread::available_parallelism().map_or(2, |n| n.get()))?.max(1),

@@ -138,7 +138,17 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
     let (today, now) = (state.clock.today(), state.clock.now());
     match kind {
         JobKind::DeadlineSweep => {
-            let recorded = parcours_store::cases::sweep_missed_deadlines(&mut conn, today, now)?;
+            let mut recorded = parcours_store::cases::sweep_missed_deadlines(&mut conn, today, now, None)?;
+            for (cri, days) in moved_cris(state, &mut conn)? {
+                recorded += crate::clock::with_days_ahead(days, || {
+                    parcours_store::cases::sweep_missed_deadlines(
+                        &mut conn,
+                        state.clock.today(),
+                        state.clock.now(),
+                        Some(&cri),
+                    )
+                })?;
+            }
             Ok(format!("ok: {recorded} missed deadline(s) recorded"))
         }
         JobKind::IdempotencyExpiry => {
@@ -150,14 +160,24 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
         }
         JobKind::ParameterReview => review_parameter_values(state, &mut conn, today, now),
         JobKind::Reminders => {
-            let reference = state.reference_data(&mut conn)?;
-            let presentation = *reference.parameters.reminder_days_before_presentation.on(today);
-            let completion = *reference.parameters.reminder_days_before_completion.on(today);
-            let recorded = parcours_store::reminders::sweep_reminders(&mut conn, today, presentation, completion, now)?;
+            let mut recorded = sweep_reminders(state, &mut conn, None)?;
+            for (cri, days) in moved_cris(state, &mut conn)? {
+                recorded += crate::clock::with_days_ahead(days, || sweep_reminders(state, &mut conn, Some(&cri)))?;
+            }
             Ok(format!("ok: {recorded} reminder(s) due recorded"))
         }
         JobKind::NonComplianceDetection => {
-            let recorded = parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now)?;
+            let mut recorded = parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now, None)?;
+            for (cri, days) in moved_cris(state, &mut conn)? {
+                recorded += crate::clock::with_days_ahead(days, || {
+                    parcours_store::non_compliances::sweep_non_compliances(
+                        &mut conn,
+                        state.clock.today(),
+                        state.clock.now(),
+                        Some(&cri),
+                    )
+                })?;
+            }
             Ok(format!("ok: {recorded} non-compliance(s) recorded"))
         }
         JobKind::RetentionReview => {
@@ -201,6 +221,58 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
             })
         }
     }
+}
+
+/// Sandbox: the CRIs that moved their clock ahead, by code, with their days ahead. Their cases are swept
+/// again on their own date after the shared sweep (which, being behind, finds nothing the CRI's would not).
+/// Read from the table, so that a `parcours worker` beside `serve` sees the moves too.
+fn moved_cris(state: &AppState, conn: &mut parcours_store::DbConnection) -> Result<Vec<(String, i64)>, ApiError> {
+    if state.config.environment != crate::config::Environment::Sandbox {
+        return Ok(Vec::new());
+    }
+    Ok(parcours_store::sandbox_clocks::all(conn)?
+        .into_iter()
+        .filter(|clock| clock.offset_days > 0)
+        .filter_map(|clock| {
+            clock.organisation.strip_prefix("cri:").map(|cri| (cri.to_owned(), i64::from(clock.offset_days)))
+        })
+        .collect())
+}
+
+/// The reminders due on the clock in force on this thread, for every case or one CRI's.
+fn sweep_reminders(
+    state: &AppState,
+    conn: &mut parcours_store::DbConnection,
+    only_cri: Option<&str>,
+) -> Result<usize, ApiError> {
+    let today = state.clock.today();
+    let reference = state.reference_data(conn)?;
+    let presentation = *reference.parameters.reminder_days_before_presentation.on(today);
+    let completion = *reference.parameters.reminder_days_before_completion.on(today);
+    Ok(parcours_store::reminders::sweep_reminders(conn, today, presentation, completion, state.clock.now(), only_cri)?)
+}
+
+/// What the date-driven sweeps recorded for one CRI's cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CriSweep {
+    /// Missed deadlines (presentation, completion).
+    pub missed_deadlines: usize,
+    /// Reminders that came due.
+    pub reminders: usize,
+    /// Non-compliances detected.
+    pub non_compliances: usize,
+}
+
+/// Sandbox: the date-driven sweeps (deadlines, reminders, non-compliance) over `cri`'s cases on the clock
+/// in force on this thread, right after the CRI moved it, so that what the new date brings is there at once.
+pub fn sweep_cri(state: &AppState, cri: &str) -> Result<CriSweep, ApiError> {
+    let mut conn = state.store.conn()?;
+    let (today, now) = (state.clock.today(), state.clock.now());
+    Ok(CriSweep {
+        missed_deadlines: parcours_store::cases::sweep_missed_deadlines(&mut conn, today, now, Some(cri))?,
+        reminders: sweep_reminders(state, &mut conn, Some(cri))?,
+        non_compliances: parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now, Some(cri))?,
+    })
 }
 
 /// Records the reminder of each booked appointment whose day-before has come (in Brussels), once: a

@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod problem;
 pub mod rate_limit;
 pub mod request;
+pub mod sandbox;
 pub mod state;
 pub mod webhooks;
 

@@ -184,6 +184,9 @@ fn worker(config: Config) -> Result<(), String> {
     let store = Store::open(target.clone(), 2).map_err(|e| format!("database: {e}"))?;
     let poll = std::time::Duration::from_secs(config.jobs_poll_seconds);
     let state = AppState::new(store, config).map_err(|e| format!("keys: {e}"))?;
+    if parcours_api::sandbox::check_database(&state)? == parcours_api::sandbox::Readiness::EmptySandbox {
+        return Err("an empty sandbox: start `parcours serve` first, it makes the demo data".into());
+    }
     eprintln!("Parcours worker on {target:?}: looking for due jobs every {} s", poll.as_secs());
     let stop = Arc::new(AtomicBool::new(false));
     let runner = {
@@ -293,6 +296,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let development = config.environment == Environment::Development;
     let public_base_url = config.public_base_url.clone();
     let state = web::Data::new(AppState::new(store, config).map_err(|e| format!("keys: {e}"))?);
+    let demo = parcours_api::sandbox::prepare(&state).await?;
     let stop_jobs = Arc::new(AtomicBool::new(false));
     let job_runner = if state.config.jobs_in_process {
         let runner = state.clone();
@@ -329,7 +333,25 @@ async fn serve(config: Config) -> Result<(), String> {
     for address in server.addrs() {
         eprintln!("Parcours API listening on http://{address} (Swagger UI: http://{address}/docs/)");
     }
-    if development {
+    if let Some(demo) = demo {
+        eprintln!(
+            "SANDBOX mode (PARCOURS_ENV=sandbox): fictitious demo data {}, development keys, and a clock each \
+             organisation moves forward for itself with POST /v1/sandbox/clock (docs/sandbox.md).",
+            if demo.made_now { "made now" } else { "as left by earlier runs" }
+        );
+        for (reference, stage) in &demo.cases {
+            eprintln!("  case {reference}: {stage}");
+        }
+        eprintln!("Tokens (valid 8 hours):");
+        for (organisation, role) in
+            [("commune:62063", "commune_agent"), ("cri:CRIPEL", "cri_agent"), ("region:SPW", "region_admin")]
+        {
+            eprintln!("  ./target/release/parcours token --org {organisation} --role {role} --ttl 8h");
+        }
+        for operator in &demo.operators {
+            eprintln!("  ./target/release/parcours token --org operator:{operator} --role operator_agent --ttl 8h");
+        }
+    } else if development {
         eprintln!(
             "Development mode (HS256 development key). Get a token with:\n  ./target/release/parcours token --org commune:62063 --role commune_agent --ttl 1h"
         );

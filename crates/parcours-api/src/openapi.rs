@@ -26,6 +26,7 @@ Accept-Language: en). Authentication: `Authorization: Bearer <JWT>` (see the `be
         (name = "courses", description = "Course catalogue, enrolment, participants, attendance (JSON or CSV), participant inquiry"),
         (name = "attestations", description = "Attestations de fréquentation: issue, print, correct, revoke; verification by anyone, online or offline"),
         (name = "events", description = "Event feed per organisation (cursor, at-least-once, ordered per case)"),
+        (name = "sandbox", description = "`PARCOURS_ENV=sandbox` only: demo data at the first start, and a clock each organisation moves forward for itself to rehearse a pathway's years in minutes (`docs/sandbox.md`)"),
         (name = "webhooks", description = "The event feed pushed to the subscriber's receiver: Standard Webhooks signatures (`v1` HMAC-SHA256, `v1a` Ed25519) over CloudEvents 1.0 bodies, retried over about three days, with a delivery log and replay; the contract's `webhooks` section lists every event type"),
         (name = "reference", description = "CRIs, communes and their CRI over time"),
         (name = "parameters", description = "The law's open quantities: values in force, their history, the Region's new values and the cases they would change"),

@@ -190,3 +190,25 @@ pub async fn limit(
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
+
+/// Sandbox only: the request runs on its caller's clock (the days its organisation moved ahead with
+/// `POST /v1/sandbox/clock`), read from the bearer token. Elsewhere, and for a request without a valid
+/// token, the shared clock; the token itself is judged by the handler's extractor as always.
+pub async fn sandbox_clock(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<actix_web::web::Data<crate::state::AppState>>().cloned();
+    let Some(state) = state.filter(|s| s.config.environment == crate::config::Environment::Sandbox) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let organisation = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|token| state.verifier.verify(token.trim(), crate::auth::epoch_seconds()).ok())
+        .map(|caller| caller.organisation.to_string());
+    let days = organisation.map_or(0, |organisation| state.clock.days_ahead_for(&organisation));
+    Ok(crate::clock::Scoped::new(days, next.call(req)).await?.map_into_boxed_body())
+}

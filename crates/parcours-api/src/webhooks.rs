@@ -142,7 +142,7 @@ impl TargetRefusal {
 /// What the environment lets receivers be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TargetPolicy {
-    /// `http://` accepted (development only).
+    /// `http://` accepted (development and sandbox, for a receiver on the integrator's own machine).
     pub plain_http: bool,
     /// Loopback and private addresses accepted (everywhere but production).
     pub private_networks: bool,
@@ -152,7 +152,7 @@ impl TargetPolicy {
     /// The policy of an environment.
     pub fn of(environment: Environment) -> TargetPolicy {
         TargetPolicy {
-            plain_http: environment == Environment::Development,
+            plain_http: environment != Environment::Production,
             private_networks: environment != Environment::Production,
         }
     }

@@ -9,6 +9,7 @@ mod performance;
 mod privacy;
 mod reminders;
 mod sanctions;
+mod sandbox;
 mod statistics;
 mod support;
 mod webhooks;
@@ -1455,7 +1456,7 @@ fn every_operation_has_a_verb_resource_id_a_tag_and_documented_errors() {
             }
         }
     }
-    assert_eq!(operations, 155);
+    assert_eq!(operations, 157);
 }
 
 /// No two types of the API crate give the contract the same schema name: utoipa keeps one of them under the
@@ -1639,4 +1640,175 @@ fn every_value_list_of_the_domain_is_an_enumeration_of_the_contract() {
             .collect();
         assert_eq!(listed, values, "{schema}.{property}");
     }
+}
+
+/// What a client built against `published` could no longer do against `current`: an operation removed, a
+/// field removed from a success answer, a field removed from or newly required in a request body, a
+/// parameter newly required, a request value list that lost a value. Each finding names the operation id.
+fn breaking_changes(published: &Value, current: &Value) -> Vec<(String, String)> {
+    fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
+        match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+            Some(name) => &spec["components"]["schemas"][name],
+            None => schema,
+        }
+    }
+    /// The properties of a schema, its `allOf` parts and its nullable `oneOf` wrapper included.
+    fn properties(spec: &Value, schema: &Value) -> serde_json::Map<String, Value> {
+        let schema = resolve(spec, schema);
+        let mut found = schema["properties"].as_object().cloned().unwrap_or_default();
+        for part in ["allOf", "oneOf", "anyOf"] {
+            for inner in schema[part].as_array().into_iter().flatten() {
+                found.extend(properties(spec, inner));
+            }
+        }
+        found
+    }
+    fn required(spec: &Value, schema: &Value) -> Vec<String> {
+        let schema = resolve(spec, schema);
+        let mut found: Vec<String> =
+            schema["required"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        for inner in schema["allOf"].as_array().into_iter().flatten() {
+            found.extend(required(spec, inner));
+        }
+        found
+    }
+    fn enum_values(spec: &Value, schema: &Value) -> Vec<Value> {
+        let schema = resolve(spec, schema);
+        let direct = schema["enum"].as_array().cloned().unwrap_or_default();
+        let nested =
+            ["oneOf", "anyOf", "allOf"].iter().flat_map(|part| schema[*part].as_array().cloned().unwrap_or_default());
+        direct.into_iter().chain(nested.flat_map(|inner| enum_values(spec, &inner))).collect()
+    }
+    /// Fields of `old` (at `at`) that `new` lost, followed into nested objects, once per schema name.
+    fn lost_fields(
+        (old_spec, old): (&Value, &Value),
+        (new_spec, new): (&Value, &Value),
+        at: &str,
+        seen: &mut std::collections::BTreeSet<String>,
+        found: &mut Vec<String>,
+    ) {
+        if let Some(name) = old["$ref"].as_str()
+            && !seen.insert(format!("{at}{name}"))
+        {
+            return;
+        }
+        let (old_fields, new_fields) = (properties(old_spec, old), properties(new_spec, new));
+        for (field, old_schema) in &old_fields {
+            match new_fields.get(field) {
+                None => found.push(format!("{at}{field} removed")),
+                Some(new_schema) => {
+                    let (old_item, new_item) = match (old_schema.get("items"), new_schema.get("items")) {
+                        (Some(o), Some(n)) => (o, n),
+                        _ => (old_schema, new_schema),
+                    };
+                    lost_fields((old_spec, old_item), (new_spec, new_item), &format!("{at}{field}."), seen, found);
+                }
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for (path, item) in published["paths"].as_object().into_iter().flatten() {
+        for (method, old_op) in item.as_object().into_iter().flatten() {
+            let id = old_op["operationId"].as_str().unwrap_or(method).to_owned();
+            let Some(new_op) = current["paths"][path].get(method) else {
+                findings.push((id, format!("{} {path} removed", method.to_uppercase())));
+                continue;
+            };
+            for (status, old_response) in old_op["responses"].as_object().into_iter().flatten() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let Some(old_schema) = old_response["content"]["application/json"].get("schema") else { continue };
+                let new_schema = &new_op["responses"][status]["content"]["application/json"]["schema"];
+                let mut lost = Vec::new();
+                lost_fields((published, old_schema), (current, new_schema), "", &mut Default::default(), &mut lost);
+                findings.extend(lost.into_iter().map(|f| (id.clone(), format!("answer {status}: {f}"))));
+            }
+            if let Some(old_body) = old_op["requestBody"]["content"]["application/json"].get("schema") {
+                let new_body = &new_op["requestBody"]["content"]["application/json"]["schema"];
+                let (old_fields, new_fields) = (properties(published, old_body), properties(current, new_body));
+                let old_required = required(published, old_body);
+                for field in required(current, new_body) {
+                    if !old_required.contains(&field) {
+                        findings.push((id.clone(), format!("request: {field} newly required")));
+                    }
+                }
+                for (field, old_field) in &old_fields {
+                    match new_fields.get(field) {
+                        None => findings.push((id.clone(), format!("request: {field} removed"))),
+                        Some(new_field) => {
+                            let kept = enum_values(current, new_field);
+                            for value in enum_values(published, old_field) {
+                                if !kept.is_empty() && !kept.contains(&value) {
+                                    findings.push((id.clone(), format!("request: {field} no longer accepts {value}")));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let old_params: Vec<&str> = old_op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["required"] == true)
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            for parameter in new_op["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                if parameter["required"] == true && !old_params.contains(&name) {
+                    findings.push((id.clone(), format!("parameter {name} newly required")));
+                }
+            }
+        }
+    }
+    findings
+}
+
+/// `openapi/published.json` is the contract as last released (`make openapi-publish`). A change that breaks a
+/// client of a published operation fails here until `docs/changelog.md` has a **breaking** line naming the
+/// operation id, so that integrators read about it before they meet it.
+#[test]
+fn no_breaking_change_to_a_published_operation_unless_the_changelog_says_so() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+    let published: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}openapi/published.json")).expect("published.json"),
+    )
+    .expect("published.json parses");
+    let current: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    let changelog = std::fs::read_to_string(format!("{root}docs/changelog.md")).expect("changelog");
+    let announced = |id: &str| {
+        changelog.lines().any(|line| line.to_lowercase().contains("**breaking**") && line.contains(&format!("`{id}`")))
+    };
+    let unannounced: Vec<String> = breaking_changes(&published, &current)
+        .into_iter()
+        .filter(|(id, _)| !announced(id))
+        .map(|(id, change)| format!("{id}: {change}"))
+        .collect();
+    assert!(
+        unannounced.is_empty(),
+        "breaking changes to published operations that docs/changelog.md does not announce (a line with **breaking** \
+         and the operation id in backquotes), or undo them:\n{}",
+        unannounced.join("\n")
+    );
+}
+
+#[test]
+fn the_breaking_change_check_sees_a_removed_operation_a_removed_field_and_a_new_required_field() {
+    let published: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    assert_eq!(breaking_changes(&published, &published), Vec::new(), "a contract does not break itself");
+    let mut current = published.clone();
+    let schemas = &mut current["components"]["schemas"];
+    schemas["CaseResponse"]["properties"].as_object_mut().expect("properties").remove("state");
+    schemas["OperatorRequest"]["required"].as_array_mut().expect("required").push(json!("contact_phone"));
+    current["paths"]["/v1/operators/{id}"].as_object_mut().expect("item").remove("get");
+    let findings = breaking_changes(&published, &current);
+    let has = |id: &str, change: &str| findings.iter().any(|(i, c)| i == id && c == change);
+    assert!(has("get_case", "answer 200: state removed"), "{findings:?}");
+    assert!(has("create_operator", "request: contact_phone newly required"), "{findings:?}");
+    assert!(findings.iter().any(|(_, c)| c == "GET /v1/operators/{id} removed"), "{findings:?}");
+    // Additions break nobody.
+    let mut extended = published.clone();
+    extended["components"]["schemas"]["CaseResponse"]["properties"]["new_field"] = json!({"type": "string"});
+    assert_eq!(breaking_changes(&published, &extended), Vec::new());
 }

@@ -563,6 +563,7 @@ pub fn sweep_missed_deadlines(
     conn: &mut DbConnection,
     today: NaiveDate,
     now: NaiveDateTime,
+    only_cri: Option<&str>,
 ) -> Result<usize, StoreError> {
     let system = Actor::system("deadline-sweep");
     let late_presentations: Vec<CaseRecord> = cases::table
@@ -586,7 +587,8 @@ pub fn sweep_missed_deadlines(
         .select(CaseRecord::as_select())
         .load(conn)?;
     let mut recorded = 0;
-    for case in late_presentations {
+    let in_scope = |case: &CaseRecord| only_cri.is_none_or(|cri| case.cri_code == cri);
+    for case in late_presentations.into_iter().filter(in_scope) {
         let Some(present_by) = case.present_by else { continue };
         recorded += crate::write_transaction(conn, |conn| -> Result<usize, StoreError> {
             let changed = diesel::update(
@@ -605,7 +607,7 @@ pub fn sweep_missed_deadlines(
             Ok(1)
         })?;
     }
-    for case in late_completions {
+    for case in late_completions.into_iter().filter(in_scope) {
         let Some(complete_by) = case.complete_by else { continue };
         recorded += crate::write_transaction(conn, |conn| -> Result<usize, StoreError> {
             let not_yet_told = cases::completion_missed_notified_for

@@ -63,6 +63,7 @@ pub mod reference;
 pub mod reminders;
 pub mod sanction_procedures;
 pub mod sanction_steps;
+pub mod sandbox_clocks;
 pub mod schema;
 pub mod seed;
 pub mod session_enrolments;

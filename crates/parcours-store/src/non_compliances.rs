@@ -124,6 +124,7 @@ pub fn sweep_non_compliances(
     conn: &mut DbConnection,
     today: NaiveDate,
     now: NaiveDateTime,
+    only_cri: Option<&str>,
 ) -> Result<usize, StoreError> {
     let system = Actor::system("non-compliance");
     // Only obliged open cases with a passed deadline are read.
@@ -135,7 +136,7 @@ pub fn sweep_non_compliances(
         .select(CaseRecord::as_select())
         .load(conn)?;
     let mut recorded = 0;
-    for case in candidates {
+    for case in candidates.into_iter().filter(|case| only_cri.is_none_or(|cri| case.cri_code == cri)) {
         let aggregate = decode_case(&case.state_json)?;
         for kind in [BreachKind::PresentationMissed, BreachKind::CompletionMissed] {
             let Some(deadline) = breach_detected(kind, &aggregate, today) else { continue };

@@ -1329,6 +1329,17 @@ pub const INVENTORY: &[TableEntry] = &[
         ],
     },
     TableEntry {
+        table: "sandbox_clocks",
+        purpose: "The sandbox only: each organisation's clock, as days ahead of the sandbox's, and the row that marks a sandbox database",
+        basis: Basis::NotPersonal,
+        retention: Retention::Technical,
+        columns: &[
+            col("organisation", Category::NotPersonal, Erasure::Keep),
+            col("offset_days", Category::NotPersonal, Erasure::Keep),
+            col("moved_at", Category::NotPersonal, Erasure::Keep),
+        ],
+    },
+    TableEntry {
         table: "webhook_attempts",
         purpose: "Every attempt of a webhook delivery: when, the receiver's status code or the error code",
         basis: Basis::NotPersonal,

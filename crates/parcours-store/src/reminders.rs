@@ -51,6 +51,7 @@ pub fn sweep_reminders(
     presentation_days: u32,
     completion_days: u32,
     now: NaiveDateTime,
+    only_cri: Option<&str>,
 ) -> Result<usize, StoreError> {
     let system = Actor::system("reminders");
     let horizon = |days: u32| today + Duration::days(i64::from(days));
@@ -68,7 +69,7 @@ pub fn sweep_reminders(
         .select(CaseRecord::as_select())
         .load(conn)?;
     let mut recorded = 0;
-    for case in candidates {
+    for case in candidates.into_iter().filter(|case| only_cri.is_none_or(|cri| case.cri_code == cri)) {
         let standing = CaseStanding {
             obliged: case.obliged,
             state: case.state,

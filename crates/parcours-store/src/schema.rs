@@ -902,10 +902,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sandbox_clocks (organisation) {
+        organisation -> Text,
+        offset_days -> Integer,
+        moved_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    sandbox_clocks,
     local_initiatives,
     project_calls,
     project_applications,

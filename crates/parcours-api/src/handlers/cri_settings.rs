@@ -61,7 +61,7 @@ fn check(settings: &CriSettings) -> Result<(), ApiError> {
 #[get("/cri-settings")]
 pub async fn get_cri_settings(state: web::Data<AppState>, agent: CriAgent) -> Result<HttpResponse, ApiError> {
     let cri = agent.cri;
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::cri_settings::get(&mut conn, cri.code())?)
     })
@@ -100,7 +100,7 @@ pub async fn put_cri_settings(
     let settings = body.into_inner();
     check(&settings)?;
     let actor = actor(&caller, &request_id);
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let record = parcours_store::cri_settings::CriSettingsRecord {
             cri_code: cri.code().to_owned(),

@@ -44,6 +44,6 @@ pub async fn live() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let probe = state.clone();
-    web::block(move || probe.store.ping()).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    crate::clock::block(move || probe.store.ping()).await?.map_err(|e| ApiError::Unavailable(e.to_string()))?;
     Ok(HttpResponse::Ok().json(Health { status: "ok".into(), database: Some(state.store.backend_name().into()) }))
 }

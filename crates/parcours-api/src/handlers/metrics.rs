@@ -52,7 +52,7 @@ pub async fn get_metrics(state: web::Data<AppState>, req: HttpRequest) -> Result
         None => {}
     }
     let scrape = state.clone();
-    let gauges = web::block(move || -> Result<StoreGauges, ApiError> {
+    let gauges = crate::clock::block(move || -> Result<StoreGauges, ApiError> {
         let (pool_connections, pool_idle, pool_max) = scrape.store.pool_state();
         let mut conn = scrape.store.conn().map_err(|e| ApiError::Unavailable(e.to_string()))?;
         let now = scrape.clock.now();

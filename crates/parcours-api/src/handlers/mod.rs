@@ -34,6 +34,7 @@ pub mod project_events;
 pub mod reference;
 pub mod reminders;
 pub mod sanctions;
+pub mod sandbox;
 pub mod simulations;
 pub mod statistics;
 pub mod training_registrations;
@@ -52,6 +53,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(
             utoipa_actix_web::scope("/v1")
                 .service(determinations::simulate::simulate_determination)
+                .service(sandbox::get::get_sandbox_clock)
+                .service(sandbox::create_advance::create_sandbox_clock_advance)
                 .service(webhook_subscriptions::create::create_webhook_subscription)
                 .service(webhook_subscriptions::list::list_webhook_subscriptions)
                 .service(webhook_subscriptions::get::get_webhook_subscription)

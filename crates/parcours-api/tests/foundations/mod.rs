@@ -58,6 +58,7 @@ async fn concurrent_sweeps_and_worker_replicas_record_one_deadline_missed(app: T
                 &mut conn,
                 sibling.state.clock.today(),
                 sibling.state.clock.now(),
+                None,
             )
             .expect("sweep")
         }

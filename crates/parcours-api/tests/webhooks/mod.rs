@@ -360,7 +360,7 @@ async fn a_rotated_secret_signs_beside_the_old_one_and_a_replay_sends_the_events
 }
 
 /// Production settings: RS256 tokens, real key files, a public base URL.
-fn production_config() -> parcours_api::config::Config {
+pub(crate) fn production_config() -> parcours_api::config::Config {
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
     let dir = std::env::temp_dir().join(format!("parcours-production-{}", parcours_store::new_id()));
     std::fs::create_dir_all(&dir).expect("dir");

@@ -38,7 +38,7 @@ pub async fn create_case_appointment(
     let slot_id = body.into_inner().slot_id;
     let actor = actor(&agent.caller, &request_id);
     let case_id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

@@ -53,7 +53,7 @@ pub async fn create_appointment_cancellation(
     let reason = body.into_inner().reason.as_deref().map(|r| short_text("reason", r, 200)).transpose()?;
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

@@ -98,7 +98,7 @@ pub async fn create_appointment_outcome(
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
     let keys = state.config.data_keys.clone();
-    let (dto, case) = web::block(move || -> Result<_, ApiError> {
+    let (dto, case) = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let (cri, now, today) = (agent.cri.code(), state.clock.now(), state.clock.today());

@@ -39,7 +39,7 @@ pub async fn create_appointment_rescheduling(
     let slot_id = body.into_inner().slot_id;
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

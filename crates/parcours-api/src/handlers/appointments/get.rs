@@ -28,7 +28,7 @@ pub async fn get_appointment(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (appointment, slot) =
             parcours_store::appointments::find(&mut conn, &id, agent.cri.code())?.ok_or(ApiError::NotFound)?;

@@ -60,7 +60,7 @@ pub async fn get_appointment_invitation_letter(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let letter = web::block(move || -> Result<_, ApiError> {
+    let letter = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         let reference = state.reference_data(&mut conn)?;

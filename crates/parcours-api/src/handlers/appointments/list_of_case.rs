@@ -38,7 +38,7 @@ pub async fn list_case_appointments(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = path.into_inner();
-    let items = web::block(move || -> Result<_, ApiError> {
+    let items = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = agent.cri.code();
         parcours_store::cases::load_view(&mut conn, &case_id, cri)?.ok_or(ApiError::NotFound)?;

@@ -95,7 +95,7 @@ pub async fn create_arrival(
     };
 
     let actor = actor(&caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let as_of = state.clock.today();

@@ -32,7 +32,7 @@ pub async fn get_arrival(
     let caller = agent.caller;
     let id = path.into_inner();
     let actor = actor(&caller, &request_id);
-    let view = web::block(move || -> Result<_, ApiError> {
+    let view = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::arrivals::get_arrival(&mut conn, &id, &actor, state.clock.now())?)
     })

@@ -54,7 +54,7 @@ pub async fn get_arrival_letter(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let actor = actor(&agent.caller, &request_id);
-    let letter = web::block(move || -> Result<_, ApiError> {
+    let letter = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let view = parcours_store::arrivals::get_arrival(&mut conn, &id, &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;

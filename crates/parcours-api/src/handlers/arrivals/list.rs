@@ -84,7 +84,7 @@ pub async fn list_arrivals(
         before_id: query.cursor,
     };
     let actor = actor(&caller, &request_id);
-    let views = web::block(move || -> Result<_, ApiError> {
+    let views = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::arrivals::list_arrivals(&mut conn, &filter, limit, &actor, state.clock.now())?)
     })

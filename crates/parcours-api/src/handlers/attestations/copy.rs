@@ -35,7 +35,7 @@ pub async fn create_attestation_copy(
     let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let serial = path.into_inner();
-    let (serial, copy, pdf) = web::block(move || -> Result<_, ApiError> {
+    let (serial, copy, pdf) = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let (record, copy) = parcours_store::attestations::count_copy(

@@ -55,7 +55,7 @@ pub async fn get_attestation(
     let pdf = wants_pdf(&req);
     let serial = path.into_inner();
     let actor = actor(&caller, &request_id);
-    let (record, body) = web::block(move || -> Result<_, ApiError> {
+    let (record, body) = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let record = readable(&mut conn, &serial, &caller)?;
         parcours_store::attestations::audit_read(

@@ -89,7 +89,7 @@ pub async fn create_case_attestation(
         request_hash: idempotency::request_hash(canonical.as_bytes()),
     };
     let actor = actor(&caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let (now, today) = (state.clock.now(), state.clock.today());

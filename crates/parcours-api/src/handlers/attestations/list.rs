@@ -43,7 +43,7 @@ pub async fn list_case_attestations(
     let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let case_id = path.into_inner();
-    let items = web::block(move || -> Result<Vec<AttestationDto>, ApiError> {
+    let items = crate::clock::block(move || -> Result<Vec<AttestationDto>, ApiError> {
         let mut conn = state.store.conn()?;
         // Reading the case through get_case checks the CRI holds it and audits the read.
         parcours_store::cases::get_case(&mut conn, &case_id, cri.code(), &actor, state.clock.now())?

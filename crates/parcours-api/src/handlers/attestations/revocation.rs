@@ -62,7 +62,7 @@ pub async fn create_attestation_revocation(
     }
     let actor = actor(&caller, &request_id);
     let serial = path.into_inner();
-    let dto = web::block(move || -> Result<AttestationDto, ApiError> {
+    let dto = crate::clock::block(move || -> Result<AttestationDto, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let step = revoked_step(&serial);

@@ -135,7 +135,7 @@ pub async fn verify(
     token: Option<String>,
 ) -> Result<VerificationAnswer, ApiError> {
     let actor = anonymous(request_id);
-    web::block(move || -> Result<VerificationAnswer, ApiError> {
+    crate::clock::block(move || -> Result<VerificationAnswer, ApiError> {
         let mut conn = state.store.conn()?;
         let record = find_verified(&mut conn, &serial, token.as_deref())?;
         let answer = answer_of(&serial, record.as_ref())?;
@@ -213,7 +213,7 @@ pub async fn create_attestation_verification(
     let actor = anonymous(&request_id);
     let serial = path.into_inner();
     let token = query.into_inner().t;
-    let matches = web::block(move || -> Result<bool, ApiError> {
+    let matches = crate::clock::block(move || -> Result<bool, ApiError> {
         let mut conn = state.store.conn()?;
         let Some(record) = find_verified(&mut conn, &serial, token.as_deref())? else { return Ok(false) };
         let content = content_of(&record)?;

@@ -111,7 +111,7 @@ pub async fn create_case_course_offer(
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
     let axis = body.axis;
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::course_offers::record_offer(
             &mut conn,

@@ -139,7 +139,7 @@ pub async fn create_case(
         sex: sex.map(sex_code),
         nationality: facts.nationality.code().to_owned(),
     };
-    let response = web::block(move || -> Result<CaseResponse, ApiError> {
+    let response = crate::clock::block(move || -> Result<CaseResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let today = state.clock.today();

@@ -36,7 +36,7 @@ pub async fn get_case(
     let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
     let id = path.into_inner();
-    let response = web::block(move || -> Result<CaseResponse, ApiError> {
+    let response = crate::clock::block(move || -> Result<CaseResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let view = parcours_store::cases::get_case(&mut conn, &id, cri.code(), &actor, state.clock.now())?

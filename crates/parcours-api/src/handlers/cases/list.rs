@@ -103,7 +103,7 @@ pub async fn list_cases(
         before_id: query.cursor,
     };
     let actor = actor(&caller, &request_id);
-    let items = web::block(move || -> Result<Vec<CaseResponse>, ApiError> {
+    let items = crate::clock::block(move || -> Result<Vec<CaseResponse>, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let views =

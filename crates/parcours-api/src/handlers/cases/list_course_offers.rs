@@ -44,7 +44,7 @@ pub async fn list_case_course_offers(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let records = web::block(move || -> Result<_, ApiError> {
+    let records = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::cases::load_view(&mut conn, &id, agent.cri.code())?.ok_or(ApiError::NotFound)?;
         Ok(parcours_store::course_offers::offers_for_case(&mut conn, &id)?)

@@ -269,7 +269,7 @@ pub async fn mutate(
     let (caller, cri) = (agent.caller, agent.cri);
     let expected = if_match(&req)?;
     let actor = actor(&caller, &request_id);
-    let response = web::block(move || -> Result<CaseResponse, ApiError> {
+    let response = crate::clock::block(move || -> Result<CaseResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let reference: Arc<ReferenceData> = state.reference_data(&mut conn)?;
         let today = state.clock.today();

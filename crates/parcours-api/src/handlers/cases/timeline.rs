@@ -77,7 +77,7 @@ pub async fn list_case_timeline(
     let actor = actor(&caller, &request_id);
     let id = path.into_inner();
     let case_id = id.clone();
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::case_events::timeline(&mut conn, &id, cri.code(), &actor, state.clock.now())?)
     })

@@ -64,7 +64,7 @@ pub async fn create_collective_session_attendance(
     }
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let detail = web::block(move || -> Result<_, ApiError> {
+    let detail = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let (cri, now, today) = (agent.cri.code(), state.clock.now(), state.clock.today());

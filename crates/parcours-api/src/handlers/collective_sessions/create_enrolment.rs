@@ -50,7 +50,7 @@ pub async fn create_collective_session_enrolment(
     let case_id = body.into_inner().case_id;
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let detail = web::block(move || -> Result<_, ApiError> {
+    let detail = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

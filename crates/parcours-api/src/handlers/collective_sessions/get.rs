@@ -28,7 +28,7 @@ pub async fn get_collective_session(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let detail = web::block(move || -> Result<_, ApiError> {
+    let detail = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let session =
             parcours_store::collective_sessions::find(&mut conn, &id, agent.cri.code())?.ok_or(ApiError::NotFound)?;

@@ -35,7 +35,7 @@ pub async fn create_coordination_body(
 ) -> Result<HttpResponse, ApiError> {
     let coordination = body.into_inner().body()?;
     let actor = actor(&agent.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         check_body(&coordination, agent.cri, &reference, state.clock.today())?;

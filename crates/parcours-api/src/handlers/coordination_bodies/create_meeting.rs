@@ -68,7 +68,7 @@ pub async fn create_coordination_meeting(
         decisions: body.decisions.iter().map(|d| short_text("decisions", d, 2000)).collect::<Result<_, _>>()?,
     };
     let actor = actor(&agent.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         check_meeting(&meeting, state.clock.today())?;
         let mut conn = state.store.conn()?;
         let scope = CoordinationScope::Cri(agent.cri.code().to_owned());

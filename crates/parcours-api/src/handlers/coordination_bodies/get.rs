@@ -30,7 +30,7 @@ pub async fn get_coordination_body(
 ) -> Result<HttpResponse, ApiError> {
     let scope = coordination_scope(&participant.participant)?;
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let record = parcours_store::coordination_bodies::find(&mut conn, &id, &scope)?.ok_or(ApiError::NotFound)?;
         let meetings = parcours_store::coordination_meetings::of_body(&mut conn, &id)?;

@@ -65,7 +65,7 @@ pub async fn list_coordination_bodies(
         ),
         None => None,
     };
-    let items = web::block(move || -> Result<_, ApiError> {
+    let items = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::coordination_bodies::list(&mut conn, &scope, commune.as_deref())?
             .iter()

@@ -409,7 +409,7 @@ pub async fn create_course_attendance(
     let course_id = path.into_inner();
     let actor = actor(&caller, &request_id);
     let mode = if all_or_nothing { "all_or_nothing" } else { "accept_valid" };
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let key = Idempotency { organisation: actor.organisation.clone(), key, request_hash };

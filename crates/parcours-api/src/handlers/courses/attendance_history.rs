@@ -85,7 +85,7 @@ pub async fn list_course_attendance(
     let operator = agent.operator;
     let course_id = path.into_inner();
     let query = query.into_inner();
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::attendance::attendance_history(
             &mut conn,

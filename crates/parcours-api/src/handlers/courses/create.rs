@@ -152,7 +152,7 @@ pub async fn create_course(
     let start_date = sessions.iter().map(|s| s.session_date).min().unwrap_or_default();
     let end_date = sessions.iter().map(|s| s.session_date).max().unwrap_or_default();
     let actor = actor(&caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let operator = parcours_store::operators::get_operator(&mut conn, &operator_id)?.ok_or(ApiError::NotFound)?;
         let reference = state.reference_data(&mut conn)?;

@@ -58,7 +58,7 @@ pub async fn create_course_enrolment(
     let actor = actor(&caller, &request_id);
     let course_id = path.into_inner();
     let case_id = body.into_inner().case_id;
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         idempotency::run(&mut conn, key.as_ref(), &actor, now, |conn| {

@@ -34,7 +34,7 @@ pub async fn get_course(
         Organisation::Commune(_) | Organisation::Cpas(_) | Organisation::Ili(_) => return Err(ApiError::NotFound),
     };
     let id = path.into_inner();
-    let view = web::block(move || -> Result<_, ApiError> {
+    let view = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::courses::get_course(&mut conn, &id, &reader)?)
     })

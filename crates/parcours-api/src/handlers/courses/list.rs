@@ -107,7 +107,7 @@ pub async fn list_courses(
     if !errors.is_empty() {
         return Err(ApiError::BadParameter(errors));
     }
-    let views = web::block(move || -> Result<_, ApiError> {
+    let views = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let communes = match (commune, cri) {
             (Some(nis), _) => Some(vec![nis.to_string()]),

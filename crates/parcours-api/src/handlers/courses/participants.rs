@@ -64,7 +64,7 @@ pub async fn list_course_participants(
     let actor = actor(&caller, &request_id);
     let course_id = path.into_inner();
     let id = course_id.clone();
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::enrolments::participants(&mut conn, &id, &operator, &actor, state.clock.now())?)
     })

@@ -64,7 +64,7 @@ pub async fn create_data_request(
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
     let cri = agent.cri.code().to_owned();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let Some(person) = parcours_store::persons::find_person(&mut conn, &id)? else { return Ok(None) };
         if !parcours_store::persons::cri_is_competent_for(&mut conn, &person.id, &cri)? {

@@ -88,7 +88,7 @@ pub async fn create_data_request_decision(
     let reasons = body.reasons;
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let change = web::block(move || -> Result<_, ApiError> {
+    let change = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let eraser = actor.clone();

@@ -50,7 +50,7 @@ pub async fn create_data_request_extension(
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
     let today = state.clock.today();
-    let change = web::block(move || -> Result<_, ApiError> {
+    let change = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         Ok(parcours_store::data_requests::change_request(

@@ -32,7 +32,7 @@ pub async fn get_data_request(
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
     let today = state.clock.today();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::data_requests::get_request(&mut conn, &id, agent.cri.code(), &actor, state.clock.now())?)
     })

@@ -39,7 +39,7 @@ pub async fn get_data_request_decision_letter(
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
     let cri = agent.cri.code().to_owned();
-    let letter = web::block(move || -> Result<_, ApiError> {
+    let letter = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let Some(record) = parcours_store::data_requests::get_request(&mut conn, &id, &cri, &actor, state.clock.now())?
         else {

@@ -62,7 +62,7 @@ pub async fn list_data_requests(
     };
     let actor = actor(&agent.caller, &request_id);
     let today = state.clock.today();
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         Ok(parcours_store::data_requests::list_requests(&mut conn, agent.cri.code(), open_only, 200, &actor, now)?)

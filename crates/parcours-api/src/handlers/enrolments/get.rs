@@ -30,7 +30,7 @@ pub async fn get_enrolment(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::enrolments::find_for_cri(&mut conn, &id, agent.cri.code())?)
     })

@@ -23,7 +23,7 @@ pub async fn end(
 ) -> Result<HttpResponse, ApiError> {
     let (caller, cri) = (agent.caller, agent.cri);
     let actor = actor(&caller, &request_id);
-    let enrolment = web::block(move || -> Result<_, ApiError> {
+    let enrolment = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::enrolments::end_enrolment(&mut conn, &id, cri.code(), status, &actor, state.clock.now())?)
     })

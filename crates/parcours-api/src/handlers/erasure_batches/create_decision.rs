@@ -57,7 +57,7 @@ pub async fn create_erasure_batch_decision(
     let reason = short_text("reason", &body.reason, 500)?;
     let actor = actor(&officer.caller, &request_id);
     let id = path.into_inner();
-    let decision = web::block(move || -> Result<_, ApiError> {
+    let decision = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         Ok(parcours_store::erasure_batches::decide_batch(&mut conn, &id, body.approve, &reason, &actor, now)?)

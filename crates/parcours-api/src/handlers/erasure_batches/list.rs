@@ -41,7 +41,7 @@ pub async fn list_erasure_batches(
 ) -> Result<HttpResponse, ApiError> {
     region_officer(&officer)?;
     let actor = actor(&officer.caller, &request_id);
-    let batches = web::block(move || -> Result<_, ApiError> {
+    let batches = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::erasure_batches::list_batches(&mut conn, 50, &actor, state.clock.now())?)
     })

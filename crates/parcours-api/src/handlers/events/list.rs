@@ -176,7 +176,7 @@ pub async fn list_events(
         return Err(ApiError::BadParameter(errors));
     }
     let actor = crate::request::actor(&caller, &request_id);
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::feed::feed(&mut conn, &reader, after, limit, &actor, state.clock.now())?)
     })

@@ -66,7 +66,7 @@ pub async fn create_identity_conflict_resolution(
     }
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let outcome = web::block(move || -> Result<_, ApiError> {
+    let outcome = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::identity_conflicts::resolve_conflict(
             &mut conn,

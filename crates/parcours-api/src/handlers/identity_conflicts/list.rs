@@ -61,7 +61,7 @@ pub async fn list_identity_conflicts(
 ) -> Result<HttpResponse, ApiError> {
     let open_only = query.status.unwrap_or_default() == ConflictStatusFilter::Open;
     let actor = actor(&agent.caller, &request_id);
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::identity_conflicts::list_conflicts(
             &mut conn,

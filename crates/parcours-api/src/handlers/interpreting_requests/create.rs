@@ -71,7 +71,7 @@ pub async fn create_interpreting_request(
     let modes: Vec<(&str, InterpretingMode)> = InterpretingMode::ALL.iter().map(|m| (m.code(), *m)).collect();
     let mode = choice("mode", &body.mode, &modes)?;
     let actor = actor(&agent.caller, &request_id);
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

@@ -56,7 +56,7 @@ pub async fn create_interpreting_status_change(
     let reference = body.provider_reference.as_deref().map(|r| short_text("provider_reference", r, 60)).transpose()?;
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

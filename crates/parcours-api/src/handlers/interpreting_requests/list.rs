@@ -57,7 +57,7 @@ pub async fn list_interpreting_requests(
         ("all", &["requested", "confirmed", "done", "cancelled"]),
     ];
     let statuses = choice("status", query.status.as_deref().unwrap_or("open"), &options)?;
-    let records = web::block(move || -> Result<_, ApiError> {
+    let records = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::interpreting_requests::of_cri(&mut conn, agent.cri.code(), statuses)?)
     })

@@ -42,7 +42,7 @@ pub async fn create_legal_hold(
     let reason = short_text("reason", &body.into_inner().reason, 500)?;
     let actor = actor(&officer.caller, &request_id);
     let id = path.into_inner();
-    let hold = web::block(move || -> Result<_, ApiError> {
+    let hold = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = officer.cri.as_ref().map(|c| c.code());
         let now = state.clock.now();

@@ -41,7 +41,7 @@ pub async fn create_legal_hold_lifting(
     let actor = actor(&officer.caller, &request_id);
     let id = path.into_inner();
     let any = officer.cri.is_none();
-    let lifting = web::block(move || -> Result<_, ApiError> {
+    let lifting = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::legal_holds::lift_hold(&mut conn, &id, &reason, any, &actor, state.clock.now())?)
     })

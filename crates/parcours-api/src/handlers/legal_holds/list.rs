@@ -47,7 +47,7 @@ pub async fn list_legal_holds(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&officer.caller, &request_id);
     let id = path.into_inner();
-    let holds = web::block(move || -> Result<_, ApiError> {
+    let holds = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = officer.cri.as_ref().map(|c| c.code());
         Ok(parcours_store::legal_holds::holds_of(&mut conn, &id, cri, &actor, state.clock.now())?)

@@ -77,7 +77,7 @@ pub async fn create_local_initiative(
         None => None,
     };
     let actor = actor(&registrar.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let record = LocalInitiativeRecord {
             id: parcours_store::new_id(),

@@ -35,7 +35,7 @@ pub async fn list_local_initiatives(
     state: web::Data<AppState>,
     _reader: RegionOrCri,
 ) -> Result<HttpResponse, ApiError> {
-    let items = web::block(move || -> Result<_, ApiError> {
+    let items = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let initiatives = parcours_store::local_initiatives::all(&mut conn)?;
         let numbers: Vec<String> = initiatives.iter().map(|i| i.enterprise_number.clone()).collect();

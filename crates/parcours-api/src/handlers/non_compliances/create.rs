@@ -61,7 +61,7 @@ pub async fn create_case_non_compliance(
     }
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let report = web::block(move || -> Result<_, ApiError> {
+    let report = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let view = parcours_store::cases::load_view(&mut conn, &id, agent.cri.code())?.ok_or(ApiError::NotFound)?;
         match may_report_convention_breach(&view.aggregate, found_on, state.clock.today()) {

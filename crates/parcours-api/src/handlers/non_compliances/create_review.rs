@@ -202,7 +202,7 @@ pub async fn create_non_compliance_review(
     }
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = agent.cri.code().to_owned();
         let (found, case) =

@@ -33,7 +33,7 @@ pub async fn get_non_compliance(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = agent.cri.code();
         let (view, case) =

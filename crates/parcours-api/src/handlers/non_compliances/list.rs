@@ -51,7 +51,7 @@ pub async fn list_non_compliances(
 ) -> Result<HttpResponse, ApiError> {
     let status = query.status.unwrap_or(NonComplianceStatusDto::Open).into();
     let actor = actor(&agent.caller, &request_id);
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::non_compliances::list_non_compliances(
             &mut conn,

@@ -61,7 +61,7 @@ pub async fn create_office_session(
     };
     let actor = actor(&agent.caller, &request_id);
     let office_id = path.into_inner();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         check_new_session(&session, now.and_utc())?;

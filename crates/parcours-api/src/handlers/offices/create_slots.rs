@@ -102,7 +102,7 @@ pub async fn create_office_slots(
     let actor = actor(&agent.caller, &request_id);
     let office_id = path.into_inner();
     let path_office_id = office_id.clone();
-    let records = web::block(move || -> Result<_, ApiError> {
+    let records = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (cri, now) = (agent.cri.code(), state.clock.now());
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

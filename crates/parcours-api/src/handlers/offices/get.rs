@@ -31,7 +31,7 @@ pub async fn get_office(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::welcome_offices::find(&mut conn, &id, agent.cri.code())?.ok_or(ApiError::NotFound)
     })

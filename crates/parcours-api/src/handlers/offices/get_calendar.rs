@@ -61,7 +61,7 @@ pub async fn get_office_calendar(
 ) -> Result<HttpResponse, ApiError> {
     let (id, date) = (path.into_inner(), query.date);
     let now = state.clock.now().and_utc();
-    let (office, day) = web::block(move || -> Result<_, ApiError> {
+    let (office, day) = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         office_day(&mut conn, &id, agent.cri.code(), date)
     })

@@ -45,7 +45,7 @@ pub async fn list_offices(
     query: web::Query<OfficeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let commune = query.into_inner().commune;
-    let records = web::block(move || -> Result<_, ApiError> {
+    let records = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::welcome_offices::of_cri(&mut conn, agent.cri.code())?)
     })

@@ -123,7 +123,7 @@ pub async fn list_office_day(
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, date) = (path.into_inner(), query.date);
-    let day = web::block(move || -> Result<_, ApiError> {
+    let day = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(office_day(&mut conn, &id, agent.cri.code(), date)?.1)
     })

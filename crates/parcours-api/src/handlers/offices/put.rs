@@ -45,7 +45,7 @@ pub async fn put_office(
     let office = body.into_inner().office()?;
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         check_office(&office, agent.cri, &reference, state.clock.today())?;

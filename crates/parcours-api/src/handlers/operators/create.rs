@@ -134,7 +134,7 @@ pub async fn create_operator(
         created_by: caller.organisation.to_string(),
     };
     let actor = actor(&caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         idempotency::run(&mut conn, key.as_ref(), &actor, now, |conn| {

@@ -36,7 +36,7 @@ pub async fn get_operator(
     if !visible {
         return Err(ApiError::NotFound);
     }
-    let operator = web::block(move || -> Result<_, ApiError> {
+    let operator = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::operators::get_operator(&mut conn, &id)?)
     })

@@ -78,7 +78,7 @@ pub async fn create_parameter_value(
     };
     let actor = actor(&admin.caller, &request_id);
     let recorded_by = admin.caller.organisation.to_string();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (today, now) = (state.clock.today(), state.clock.now());
         let mut in_force = parameter_values::parameters_in_force(&mut conn)?;

@@ -28,7 +28,7 @@ pub struct ParameterList {
 #[get("/parameters")]
 pub async fn list_parameters(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let today = state.clock.today();
-    let items = web::block(move || -> Result<_, ApiError> {
+    let items = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let records = parcours_store::parameter_values::history(&mut conn)?;
         let in_force = parcours_store::parameter_values::parameters_with(&records, None)?;

@@ -67,7 +67,7 @@ pub async fn list_parameter_reviews(state: web::Data<AppState>, reader: RegionOr
         Organisation::Cri(cri) => Some(cri.code().to_owned()),
         _ => None,
     };
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::parameter_values::review_items(&mut conn, cri.as_deref(), 1000)?)
     })

@@ -112,7 +112,7 @@ pub async fn create_participant_inquiry(
         }
     };
     let actor = actor(&caller, &request_id);
-    let response = web::block(move || -> Result<InquiryResponse, ApiError> {
+    let response = crate::clock::block(move || -> Result<InquiryResponse, ApiError> {
         let mut conn = state.store.conn()?;
         let case = parcours_store::enrolments::inquiry_case(&mut conn, &key, &inquirer, &actor, state.clock.now())?
             .ok_or(ApiError::NotFound)?;

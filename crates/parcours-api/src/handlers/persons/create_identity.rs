@@ -96,7 +96,7 @@ pub async fn create_person_identity(
     let caller = agent.caller;
     let actor = actor(&caller, &request_id);
     let id = path.into_inner();
-    let outcome = web::block(move || -> Result<_, ApiError> {
+    let outcome = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (commune, cri);
         let requester = match &caller.organisation {

@@ -78,7 +78,7 @@ pub async fn create_person_merge(
     }
     let actor = actor(&agent.caller, &request_id);
     let kept = path.into_inner();
-    let outcome = web::block(move || -> Result<_, ApiError> {
+    let outcome = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::person_merges::merge_persons(
             &mut conn,

@@ -40,7 +40,7 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let person = web::block(move || -> Result<_, ApiError> {
+    let person = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::persons::read_person(&mut conn, &id, &agent.reader, &actor, state.clock.now())?)
     })

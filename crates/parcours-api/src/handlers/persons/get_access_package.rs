@@ -241,7 +241,7 @@ pub async fn get_person_access_package(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(reader.caller(), &request_id);
     let id = path.into_inner();
-    let prepared = web::block(move || -> Result<Option<Prepared>, ApiError> {
+    let prepared = crate::clock::block(move || -> Result<Option<Prepared>, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let cri = reader.cri().map(|c| c.code());

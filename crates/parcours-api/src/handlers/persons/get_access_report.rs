@@ -252,7 +252,7 @@ pub async fn get_person_access_report(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(reader.caller(), &request_id);
     let id = path.into_inner();
-    let report = web::block(move || -> Result<Option<AccessReport>, ApiError> {
+    let report = crate::clock::block(move || -> Result<Option<AccessReport>, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = reader.cri().map(|c| c.code());
         let Some(person) = parcours_store::persons::find_person_in_scope(&mut conn, &id, cri)? else { return Ok(None) };

@@ -64,7 +64,7 @@ pub async fn list_person_determinations(
     let person_id = path.into_inner();
     let actor = actor(&caller, &request_id);
     let id = person_id.clone();
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::determinations::person_determinations(
             &mut conn,

@@ -52,7 +52,7 @@ pub async fn list_duplicate_candidates(
     request_id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&agent.caller, &request_id);
-    let groups = web::block(move || -> Result<_, ApiError> {
+    let groups = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::person_merges::duplicate_candidates(
             &mut conn,

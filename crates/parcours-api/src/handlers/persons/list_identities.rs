@@ -49,7 +49,7 @@ pub async fn list_person_identities(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let (person, rows) = web::block(move || -> Result<_, ApiError> {
+    let (person, rows) = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::persons::identity_history(&mut conn, &id, agent.cri.code(), &actor, state.clock.now())?)
     })

@@ -188,7 +188,7 @@ pub async fn create_project_step(
         return Err(ApiError::Forbidden(Text::new(fr, en)));
     }
     let actor = actor(&participant.caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let today = state.clock.today();

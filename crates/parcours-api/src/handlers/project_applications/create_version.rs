@@ -49,7 +49,7 @@ pub async fn create_project_application_version(
     let application = body.into_inner().application()?;
     let actor = actor(&agent.caller, &request_id);
     let number = agent.enterprise_number;
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let today = state.clock.today();

@@ -34,7 +34,7 @@ pub async fn get_project_application(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let who = participant.participant;
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let record = parcours_store::project_applications::find(&mut conn, &id, &scope_of(&who))?
             .filter(|record| !matches!(who, Participant::Commune(_)) || commune_sees(record))

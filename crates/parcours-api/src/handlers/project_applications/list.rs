@@ -76,7 +76,7 @@ pub async fn list_project_applications(
         return Err(ApiError::Validation(errors));
     }
     let who = participant.participant;
-    let page = web::block(move || -> Result<_, ApiError> {
+    let page = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let scope = scope_of(&who);
         let mut rows = parcours_store::project_applications::list(

@@ -37,7 +37,7 @@ pub async fn create_project_call(
     let call = body.into_inner().call()?;
     check_call(&call)?;
     let actor = actor(&admin.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let record = ProjectCallRecord::new(parcours_store::new_id(), &call, now, &actor.organisation)?;

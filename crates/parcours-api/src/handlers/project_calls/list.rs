@@ -47,7 +47,7 @@ pub async fn list_project_calls(
     query: web::Query<CallQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let open = query.into_inner().open.unwrap_or(false);
-    let items = web::block(move || -> Result<_, ApiError> {
+    let items = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let today = state.clock.today();
         parcours_store::project_calls::list(&mut conn, open.then_some(today))?

@@ -101,7 +101,7 @@ pub async fn list_project_events(
             "after ≥ 0 and limit from 1 to 500.",
         )]));
     }
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::project_steps::feed(&mut conn, &reader, after, limit)?)
     })

@@ -69,7 +69,7 @@ pub async fn create_cri_assignment(
         return Err(ApiError::Validation(errors));
     };
     let actor = actor(&caller, &request_id);
-    let result = web::block(move || -> Result<_, ApiError> {
+    let result = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let corrected = parcours_store::reference::correct_cri_assignment(
             &mut conn,

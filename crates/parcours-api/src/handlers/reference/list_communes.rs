@@ -78,7 +78,7 @@ pub async fn list_communes(
         return Err(ApiError::BadParameter(errors));
     }
     let filter = CommuneFilter { cri, nis, name: query.name.filter(|n| !n.trim().is_empty()), on };
-    let communes = web::block(move || -> Result<_, ApiError> {
+    let communes = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::reference::list_communes(&mut conn, &filter)?)
     })

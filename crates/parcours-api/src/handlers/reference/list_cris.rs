@@ -37,7 +37,7 @@ pub struct CriList {
 #[utoipa::path(tag = "reference", responses((status = 200, description = "The eight CRIs", body = CriList)), security(()))]
 #[get("/cris")]
 pub async fn list_cris(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let cris = web::block(move || -> Result<_, ApiError> {
+    let cris = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::reference::list_cris(&mut conn)?)
     })

@@ -84,7 +84,7 @@ pub async fn create_reminder_dispatch(
     }
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let outcome = web::block(move || -> Result<_, ApiError> {
+    let outcome = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let today = state.clock.today();
         Ok(parcours_store::reminders::record_dispatch(

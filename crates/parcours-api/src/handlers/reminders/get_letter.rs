@@ -40,7 +40,7 @@ pub async fn get_reminder_letter(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&agent.caller, &request_id);
     let id = path.into_inner();
-    let letter = web::block(move || -> Result<_, ApiError> {
+    let letter = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = agent.cri.code().to_owned();
         let data = parcours_store::reminders::reminder_letter_data(&mut conn, &id, &cri, &actor, state.clock.now())?

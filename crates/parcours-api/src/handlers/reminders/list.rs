@@ -49,7 +49,7 @@ pub async fn list_reminders(
 ) -> Result<HttpResponse, ApiError> {
     let status = query.status.unwrap_or(ReminderStatusDto::Due).into();
     let actor = actor(&agent.caller, &request_id);
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::reminders::list_reminders(
             &mut conn,

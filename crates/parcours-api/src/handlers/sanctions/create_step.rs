@@ -320,7 +320,7 @@ pub async fn create_sanction_step(
     let command = command_of(body.into_inner(), &officer.caller.subject)?;
     let actor = actor(&officer.caller, &request_id);
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (today, now) = (state.clock.today(), state.clock.now());
         let (view, case) = parcours_store::sanction_procedures::get_procedure(

@@ -521,7 +521,7 @@ pub async fn respond(
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let actor = crate::request::actor(reader.caller(), &request_id);
     let scope = super::store_reader(&reader);
-    let laid = actix_web::web::block(move || -> Result<Laid, ApiError> {
+    let laid = crate::clock::block(move || -> Result<Laid, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let action = format!("read_sanction_{}", document.code());

@@ -38,7 +38,7 @@ pub async fn get_sanction(
     let actor = actor(reader.caller(), &request_id);
     let id = path.into_inner();
     let scope = store_reader(&reader);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let (view, _) = parcours_store::sanction_procedures::get_procedure(
             &mut conn,

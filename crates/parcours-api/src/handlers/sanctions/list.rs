@@ -51,7 +51,7 @@ pub async fn list_sanctions(
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.state.map(Into::into);
     let actor = actor(&officer.caller, &request_id);
-    let rows = web::block(move || -> Result<_, ApiError> {
+    let rows = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::sanction_procedures::list_procedures(&mut conn, filter, &actor, state.clock.now())?)
     })

@@ -72,7 +72,7 @@ pub async fn create_simulation(
     let actor = actor(&admin.caller, &request_id);
     let changes_json = serde_json::to_string(&request.changes).map_err(|e| ApiError::Internal(e.to_string()))?;
     let period_code = period.map(|p| p.code()).unwrap_or_default();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         if let Err(refused) = parcours_domain::simulation::alternative(&reference, &changes) {

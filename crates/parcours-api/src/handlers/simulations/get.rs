@@ -31,7 +31,7 @@ pub async fn get_simulation(
 ) -> Result<HttpResponse, ApiError> {
     let actor = actor(&admin.caller, &request_id);
     let id = path.into_inner();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::simulations::read(&mut conn, &id, &actor, state.clock.now())?)
     })

@@ -181,7 +181,7 @@ pub async fn get_statistics_report(
         issued_on: state.clock.today(),
         sections,
     };
-    let pdf = web::block(move || render_statistics_report(&report))
+    let pdf = crate::clock::block(move || render_statistics_report(&report))
         .await?
         .map_err(|e| ApiError::Internal(format!("statistics report: {e}")))?;
     Ok(HttpResponse::Ok()

@@ -33,7 +33,7 @@ pub(crate) async fn released(
             ),
         ));
     }
-    let outcome = web::block(move || -> Result<ReleaseOutcome, ApiError> {
+    let outcome = crate::clock::block(move || -> Result<ReleaseOutcome, ApiError> {
         let mut conn = state.store.conn()?;
         let reference = state.reference_data(&mut conn)?;
         let last_day = period.end().pred_opt().unwrap_or(period.end());

@@ -37,7 +37,7 @@ pub async fn create_training_withdrawal(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let actor = actor(&agent.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

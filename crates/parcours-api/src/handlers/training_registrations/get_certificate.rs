@@ -38,7 +38,7 @@ pub async fn get_training_certificate(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let actor = actor(&agent.caller, &request_id);
-    let certificate = web::block(move || -> Result<_, ApiError> {
+    let certificate = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let cri = agent.cri.code();
         let registration =

@@ -60,7 +60,7 @@ pub async fn create_training_theme(
         created_at: state.clock.now(),
     };
     let actor = actor(&agent.caller, &request_id);
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::training_themes::insert(&mut conn, &record, &actor)?;
         Ok(record)

@@ -32,7 +32,7 @@ pub struct TrainingThemeList {
 )]
 #[get("/training-themes")]
 pub async fn list_training_themes(state: web::Data<AppState>, agent: CriAgent) -> Result<HttpResponse, ApiError> {
-    let own = web::block(move || -> Result<_, ApiError> {
+    let own = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::training_themes::of_cri(&mut conn, agent.cri.code())?)
     })

@@ -35,7 +35,7 @@ pub async fn create_training(
 ) -> Result<HttpResponse, ApiError> {
     let training = body.into_inner().training()?;
     let actor = actor(&agent.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let themes: Vec<String> =
             parcours_store::training_themes::of_cri(&mut conn, agent.cri.code())?.into_iter().map(|t| t.code).collect();

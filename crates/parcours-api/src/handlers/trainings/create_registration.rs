@@ -63,7 +63,7 @@ pub async fn create_training_registration(
     let full_name = short_text("full_name", &body.full_name, 200)?;
     let organisation = short_text("organisation", &body.organisation, 200)?;
     let actor = actor(&agent.caller, &request_id);
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         parcours_store::write_transaction(&mut conn, |conn| -> Result<_, ApiError> {

@@ -30,7 +30,7 @@ pub async fn get_training(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let dto = web::block(move || -> Result<_, ApiError> {
+    let dto = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let record =
             parcours_store::trainings::find(&mut conn, &id, Some(agent.cri.code()))?.ok_or(ApiError::NotFound)?;

@@ -67,7 +67,7 @@ pub async fn list_trainings(
         Organisation::Cri(cri) => Some(cri.code().to_owned()),
         _ => None,
     };
-    let items = web::block(move || -> Result<_, ApiError> {
+    let items = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let trainings = parcours_store::trainings::list(&mut conn, cri.as_deref(), from, until)?;
         let ids: Vec<String> = trainings.iter().map(|t| t.id.clone()).collect();

@@ -70,7 +70,7 @@ pub async fn list_training_statistics(
         _ => None,
     };
     let scope = cri.clone();
-    let counted = web::block(move || -> Result<_, ApiError> {
+    let counted = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::training_registrations::counted(&mut conn, scope.as_deref(), from, until)?)
     })

@@ -115,7 +115,7 @@ pub async fn create_webhook_subscription(
     let url = body.url.trim().to_owned();
     let checked = {
         let url = url.clone();
-        web::block(move || check_target(&url, policy)).await?
+        crate::clock::block(move || check_target(&url, policy)).await?
     };
     if let Err(refusal) = checked {
         let (fr, en) = refusal.text();
@@ -129,7 +129,7 @@ pub async fn create_webhook_subscription(
     let secret_sealed = seal_secret(&state, &id, &secret.secret)?;
     let event_types_json = serde_json::to_string(&event_types).map_err(|e| ApiError::Internal(e.to_string()))?;
     let actor = actor(&caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         let head = match body.from_position {

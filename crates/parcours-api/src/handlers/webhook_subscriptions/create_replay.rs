@@ -57,7 +57,7 @@ pub async fn create_webhook_replay(
     }
     let (id, organisation, after) = (path.into_inner(), subscriber.reader.code(), body.after_position);
     let actor = actor(&subscriber.caller, &request_id);
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         Ok(parcours_store::webhook_subscriptions::rewind(&mut conn, &id, &organisation, after, &actor, now)?)

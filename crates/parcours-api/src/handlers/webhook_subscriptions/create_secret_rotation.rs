@@ -73,7 +73,7 @@ pub async fn create_webhook_secret_rotation(
     }
     let overlap = Duration::hours(body.overlap_hours.unwrap_or(24));
     let actor = actor(&caller, &request_id);
-    let answer = web::block(move || -> Result<Answer, ApiError> {
+    let answer = crate::clock::block(move || -> Result<Answer, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         idempotency::run(&mut conn, key.as_ref(), &actor, now, |conn| {

@@ -30,7 +30,7 @@ pub async fn get_webhook_subscription(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, organisation) = (path.into_inner(), subscriber.reader.code());
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::webhook_subscriptions::find_for(&mut conn, &id, &organisation)?)
     })

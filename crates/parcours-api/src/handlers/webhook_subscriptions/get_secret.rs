@@ -34,7 +34,7 @@ pub async fn get_webhook_secret(
     let (id, organisation) = (path.into_inner(), subscriber.reader.code());
     let actor = actor(&subscriber.caller, &request_id);
     let store_state = state.clone();
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = store_state.store.conn()?;
         let found = parcours_store::webhook_subscriptions::find_for(&mut conn, &id, &organisation)?;
         if found.is_some() {

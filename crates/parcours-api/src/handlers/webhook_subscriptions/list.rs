@@ -34,7 +34,7 @@ pub async fn list_webhook_subscriptions(
     subscriber: FeedSubscriber,
 ) -> Result<HttpResponse, ApiError> {
     let organisation = subscriber.reader.code();
-    let records = web::block(move || -> Result<_, ApiError> {
+    let records = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         Ok(parcours_store::webhook_subscriptions::list_for(&mut conn, &organisation)?)
     })

@@ -114,7 +114,7 @@ pub async fn list_webhook_deliveries(
         return Err(ApiError::BadParameter(errors));
     }
     let (id, organisation) = (path.into_inner(), subscriber.reader.code());
-    let (rows, attempts) = web::block(move || -> Result<_, ApiError> {
+    let (rows, attempts) = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         parcours_store::webhook_subscriptions::find_for(&mut conn, &id, &organisation)?.ok_or(ApiError::NotFound)?;
         let rows = parcours_store::webhook_deliveries::list_for(&mut conn, &id, status, query.after, limit)?;

@@ -59,7 +59,7 @@ pub async fn put_webhook_subscription_status(
     };
     let (id, organisation) = (path.into_inner(), subscriber.reader.code());
     let actor = actor(&subscriber.caller, &request_id);
-    let record = web::block(move || -> Result<_, ApiError> {
+    let record = crate::clock::block(move || -> Result<_, ApiError> {
         let mut conn = state.store.conn()?;
         let now = state.clock.now();
         Ok(parcours_store::webhook_subscriptions::set_status(&mut conn, &id, &organisation, status, &actor, now)?)
