@@ -6,7 +6,7 @@ export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 LINT_TOOLS := target/lint/node_modules/.bin
 
-.PHONY: openapi-publish lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
+.PHONY: sdk-check openapi-publish lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ lint-contract: ## Redocly (recommended, strict) and Spectral (spectral:oas) on o
 openapi-publish: ## At a release: record openapi/openapi.json as the published contract that the breaking-change test compares with
 	cp openapi/openapi.json openapi/published.json
 
+# Python from PyPI and Node packages from npm, pinned, into target/sdk; needs python3, node and curl.
+sdk-check: ## The Python client (openapi-python-client) and the TypeScript types (openapi-typescript) drive a pathway against a sandbox
+	$(CARGO) build --locked -p parcours-api --bin parcours
+	tests/sdk/run.sh
+
 openapi-check: ## Fail when openapi/openapi.json differs from the code
 	$(CARGO) test -p parcours-api --test api --locked openapi_contract_matches_the_committed_file
 
@@ -85,11 +90,12 @@ bench-http: ## Parcours over HTTP against its ceilings (an actix echo, the arriv
 	$(CARGO) bench --locked -p parcours-api --bench http --no-run
 	$$(command -v taskset >/dev/null && echo taskset -c 1) $(CARGO) bench --locked -p parcours-api --bench http
 
-ci: fmt-check lint boundary openapi-check lint-contract ## Everything CI checks: format, clippy, boundary, contract drift, tests on SQLite and PostgreSQL, on the release binary, and with the clock in 2030
+ci: fmt-check lint boundary openapi-check lint-contract ## Everything CI checks: format, clippy, boundary, contract drift and lint, tests on SQLite and PostgreSQL, on the release binary, with the clock in 2030, and the generated clients
 	$(CARGO) build --release --locked -p parcours-api --bin parcours
 	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --tests --locked
 	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test -p parcours-blackbox --test blackbox --locked
 	PARCOURS_REQUIRE_POSTGRES=1 $(MAKE) test-clock
+	$(MAKE) sdk-check
 
 clean:
 	$(CARGO) clean

@@ -808,3 +808,21 @@ impl utoipa::PartialSchema for CommuneNoticeSchema {
 }
 
 impl utoipa::ToSchema for CommuneNoticeSchema {}
+
+/// A file in a response or a request body (a PDF, a ZIP, a CSV): `type: string, format: binary`, which
+/// generators turn into bytes or a file object (an array of integers would make them decode JSON).
+#[derive(Debug)]
+pub struct BinaryFile;
+
+impl utoipa::PartialSchema for BinaryFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("The file's bytes."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for BinaryFile {}

@@ -340,7 +340,10 @@ async fn serve(config: Config) -> Result<(), String> {
             if demo.made_now { "made now" } else { "as left by earlier runs" }
         );
         for (reference, stage) in &demo.cases {
-            eprintln!("  case {reference}: {stage}");
+            match reference.as_str() {
+                "" => eprintln!("  no case: {stage}"),
+                reference => eprintln!("  case {reference}: {stage}"),
+            }
         }
         eprintln!("Tokens (valid 8 hours):");
         for (organisation, role) in

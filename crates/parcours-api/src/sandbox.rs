@@ -21,7 +21,7 @@ use crate::state::AppState;
 pub struct DemoData {
     /// The two operators' ids: their tokens carry `operator:<id>`.
     pub operators: Vec<String>,
-    /// The cases' references, by stage.
+    /// The cases' references (empty for a person without a case), with their stage.
     pub cases: Vec<(String, String)>,
     /// Whether this start made it (false: it was there already).
     pub made_now: bool,
@@ -304,7 +304,7 @@ async fn make_demo_data(state: &web::Data<AppState>) -> Result<DemoData, String>
         let key = vec![("Idempotency-Key", format!("sandbox-demo-{}", person.sequence))];
         let arrival = send(Method::POST, "/v1/arrivals".into(), commune, Some(body), key).await?;
         let Some(case) = arrival["case"]["id"].as_str().map(str::to_owned) else {
-            demo.cases.push(("-".into(), person.stage.to_owned()));
+            demo.cases.push((String::new(), person.stage.to_owned()));
             continue;
         };
         let reference = arrival["case"]["reference"].as_str().unwrap_or_default().to_owned();

@@ -1812,3 +1812,59 @@ fn the_breaking_change_check_sees_a_removed_operation_a_removed_field_and_a_new_
     extended["components"]["schemas"]["CaseResponse"]["properties"]["new_field"] = json!({"type": "string"});
     assert_eq!(breaking_changes(&published, &extended), Vec::new());
 }
+
+/// What generators need from the contract: every date a `format` (`date` or `date-time`), so that clients
+/// get date types; every file (PDF, ZIP, CSV) `type: string, format: binary`, so that they get bytes.
+#[test]
+fn every_date_has_a_format_and_every_file_is_binary() {
+    fn dated(name: &str) -> bool {
+        name == "date"
+            || ["_date", "_on", "_at", "_until", "_from", "_before", "_since"].iter().any(|end| name.ends_with(end))
+    }
+    // Named like dates, but not dates: the commune codes in force on a reference date.
+    const NOT_DATES: [&str; 2] = ["DomicileCodesDto.on_reference_date", "ParameterReviewItemDto.status_before"];
+    let spec: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    let is_string = |schema: &Value| schema["type"] == "string" || schema["type"] == json!(["string", "null"]);
+    let mut missing = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().expect("schemas") {
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            let qualified = format!("{name}.{field}");
+            if dated(field)
+                && is_string(property)
+                && property.get("format").is_none()
+                && !NOT_DATES.contains(&qualified.as_str())
+            {
+                missing.push(qualified);
+            }
+        }
+    }
+    let mut files = 0;
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("item") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                if dated(name) && is_string(&parameter["schema"]) && parameter["schema"].get("format").is_none() {
+                    missing.push(format!("{method} {path} ?{name}"));
+                }
+            }
+            let bodies = operation["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .flat_map(|(_, response)| response["content"].as_object().cloned().unwrap_or_default())
+                .chain(operation["requestBody"]["content"].as_object().cloned().unwrap_or_default());
+            for (content_type, content) in bodies {
+                if ["application/pdf", "application/zip", "text/csv"].contains(&content_type.as_str()) {
+                    files += 1;
+                    assert_eq!(
+                        (content["schema"]["type"].as_str(), content["schema"]["format"].as_str()),
+                        (Some("string"), Some("binary")),
+                        "{method} {path}: {content_type}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(missing, Vec::<String>::new(), "dates without a format");
+    assert!(files >= 13, "the letters, the access package and the CSV attendance are files: {files}");
+}

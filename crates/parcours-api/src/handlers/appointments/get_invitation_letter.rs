@@ -43,7 +43,7 @@ fn kind_in(language: LetterLanguage, kind: parcours_domain::welcome_office::Appo
     tag = "welcome-office",
     params(("id" = String, Path, description = "Appointment id")),
     responses(
-        (status = 200, description = "The invitation: one A4 page in French, then one in the person's language when it is English, Dutch or Spanish and the service offers it", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The invitation: one A4 page in French, then one in the person's language when it is English, Dutch or Spanish and the service offers it", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown appointment, or another CRI's", body = Problem, content_type = "application/problem+json"),

@@ -37,7 +37,7 @@ pub fn letter_applies(determination: &DeterminationDto) -> bool {
     tag = "arrivals",
     params(("id" = String, Path, description = "Arrival id")),
     responses(
-        (status = 200, description = "The letter: one A4 page in French, then one in the person's language when it is English, Dutch or Spanish and the service offers it", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The letter: one A4 page in French, then one in the person's language when it is English, Dutch or Spanish and the service offers it", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a commune agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, or reported by another commune", body = Problem, content_type = "application/problem+json"),

@@ -22,6 +22,7 @@ pub struct ArrivalQuery {
     /// Determination status: `obliged`, `dispensed`, `exempt`, `not_concerned`.
     pub status: Option<String>,
     /// Reported on or after this date (`YYYY-MM-DD`, UTC).
+    #[param(format = Date)]
     pub reported_from: Option<String>,
     /// Reported on or before this date (`YYYY-MM-DD`, UTC).
     pub reported_to: Option<String>,

@@ -68,6 +68,7 @@ pub struct ArrivalRequest {
     #[validate(length(min = 1, max = 200))]
     pub given_names: String,
     /// Birth date (`YYYY-MM-DD`); must match the national number when that carries a full date.
+    #[schema(format = Date)]
     pub birth_date: String,
     /// `male`, `female` or `unknown`; must match the national number's parity when it carries the sex.
     pub sex: Option<String>,
@@ -77,8 +78,10 @@ pub struct ArrivalRequest {
     /// `N`, `attestation_immatriculation`, `annexe_15`, `special_identity_card`).
     pub residence_document: Option<String>,
     /// Order (*commande*) of the residence title of more than three months.
+    #[schema(format = Date)]
     pub title_order_date: Option<String>,
     /// First registration in a commune of the French-language region.
+    #[schema(format = Date)]
     pub first_registration_date: Option<String>,
     /// Start of legal stay in Belgium.
     pub legal_stay_start: Option<String>,

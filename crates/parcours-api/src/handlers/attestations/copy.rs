@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "attestations",
     params(("serial" = String, Path, description = "Serial")),
     responses(
-        (status = 200, description = "The copy, as PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The copy, as PDF", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attestation issued by this CRI", body = Problem, content_type = "application/problem+json")

@@ -36,7 +36,7 @@ pub fn readable(conn: &mut DbConnection, serial: &str, caller: &Caller) -> Resul
     params(("serial" = String, Path, description = "Serial, e.g. CRIPEL-ATT-2026-000001")),
     responses(
         (status = 200, description = "The record (JSON), or the original PDF with `Accept: application/pdf`",
-            content((AttestationDto = "application/json"), (Vec<u8> = "application/pdf"))),
+            content((AttestationDto = "application/json"), (inline(crate::dto::BinaryFile) = "application/pdf"))),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No role for this organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attestation for this organisation", body = Problem, content_type = "application/problem+json")

@@ -59,6 +59,7 @@ pub struct HolderCheck {
     /// Surname as on the paper (case, accents, spaces and hyphens do not count).
     pub surname: String,
     /// Birth date.
+    #[schema(format = Date)]
     pub birth_date: String,
 }
 

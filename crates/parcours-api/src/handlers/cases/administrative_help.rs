@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2026-12-09", "topic": "Inscription au Forem"}))]
 pub struct AdministrativeHelpRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// The step (short, non-sensitive; at most 200 characters).
     pub topic: String,

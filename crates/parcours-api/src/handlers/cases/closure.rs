@@ -21,6 +21,7 @@ pub struct ClosureRequest {
     /// merge the records with `POST /v1/persons/{id}/merges`).
     pub reason: String,
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
 }
 

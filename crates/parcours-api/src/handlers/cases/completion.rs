@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2028-05-20"}))]
 pub struct CompletionRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
 }
 

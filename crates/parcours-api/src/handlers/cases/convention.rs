@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"signed_on": "2026-12-16", "french": "required", "orientation_needed": true}))]
 pub struct ConventionRequest {
     /// Signature date.
+    #[schema(format = Date)]
     pub signed_on: String,
     /// `required` or `waived` (waiving needs a placement test result).
     pub french: String,

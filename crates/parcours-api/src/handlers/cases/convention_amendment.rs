@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2027-03-01", "french": "waived", "orientation_needed": true, "reason": "Nouveau test : niveau B1"}))]
 pub struct ConventionAmendmentRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// `required` or `waived`.
     pub french: String,

@@ -23,6 +23,7 @@ pub struct CourseOfferRequest {
     /// Axis.
     pub axis: AxisDto,
     /// Date the place was offered (`YYYY-MM-DD`, not in the future).
+    #[schema(format = Date)]
     pub offered_on: String,
     /// What was offered: course, operator, session (5 to 300 characters, no personal detail).
     pub description: String,

@@ -23,6 +23,7 @@ pub struct CpasRequest {
     /// NIS code of the commune whose CPAS helps the person; `null` when no longer a beneficiary.
     pub cpas_nis: Option<String>,
     /// Date the CRI learnt it.
+    #[schema(format = Date)]
     pub date: String,
 }
 

@@ -37,6 +37,7 @@ pub struct WalkInRequest {
     /// Given names (1 to 200 characters).
     pub given_names: String,
     /// Birth date; must match the national number when it carries a full date.
+    #[schema(format = Date)]
     pub birth_date: String,
     /// `male`, `female` or `unknown`.
     pub sex: Option<String>,
@@ -45,8 +46,10 @@ pub struct WalkInRequest {
     /// Residence document, if any.
     pub residence_document: Option<String>,
     /// Order of the residence title of more than three months.
+    #[schema(format = Date)]
     pub title_order_date: Option<String>,
     /// First registration in a commune of the French-language region.
+    #[schema(format = Date)]
     pub first_registration_date: Option<String>,
     /// Start of legal stay in Belgium.
     pub legal_stay_start: Option<String>,
@@ -58,6 +61,7 @@ pub struct WalkInRequest {
     #[serde(default)]
     pub claimed_dispensations: Vec<String>,
     /// First visit, when recorded later (`YYYY-MM-DD`, default today): steps can be dated from then on.
+    #[schema(format = Date)]
     pub opened_on: Option<String>,
 }
 

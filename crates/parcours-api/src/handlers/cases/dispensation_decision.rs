@@ -31,6 +31,7 @@ pub struct EvidenceRequest {
     /// Who issued it.
     pub issuer: String,
     /// Date of the document.
+    #[schema(format = Date)]
     pub date: String,
 }
 
@@ -45,6 +46,7 @@ pub struct PriorAttestationRequest {
     /// of this register (`CRIPEL-ATT-2027-000123`).
     pub serial: String,
     /// Its issue date.
+    #[schema(format = Date)]
     pub issued_on: String,
 }
 
@@ -61,6 +63,7 @@ pub struct DispensationDecisionRequest {
     /// Granted or refused.
     pub granted: bool,
     /// Decision date.
+    #[schema(format = Date)]
     pub date: String,
     /// Why (at most 300 characters).
     pub reason: String,

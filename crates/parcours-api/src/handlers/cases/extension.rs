@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2027-09-01", "until": "2030-04-15", "reason": "Maladie longue durée attestée"}))]
 pub struct ExtensionRequest {
     /// Decision date.
+    #[schema(format = Date)]
     pub date: String,
     /// New completion deadline.
     pub until: String,

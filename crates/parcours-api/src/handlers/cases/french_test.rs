@@ -18,6 +18,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2026-12-09", "tool": "ELAO", "level": "A1"}))]
 pub struct FrenchTestRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// Tool (for example ELAO).
     pub tool: String,

@@ -22,6 +22,7 @@ pub struct HoursRequest {
     /// Hours (more than 0, at most 1,000).
     pub hours: f64,
     /// Date of the certificate or of the last session.
+    #[schema(format = Date)]
     pub date: String,
 }
 

@@ -26,6 +26,7 @@ pub struct CaseQuery {
     /// `true`: only cases awaiting presentation whose presentation deadline has passed.
     pub presentation_overdue: Option<bool>,
     /// Only open cases whose completion deadline falls before this date (`YYYY-MM-DD`).
+    #[param(format = Date)]
     pub complete_before: Option<String>,
     /// `true`: only open cases whose evaluation interview is past due.
     pub review_overdue: Option<bool>,

@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2026-11-30", "force_majeure": null}))]
 pub struct PresentationRequest {
     /// Date of presentation (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub date: String,
     /// Documented force majeure excusing a late presentation (short description).
     pub force_majeure: Option<String>,

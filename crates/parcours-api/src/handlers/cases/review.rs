@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2027-06-10"}))]
 pub struct ReviewRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
 }
 

@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2026-12-02", "format": "collective", "interpreter_language": "ar"}))]
 pub struct RightsInformationRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// `individual` or `collective`.
     pub format: String,

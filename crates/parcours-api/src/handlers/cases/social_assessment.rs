@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2026-12-09", "needs": ["housing", "employment"], "sensitive_notes": "Cherche un logement plus grand."}))]
 pub struct SocialAssessmentRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// Needs: `housing`, `health`, `employment`, `training`, `family`, `administration`, `other`.
     pub needs: Vec<String>,

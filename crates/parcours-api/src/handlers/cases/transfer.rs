@@ -20,6 +20,7 @@ pub struct TransferRequest {
     /// CRI code.
     pub to: String,
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// Why (at most 300 characters).
     pub reason: String,

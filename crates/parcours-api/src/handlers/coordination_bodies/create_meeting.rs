@@ -21,6 +21,7 @@ use crate::state::AppState;
     "decisions": ["Cartographier l'offre FLE du quartier Nord"]}))]
 pub struct CoordinationMeetingRequest {
     /// The day (`YYYY-MM-DD`, not in the future).
+    #[schema(format = Date)]
     pub held_on: String,
     /// Partners present (at least one).
     pub partners_present: Vec<String>,

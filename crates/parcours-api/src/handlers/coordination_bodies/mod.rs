@@ -62,6 +62,7 @@ pub struct CoordinationMeetingDto {
     /// Id.
     pub id: String,
     /// The day.
+    #[schema(format = Date)]
     pub held_on: String,
     /// Partners present.
     pub partners_present: Vec<String>,

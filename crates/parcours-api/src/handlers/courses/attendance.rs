@@ -62,7 +62,19 @@ pub struct AttendanceBatch {
 #[into_params(parameter_in = Query)]
 pub struct AttendanceQuery {
     /// `all_or_nothing` (default): one bad line and nothing is written; `accept_valid`: write the good lines.
+    /// Read as text, so that another value answers a field error naming both.
+    #[param(inline, value_type = Option<AttendanceMode>)]
     pub mode: Option<String>,
+}
+
+/// How a batch with bad lines is written.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceMode {
+    /// One bad line and nothing is written (the default).
+    AllOrNothing,
+    /// The good lines are written, the others listed in `rejected`.
+    AcceptValid,
 }
 
 /// A refused line.
@@ -287,7 +299,7 @@ fn too_many_lines() -> ApiError {
     ),
     request_body(content(
         (AttendanceBatch = "application/json"),
-        (String = "text/csv", example = "case_reference;session_id;status;hours;reason\nCRIPEL-2026-000001;01a20d10-0000-7000-8000-0000000000a1;present;3;\nCRIPEL-2026-000002;01a20d10-0000-7000-8000-0000000000a1;present;2,5;\"arrivée tardive\"\n")
+        (inline(crate::dto::BinaryFile) = "text/csv", example = "case_reference;session_id;status;hours;reason\nCRIPEL-2026-000001;01a20d10-0000-7000-8000-0000000000a1;present;3;\nCRIPEL-2026-000002;01a20d10-0000-7000-8000-0000000000a1;present;2,5;\"arrivée tardive\"\n")
     )),
     responses(
         (status = 200, description = "Batch recorded (with mode=accept_valid, bad lines are listed in `rejected`). A replay returns the first report with Idempotent-Replayed: true.", body = BatchReportDto),

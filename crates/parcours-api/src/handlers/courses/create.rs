@@ -25,6 +25,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct SessionRequest {
     /// Date.
+    #[schema(format = Date)]
     pub date: String,
     /// Start (`HH:MM`).
     pub start: String,

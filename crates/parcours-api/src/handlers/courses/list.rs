@@ -29,6 +29,7 @@ pub struct CourseQuery {
     /// `true`: only courses with places left.
     pub places_left: Option<bool>,
     /// Only courses starting on or after this date.
+    #[param(format = Date)]
     pub starts_from: Option<String>,
 }
 

@@ -21,7 +21,7 @@ use crate::state::AppState;
     tag = "privacy",
     params(("id" = String, Path, description = "Request id")),
     responses(
-        (status = 200, description = "The letter (A4, French)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The letter (A4, French)", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, or another CRI's", body = Problem, content_type = "application/problem+json"),

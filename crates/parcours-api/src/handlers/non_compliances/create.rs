@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[schema(example = json!({"found_on": "2027-06-01", "finding": "Absent sans justification à 14 séances du cours de français depuis mars ; trois rappels restés sans réponse."}))]
 pub struct ConventionBreachReport {
     /// Date of the finding (`YYYY-MM-DD`, after the convention's signature, not in the future).
+    #[schema(format = Date)]
     pub found_on: String,
     /// What the CRI found, without sensitive detail (10 to 2,000 characters).
     pub finding: String,

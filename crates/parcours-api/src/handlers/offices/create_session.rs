@@ -19,6 +19,7 @@ use crate::state::AppState;
 #[schema(example = json!({"starts_at": "2026-12-17T14:00:00+01:00", "minutes": 120, "language": "fr", "capacity": 12}))]
 pub struct CollectiveSessionRequest {
     /// Start, RFC 3339 with its offset.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// Length in minutes (5 to 480).
     pub minutes: u32,

@@ -23,6 +23,7 @@ pub struct SlotRequest {
     /// `social_assessment`, `french_test`, `individual_information` or `follow_up_review`.
     pub kind: String,
     /// Start, RFC 3339 with its offset.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// Length in minutes (5 to 480); the kind's usual length when absent (90 for a social assessment).
     pub minutes: Option<u32>,

@@ -26,6 +26,7 @@ use crate::state::AppState;
 }))]
 pub struct ParameterValueRequest {
     /// First day (`YYYY-MM-DD`, today or later): the value applies to reference dates from then on.
+    #[schema(format = Date)]
     pub valid_from: String,
     /// The value in the text form `GET /v1/parameters` shows (`75`, `A2`, `true`, `100-2500`,
     /// `2025-01-01`, `TUR, MKD`, `title_order_date`); a unit after a number is accepted.

@@ -225,7 +225,7 @@ type Prepared = (Map<String, Value>, AccessReport, AccessSummary);
     params(("id" = String, Path, description = "Person id")),
     responses(
         (status = 200, description = "The ZIP: donnees.json, resume.pdf, rapport-acces.json, destinataires.json",
-         content_type = "application/zip", body = Vec<u8>),
+         content_type = "application/zip", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the data protection officer nor CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown person, or not one the caller's CRI is competent for", body = Problem, content_type = "application/problem+json")

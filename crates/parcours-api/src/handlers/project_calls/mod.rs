@@ -41,8 +41,10 @@ pub struct ProjectCallRequest {
     /// CRIs whose territory the call covers.
     pub territory: Vec<String>,
     /// First day applications are received (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub opens_on: String,
     /// Last day applications are received and may be revised.
+    #[schema(format = Date)]
     pub closes_on: String,
     /// Last day for the CRIs' opinions (after `closes_on`).
     pub opinion_deadline: String,
@@ -128,8 +130,10 @@ pub struct ProjectCallDto {
     /// CRIs covered.
     pub territory: Vec<String>,
     /// First day applications are received.
+    #[schema(format = Date)]
     pub opens_on: String,
     /// Last day applications are received.
+    #[schema(format = Date)]
     pub closes_on: String,
     /// Last day for the CRIs' opinions.
     pub opinion_deadline: String,

@@ -23,6 +23,7 @@ pub struct CriAssignmentRequest {
     /// The competent CRI from `valid_from` on.
     pub cri: String,
     /// First day (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub valid_from: String,
     /// Why (legal act, letter): kept in the assignment and the audit trail.
     #[validate(length(min = 3, max = 500))]

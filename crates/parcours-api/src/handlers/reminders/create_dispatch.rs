@@ -36,6 +36,7 @@ pub struct DispatchRequest {
     /// How it was sent (required for `sent`).
     pub channel: Option<ReminderChannelDto>,
     /// When it was sent or came back (`YYYY-MM-DD`, not before it was due, not in the future).
+    #[schema(format = Date)]
     pub date: String,
 }
 

@@ -23,7 +23,7 @@ use crate::state::AppState;
     tag = "reminders",
     params(("id" = String, Path, description = "Reminder id")),
     responses(
-        (status = 200, description = "The letter (one A4 page, French)", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The letter (one A4 page, French)", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown reminder, or another CRI's", body = Problem, content_type = "application/problem+json"),

@@ -19,7 +19,7 @@ use crate::state::AppState;
     tag = "sanctions",
     params(("id" = String, Path, description = "Procedure id")),
     responses(
-        (status = 200, description = "The decision, A4, French", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The decision, A4, French", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The Region without the role `sanctions_officer`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown procedure, or not the caller's to see", body = Problem, content_type = "application/problem+json"),

@@ -193,8 +193,8 @@ fn cells_shown(release: &ReleaseRecord, shown: &Shown) -> Result<Vec<StoredCell>
         (status = 200, description = "The table for the territory: JSON (default), CSV (`format=csv`: UTF-8 with BOM, `;` and decimal comma unless `separator=comma`, formulas defused) or an SVG bar chart (`format=svg`: suppressed counts drawn as gaps)",
          content(
              (StatisticsReleaseDto = "application/json"),
-             (String = "text/csv", example = "\u{feff}period;quarter;territory_level;territory_code;territory_name;status;count;flag\r\n2026-Q3;total;commune;92094;Hastière;obliged;;c\r\n"),
-             (String = "image/svg+xml")
+             (inline(crate::dto::BinaryFile) = "text/csv", example = "\u{feff}period;quarter;territory_level;territory_code;territory_name;status;count;flag\r\n2026-Q3;total;commune;92094;Hastière;obliged;;c\r\n"),
+             (inline(crate::dto::BinaryFile) = "image/svg+xml")
          )),
         (status = 400, description = "A malformed period, format, separator or territory", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),

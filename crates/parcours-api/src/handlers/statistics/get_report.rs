@@ -100,7 +100,7 @@ fn grids(table: StatisticsTable, cells: &[StoredCell], rows: &[(String, String)]
         ReportQuery
     ),
     responses(
-        (status = 200, description = "The report (PDF, French): every table of the catalogue by territory, suppressed counts printed `c`", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The report (PDF, French): every table of the catalogue by territory, suppressed counts printed `c`", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 400, description = "A malformed period or territory", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the Region nor a CRI, or another CRI's territory", body = Problem, content_type = "application/problem+json"),

@@ -21,7 +21,7 @@ use crate::state::AppState;
                    session (`nothing_attended` otherwise). Rendered on demand; each fetch is audited.",
     params(("id" = String, Path, description = "Registration id")),
     responses(
-        (status = 200, description = "One A4 page, French", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "One A4 page, French", content_type = "application/pdf", body = inline(crate::dto::BinaryFile)),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown registration, or another CRI's", body = Problem, content_type = "application/problem+json"),

@@ -18,6 +18,7 @@ use crate::state::AppState;
 #[schema(example = json!({"date": "2027-01-12", "present": ["01a20c90-0000-7000-8000-0000000001f2"]}))]
 pub struct TrainingAttendanceRequest {
     /// The session day (`YYYY-MM-DD`, past or today).
+    #[schema(format = Date)]
     pub date: String,
     /// Registration ids of those present (registered ones only); the others are absent that day.
     pub present: Vec<String>,

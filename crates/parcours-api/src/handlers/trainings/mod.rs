@@ -24,6 +24,7 @@ use crate::problem::{ApiError, FieldError};
 #[schema(example = json!({"date": "2027-01-12", "minutes": 360}))]
 pub struct TrainingSessionDto {
     /// The day (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub date: String,
     /// Its length, minutes (1 to 600).
     pub minutes: u32,
