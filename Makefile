@@ -6,7 +6,7 @@ export PARCOURS_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 LINT_TOOLS := target/lint/node_modules/.bin
 
-.PHONY: sdk-check openapi-publish lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
+.PHONY: fuzz-api sdk-check openapi-publish lint-contract help run test test-clock test-domain ci fmt fmt-check lint boundary openapi openapi-check docs migrations-data release bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,10 @@ sdk-check: ## The Python client (openapi-python-client) and the TypeScript types
 	$(CARGO) build --locked -p parcours-api --bin parcours
 	tests/sdk/run.sh
 
+fuzz-api: ## schemathesis (PyPI, pinned) against a sandbox, with a token per role and without: no 5xx, every answer in the contract; FUZZ_SECONDS per role (30)
+	$(CARGO) build --locked -p parcours-api --bin parcours
+	tests/fuzz/run.sh
+
 openapi-check: ## Fail when openapi/openapi.json differs from the code
 	$(CARGO) test -p parcours-api --test api --locked openapi_contract_matches_the_committed_file
 
@@ -96,6 +100,7 @@ ci: fmt-check lint boundary openapi-check lint-contract ## Everything CI checks:
 	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test -p parcours-blackbox --test blackbox --locked
 	PARCOURS_REQUIRE_POSTGRES=1 $(MAKE) test-clock
 	$(MAKE) sdk-check
+	$(MAKE) fuzz-api
 
 clean:
 	$(CARGO) clean

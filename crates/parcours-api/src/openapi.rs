@@ -68,11 +68,13 @@ pub fn finish(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     )))))
 }
 
-/// The answers the middleware gives on any operation, declared once here: 429 (rate limits: every path but
-/// the probes and `/metrics`), and, on an operation with a body, 400 for a body that is not what its
-/// `Content-Type` says and 415 for a `Content-Type` the operation does not take.
+/// The answers the middleware and the extractors give on any operation, declared once here: 429 (rate
+/// limits: every path but the probes and `/metrics`); on an operation with a body, 400 for a body that is not
+/// what its `Content-Type` says, 415 for a `Content-Type` the operation does not take and 422 for a body of
+/// another shape; on an operation with path or query parameters, 400 for one that cannot be read.
 pub fn declare_common_answers(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let problem = |description: &str| {
@@ -108,6 +110,47 @@ pub fn declare_common_answers(mut api: utoipa::openapi::OpenApi) -> utoipa::open
                         problem("A `Content-Type` this operation does not take (`unsupported_media_type`)").build(),
                     )
                 });
+                answers.entry("422".to_owned()).or_insert_with(|| {
+                    RefOr::T(
+                        problem(
+                            "The body is not a request of this operation (`validation_failed`: a field missing or of \
+                             the wrong type, a value refused), every field in `errors`",
+                        )
+                        .build(),
+                    )
+                });
+            }
+            // Every token is checked for its role and for its organisation being in force (a merged commune's
+            // old code): any operation that takes one may answer 403.
+            let needs_token = operation.security.as_ref().is_some_and(|requirements| {
+                requirements.iter().any(|r| *r != utoipa::openapi::security::SecurityRequirement::default())
+            });
+            if needs_token {
+                answers.entry("403".to_owned()).or_insert_with(|| {
+                    RefOr::T(
+                        problem(
+                            "A token that may not do this (`forbidden`: another role or organisation, or a commune \
+                             code no longer in force)",
+                        )
+                        .build(),
+                    )
+                });
+            }
+            let reads_parameters = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|parameter| matches!(parameter.parameter_in, ParameterIn::Path | ParameterIn::Query));
+            if reads_parameters {
+                answers.entry("400".to_owned()).or_insert_with(|| {
+                    RefOr::T(
+                        problem(
+                            "A path or query parameter that cannot be read (`invalid_parameter`: a control \
+                             character, a value of the wrong type or outside its list)",
+                        )
+                        .build(),
+                    )
+                });
             }
         }
     }
@@ -120,11 +163,13 @@ pub fn value_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use parcours_domain::attestation::AttestationStatus;
     use parcours_domain::case::{CaseState, InterpretingMode};
     use parcours_domain::local_coordination::CoordinationKind;
-    use parcours_domain::local_integration::ProjectStatus;
+    use parcours_domain::local_integration::{ProjectEventKind, ProjectStatus};
     use parcours_domain::operator::{AttendanceStatus, EnrolmentStatus};
     use parcours_domain::practitioner_training::RegistrationStatus;
     use parcours_domain::regime::Axis;
     use parcours_domain::reminders::ReminderChannel;
+    use parcours_domain::simulation::DeadlineShift;
+    use parcours_domain::webhooks::{DeliveryStatus, SignatureScheme, SubscriptionStatus};
     use parcours_domain::welcome_office::{AppointmentKind, AppointmentStatus, InterpretingStatus};
     let axes: Vec<&str> = Axis::ALL.iter().map(|a| a.code()).collect();
     let mut lists = Vec::new();
@@ -159,7 +204,133 @@ pub fn value_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         lists.push((schema, "status", AttendanceStatus::ALL.iter().map(|s| s.code()).collect()));
     }
     lists.push(("AttestationDto", "status", AttestationStatus::ALL.iter().map(|s| s.code()).collect()));
+    lists.push(("ProjectStepDto", "type", ProjectEventKind::ALL.iter().map(|k| k.code()).collect()));
+    lists.push(("SimulationCellDto", "shift", DeadlineShift::ALL.iter().map(|s| s.code()).collect()));
+    lists.push(("WebhookDeliveryDto", "status", DeliveryStatus::ALL.iter().map(|s| s.code()).collect()));
+    for schema in ["WebhookSubscriptionDto", "WebhookStatusRequest"] {
+        lists.push((schema, "status", SubscriptionStatus::ALL.iter().map(|s| s.code()).collect()));
+    }
+    for schema in ["WebhookSubscriptionDto", "WebhookSubscriptionRequest"] {
+        lists.push((schema, "signature_scheme", SignatureScheme::ALL.iter().map(|s| s.code()).collect()));
+    }
+    // Lists the domain keeps as matches rather than as types: written here once, each checked against the
+    // code that reads or writes it by the contract test `every_listed_value_is_one_the_code_knows`.
+    for schema in ["ArrivalRequest", "IdentityUpdateRequest", "WalkInRequest"] {
+        lists.push((schema, "sex", vec!["male", "female", "unknown"]));
+    }
+    for schema in ["CurrentIdentity", "IdentityDto"] {
+        lists.push((schema, "sex", vec!["male", "female"]));
+    }
+    for schema in ["ArrivalRequest", "WalkInRequest"] {
+        lists.push((schema, "family_link", vec!["ue_plus_citizen", "mobile_belgian", "non_mobile_belgian"]));
+        lists.push((
+            schema,
+            "residence_document",
+            vec![
+                "A",
+                "B",
+                "K",
+                "C",
+                "L",
+                "D",
+                "EU",
+                "E",
+                "EU+",
+                "E+",
+                "F",
+                "F+",
+                "H",
+                "I",
+                "J",
+                "M",
+                "N",
+                "attestation_immatriculation",
+                "annexe_15",
+                "special_identity_card",
+            ],
+        ));
+    }
+    lists.push(("AttestationContent", "kind", vec!["pathway", "welcome_module"]));
+    lists.push(("AttestedAxisDto", "outcome", vec!["met", "waived", "not_required"]));
+    lists.push(("AxisRequirementDto", "obligation", vec!["voluntary", "if_needed", "always"]));
+    lists.push((
+        "ChangeDto",
+        "change",
+        vec!["status", "regime", "deadline", "hours", "reason_added", "reason_removed"],
+    ));
+    lists.push((
+        "ClosureRequest",
+        "reason",
+        vec![
+            "moved_out_of_region",
+            "left_belgium",
+            "deceased",
+            "became_belgian",
+            "withdrew_voluntary",
+            "duplicate_record",
+        ],
+    ));
+    lists.push(("CommuneDto", "language_region", vec!["fr", "de"]));
+    for schema in ["ConventionRequest", "ConventionAmendmentRequest"] {
+        lists.push((schema, "french", vec!["required", "waived"]));
+    }
+    lists.push(("CriAssignmentDto", "status", vec!["confirmed", "derived", "corrected"]));
+    lists.push(("DeterminationDto", "cri_assignment_status", vec!["confirmed", "derived", "corrected"]));
+    lists.push(("DataRequestDto", "status", vec!["open", "decided"]));
+    lists.push(("DeadlineDto", "start_basis", vec!["first_registration", "title_order"]));
+    lists.push(("DeadlineNow", "kind", vec!["present_by", "complete_by", "latest_extension"]));
+    lists.push(("ErasureBatchDto", "status", vec!["proposed", "approved", "rejected", "executed"]));
+    lists.push(("Health", "database", vec!["sqlite", "postgres"]));
+    lists.push(("HeldBy", "status", vec!["booked", "attended", "no_show"]));
+    lists.push(("InterpretingStatusChange", "status", vec!["confirmed", "done", "cancelled"]));
+    lists.push((
+        "NonComplianceDto",
+        "excuse",
+        vec!["force_majeure", "pending_dispensation_claim", "unrecorded_suspension"],
+    ));
+    lists.push((
+        "OpeningHoursDto",
+        "weekday",
+        vec!["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    ));
+    lists.push(("OutcomeRequest", "outcome", vec!["attended", "no_show"]));
+    lists.push(("ParameterVersionDto", "origin", vec!["built_in", "region"]));
+    lists.push(("PublishedKey", "status", vec!["current", "retired"]));
+    lists.push(("ReasonDto", "effect", vec!["not_concerned", "exempt", "dispensed", "obliged", "information"]));
+    lists.push(("RightsInformationRequest", "format", vec!["individual", "collective"]));
+    lists.push(("SessionEnrolmentDto", "status", vec!["enrolled", "attended", "absent"]));
+    lists.push(("SimulationDto", "status", vec!["queued", "running", "done", "failed"]));
+    lists.push(("SkippedPerson", "reason", vec!["kept", "legal_hold", "sanction_procedure_open", "already_erased"]));
+    lists.push((
+        "StatisticsCellDto",
+        "territory_level",
+        vec!["commune", "arrondissement", "province", "cri", "region"],
+    ));
+    lists.push(("SuspensionRequest", "reason", vec!["no_course_place", "illness", "pregnancy", "force_majeure"]));
+    for schema in ["TrainingDto", "TrainingRequest"] {
+        lists.push((schema, "kind", vec!["cycle", "module"]));
+    }
+    lists.push(("VerificationAnswer", "status", vec!["valid", "revoked", "superseded", "unknown"]));
+    lists.push(("WebhookSubscriptionDto", "disabled_reason", vec!["by_subscriber", "gone", "target_refused"]));
     lists
+}
+
+/// The query parameters that take a fixed list: (operation id, parameter, values).
+pub fn parameter_value_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use parcours_domain::case::CaseState;
+    use parcours_domain::local_integration::ProjectStatus;
+    use parcours_domain::regime::Axis;
+    use parcours_domain::webhooks::DeliveryStatus;
+    vec![
+        ("list_arrivals", "status", vec!["obliged", "dispensed", "exempt", "not_concerned"]),
+        ("list_cases", "state", CaseState::ALL.iter().map(|s| s.code()).collect()),
+        ("list_courses", "axis", Axis::ALL.iter().map(|a| a.code()).collect()),
+        ("list_interpreting_requests", "status", vec!["open", "requested", "confirmed", "done", "cancelled", "all"]),
+        ("list_project_applications", "status", ProjectStatus::ALL.iter().map(|s| s.code()).collect()),
+        ("get_statistics_release", "format", vec!["json", "csv", "svg"]),
+        ("get_statistics_release", "separator", vec!["semicolon", "comma"]),
+        ("list_webhook_deliveries", "status", DeliveryStatus::ALL.iter().map(|s| s.code()).collect()),
+    ]
 }
 
 /// Sets each list of [`value_lists`] as the `enum` of its property (with `null` where the property may be
@@ -177,6 +348,30 @@ pub fn declare_value_lists(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi
             list.push(serde_json::Value::Null);
         }
         field.enum_values = Some(list);
+    }
+    let lists = parameter_value_lists();
+    for item in api.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let id = operation.operation_id.clone().unwrap_or_default();
+            for parameter in operation.parameters.iter_mut().flatten() {
+                // The preconditions and the key have a form the server checks: said here for generators and
+                // fuzzers (an ETag is `"<version>"` or `"<version>-<digest>"`).
+                let pattern = match parameter.name.as_str() {
+                    "If-Match" | "If-None-Match" => Some(r#"^(W/)?"[0-9]+(-[0-9a-f]{16})?"$"#),
+                    "Idempotency-Key" => Some("^[!-~]{1,255}$"),
+                    _ => None,
+                };
+                let values = lists.iter().find(|(op, name, _)| *op == id && *name == parameter.name);
+                let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() else { continue };
+                if let Some(pattern) = pattern {
+                    schema.pattern = Some(pattern.to_owned());
+                }
+                if let Some((_, _, values)) = values {
+                    schema.enum_values = Some(values.iter().map(|v| serde_json::Value::from(*v)).collect());
+                }
+            }
+        }
     }
     api
 }

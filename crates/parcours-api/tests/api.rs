@@ -1868,3 +1868,55 @@ fn every_date_has_a_format_and_every_file_is_binary() {
     assert_eq!(missing, Vec::<String>::new(), "dates without a format");
     assert!(files >= 13, "the letters, the access package and the CSV attendance are files: {files}");
 }
+
+/// Every value list of the contract names a property or parameter that exists and has it as its `enum`, and
+/// every value is one the code writes or reads (a literal the sources hold outside the list itself): a list
+/// that drifts from the code fails here rather than in an integrator's generated client.
+#[test]
+fn every_listed_value_is_one_the_code_knows() {
+    fn sources(dir: &std::path::Path, text: &mut String) {
+        for entry in std::fs::read_dir(dir).expect("directory").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, text);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("openapi.rs") {
+                text.push_str(&std::fs::read_to_string(&path).expect("source"));
+            }
+        }
+    }
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut code = String::new();
+    for krate in ["parcours-domain", "parcours-store", "parcours-api", "parcours-documents"] {
+        sources(&crates.join(krate).join("src"), &mut code);
+    }
+    let spec: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    let mut unknown = Vec::new();
+    for (schema, property, values) in parcours_api::openapi::value_lists() {
+        let declared = &spec["components"]["schemas"][schema]["properties"][property]["enum"];
+        assert!(declared.is_array(), "{schema}.{property} is not in the contract with its list");
+        unknown.extend(
+            values.iter().filter(|v| !code.contains(&format!("\"{v}\""))).map(|v| format!("{schema}.{property}: {v}")),
+        );
+    }
+    for (operation, parameter, values) in parcours_api::openapi::parameter_value_lists() {
+        let found = spec["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .flat_map(|item| item.as_object().cloned().unwrap_or_default())
+            .any(|(_, op)| {
+                op["operationId"] == operation
+                    && op["parameters"]
+                        .as_array()
+                        .is_some_and(|ps| ps.iter().any(|p| p["name"] == parameter && p["schema"]["enum"].is_array()))
+            });
+        assert!(found, "{operation} ?{parameter} is not in the contract with its list");
+        unknown.extend(
+            values
+                .iter()
+                .filter(|v| !code.contains(&format!("\"{v}\"")))
+                .map(|v| format!("{operation} ?{parameter}: {v}")),
+        );
+    }
+    assert_eq!(unknown, Vec::<String>::new(), "listed values the code never reads or writes");
+}

@@ -16,6 +16,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct TrainingQuery {
     /// Year of the first session (this year by default).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -28,8 +29,14 @@ pub struct TrainingList {
 
 /// The first days of `year` and of the next.
 pub fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year + 1, 1, 1)) {
-        (Some(from), Some(until)) if (2000..=2100).contains(&year) => Ok((from, until)),
+    let in_range = (2000..=2100).contains(&year);
+    let bounds = if in_range {
+        (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year + 1, 1, 1))
+    } else {
+        (None, None)
+    };
+    match bounds {
+        (Some(from), Some(until)) => Ok((from, until)),
         _ => Err(ApiError::Validation(vec![FieldError::new(
             "year",
             "out_of_range",

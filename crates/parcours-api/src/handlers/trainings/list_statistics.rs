@@ -16,6 +16,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct TrainingStatisticsQuery {
     /// Year of the trainings' first sessions (this year by default).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
