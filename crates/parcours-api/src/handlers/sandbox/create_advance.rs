@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{SandboxClockDto, SandboxSweepDto, require_sandbox};
-use crate::auth::{Agent, Organisation};
+use crate::auth::{Caller, Organisation};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::state::AppState;
 
@@ -41,7 +41,7 @@ pub struct SandboxClockAdvanceRequest {
     responses(
         (status = 200, description = "Moved: your organisation's clock now", body = SandboxClockDto),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A token without the role of its organisation's kind", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A token of a commune code no longer in force", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`sandbox_only`: not a sandbox", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Neither or both of `today` and `advance_days`, a date not after yours, or beyond twenty years", body = Problem, content_type = "application/problem+json")
     ),
@@ -50,12 +50,12 @@ pub struct SandboxClockAdvanceRequest {
 #[post("/sandbox/clock")]
 pub async fn create_sandbox_clock_advance(
     state: web::Data<AppState>,
-    agent: Agent,
+    caller: Caller,
     body: crate::body::Body<SandboxClockAdvanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     require_sandbox(&state)?;
-    let organisation = agent.caller.organisation.to_string();
-    let cri = match &agent.caller.organisation {
+    let organisation = caller.organisation.to_string();
+    let cri = match &caller.organisation {
         Organisation::Cri(cri) => Some(cri.code().to_owned()),
         _ => None,
     };

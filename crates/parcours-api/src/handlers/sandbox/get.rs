@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::{SandboxClockDto, require_sandbox};
-use crate::auth::Agent;
+use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -16,15 +16,15 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Your organisation's clock", body = SandboxClockDto),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A token without the role of its organisation's kind", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A token of a commune code no longer in force", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`sandbox_only`: not a sandbox", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
 )]
 #[get("/sandbox/clock")]
-pub async fn get_sandbox_clock(state: web::Data<AppState>, agent: Agent) -> Result<HttpResponse, ApiError> {
+pub async fn get_sandbox_clock(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     require_sandbox(&state)?;
-    let organisation = agent.caller.organisation.to_string();
+    let organisation = caller.organisation.to_string();
     let days = state.clock.days_ahead_for(&organisation);
     Ok(HttpResponse::Ok().json(SandboxClockDto::new(&state, &organisation, days, None)))
 }
