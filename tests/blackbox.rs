@@ -559,7 +559,6 @@ fn check_config_names_what_is_wrong_and_accepts_a_usable_configuration() {
 /// list may only shrink: a section named here that no longer exists fails the test.
 const GUIDE_SECTIONS_NOT_YET_RUN: &[(&str, &str)] = &[
     ("Duplicates and merges", "needs a duplicate record under a BIS number made first"),
-    ("Statistics chapter — for the Region, CRIs and communes", "reference snippets with $SIMULATION"),
     ("Privacy chapter — for data protection officers", "reference snippets with $PERSON, $HOLD, $REQUEST"),
     ("Local integration initiatives, coordination and training — for ILIs and CRI coordinators", "tokens only"),
     ("Registering an ILI", "not rewritten yet"),
