@@ -559,7 +559,6 @@ fn check_config_names_what_is_wrong_and_accepts_a_usable_configuration() {
 /// list may only shrink: a section named here that no longer exists fails the test.
 const GUIDE_SECTIONS_NOT_YET_RUN: &[(&str, &str)] = &[
     ("Duplicates and merges", "needs a duplicate record under a BIS number made first"),
-    ("Privacy chapter — for data protection officers", "reference snippets with $PERSON, $HOLD, $REQUEST"),
     ("Local integration initiatives, coordination and training — for ILIs and CRI coordinators", "tokens only"),
     ("Registering an ILI", "not rewritten yet"),
     ("A call for projects, from the application to the evaluation", "reference snippets with $CALL, $PROJECT"),
@@ -574,7 +573,8 @@ fn start_guide_sandbox(dir: PathBuf) -> Server {
         .arg("serve")
         .env("PARCOURS_ENV", "sandbox")
         .env("PARCOURS_BIND", format!("127.0.0.1:{port}"))
-        .env("PARCOURS_DATABASE_URL", format!("sqlite://{}", dir.join("sandbox.sqlite3").display()))
+        // Where `PARCOURS_ENV=sandbox parcours audit ...` finds it, run from the reader's checkout (`dir`).
+        .env("PARCOURS_DATABASE_URL", format!("sqlite://{}", dir.join("var/sandbox.sqlite3").display()))
         .env("PARCOURS_WORKERS", "2")
         .env("PARCOURS_CLOCK_START", "2026-12-15T10:00:00Z")
         .env("RUST_LOG", "warn")
@@ -596,7 +596,7 @@ fn start_guide_sandbox(dir: PathBuf) -> Server {
 /// `fail-with-body`), so an example that stopped working fails here, with its line in the guide.
 #[test]
 fn every_example_of_the_api_guide_runs_against_the_sandbox() {
-    for tool in ["bash", "curl", "jq"] {
+    for tool in ["bash", "curl", "jq", "unzip"] {
         let found =
             Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
         assert!(found, "the guide test needs {tool} (Debian package {tool}; .ci/run installs it)");
@@ -604,6 +604,7 @@ fn every_example_of_the_api_guide_runs_against_the_sandbox() {
     let guide = std::fs::read_to_string(workspace_root().join("docs/api-guide.md")).expect("guide");
     let dir = std::env::temp_dir().join(format!("parcours-guide-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(dir.join("target/release")).expect("temp dir");
+    std::fs::create_dir_all(dir.join("var")).expect("temp dir");
     let server = start_guide_sandbox(dir.clone());
     // The reader's checkout: `./target/release/parcours` is the binary under test.
     std::os::unix::fs::symlink(binary(), dir.join("target/release/parcours")).expect("link the binary");
