@@ -63,9 +63,87 @@ fn backticked(items: &[&str]) -> String {
 /// The contract as published: [`declare_public_operations`], [`declare_created_locations`] and
 /// [`declare_value_lists`].
 pub fn finish(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    declare_webhooks(declare_common_answers(declare_value_lists(declare_created_locations(declare_public_operations(
-        api,
+    declare_problem_examples(declare_webhooks(declare_common_answers(declare_value_lists(declare_created_locations(
+        declare_public_operations(api),
     )))))
+}
+
+/// Every problem answer of the contract shows an example of its own: its status, and the code its
+/// description names first (`` `slot_taken` ``) or the usual one of the status, rendered by the very
+/// [`crate::problem::ApiError`] the server answers with, its `instance` the operation's path. Generators
+/// and readers see a 404 that is a 404, not the one 422 example of the `Problem` schema everywhere.
+pub fn declare_problem_examples(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::RefOr;
+    for (path, item) in api.paths.paths.iter_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let description = response.description.clone();
+                let Some(content) = response.content.get_mut("application/problem+json") else { continue };
+                let Ok(status) = status.parse::<u16>() else { continue };
+                if content.example.is_none() {
+                    content.example = Some(problem_example(status, &description, path));
+                }
+            }
+        }
+    }
+    api
+}
+
+/// A problem as the server writes it for `status`, with the code `description` names when it names one.
+fn problem_example(status: u16, description: &str, path: &str) -> serde_json::Value {
+    use crate::problem::{ApiError, FieldError, Lang, Text};
+    let mentions = |word: &str| description.to_lowercase().contains(word);
+    let error = match status {
+        400 if mentions("idempotency") => ApiError::IdempotencyKeyRequired,
+        400 if mentions("body") || mentions("json") => {
+            ApiError::MalformedJson("expected value at line 1 column 1".into())
+        }
+        400 => ApiError::BadParameter(vec![FieldError::new(
+            "limit",
+            "out_of_range",
+            "Entre 1 et 200.",
+            "Between 1 and 200.",
+        )]),
+        401 => ApiError::Unauthorized(Text::new("Le jeton a expiré.", "The token has expired.")),
+        403 => ApiError::Forbidden(Text::new(
+            "Cette opération exige le rôle cri_agent.",
+            "This operation requires the cri_agent role.",
+        )),
+        404 => ApiError::NotFound,
+        412 => ApiError::PreconditionFailed(7),
+        413 => ApiError::PayloadTooLarge(1_048_576),
+        415 => ApiError::UnsupportedMediaType("text/plain".into()),
+        428 => ApiError::PreconditionRequired,
+        429 => ApiError::TooManyRequests(12),
+        503 => ApiError::Unavailable("database".into()),
+        409 => ApiError::Conflict("illegal_transition", Text::new(description, description)),
+        _ => ApiError::Validation(vec![FieldError::new(
+            "date",
+            "date_in_future",
+            "La date ne peut pas être dans le futur.",
+            "The date cannot be in the future.",
+        )]),
+    };
+    let mut problem =
+        error.problem(Lang::Fr, Some(path.to_owned()), Some("01a20c77-5f31-711c-8c3e-3aee16ad81bd".into()));
+    // The code a 409 or 422 description names first, when it names one as the answer (not "for example").
+    let mut parts = description.split('`');
+    let before = parts.next().unwrap_or_default().to_lowercase();
+    let named = parts
+        .next()
+        .filter(|code| code.len() > 3 && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .filter(|_| matches!(status, 409 | 422) && !before.contains("for example") && !before.contains("e.g."));
+    if let Some(code) = named.filter(|code| *code != problem.code) {
+        problem.code = code.to_owned();
+        problem.problem_type = format!("urn:parcours:problem:{code}");
+        problem.detail = description.split(": ").last().unwrap_or(description).trim_end_matches('.').to_owned() + ".";
+        if status == 422 {
+            problem.errors.clear();
+        }
+    }
+    serde_json::to_value(&problem).unwrap_or_default()
 }
 
 /// The answers the middleware and the extractors give on any operation, declared once here: 429 (rate

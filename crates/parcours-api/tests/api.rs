@@ -1920,3 +1920,51 @@ fn every_listed_value_is_one_the_code_knows() {
     }
     assert_eq!(unknown, Vec::<String>::new(), "listed values the code never reads or writes");
 }
+
+/// Every schema and every property says what it is (a nullable reference says it on the reference), and every
+/// problem answer has an example of its own status, with a code the operation answers with: not the one
+/// example of the `Problem` schema everywhere.
+#[test]
+fn every_schema_is_described_and_every_problem_answer_has_an_example_of_its_status() {
+    let spec: Value = serde_json::from_str(&parcours_api::openapi().to_json().expect("json")).expect("parse");
+    let described = |schema: &Value| {
+        schema.get("description").is_some_and(|d| d.as_str().is_some_and(|d| !d.trim().is_empty()))
+            || ["oneOf", "allOf", "anyOf"].iter().any(|part| {
+                schema[*part].as_array().is_some_and(|parts| parts.iter().any(|p| p.get("description").is_some()))
+            })
+            || schema.get("$ref").is_some()
+    };
+    let mut undescribed = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().expect("schemas") {
+        if !described(schema) {
+            undescribed.push(name.clone());
+        }
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            if !described(property) {
+                undescribed.push(format!("{name}.{field}"));
+            }
+        }
+    }
+    assert_eq!(undescribed, Vec::<String>::new(), "schemas and properties without a description");
+    let mut codes = std::collections::BTreeSet::new();
+    let mut problems = 0;
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("item") {
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                let Some(content) = response["content"].get("application/problem+json") else { continue };
+                problems += 1;
+                let example = &content["example"];
+                assert_eq!(example["status"].to_string(), *status, "{method} {path} {status}: {example}");
+                let code = example["code"].as_str().unwrap_or_default();
+                assert!(
+                    !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                    "{method} {path} {status}: code {code:?}"
+                );
+                assert_eq!(example["type"], format!("urn:parcours:problem:{code}"), "{method} {path} {status}");
+                codes.insert(code.to_owned());
+            }
+        }
+    }
+    assert!(problems > 900, "problem answers: {problems}");
+    assert!(codes.len() > 40, "examples name the codes the operations answer with, not one for all: {}", codes.len());
+}

@@ -23,7 +23,7 @@ use crate::state::AppState;
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown appointment, or another CRI's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not booked any more, or the new slot is taken or has started", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`appointment_not_booked` (not booked any more), or the new slot is taken (`slot_taken`) or has started (`slot_started`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown slot, or a slot of another kind (`kind_mismatch`)", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))

@@ -41,7 +41,7 @@ pub fn letter_applies(determination: &DeterminationDto) -> bool {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a commune agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, or reported by another commune", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The person is not concerned by the pathway: no letter", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "`no_information_letter`: the person is not concerned by the pathway, so there is no letter", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
 )]

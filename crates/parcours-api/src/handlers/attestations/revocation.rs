@@ -36,7 +36,7 @@ pub struct RevocationRequest {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attestation issued by this CRI", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in force (already revoked or superseded)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`attestation_not_in_force`: already revoked or superseded", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason missing or too short", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))

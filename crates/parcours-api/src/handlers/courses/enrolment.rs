@@ -35,7 +35,7 @@ pub struct EnrolmentRequest {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown course, or a case the CRI does not hold", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already enrolled or waiting, or the case is closed or its requirements are met", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "`already_enrolled` (enrolled or waiting already), or the case is closed or its requirements are met", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
 )]

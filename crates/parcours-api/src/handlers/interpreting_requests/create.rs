@@ -42,7 +42,7 @@ pub struct InterpretingRequest {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not CRI staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown appointment or session, or another CRI's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The appointment is no longer booked, or the session has started", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`appointment_not_booked` (no longer booked), or the session has started (`session_started`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Neither or both of appointment and session, invalid language or mode", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))

@@ -52,7 +52,7 @@ pub struct OperatorRequest {
         (status = 201, description = "Registered", body = OperatorDto),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the Region nor a CRI", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Enterprise number already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`operator_exists`: an operator is registered under this enterprise number", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
