@@ -585,10 +585,15 @@ fn start_guide_sandbox(dir: PathBuf) -> Server {
 /// `fail-with-body`), so an example that stopped working fails here, with its line in the guide.
 #[test]
 fn every_example_of_the_api_guide_runs_against_the_sandbox() {
+    // As with Chromium: skipped, loudly, on a machine without them; required in CI (.ci/run installs them).
     for tool in ["bash", "curl", "jq", "unzip"] {
         let found =
             Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
-        assert!(found, "the guide test needs {tool} (Debian package {tool}; .ci/run installs it)");
+        if !found {
+            assert!(std::env::var_os("CI").is_none(), "CI needs {tool} for the guide test: .ci/run installs it");
+            eprintln!("SKIPPED: the guide test needs {tool} (Debian package {tool}; .ci/run installs it)");
+            return;
+        }
     }
     let guide = std::fs::read_to_string(workspace_root().join("docs/api-guide.md")).expect("guide");
     let dir = std::env::temp_dir().join(format!("parcours-guide-{}-{}", std::process::id(), free_port()));

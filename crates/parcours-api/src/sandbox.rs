@@ -183,7 +183,7 @@ const PEOPLE: [Person; 7] = [
         volunteer: true,
     },
     Person {
-        stage: "exempt (EU citizen): no case",
+        stage: "exempt (EU citizen)",
         commune: "62063",
         surname: "García",
         given_names: "Lucía",
