@@ -33,10 +33,11 @@ operator=$(grep -o 'operator:[0-9a-f-]*' "$work/serve.log" | head -1)
 fuzz() {
   local who=$1; shift
   echo "== schemathesis as $who (${seconds}s)"
-  "$work/venv/bin/schemathesis" run openapi/openapi.json --url "http://127.0.0.1:$port" "$@" \
+  # From target/fuzz, where hypothesis keeps its `.hypothesis/` directory, out of the checkout.
+  (cd "$work" && HYPOTHESIS_STORAGE_DIRECTORY="$work/.hypothesis" "$work/venv/bin/schemathesis" run "$root/openapi/openapi.json" --url "http://127.0.0.1:$port" "$@" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance \
     --phases examples,fuzzing --max-examples 25 --workers 2 --max-time "$seconds" --no-color --generation-database :memory: \
-    > "$work/$who.txt" 2>&1 || { sed -n '/FAILURES/,$p' "$work/$who.txt"; echo "fuzz-api: failures as $who (target/fuzz/$who.txt)"; exit 1; }
+    > "$work/$who.txt" 2>&1) || { sed -n '/FAILURES/,$p' "$work/$who.txt"; echo "fuzz-api: failures as $who (target/fuzz/$who.txt)"; exit 1; }
   grep -E '^ +[0-9]+ generated' "$work/$who.txt" || true
 }
 token() { "$bin" token --org "$1" --role "$2" --ttl 1h; }
