@@ -99,8 +99,8 @@ ci: fmt-check lint boundary openapi-check lint-contract ## Everything CI checks:
 	PARCOURS_REQUIRE_POSTGRES=1 $(CARGO) test --workspace --tests --locked
 	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(CARGO) test -p parcours-blackbox --test blackbox --locked
 	PARCOURS_REQUIRE_POSTGRES=1 $(MAKE) test-clock
-	$(MAKE) sdk-check
-	$(MAKE) fuzz-api
+	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(MAKE) sdk-check
+	PARCOURS_BIN=$(CURDIR)/target/release/parcours $(MAKE) fuzz-api
 
 clean:
 	$(CARGO) clean

@@ -74,14 +74,21 @@ fn start() -> Server {
 
 /// A server on the SQLite file of `dir` (created on first start, kept across restarts).
 fn start_in(dir: PathBuf) -> Server {
+    let database = dir.join("db.sqlite3");
+    launch(dir, &database, &[])
+}
+
+/// `parcours serve` on `database`, its clock starting on 2026-12-15, with `environment` added; ready.
+fn launch(dir: PathBuf, database: &std::path::Path, environment: &[(&str, &str)]) -> Server {
     let port = free_port();
     let child = Command::new(binary())
         .arg("serve")
         .env("PARCOURS_BIND", format!("127.0.0.1:{port}"))
-        .env("PARCOURS_DATABASE_URL", format!("sqlite://{}", dir.join("db.sqlite3").display()))
+        .env("PARCOURS_DATABASE_URL", format!("sqlite://{}", database.display()))
         .env("PARCOURS_WORKERS", "2")
         .env("PARCOURS_CLOCK_START", "2026-12-15T10:00:00Z")
         .env("RUST_LOG", "warn")
+        .envs(environment.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -555,29 +562,11 @@ fn check_config_names_what_is_wrong_and_accepts_a_usable_configuration() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A sandbox on the guide's date (2026-12-15), as the guide tells readers to start it.
+/// A sandbox on the guide's date (2026-12-15), as the guide tells readers to start it, on the file where
+/// `PARCOURS_ENV=sandbox parcours audit ...` finds it from the reader's checkout (`dir`).
 fn start_guide_sandbox(dir: PathBuf) -> Server {
-    let port = free_port();
-    let child = Command::new(binary())
-        .arg("serve")
-        .env("PARCOURS_ENV", "sandbox")
-        .env("PARCOURS_BIND", format!("127.0.0.1:{port}"))
-        // Where `PARCOURS_ENV=sandbox parcours audit ...` finds it, run from the reader's checkout (`dir`).
-        .env("PARCOURS_DATABASE_URL", format!("sqlite://{}", dir.join("var/sandbox.sqlite3").display()))
-        .env("PARCOURS_WORKERS", "2")
-        .env("PARCOURS_CLOCK_START", "2026-12-15T10:00:00Z")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start parcours serve");
-    let server = Server { child, base: format!("http://127.0.0.1:{port}"), dir, owns_dir: true };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !agent().get(format!("{}/health/ready", server.base)).call().is_ok_and(|r| r.status() == 200) {
-        assert!(Instant::now() < deadline, "sandbox did not become ready within 60 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
+    let database = dir.join("var/sandbox.sqlite3");
+    launch(dir, &database, &[("PARCOURS_ENV", "sandbox")])
 }
 
 /// Every `sh` and `bash` example of `docs/api-guide.md`, in order, in one shell, against a sandbox started on

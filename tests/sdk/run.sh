@@ -32,17 +32,8 @@ cp tests/sdk/typescript/package.json tests/sdk/typescript/tsconfig.json tests/sd
   && npx tsc -p tsconfig.json)
 
 # A sandbox of its own, on a free port.
-db=$(mktemp -d)/sdk.sqlite3
-port=$((20000 + RANDOM % 20000))
-PARCOURS_ENV=sandbox PARCOURS_DATABASE_URL="sqlite://$db" PARCOURS_BIND="127.0.0.1:$port" \
-  PARCOURS_RATE_TOKEN_PER_MINUTE=0 PARCOURS_RATE_ADDRESS_PER_MINUTE=0 "$bin" serve > "$work/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "the sandbox did not start:"; cat "$work/serve.log"; exit 1; }
+. tests/sandbox.sh
+start_sandbox "$work/serve.log"
 
 export PARCOURS_URL="http://127.0.0.1:$port" PARCOURS_BIN="$bin"
 COMMUNE_TOKEN=$("$bin" token --org commune:62063 --role commune_agent --ttl 1h)
