@@ -600,7 +600,10 @@ fn every_example_of_the_api_guide_runs_against_the_sandbox() {
         if let Some(text) = block.as_mut() {
             if line.starts_with("```") {
                 if matches!(language.as_str(), "sh" | "bash") {
-                    script.push_str(&format!("echo '>>> docs/api-guide.md:{start} ({})'\n", heading.replace('\'', "")));
+                    script.push_str(&format!(
+                        "echo; echo '>>> docs/api-guide.md:{start} ({})'\n",
+                        heading.replace('\'', "")
+                    ));
                     script.push_str(&text.replace("http://127.0.0.1:8080", &server.base));
                     run_blocks += 1;
                 }
