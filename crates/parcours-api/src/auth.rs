@@ -262,6 +262,15 @@ impl Verifier {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header, if there is one.
+pub fn bearer_token(headers: &actix_web::http::header::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+}
+
 /// Seconds since the epoch.
 pub fn epoch_seconds() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
@@ -277,12 +286,7 @@ impl FromRequest for Caller {
         let Some(verifier) = req.app_data::<web::Data<Verifier>>() else {
             return ready(Err(ApiError::Internal("token verifier missing".into())));
         };
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim);
+        let token = bearer_token(req.headers());
         // The service's clock (moved in tests and the sandbox) says which commune codes are in force.
         // Registered on its own like the verifier (see `app::build_app`).
         let today = req

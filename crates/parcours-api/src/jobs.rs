@@ -138,17 +138,9 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
     let (today, now) = (state.clock.today(), state.clock.now());
     match kind {
         JobKind::DeadlineSweep => {
-            let mut recorded = parcours_store::cases::sweep_missed_deadlines(&mut conn, today, now, None)?;
-            for (cri, days) in moved_cris(state, &mut conn)? {
-                recorded += crate::clock::with_days_ahead(days, || {
-                    parcours_store::cases::sweep_missed_deadlines(
-                        &mut conn,
-                        state.clock.today(),
-                        state.clock.now(),
-                        Some(&cri),
-                    )
-                })?;
-            }
+            let recorded = on_every_clock(state, &mut conn, |conn, cri| {
+                Ok(parcours_store::cases::sweep_missed_deadlines(conn, state.clock.today(), state.clock.now(), cri)?)
+            })?;
             Ok(format!("ok: {recorded} missed deadline(s) recorded"))
         }
         JobKind::IdempotencyExpiry => {
@@ -160,24 +152,14 @@ fn work(state: &AppState, kind: JobKind) -> Result<String, ApiError> {
         }
         JobKind::ParameterReview => review_parameter_values(state, &mut conn, today, now),
         JobKind::Reminders => {
-            let mut recorded = sweep_reminders(state, &mut conn, None)?;
-            for (cri, days) in moved_cris(state, &mut conn)? {
-                recorded += crate::clock::with_days_ahead(days, || sweep_reminders(state, &mut conn, Some(&cri)))?;
-            }
+            let recorded = on_every_clock(state, &mut conn, |conn, cri| sweep_reminders(state, conn, cri))?;
             Ok(format!("ok: {recorded} reminder(s) due recorded"))
         }
         JobKind::NonComplianceDetection => {
-            let mut recorded = parcours_store::non_compliances::sweep_non_compliances(&mut conn, today, now, None)?;
-            for (cri, days) in moved_cris(state, &mut conn)? {
-                recorded += crate::clock::with_days_ahead(days, || {
-                    parcours_store::non_compliances::sweep_non_compliances(
-                        &mut conn,
-                        state.clock.today(),
-                        state.clock.now(),
-                        Some(&cri),
-                    )
-                })?;
-            }
+            let recorded = on_every_clock(state, &mut conn, |conn, cri| {
+                let (today, now) = (state.clock.today(), state.clock.now());
+                Ok(parcours_store::non_compliances::sweep_non_compliances(conn, today, now, cri)?)
+            })?;
             Ok(format!("ok: {recorded} non-compliance(s) recorded"))
         }
         JobKind::RetentionReview => {
@@ -237,6 +219,20 @@ fn moved_cris(state: &AppState, conn: &mut parcours_store::DbConnection) -> Resu
             clock.organisation.strip_prefix("cri:").map(|cri| (cri.to_owned(), i64::from(clock.offset_days)))
         })
         .collect())
+}
+
+/// `sweep` over every case on the shared clock, then, in the sandbox, over each moved CRI's cases again on
+/// the date it moved to (`sweep` reads the clock in force on this thread).
+fn on_every_clock(
+    state: &AppState,
+    conn: &mut parcours_store::DbConnection,
+    mut sweep: impl FnMut(&mut parcours_store::DbConnection, Option<&str>) -> Result<usize, ApiError>,
+) -> Result<usize, ApiError> {
+    let mut recorded = sweep(conn, None)?;
+    for (cri, days) in moved_cris(state, conn)? {
+        recorded += crate::clock::with_days_ahead(days, || sweep(conn, Some(&cri)))?;
+    }
+    Ok(recorded)
 }
 
 /// The reminders due on the clock in force on this thread, for every case or one CRI's.

@@ -202,12 +202,8 @@ pub async fn sandbox_clock(
     let Some(state) = state.filter(|s| s.config.environment == crate::config::Environment::Sandbox) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let organisation = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .and_then(|token| state.verifier.verify(token.trim(), crate::auth::epoch_seconds()).ok())
+    let organisation = crate::auth::bearer_token(req.headers())
+        .and_then(|token| state.verifier.verify(token, crate::auth::epoch_seconds()).ok())
         .map(|caller| caller.organisation.to_string());
     let days = organisation.map_or(0, |organisation| state.clock.days_ahead_for(&organisation));
     Ok(crate::clock::Scoped::new(days, next.call(req)).await?.map_into_boxed_body())
